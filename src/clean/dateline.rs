@@ -1,0 +1,269 @@
+//! Datelines (rule `dateline`): a line that is a date and/or time, perhaps with a section or site
+//! name ("Russian Politics & Diplomacy December 05, 16:07", "21 Oct, 2021 14:19", "Ru-Main,
+//! 14.01.2022", "By Jane Doe | March 3, 2024"), leaves the text; the date goes to
+//! `metadata.datelines`, the name to `sections` (or `authors` after "By").
+//!
+//! A line is only a dateline when what is left beside the date is a label, not a sentence:
+//! few words, capitalized like a name, and not a phrase leading into the date ("Elections set
+//! for March 5" stays). Three or more date lines in a row are a schedule or timeline and stay.
+
+use super::{Page, Verdict, rule};
+use crate::config::DatelineSettings;
+use crate::doc::MetaKey;
+use regex::Regex;
+
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+const WEEKDAY: &str =
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?";
+
+/// Words that may stand beside a date without being a label of their own.
+const GENERIC: &[&str] = &[
+    "posted",
+    "published",
+    "updated",
+    "last",
+    "modified",
+    "created",
+    "on",
+    "at",
+    "date",
+    "time",
+    "am",
+    "pm",
+    "and",
+    "edited",
+    "first",
+];
+const LEAD_IN: &[&str] = &[
+    "for", "on", "until", "till", "by", "since", "in", "before", "after", "from", "to", "of",
+    "between", "through", "during",
+];
+
+pub struct DatelineDetector {
+    date: Regex,
+    max_chars: usize,
+    max_label_words: usize,
+}
+
+impl DatelineDetector {
+    pub fn new(s: &DatelineSettings) -> DatelineDetector {
+        let day = r"\d{1,2}(?:st|nd|rd|th)?";
+        let year = r"(?:1[89]|20)\d{2}";
+        let time = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*\(?(?:gmt|utc|bst|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|msk|ist|jst|aest|aedt|et|pt|ct)(?:\s*[+-]\s*\d{1,2})?\)?)?";
+        let alternatives = [
+            format!(r"(?:{WEEKDAY}\s+)?{MONTH}\s+{day}(?:,?\s+{year})?"),
+            format!(r"(?:{WEEKDAY}\s+)?{day}\s+(?:of\s+)?{MONTH},?(?:\s+{year})?"),
+            format!(r"{MONTH},?\s+{year}"),
+            format!(r"\d{{1,2}}[./-]\d{{1,2}}[./-]{year}"),
+            r"\d{1,2}/\d{1,2}/\d{2}".to_string(),
+            format!(
+                r"{year}[./-]\d{{1,2}}[./-]\d{{1,2}}(?:[t ]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:z|[+-]\d{{2}}:?\d{{2}})?)?"
+            ),
+            time.to_string(),
+            r"\d{1,3}\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago".to_string(),
+        ];
+        let pattern = format!(r"(?i)\b(?:{})\b", alternatives.join("|"));
+        DatelineDetector {
+            date: Regex::new(&pattern).expect("built-in date pattern is valid"),
+            max_chars: s.max_chars,
+            max_label_words: s.max_label_words,
+        }
+    }
+
+    pub fn detect(&self, page: &mut Page<'_>) {
+        let open: Vec<usize> = page.open_lines().collect();
+        let mut found: Vec<(usize, Verdict)> = Vec::new();
+        for &i in &open {
+            if let Some(v) = self.judge(page.lines[i].core) {
+                found.push((i, v));
+            }
+        }
+        // Runs of date lines (not separated by other text) are schedules, not datelines.
+        let mut k = 0;
+        while k < found.len() {
+            let mut j = k + 1;
+            while j < found.len() && only_blank_between(page, found[j - 1].0, found[j].0) {
+                j += 1;
+            }
+            if j - k < 3 {
+                for (i, v) in found[k..j].iter().cloned() {
+                    page.claim(i, v);
+                }
+            }
+            k = j;
+        }
+    }
+
+    fn judge(&self, core: &str) -> Option<Verdict> {
+        if core.is_empty() || core.chars().count() > self.max_chars {
+            return None;
+        }
+        let matches: Vec<_> = self.date.find_iter(core).collect();
+        let (first, last) = (matches.first()?, matches.last()?);
+        // The label is what is left once the dates are cut out.
+        let mut label = String::new();
+        let mut pos = 0;
+        for m in &matches {
+            label.push_str(&core[pos..m.start()]);
+            label.push(' ');
+            pos = m.end();
+        }
+        label.push_str(&core[pos..]);
+        let before_date = core[..first.start()]
+            .split_whitespace()
+            .last()
+            .unwrap_or("");
+        let words: Vec<&str> = label
+            .split(|c: char| c.is_whitespace() || ",|•·—–/@()[]".contains(c))
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let meaningful: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| !GENERIC.contains(&w.to_lowercase().as_str()))
+            .collect();
+        if meaningful.len() > self.max_label_words {
+            return None;
+        }
+        let before = before_date.to_lowercase();
+        let before = before.trim_matches(|c: char| !c.is_alphanumeric());
+        if !meaningful.is_empty() && LEAD_IN.contains(&before) && !is_byline(&meaningful) {
+            return None;
+        }
+        if !meaningful.iter().all(|w| is_label_word(w)) {
+            return None;
+        }
+        let mut meta = vec![(
+            MetaKey::Dateline,
+            core[first.start()..last.end()].to_string(),
+        )];
+        if !meaningful.is_empty() {
+            if is_byline(&meaningful) {
+                meta.push((MetaKey::Author, meaningful[1..].join(" ")));
+            } else {
+                meta.push((MetaKey::Section, label_text(&label)));
+            }
+        }
+        Some(Verdict {
+            rule: rule::DATELINE,
+            pack_rule: None,
+            meta,
+        })
+    }
+}
+
+fn only_blank_between(page: &Page<'_>, a: usize, b: usize) -> bool {
+    page.lines[a + 1..b].iter().all(|l| l.is_blank())
+}
+
+fn is_byline(words: &[&str]) -> bool {
+    words.len() >= 2 && words[0].eq_ignore_ascii_case("by")
+}
+
+/// Names are capitalized; short function words inside names ("Ministry of Defence") may not be.
+fn is_label_word(w: &str) -> bool {
+    let first = w.chars().next().unwrap_or(' ');
+    if !first.is_alphabetic() || first.is_uppercase() {
+        return true;
+    }
+    matches!(
+        w,
+        "of" | "and"
+            | "the"
+            | "de"
+            | "la"
+            | "le"
+            | "du"
+            | "der"
+            | "van"
+            | "von"
+            | "y"
+            | "da"
+            | "by"
+    )
+}
+
+/// The label as written, with the separators that joined it to the date taken off.
+fn label_text(label: &str) -> String {
+    let parts: Vec<&str> = label
+        .split(|c: char| ",|•·—–@".contains(c))
+        .map(|p| p.trim())
+        .filter(|p| {
+            p.split_whitespace()
+                .any(|w| !GENERIC.contains(&w.to_lowercase().as_str()))
+        })
+        .collect();
+    parts
+        .join(", ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::test_support::*;
+    use crate::config::DatelineSettings;
+
+    fn judge(line: &str) -> Option<Vec<(MetaKey, String)>> {
+        DatelineDetector::new(&DatelineSettings::default())
+            .judge(line)
+            .map(|v| v.meta)
+    }
+
+    #[test]
+    fn datelines_with_and_without_labels() {
+        assert_eq!(
+            judge("Russian Politics & Diplomacy December 05, 16:07").unwrap(),
+            [
+                (MetaKey::Dateline, "December 05, 16:07".to_string()),
+                (MetaKey::Section, "Russian Politics & Diplomacy".to_string())
+            ]
+        );
+        assert_eq!(
+            judge("21 Oct, 2021 14:19").unwrap(),
+            [(MetaKey::Dateline, "21 Oct, 2021 14:19".to_string())]
+        );
+        assert_eq!(
+            judge("Ru-Main, 14.01.2022").unwrap(),
+            [
+                (MetaKey::Dateline, "14.01.2022".to_string()),
+                (MetaKey::Section, "Ru-Main".to_string())
+            ]
+        );
+        assert_eq!(
+            judge("Published: 2024-03-05T10:00:00Z").unwrap(),
+            [(MetaKey::Dateline, "2024-03-05T10:00:00Z".to_string())]
+        );
+        assert_eq!(
+            judge("By Jane Doe | March 3, 2024").unwrap()[1],
+            (MetaKey::Author, "Jane Doe".to_string())
+        );
+        assert!(judge("Updated 3 hours ago").is_some());
+    }
+
+    #[test]
+    fn sentences_and_headlines_with_dates_stay() {
+        assert!(judge("Elections set for March 5").is_none());
+        assert!(judge("The deal was signed on 5 May 2021.").is_none());
+        assert!(judge("MOSCOW, December 5. /TASS/. The North Atlantic Alliance has already destroyed all normal contacts with Moscow, so statements are irrelevant.").is_none());
+        assert!(judge("Version 1.2.10 released").is_none());
+        assert!(judge("In 1997, the parties signed the Founding Act").is_none());
+    }
+
+    #[test]
+    fn schedules_stay() {
+        let src = "Programme of the festival:\nMarch 5 Opening Night\nMarch 6 Jazz Evening\nMarch 7 Closing Gala\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn dateline_leaves_text_and_becomes_metadata() {
+        let src = "Title of the story\n\nMay 3, 2021 09:15 GMT\n\nBody text of the story.\n";
+        let c = cleaner().clean(src);
+        assert_eq!(c.extracted.datelines, ["May 3, 2021 09:15 GMT"]);
+        assert_eq!(kept(src), "Title of the story\nBody text of the story.\n");
+    }
+}

@@ -1,0 +1,426 @@
+//! Cleaning: finds the cruft in a document's source text and says, line by line, what stays.
+//!
+//! Every detector is one file here and names its rule ids. Detectors see the text as lines; each
+//! claims lines (or, for icon glyphs, spans inside a line) that no earlier detector claimed, so a
+//! line is removed by exactly one rule and every removal carries its source byte range. The order
+//! is fixed: glyphs, icon strings, separators and menus, datelines, the rule packs from
+//! `config/rules/`, repeated lines, then headline lists, which judge topic against what is left.
+
+mod chrome;
+mod dateline;
+mod headlines;
+mod icons;
+mod phrases;
+mod repeats;
+pub mod words;
+
+use crate::config::{CleanSettings, Settings};
+use crate::doc::{Extracted, MetaKey, Removal};
+use std::ops::Range;
+
+pub use phrases::PhraseRules;
+
+/// The rule-pack rule whose headings make the list after them a `related_list`.
+const RELATED_HEADER: &str = "related_header";
+
+/// Rule ids of the built-in detectors (the rule packs add their own).
+pub mod rule {
+    pub const ICON_GLYPH: &str = "icon_glyph";
+    pub const ICON_STRING: &str = "icon_string";
+    pub const SEPARATOR: &str = "separator";
+    pub const NAV_MENU: &str = "nav_menu";
+    pub const DATELINE: &str = "dateline";
+    pub const REPEATED_LINE: &str = "repeated_line";
+    pub const HEADLINE_LIST: &str = "headline_list";
+    pub const RELATED_LIST: &str = "related_list";
+    /// Set by dedup, not by a detector: a passage that repeats one of an earlier document.
+    pub const DUPLICATE_PASSAGE: &str = "duplicate_passage";
+}
+
+/// A line of the source text. `start..end` excludes the line break; `core` is the line trimmed
+/// of white space and of leading and trailing decoration (arrows, bullets, pipes), which is
+/// what phrase rules match.
+#[derive(Debug, Clone)]
+pub struct Line<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub core: &'a str,
+    pub words: usize,
+}
+
+impl Line<'_> {
+    pub fn is_blank(&self) -> bool {
+        self.core.is_empty() && self.text.trim().is_empty()
+    }
+}
+
+/// What a detector decided for a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub rule: &'static str,
+    /// Rule-pack rules carry their id as an index into [`PhraseRules`]; built-ins use `rule`.
+    pub pack_rule: Option<usize>,
+    pub meta: Vec<(MetaKey, String)>,
+}
+
+impl Verdict {
+    pub fn remove(rule: &'static str) -> Verdict {
+        Verdict {
+            rule,
+            pack_rule: None,
+            meta: Vec::new(),
+        }
+    }
+}
+
+/// The lines of a document with what has been decided about each so far.
+pub struct Page<'a> {
+    pub src: &'a str,
+    pub lines: Vec<Line<'a>>,
+    pub verdicts: Vec<Option<Verdict>>,
+    /// Spans removed inside lines that otherwise stay (icon glyphs), sorted.
+    pub inline: Vec<(Range<usize>, &'static str)>,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(src: &'a str) -> Page<'a> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', src.as_bytes()).chain(std::iter::once(src.len())) {
+            if start > src.len() || (nl == src.len() && start == src.len()) {
+                break;
+            }
+            let mut end = nl;
+            if end > start && src.as_bytes()[end - 1] == b'\r' {
+                end -= 1;
+            }
+            let text = &src[start..end];
+            let core = core_of(text);
+            lines.push(Line {
+                start,
+                end,
+                text,
+                core,
+                words: words::count(core),
+            });
+            start = nl + 1;
+        }
+        let n = lines.len();
+        Page {
+            src,
+            lines,
+            verdicts: vec![None; n],
+            inline: Vec::new(),
+        }
+    }
+
+    /// Indexes of lines that are not blank and not yet claimed.
+    pub fn open_lines(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.lines.len()).filter(|&i| self.verdicts[i].is_none() && !self.lines[i].is_blank())
+    }
+
+    pub fn claim(&mut self, i: usize, verdict: Verdict) {
+        if self.verdicts[i].is_none() {
+            self.verdicts[i] = Some(verdict);
+        }
+    }
+}
+
+/// Take off white space and the decoration that frames a line without being part of its words.
+pub fn core_of(text: &str) -> &str {
+    const DECOR: &[char] = &[
+        '→', '←', '↑', '↓', '›', '‹', '»', '«', '>', '<', '|', '•', '·', '*', '-', '–', '—', '_',
+        '=', '~', '#', ':', '…', '▶', '►', '▸', '◀', '◄', '❯', '❮', '⟶', '⇒', '🡒', '→', '✓', '✔',
+        '★', '☆', '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
+    ];
+    let t =
+        text.trim_matches(|c: char| c.is_whitespace() || DECOR.contains(&c) || is_private_use(c));
+    // Brackets go only in matching pairs, so "(c) 2024" keeps its meaning.
+    let pairs = [('(', ')'), ('[', ']'), ('{', '}')];
+    for (open, close) in pairs {
+        if t.len() >= 2 && t.starts_with(open) && t.ends_with(close) {
+            let inner = &t[open.len_utf8()..t.len() - close.len_utf8()];
+            if !inner.contains(close) {
+                return inner.trim();
+            }
+        }
+    }
+    t
+}
+
+/// Characters of the Unicode private use areas: icon-font glyphs on scraped pages.
+pub fn is_private_use(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+}
+
+/// A kept line of the document: the source ranges that survive in it, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptLine {
+    pub pieces: Range<usize>,
+    /// A blank or removed line stands between this line and the previous kept one.
+    pub break_before: bool,
+}
+
+/// The result of cleaning one document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cleaned {
+    pub lines: Vec<KeptLine>,
+    /// Source ranges of kept text; `KeptLine::pieces` index into this.
+    pub pieces: Vec<Range<usize>>,
+    /// Sorted by `byte_start`.
+    pub removed: Vec<Removal>,
+    pub extracted: Extracted,
+}
+
+impl Cleaned {
+    /// The kept source ranges of line `i`.
+    pub fn line_pieces(&self, i: usize) -> &[Range<usize>] {
+        &self.pieces[self.lines[i].pieces.clone()]
+    }
+}
+
+/// The cleaning stage with its rules compiled once.
+pub struct Cleaner {
+    settings: CleanSettings,
+    phrases: PhraseRules,
+    icons: icons::IconDetector,
+    dateline: dateline::DatelineDetector,
+}
+
+impl Cleaner {
+    pub fn new(settings: &Settings) -> Result<Cleaner, regex::Error> {
+        let enabled = |id: &str| !settings.clean.disabled.iter().any(|d| d == id);
+        let specs: Vec<_> = settings
+            .rules
+            .iter()
+            .filter(|r| enabled(&r.id))
+            .cloned()
+            .collect();
+        Ok(Cleaner {
+            settings: settings.clean.clone(),
+            phrases: PhraseRules::new(&specs)?,
+            icons: icons::IconDetector::new(&settings.clean.icons),
+            dateline: dateline::DatelineDetector::new(&settings.clean.datelines),
+        })
+    }
+
+    fn enabled(&self, id: &str) -> bool {
+        !self.settings.disabled.iter().any(|d| d == id)
+    }
+
+    /// Clean one document's source text.
+    pub fn clean(&self, src: &str) -> Cleaned {
+        let mut page = Page::new(src);
+        if self.enabled(rule::ICON_GLYPH) {
+            icons::glyphs(&mut page);
+        }
+        if self.enabled(rule::ICON_STRING) {
+            self.icons.detect(&mut page);
+        }
+        if self.enabled(rule::SEPARATOR) {
+            chrome::separators(&mut page);
+        }
+        if self.enabled(rule::NAV_MENU) {
+            chrome::menus(&mut page, &self.settings.chrome);
+        }
+        if self.enabled(rule::DATELINE) {
+            self.dateline.detect(&mut page);
+        }
+        self.phrases.detect(&mut page);
+        if self.enabled(rule::REPEATED_LINE) {
+            repeats::detect(&mut page, &self.settings.repeats);
+        }
+        let related = self.enabled(rule::RELATED_LIST);
+        let headlines = self.enabled(rule::HEADLINE_LIST);
+        if related || headlines {
+            let after_related: Vec<bool> = page
+                .verdicts
+                .iter()
+                .map(|v| {
+                    v.as_ref()
+                        .and_then(|v| v.pack_rule)
+                        .is_some_and(|r| self.phrases.id(r) == RELATED_HEADER)
+                })
+                .collect();
+            headlines::detect(
+                &mut page,
+                &self.settings.headlines,
+                &after_related,
+                related,
+                headlines,
+            );
+        }
+        self.assemble(page)
+    }
+
+    fn assemble(&self, page: Page<'_>) -> Cleaned {
+        let mut out = Cleaned::default();
+        let mut inline = page.inline.iter().peekable();
+        let mut pending_break = false;
+        for (line, verdict) in page.lines.iter().zip(&page.verdicts) {
+            // Inline removals inside lines that go as a whole are covered by the line's removal.
+            let mut line_inline = Vec::new();
+            while let Some((r, rule)) = inline.peek() {
+                if r.start >= line.end && !(r.start == line.end && r.end == line.end) {
+                    break;
+                }
+                if r.start >= line.start {
+                    line_inline.push((r.clone(), *rule));
+                }
+                inline.next();
+            }
+            if let Some(v) = verdict {
+                let rule_id = match v.pack_rule {
+                    Some(i) => self.phrases.id(i).to_string(),
+                    None => v.rule.to_string(),
+                };
+                out.removed.push(Removal {
+                    rule: rule_id,
+                    byte_start: line.start,
+                    byte_end: line.end,
+                    text: line.text.trim().to_string(),
+                });
+                for (key, value) in &v.meta {
+                    out.extracted.push(*key, value.clone());
+                }
+                pending_break = true;
+                continue;
+            }
+            if line.is_blank() {
+                pending_break = true;
+                continue;
+            }
+            let first = out.pieces.len();
+            let mut pos = line.start;
+            for (r, rule) in line_inline {
+                if r.start > pos {
+                    out.pieces.push(pos..r.start);
+                }
+                out.removed.push(Removal {
+                    rule: rule.to_string(),
+                    byte_start: r.start,
+                    byte_end: r.end,
+                    text: page.src[r.clone()].to_string(),
+                });
+                pos = r.end;
+            }
+            if line.end > pos {
+                out.pieces.push(pos..line.end);
+            }
+            let kept_has_text = out.pieces[first..]
+                .iter()
+                .any(|r| !page.src[r.clone()].trim().is_empty());
+            if !kept_has_text {
+                out.pieces.truncate(first);
+                pending_break = true;
+                continue;
+            }
+            out.lines.push(KeptLine {
+                pieces: first..out.pieces.len(),
+                break_before: pending_break && !out.lines.is_empty(),
+            });
+            pending_break = false;
+        }
+        out.removed.sort_by_key(|r| (r.byte_start, r.byte_end));
+        out
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn cleaner() -> Cleaner {
+        let settings = Settings::from_toml(crate::config::DEFAULT_CONFIG, "default", None)
+            .expect("default config");
+        Cleaner::new(&settings).expect("rules compile")
+    }
+
+    /// The kept text, one kept line per output line.
+    pub fn kept(src: &str) -> String {
+        let c = cleaner().clean(src);
+        let mut out = String::new();
+        for i in 0..c.lines.len() {
+            for r in c.line_pieces(i) {
+                out.push_str(&src[r.clone()]);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// (rule, removed text) pairs.
+    pub fn removed(src: &str) -> Vec<(String, String)> {
+        cleaner()
+            .clean(src)
+            .removed
+            .into_iter()
+            .map(|r| (r.rule, r.text))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn lines_keep_exact_byte_ranges_with_crlf() {
+        let src = "one\r\ntwo\n\nthree";
+        let page = Page::new(src);
+        let spans: Vec<_> = page.lines.iter().map(|l| &src[l.start..l.end]).collect();
+        assert_eq!(spans, ["one", "two", "", "three"]);
+    }
+
+    #[test]
+    fn core_strips_decoration_but_keeps_words() {
+        assert_eq!(
+            core_of("  Read more on the site →"),
+            "Read more on the site"
+        );
+        assert_eq!(core_of("» Related:"), "Related");
+        assert_eq!(core_of("(Photo: AP)"), "Photo: AP");
+        assert_eq!(core_of("(c) 2024 Example"), "(c) 2024 Example");
+    }
+
+    #[test]
+    fn ordinary_article_survives_untouched() {
+        let src = "City council approves new budget\n\n\
+            The city council voted on Tuesday to approve a budget of 4.2 million dollars.\n\
+            Council members said they would read more proposals next month before deciding.\n\
+            The mayor welcomed the vote.\n";
+        let c = cleaner().clean(src);
+        assert!(c.removed.is_empty(), "{:?}", c.removed);
+        assert_eq!(kept(src).lines().count(), 4);
+    }
+
+    #[test]
+    fn removals_carry_rule_and_exact_range() {
+        let src = "Title of the story here\nBody sentence one is here.\nRead more →\n";
+        let c = cleaner().clean(src);
+        assert_eq!(c.removed.len(), 1);
+        let r = &c.removed[0];
+        assert_eq!(r.rule, "read_more");
+        assert_eq!(&src[r.byte_start..r.byte_end], "Read more →");
+    }
+
+    #[test]
+    fn disabled_rules_do_not_run() {
+        let mut settings =
+            Settings::from_toml(crate::config::DEFAULT_CONFIG, "default", None).unwrap();
+        settings.clean.disabled = vec!["read_more".into()];
+        let c = Cleaner::new(&settings)
+            .unwrap()
+            .clean("Story text.\nRead more\n");
+        assert!(c.removed.is_empty());
+    }
+
+    #[test]
+    fn break_before_marks_paragraph_gaps() {
+        let c = cleaner().clean("a b c\n\nd e f\ng h i\n");
+        let breaks: Vec<_> = c.lines.iter().map(|l| l.break_before).collect();
+        assert_eq!(breaks, [false, true, false]);
+    }
+}

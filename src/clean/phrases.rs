@@ -1,0 +1,196 @@
+//! Rule packs from `config/rules/*.toml`: each rule names whole lines by patterns (read-more
+//! links, share prompts, comment forms, related-story headings, photo credits, source lines).
+//! A line matches only as a whole and only when it is short, so a sentence that mentions "read
+//! more" in passing is never touched.
+
+use super::{Page, Verdict};
+use crate::config::{RuleAction, RuleSpec};
+use crate::doc::MetaKey;
+use regex::{Regex, RegexSet};
+
+struct Compiled {
+    id: String,
+    action: RuleAction,
+    key: Option<MetaKey>,
+    max_words: usize,
+    /// Only built for metadata rules, which need the `value` capture.
+    patterns: Vec<Regex>,
+}
+
+pub struct PhraseRules {
+    rules: Vec<Compiled>,
+    set: RegexSet,
+    /// Pattern index in `set` -> rule index.
+    owner: Vec<usize>,
+    longest: usize,
+}
+
+fn anchored(p: &str) -> String {
+    format!(r"(?i)^(?:{p})$")
+}
+
+impl PhraseRules {
+    pub fn new(specs: &[RuleSpec]) -> Result<PhraseRules, regex::Error> {
+        let mut all = Vec::new();
+        let mut owner = Vec::new();
+        let mut rules = Vec::new();
+        for (ri, spec) in specs.iter().enumerate() {
+            let mut patterns = Vec::new();
+            for p in &spec.patterns {
+                all.push(anchored(p));
+                owner.push(ri);
+                if spec.action == RuleAction::Metadata {
+                    patterns.push(Regex::new(&anchored(p))?);
+                }
+            }
+            rules.push(Compiled {
+                id: spec.id.clone(),
+                action: spec.action,
+                key: spec.key,
+                max_words: spec.max_words,
+                patterns,
+            });
+        }
+        let longest = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
+        Ok(PhraseRules {
+            set: RegexSet::new(&all)?,
+            owner,
+            rules,
+            longest,
+        })
+    }
+
+    pub fn id(&self, rule: usize) -> &str {
+        &self.rules[rule].id
+    }
+
+    pub fn detect(&self, page: &mut Page<'_>) {
+        if self.rules.is_empty() {
+            return;
+        }
+        let open: Vec<usize> = page.open_lines().collect();
+        for i in open {
+            let line = &page.lines[i];
+            // Article paragraphs are longer than any rule allows: skip them before any regex.
+            if line.words > self.longest || line.core.is_empty() {
+                continue;
+            }
+            if let Some(v) = self.judge(line.core, line.words) {
+                page.claim(i, v);
+            }
+        }
+    }
+
+    fn judge(&self, core: &str, words: usize) -> Option<Verdict> {
+        let matched = self.set.matches(core);
+        let ri = matched
+            .iter()
+            .map(|p| self.owner[p])
+            .filter(|&r| words <= self.rules[r].max_words)
+            .min()?;
+        let rule = &self.rules[ri];
+        let mut meta = Vec::new();
+        if let (RuleAction::Metadata, Some(key)) = (rule.action, rule.key) {
+            let value = rule
+                .patterns
+                .iter()
+                .find_map(|re| re.captures(core))
+                .map(|c| c.name("value").map_or(core, |m| m.as_str()))
+                .unwrap_or(core);
+            let value = value.trim_matches(|c: char| c.is_whitespace() || "()[].,;:".contains(c));
+            meta.push((key, value.to_string()));
+        }
+        Some(Verdict {
+            rule: "",
+            pack_rule: Some(ri),
+            meta,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clean::test_support::*;
+
+    fn rules_of(src: &str) -> Vec<String> {
+        removed(src).into_iter().map(|(r, _)| r).collect()
+    }
+
+    #[test]
+    fn read_more_variants_go() {
+        for line in [
+            "Read more on the site →",
+            "Read more",
+            "READ MORE »",
+            "Continue reading",
+            "Continue reading on Medium",
+            "Read the full story at Reuters",
+            "Read also: Markets fall as rates rise",
+            "Click here to read more",
+            "View original article",
+        ] {
+            let src = format!("A normal sentence of the article.\n{line}\n");
+            assert_eq!(rules_of(&src), ["read_more"], "{line}");
+        }
+    }
+
+    #[test]
+    fn sentences_mentioning_read_more_stay() {
+        let src = "Readers who want to read more about the case can find the ruling online.\n\
+                   Continue reading the report, the minister told parliament, before you judge it.\n\
+                   Read more carefully, and the contract says something else.\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn share_prompts_and_comment_forms_go() {
+        let src = "Story body.\nLike this story? Share it with a friend!\nShare on Facebook\n\
+                   Leave a Reply\nYour email address will not be published. Required fields are marked *\n\
+                   Save my name, email, and website in this browser for the next time I comment.\n";
+        assert_eq!(
+            rules_of(src),
+            [
+                "share_prompt",
+                "share_prompt",
+                "comment_form",
+                "comment_form",
+                "comment_form"
+            ]
+        );
+        assert_eq!(kept(src), "Story body.\n");
+    }
+
+    #[test]
+    fn ordinary_lines_about_sharing_and_comments_stay() {
+        let src = "Share prices fell sharply on Monday after the report.\n\
+                   The minister declined to comment on the leaked email.\n\
+                   Related to that, officials said the talks would go on.\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn credits_and_sources_become_metadata() {
+        let src =
+            "Story body.\nPicture: RIA Novosti\nSource: Interfax\nPhoto by Jane Roe/Getty Images\n";
+        let c = cleaner().clean(src);
+        assert_eq!(
+            c.extracted.credits,
+            ["RIA Novosti", "Jane Roe/Getty Images"]
+        );
+        assert_eq!(c.extracted.sources, ["Interfax"]);
+        assert_eq!(kept(src), "Story body.\n");
+    }
+
+    #[test]
+    fn sentences_starting_like_credits_stay() {
+        let src = "Sources say the deal could be signed as early as next week.\n\
+                   Photographs from the scene showed heavy damage to the bridge and nearby homes.\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn related_headings_go() {
+        let src = "Story body.\nRelated Posts\nYou may also like\nMost Read\n";
+        assert_eq!(rules_of(src), ["related_header"; 3]);
+    }
+}

@@ -1,0 +1,86 @@
+//! Command-line flags (clap derive). `main` turns them, with the config file, into settings.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Turn raw web scrapes into a clean, deduplicated text corpus with provenance.
+///
+/// Without a command, `scour` runs the default pipeline (`scour run`) on the inputs named in the
+/// config (`seeds/` by default) and writes `out/`.
+#[derive(Debug, Parser)]
+#[command(name = "scour", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read, clean, normalize, fingerprint and deduplicate the inputs; write the corpus with
+    /// provenance (corpus.jsonl, dropped.jsonl, duplicates.jsonl, manifest.json).
+    Run(RunArgs),
+    /// Read, clean and normalize documents (no corpus-wide dedup) and print one JSON record per
+    /// document on stdout, in the corpus schema. For quick looks and evaluation scripts.
+    Clean(CleanArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    /// Drop duplicate documents and remove duplicate passages.
+    Drop,
+    /// Keep everything, mark duplicates.
+    Annotate,
+    /// No deduplication.
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CompressArg {
+    None,
+    Zstd,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct RunArgs {
+    /// Config file (TOML). Default: config/default.toml if present here, else the built-in copy.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Input file or folder (repeatable); folders are walked recursively. Default: the config's
+    /// `input.paths`.
+    #[arg(long = "input", short = 'i', value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder. Default: the config's `output.dir` (out/).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Worker threads. Default: all cores. The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Fail (exit code 3, no output written) if any input cannot be read completely.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors: no progress bar, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Override the config's dedup.mode.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Override the config's output.compression for corpus.jsonl.
+    #[arg(long, value_enum)]
+    pub compress: Option<CompressArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Files or folders to clean.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Config file (TOML). Default: as for `run`.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads. Default: all cores.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Exit with code 3 if any input cannot be read completely (records still print).
+    #[arg(long)]
+    pub strict: bool,
+}

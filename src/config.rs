@@ -1,0 +1,594 @@
+//! Settings: the TOML config (plus command-line overrides) turned once into a validated value
+//! that the rest of the program reads. Rule packs from `config/rules/` are loaded here too.
+
+use crate::doc::{Format, MetaKey};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The default config and rule packs, compiled in so the binary works from any directory.
+pub const DEFAULT_CONFIG: &str = include_str!("../config/default.toml");
+pub const DEFAULT_RULE_PACKS: &[(&str, &str)] = &[
+    (
+        "boilerplate.toml",
+        include_str!("../config/rules/boilerplate.toml"),
+    ),
+    (
+        "metadata.toml",
+        include_str!("../config/rules/metadata.toml"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid config {path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("invalid setting {key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub input: InputSettings,
+    pub clean: CleanSettings,
+    pub normalize: NormalizeSettings,
+    pub fingerprint: FingerprintSettings,
+    pub dedup: DedupSettings,
+    pub output: OutputSettings,
+    /// Rule packs, loaded from `clean.rules_dir` (not part of the TOML itself).
+    #[serde(skip_deserializing)]
+    pub rules: Vec<RuleSpec>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            input: InputSettings::default(),
+            clean: CleanSettings::default(),
+            normalize: NormalizeSettings::default(),
+            fingerprint: FingerprintSettings::default(),
+            dedup: DedupSettings::default(),
+            output: OutputSettings::default(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputSettings {
+    /// Files or folders read when no `--input` is given.
+    pub paths: Vec<PathBuf>,
+    /// File extension (lowercase, without dot, after any `.gz`/`.zst`) to format.
+    pub formats: BTreeMap<String, Format>,
+    /// JSONL: the field holding the document text.
+    pub text_field: String,
+    /// JSONL: the field holding the URL, if any.
+    pub url_field: String,
+    /// A record (a JSONL line, a whole txt/html file after decompression) larger than this is
+    /// reported and skipped.
+    pub max_record_bytes: u64,
+    /// Follow symbolic links when walking folders.
+    pub follow_links: bool,
+}
+
+impl Default for InputSettings {
+    fn default() -> Self {
+        let formats = [
+            ("txt", Format::Txt),
+            ("text", Format::Txt),
+            ("html", Format::Html),
+            ("htm", Format::Html),
+            ("xhtml", Format::Html),
+            ("jsonl", Format::Jsonl),
+            ("ndjson", Format::Jsonl),
+            ("warc", Format::Warc),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        InputSettings {
+            paths: vec![PathBuf::from("seeds")],
+            formats,
+            text_field: "text".into(),
+            url_field: "url".into(),
+            max_record_bytes: 64 << 20,
+            follow_links: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CleanSettings {
+    /// Folder of rule packs (`*.toml`), relative to the config file.
+    pub rules_dir: PathBuf,
+    /// Detectors to run, by rule id; an empty list runs them all.
+    pub disabled: Vec<String>,
+    /// Documents with fewer words than this after cleaning are dropped as `too_short`.
+    pub min_words: usize,
+    pub icons: IconSettings,
+    pub datelines: DatelineSettings,
+    pub headlines: HeadlineSettings,
+    pub repeats: RepeatSettings,
+    pub chrome: ChromeSettings,
+}
+
+impl Default for CleanSettings {
+    fn default() -> Self {
+        CleanSettings {
+            rules_dir: PathBuf::from("rules"),
+            disabled: Vec::new(),
+            min_words: 1,
+            icons: IconSettings::default(),
+            datelines: DatelineSettings::default(),
+            headlines: HeadlineSettings::default(),
+            repeats: RepeatSettings::default(),
+            chrome: ChromeSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IconSettings {
+    /// Substrings that mark a token as an icon-font class or ligature name.
+    pub markers: Vec<String>,
+    /// A line needs at least this many tokens to be judged an icon string.
+    pub min_tokens: usize,
+    /// ... and at least this fraction of its tokens carrying a marker.
+    pub min_ratio: f64,
+}
+
+impl Default for IconSettings {
+    fn default() -> Self {
+        IconSettings {
+            markers: ["icon", "glyph", "chevron", "caret", "arrow_", "fa-", "svg"]
+                .map(String::from)
+                .to_vec(),
+            min_tokens: 4,
+            min_ratio: 0.5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatelineSettings {
+    /// Longest line (in characters) that can be a dateline.
+    pub max_chars: usize,
+    /// Most words beside the date and time (a section or site name) a dateline may carry.
+    pub max_label_words: usize,
+}
+
+impl Default for DatelineSettings {
+    fn default() -> Self {
+        DatelineSettings {
+            max_chars: 90,
+            max_label_words: 6,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HeadlineSettings {
+    /// Fewest title-like lines in a run for it to be judged a headline list.
+    pub min_run: usize,
+    /// A title-like line has between `min_words` and `max_words` words.
+    pub min_words: usize,
+    pub max_words: usize,
+    /// A line is off-topic when at most this fraction of its content words occur in the rest
+    /// of the document.
+    pub max_overlap: f64,
+    /// A run goes when at least this fraction of its lines are off-topic.
+    pub min_off_topic: f64,
+}
+
+impl Default for HeadlineSettings {
+    fn default() -> Self {
+        HeadlineSettings {
+            min_run: 3,
+            min_words: 3,
+            max_words: 24,
+            max_overlap: 0.2,
+            min_off_topic: 0.75,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RepeatSettings {
+    /// A line repeated within a document is removed when it has at least this many words.
+    pub min_words: usize,
+}
+
+impl Default for RepeatSettings {
+    fn default() -> Self {
+        RepeatSettings { min_words: 3 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChromeSettings {
+    /// A line of at least this many items split by separators (`|`, `•`, `·`, `/`, `»`) with
+    /// at most `max_item_words` words each is navigation.
+    pub min_items: usize,
+    pub max_item_words: usize,
+}
+
+impl Default for ChromeSettings {
+    fn default() -> Self {
+        ChromeSettings {
+            min_items: 4,
+            max_item_words: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnicodeForm {
+    Nfc,
+    Nfkc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphMode {
+    /// Every non-empty line is a paragraph (scraped text: one block element per line).
+    Line,
+    /// Paragraphs are separated by blank lines; lines inside are joined (hard-wrapped text).
+    Blank,
+    /// `blank` when the text looks hard-wrapped, `line` otherwise.
+    Auto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NormalizeSettings {
+    pub unicode: UnicodeForm,
+    /// Map apostrophe look-alikes (’ ‘ ´ ʼ ′ …) to `'`.
+    pub apostrophes: bool,
+    /// Map double-quote look-alikes (“ ” „ ″ …) to `"`.
+    pub quotes: bool,
+    /// Map dash look-alikes (‐ ‑ ‒ − …, not en or em dashes) to `-`.
+    pub dashes: bool,
+    pub paragraphs: ParagraphMode,
+}
+
+impl Default for NormalizeSettings {
+    fn default() -> Self {
+        NormalizeSettings {
+            unicode: UnicodeForm::Nfc,
+            apostrophes: true,
+            quotes: true,
+            dashes: true,
+            paragraphs: ParagraphMode::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FingerprintSettings {
+    /// Words per shingle.
+    pub shingle: usize,
+    /// MinHash signature length.
+    pub num_hashes: usize,
+    /// LSH banding: `bands * rows <= num_hashes`.
+    pub bands: usize,
+    pub rows: usize,
+    /// Seed of the hash functions; signatures are comparable only under the same seed.
+    pub seed: u64,
+}
+
+impl Default for FingerprintSettings {
+    fn default() -> Self {
+        FingerprintSettings {
+            shingle: 5,
+            num_hashes: 128,
+            bands: 20,
+            rows: 6,
+            seed: 1_544_167_462,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DedupMode {
+    /// Drop duplicate documents and remove duplicate passages.
+    Drop,
+    /// Keep everything; only mark duplicates.
+    Annotate,
+    /// No deduplication.
+    Off,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DedupSettings {
+    pub mode: DedupMode,
+    /// Near-duplicate pairs need an estimated Jaccard similarity at least this high.
+    pub threshold: f64,
+    pub documents: bool,
+    pub passages: bool,
+    /// Passages with fewer words are neither matched nor removed.
+    pub passage_min_words: usize,
+}
+
+impl Default for DedupSettings {
+    fn default() -> Self {
+        DedupSettings {
+            mode: DedupMode::Drop,
+            threshold: 0.8,
+            documents: true,
+            passages: true,
+            passage_min_words: 8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    None,
+    Zstd,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputSettings {
+    pub dir: PathBuf,
+    /// Compression of `corpus.jsonl`.
+    pub compression: Compression,
+    pub zstd_level: i32,
+}
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        OutputSettings {
+            dir: PathBuf::from("out"),
+            compression: Compression::None,
+            zstd_level: 3,
+        }
+    }
+}
+
+/// What a line rule does with a matching line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleAction {
+    /// Remove the line.
+    Remove,
+    /// Remove the line and keep the `value` capture (or the whole line) as metadata.
+    Metadata,
+}
+
+/// A rule from a pack: whole lines matching any pattern (case-insensitive, anchored at both
+/// ends) with at most `max_words` words.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_action")]
+    pub action: RuleAction,
+    #[serde(default)]
+    pub key: Option<MetaKey>,
+    #[serde(default = "default_max_words")]
+    pub max_words: usize,
+    pub patterns: Vec<String>,
+}
+
+fn default_action() -> RuleAction {
+    RuleAction::Remove
+}
+
+fn default_max_words() -> usize {
+    16
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulePack {
+    rule: Vec<RuleSpec>,
+}
+
+/// Where the settings came from, for the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigOrigin {
+    pub path: Option<String>,
+    pub hash: String,
+}
+
+impl Settings {
+    /// Parse a config text; `base` is the folder relative paths inside it resolve against,
+    /// `None` for the built-in default (rule packs come from the binary then).
+    pub fn from_toml(
+        text: &str,
+        origin: &str,
+        base: Option<&Path>,
+    ) -> Result<Settings, ConfigError> {
+        let mut settings: Settings = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        settings.rules = match base {
+            Some(dir) => load_rule_dir(&dir.join(&settings.clean.rules_dir))?,
+            None => {
+                let mut rules = Vec::new();
+                for (name, text) in DEFAULT_RULE_PACKS {
+                    rules.extend(parse_pack(text, name)?);
+                }
+                rules
+            }
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Load `path`, or with `None` the project's `config/default.toml` when it exists in the
+    /// working folder, else the built-in copy of it.
+    pub fn load(path: Option<&Path>) -> Result<(Settings, ConfigOrigin), ConfigError> {
+        let default_path = Path::new("config/default.toml");
+        let chosen = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None if default_path.is_file() => Some(default_path.to_path_buf()),
+            None => None,
+        };
+        let (settings, text, shown) = match &chosen {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read {
+                    path: p.display().to_string(),
+                    source: e,
+                })?;
+                let base = p.parent().unwrap_or(Path::new("."));
+                let s = Settings::from_toml(&text, &p.display().to_string(), Some(base))?;
+                (s, text, Some(p.display().to_string()))
+            }
+            None => {
+                let s = Settings::from_toml(DEFAULT_CONFIG, "<built-in default>", None)?;
+                (s, DEFAULT_CONFIG.to_string(), None)
+            }
+        };
+        let _ = text;
+        let hash = settings.hash();
+        Ok((settings, ConfigOrigin { path: shown, hash }))
+    }
+
+    /// blake3 of the resolved settings (including rule packs) as canonical JSON.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        blake3::hash(&json).to_hex()[..16].to_string()
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            key: key.to_string(),
+            message,
+        };
+        let f = &self.fingerprint;
+        if f.shingle == 0 {
+            return Err(invalid("fingerprint.shingle", "must be at least 1".into()));
+        }
+        if f.num_hashes == 0 || f.bands == 0 || f.rows == 0 {
+            return Err(invalid(
+                "fingerprint",
+                "num_hashes, bands and rows must be at least 1".into(),
+            ));
+        }
+        if f.bands * f.rows > f.num_hashes {
+            return Err(invalid(
+                "fingerprint.bands",
+                format!(
+                    "bands x rows = {} exceeds num_hashes = {}",
+                    f.bands * f.rows,
+                    f.num_hashes
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.dedup.threshold) {
+            return Err(invalid("dedup.threshold", "must be within 0..=1".into()));
+        }
+        let h = &self.clean.headlines;
+        if h.min_words > h.max_words {
+            return Err(invalid(
+                "clean.headlines.min_words",
+                "must not exceed max_words".into(),
+            ));
+        }
+        for rule in &self.rules {
+            if rule.action == RuleAction::Metadata && rule.key.is_none() {
+                return Err(invalid(
+                    &format!("rule {}", rule.id),
+                    "a metadata rule needs a key".into(),
+                ));
+            }
+            for p in &rule.patterns {
+                regex::Regex::new(p).map_err(|e| {
+                    invalid(&format!("rule {} pattern {p:?}", rule.id), e.to_string())
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_pack(text: &str, origin: &str) -> Result<Vec<RuleSpec>, ConfigError> {
+    let pack: RulePack = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: origin.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(pack.rule)
+}
+
+/// Every `*.toml` in `dir`, in name order, so rule precedence does not depend on the file system.
+fn load_rule_dir(dir: &Path) -> Result<Vec<RuleSpec>, ConfigError> {
+    let read_err = |e| ConfigError::Read {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut rules = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).map_err(|e| ConfigError::Read {
+            path: f.display().to_string(),
+            source: e,
+        })?;
+        rules.extend(parse_pack(&text, &f.display().to_string())?);
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_default_parses_and_validates() {
+        let s = Settings::from_toml(DEFAULT_CONFIG, "default", None).unwrap();
+        assert!(!s.rules.is_empty());
+        assert_eq!(s.fingerprint.num_hashes, 128);
+    }
+
+    #[test]
+    fn project_config_matches_built_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let text = std::fs::read_to_string(dir.join("default.toml")).unwrap();
+        let disk = Settings::from_toml(&text, "default.toml", Some(&dir)).unwrap();
+        let built_in = Settings::from_toml(DEFAULT_CONFIG, "default", None).unwrap();
+        assert_eq!(disk.hash(), built_in.hash());
+    }
+
+    #[test]
+    fn rejects_bands_exceeding_hashes() {
+        let err = Settings::from_toml(
+            "[fingerprint]\nnum_hashes = 10\nbands = 5\nrows = 3\n",
+            "t",
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("bands x rows"), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_keys() {
+        assert!(Settings::from_toml("[dedup]\nthreshhold = 0.5\n", "t", None).is_err());
+    }
+}

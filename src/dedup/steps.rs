@@ -1,0 +1,361 @@
+//! Steps 2 and 3 over in-memory values: exact grouping, LSH candidate pairs per band range
+//! (with the bucket guard), and verification + clustering + greedy keep decisions.
+
+use super::unionfind::UnionFind;
+use super::{Cluster, Decision, Item, Outcome, Params, Stats};
+use crate::fingerprint::{band_key, estimate_jaccard};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// Bucket guard: in a band bucket (items sharing one band key, sorted by order) each member is
+/// paired with at most the bucket's `BUCKET_ANCHORS` earliest members plus the
+/// `BUCKET_WINDOW` members just before it, so a bucket of `s` items costs `O(s)` pairs, not
+/// `O(s^2)`. Buckets up to `BUCKET_ANCHORS + BUCKET_WINDOW + 1` members are compared in full.
+///
+/// Why these two: the anchors are where the kept items of a huge bucket are (a template
+/// repeated thousands of times is a family of near copies of its first instances), and the
+/// window catches families that start later. Both point backwards, the only direction the
+/// greedy decision uses. What is left out is counted in [`Stats::skipped_pairs`] and
+/// [`Stats::oversized_buckets`]; the cost is a possible missed duplicate, never a wrong one.
+pub const BUCKET_ANCHORS: usize = 16;
+pub const BUCKET_WINDOW: usize = 48;
+
+/// Step 2's artifact: candidate pairs of one or more band ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidates {
+    /// `(earlier order, later order)` of exact-group representatives; sorted, distinct.
+    pub pairs: Vec<(u64, u64)>,
+    /// Bucket guard counters, summed over bands (largest: max).
+    pub oversized_buckets: u64,
+    pub largest_bucket: u64,
+    pub skipped_pairs: u64,
+}
+
+impl Candidates {
+    /// Joins the candidates of several band ranges (pairs found in more than one are kept once).
+    pub fn merge(parts: impl IntoIterator<Item = Candidates>) -> Candidates {
+        let mut all = Candidates::default();
+        for p in parts {
+            all.pairs.extend(p.pairs);
+            all.oversized_buckets += p.oversized_buckets;
+            all.largest_bucket = all.largest_bucket.max(p.largest_bucket);
+            all.skipped_pairs += p.skipped_pairs;
+        }
+        all.pairs.sort_unstable();
+        all.pairs.dedup();
+        all
+    }
+}
+
+/// Exact groups (items with one digest) and the order of the items.
+pub(crate) struct Groups {
+    /// Item indexes sorted by `(order, index)`.
+    by_order: Vec<usize>,
+    /// `rep[i]`: the earliest item with `i`'s digest (its representative).
+    rep: Vec<usize>,
+    /// For representatives: the earliest member with a signature, which stands for the group
+    /// in near matching (the members' texts are identical, so any would do).
+    sig_of: Vec<Option<usize>>,
+}
+
+impl Groups {
+    pub(crate) fn new(items: &[Item]) -> Groups {
+        let n = items.len();
+        let key = |i: usize| (items[i].order, i);
+        let mut by_digest: Vec<usize> = (0..n).collect();
+        by_digest.par_sort_unstable_by_key(|&i| (items[i].digest, key(i)));
+        let mut rep = vec![0; n];
+        let mut sig_of = vec![None; n];
+        for run in by_digest.chunk_by(|&a, &b| items[a].digest == items[b].digest) {
+            let first = run[0];
+            for &i in run {
+                rep[i] = first;
+            }
+            sig_of[first] = run.iter().copied().find(|&i| items[i].signature.is_some());
+        }
+        let mut by_order: Vec<usize> = (0..n).collect();
+        by_order.par_sort_unstable_by_key(|&i| key(i));
+        Groups {
+            by_order,
+            rep,
+            sig_of,
+        }
+    }
+
+    fn signature<'a>(&self, items: &'a [Item], rep: usize) -> Option<&'a [u32]> {
+        self.sig_of[rep].and_then(|i| items[i].signature.as_deref())
+    }
+}
+
+/// Step 2: candidate pairs from the bands in `bands` (clamped to `0..params.bands`), between
+/// representatives of exact groups (later exact copies add nothing to compare). `items` are
+/// all items of the corpus, in any order.
+pub fn candidate_pairs(items: &[Item], params: &Params, bands: Range<usize>) -> Candidates {
+    candidates_for(items, &Groups::new(items), params, bands)
+}
+
+pub(crate) fn candidates_for(
+    items: &[Item],
+    groups: &Groups,
+    params: &Params,
+    bands: Range<usize>,
+) -> Candidates {
+    let range = bands.start.min(params.bands)..bands.end.min(params.bands);
+    if !params.near || params.rows == 0 || range.is_empty() {
+        return Candidates::default();
+    }
+    let reps: Vec<(u64, &[u32])> = groups
+        .by_order
+        .iter()
+        .filter(|&&i| groups.rep[i] == i)
+        .filter_map(|&i| Some((items[i].order, groups.signature(items, i)?)))
+        .collect();
+    // One band per task; rayon keeps the results in band order, and they are sorted anyway.
+    let parts: Vec<Candidates> = range
+        .into_par_iter()
+        .map(|band| band_candidates(&reps, band, params.rows))
+        .collect();
+    Candidates::merge(parts)
+}
+
+fn band_candidates(reps: &[(u64, &[u32])], band: usize, rows: usize) -> Candidates {
+    let mut entries: Vec<(u64, u64)> = reps
+        .iter()
+        .filter_map(|&(order, sig)| Some((band_key(sig, band, rows)?, order)))
+        .collect();
+    entries.sort_unstable();
+    let mut out = Candidates::default();
+    for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
+        let s = bucket.len();
+        out.largest_bucket = out.largest_bucket.max(s as u64);
+        if s > BUCKET_ANCHORS + BUCKET_WINDOW + 1 {
+            out.oversized_buckets += 1;
+        }
+        for j in 1..s {
+            let later = bucket[j].1;
+            let anchors_end = BUCKET_ANCHORS.min(j);
+            let window_start = anchors_end.max(j.saturating_sub(BUCKET_WINDOW));
+            out.skipped_pairs += (window_start - anchors_end) as u64;
+            for &(_, earlier) in bucket[..anchors_end].iter().chain(&bucket[window_start..j]) {
+                // Equal orders break the uniqueness contract; such a pair means nothing.
+                if earlier != later {
+                    out.pairs.push((earlier, later));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Step 3: verifies the candidates, clusters and decides. `items` must be the same set as
+/// given to step 2 (in any order; decisions and clusters index this slice).
+pub fn resolve(items: &[Item], candidates: &Candidates, params: &Params) -> Outcome {
+    resolve_with(items, &Groups::new(items), candidates, params)
+}
+
+/// A verified near edge between two representatives (by position in `by_order`).
+#[derive(Clone, Copy)]
+struct Edge {
+    a: usize,
+    b: usize,
+    similarity: f64,
+}
+
+pub(crate) fn resolve_with(
+    items: &[Item],
+    groups: &Groups,
+    candidates: &Candidates,
+    params: &Params,
+) -> Outcome {
+    let n = items.len();
+    let by_order = &groups.by_order;
+    let mut pos = vec![0; n];
+    for (p, &i) in by_order.iter().enumerate() {
+        pos[i] = p;
+    }
+    let mut stats = Stats {
+        items: n as u64,
+        signed_items: items.iter().filter(|it| it.signature.is_some()).count() as u64,
+        exact_pairs: (0..n).filter(|&i| groups.rep[i] != i).count() as u64,
+        oversized_buckets: candidates.oversized_buckets,
+        largest_bucket: candidates.largest_bucket,
+        skipped_pairs: candidates.skipped_pairs,
+        ..Stats::default()
+    };
+
+    let (edges, unknown) = if params.near {
+        verify(items, groups, &pos, candidates, params.threshold)
+    } else {
+        (Vec::new(), 0)
+    };
+    if params.near {
+        stats.candidate_pairs = candidates.pairs.len() as u64;
+    }
+    stats.unknown_pairs = unknown;
+    stats.verified_pairs = edges.len() as u64;
+
+    // Adjacency of representatives by position, in compressed rows.
+    let mut start = vec![0usize; n + 1];
+    for e in &edges {
+        start[e.a + 1] += 1;
+        start[e.b + 1] += 1;
+    }
+    for p in 0..n {
+        start[p + 1] += start[p];
+    }
+    let mut fill = start.clone();
+    let mut adj = vec![(0usize, 0.0f64); 2 * edges.len()];
+    for e in &edges {
+        adj[fill[e.a]] = (e.b, e.similarity);
+        fill[e.a] += 1;
+        adj[fill[e.b]] = (e.a, e.similarity);
+        fill[e.b] += 1;
+    }
+
+    // Greedy in order. Members of a dropped group share its edges (same text), so they follow
+    // it to the same kind of kept neighbour; a group's representative is always its earliest.
+    let mut kept = vec![false; n];
+    let mut decisions = vec![Decision::Keep; n];
+    for (p, &i) in by_order.iter().enumerate() {
+        let r = groups.rep[i];
+        if r != i && kept[pos[r]] {
+            decisions[i] = Decision::Duplicate {
+                of: r,
+                similarity: 1.0,
+                exact: true,
+            };
+            stats.exact_duplicates += 1;
+            continue;
+        }
+        let rp = pos[r];
+        let mut best: Option<(usize, f64)> = None;
+        for &(q, sim) in &adj[start[rp]..start[rp + 1]] {
+            if q < p && kept[q] && best.is_none_or(|(bq, bs)| sim > bs || (sim == bs && q < bq)) {
+                best = Some((q, sim));
+            }
+        }
+        match best {
+            Some((q, similarity)) => {
+                decisions[i] = Decision::Duplicate {
+                    of: by_order[q],
+                    similarity,
+                    exact: false,
+                };
+                stats.near_duplicates += 1;
+            }
+            None => {
+                kept[p] = true;
+                stats.kept += 1;
+            }
+        }
+    }
+
+    // Clusters: components over exact and verified edges.
+    let mut uf = UnionFind::new(n);
+    for i in 0..n {
+        uf.union(pos[i], pos[groups.rep[i]]);
+    }
+    for e in &edges {
+        uf.union(e.a, e.b);
+    }
+    let mut slot = vec![usize::MAX; n];
+    let mut comps: Vec<Vec<usize>> = Vec::new();
+    for (p, &i) in by_order.iter().enumerate() {
+        let root = uf.find(p);
+        if slot[root] == usize::MAX {
+            slot[root] = comps.len();
+            comps.push(Vec::new());
+        }
+        comps[slot[root]].push(i);
+    }
+    // Components were opened in order of their first member, so they are already sorted.
+    let clusters: Vec<Cluster> = comps
+        .into_iter()
+        .filter(|m| m.len() >= 2)
+        .map(|members| Cluster {
+            exact: members
+                .iter()
+                .all(|&i| items[i].digest == items[members[0]].digest),
+            members,
+        })
+        .collect();
+    stats.clusters = clusters.len() as u64;
+    stats.largest_cluster = clusters
+        .iter()
+        .map(|c| c.members.len() as u64)
+        .max()
+        .unwrap_or(0);
+
+    Outcome {
+        decisions,
+        clusters,
+        stats,
+    }
+}
+
+/// Verified edges (each once, sorted by position) and the number of pairs naming unknown
+/// orders.
+fn verify(
+    items: &[Item],
+    groups: &Groups,
+    pos: &[usize],
+    candidates: &Candidates,
+    threshold: f64,
+) -> (Vec<Edge>, u64) {
+    let by_order = &groups.by_order;
+    // Orders in sequence, flat, so each lookup is a binary search without indirection.
+    let orders: Vec<u64> = by_order.iter().map(|&i| items[i].order).collect();
+    let lookup = |order: u64| -> Option<usize> {
+        let p = orders.partition_point(|&o| o < order);
+        (orders.get(p) == Some(&order)).then(|| by_order[p])
+    };
+    enum Checked {
+        Unknown,
+        Rejected,
+        Edge(Edge),
+    }
+    let checked: Vec<Checked> = candidates
+        .pairs
+        .par_iter()
+        .with_min_len(4096)
+        .map(|&(a, b)| {
+            let (Some(ia), Some(ib)) = (lookup(a), lookup(b)) else {
+                return Checked::Unknown;
+            };
+            // Pairs normally name representatives already; map anyway so pairs from other
+            // item sets cannot link a non-representative.
+            let (ra, rb) = (groups.rep[ia], groups.rep[ib]);
+            if ra == rb {
+                return Checked::Rejected;
+            }
+            let (Some(sa), Some(sb)) = (groups.signature(items, ra), groups.signature(items, rb))
+            else {
+                return Checked::Rejected;
+            };
+            let similarity = estimate_jaccard(sa, sb);
+            if similarity >= threshold {
+                let (pa, pb) = (pos[ra], pos[rb]);
+                Checked::Edge(Edge {
+                    a: pa.min(pb),
+                    b: pa.max(pb),
+                    similarity,
+                })
+            } else {
+                Checked::Rejected
+            }
+        })
+        .collect();
+    let mut unknown = 0;
+    let mut edges = Vec::new();
+    for c in checked {
+        match c {
+            Checked::Unknown => unknown += 1,
+            Checked::Rejected => {}
+            Checked::Edge(e) => edges.push(e),
+        }
+    }
+    edges.sort_unstable_by_key(|e| (e.a, e.b));
+    edges.dedup_by_key(|e| (e.a, e.b));
+    (edges, unknown)
+}

@@ -1,0 +1,55 @@
+//! Exact fingerprints: blake3 of the fingerprint text truncated to 128 bits, so texts that
+//! normalize to the same words collide on purpose and nothing else collides in practice.
+
+/// blake3 of the fingerprint text, truncated to 128 bits.
+pub type Digest = [u8; 16];
+
+/// The exact digest of `fp_text`.
+pub fn exact_digest(fp_text: &str) -> Digest {
+    let full = blake3::hash(fp_text.as_bytes());
+    let mut d = [0u8; 16];
+    d.copy_from_slice(&full.as_bytes()[..16]);
+    d
+}
+
+/// `d` as 32 lowercase hex characters.
+pub fn digest_hex(d: &Digest) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(32);
+    for &b in d {
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_is_truncated_blake3() {
+        let d = exact_digest("the quick brown fox");
+        let full = blake3::hash(b"the quick brown fox").to_hex();
+        assert_eq!(digest_hex(&d), &full.as_str()[..32]);
+        // Pinned so a change of hash or truncation is noticed (stored digests would stop matching).
+        assert_eq!(
+            digest_hex(&exact_digest("")),
+            "af1349b9f5f9a1a6a0404dea36dcc949"
+        );
+    }
+
+    #[test]
+    fn hex_is_lowercase_and_padded() {
+        let mut d = [0u8; 16];
+        d[0] = 0x0a;
+        d[15] = 0xff;
+        assert_eq!(digest_hex(&d), "0a0000000000000000000000000000ff");
+    }
+
+    #[test]
+    fn different_texts_differ() {
+        assert_ne!(exact_digest("a b c"), exact_digest("a b  c"));
+        assert_eq!(exact_digest("a b c"), exact_digest("a b c"));
+    }
+}

@@ -1,0 +1,442 @@
+//! MinHash signatures over word shingles, and Jaccard similarity (estimated from signatures, or
+//! exact from shingle sets for tests and evaluation).
+//!
+//! A shingle is `shingle` consecutive words and gets one 64-bit hash `x`. Each word is hashed
+//! once, straight from the text (no per-word allocation); a window's word hashes are combined
+//! by a rolling cyclic polynomial (word `t` of an `n`-word window contributes
+//! `rotl(w_t, n-1-t)`, all xor-ed), which costs O(1) per shingle whatever the shingle size, and
+//! one multiply-fold finishes `x` so its bits are well mixed for the permutations. (The xor
+//! combination is linear, so distinct windows collide only if their rotated word hashes cancel:
+//! about 2^-64 for unequal windows of up to 64 words.)
+//!
+//! The `num_hashes` permutations are `h_i(x) = (a_i * x + b_i) >> 32` with wrapping u64
+//! arithmetic, `a_i` odd and `b_i` drawn from splitmix64 seeded with `seed`. Since the
+//! parameters come from one stream, a longer signature under the same seed and shingle size
+//! extends a shorter one: prefixes stay comparable.
+//!
+//! The min-update over all permutations is the hot loop of the whole pipeline. Baseline x86-64
+//! (SSE2) has no vector 64-bit multiply, so the same loop is also compiled for AVX2 and AVX-512
+//! and picked at run time; all variants compute the identical integers.
+
+use super::hash::{P1, P2, SplitMix64, fold_mul, for_each_word_hash};
+
+/// Shingle hashes are buffered and fed to the min-update loop this many at a time, so the
+/// signature can stay in vector registers across shingles (AVX-512 holds 128 lanes).
+const BATCH: usize = 256;
+/// Shingles up to this many words keep their word ring on the stack.
+const STACK_RING: usize = 32;
+
+/// Computes MinHash signatures; cheap to share across threads (`&self` only).
+#[derive(Debug, Clone)]
+pub struct MinHasher {
+    shingle: usize,
+    seed: u64,
+    a: Vec<u64>,
+    b: Vec<u64>,
+    kernel: Kernel,
+}
+
+/// Which compilation of the min-update loop this CPU runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kernel {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Kernel {
+    fn detect() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+                && std::arch::is_x86_feature_detected!("avx512vl")
+            {
+                return Kernel::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Kernel::Avx2;
+            }
+        }
+        Kernel::Portable
+    }
+}
+
+impl MinHasher {
+    /// `num_hashes` permutations over shingles of `shingle` words (0 is taken as 1).
+    pub fn new(num_hashes: usize, shingle: usize, seed: u64) -> MinHasher {
+        let mut rng = SplitMix64(seed);
+        let mut a = Vec::with_capacity(num_hashes);
+        let mut b = Vec::with_capacity(num_hashes);
+        for _ in 0..num_hashes {
+            // Drawn in pairs so parameter i does not depend on num_hashes (prefix property).
+            a.push(rng.next_u64() | 1);
+            b.push(rng.next_u64());
+        }
+        MinHasher {
+            shingle: shingle.max(1),
+            seed,
+            a,
+            b,
+            kernel: Kernel::detect(),
+        }
+    }
+
+    pub fn from_settings(s: &crate::config::FingerprintSettings) -> MinHasher {
+        MinHasher::new(s.num_hashes, s.shingle, s.seed)
+    }
+
+    pub fn num_hashes(&self) -> usize {
+        self.a.len()
+    }
+
+    pub fn shingle(&self) -> usize {
+        self.shingle
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The signature of `fp_text`; `None` for empty text. Texts with fewer words than
+    /// `shingle` form one shingle of all their words.
+    pub fn signature(&self, fp_text: &str) -> Option<Vec<u32>> {
+        let mut out = Vec::with_capacity(self.a.len());
+        self.signature_into(fp_text, &mut out).then_some(out)
+    }
+
+    /// Like [`MinHasher::signature`] but writes into a reusable buffer (resized to
+    /// `num_hashes`); returns false, leaving `out` empty, for empty text.
+    pub fn signature_into(&self, fp_text: &str, out: &mut Vec<u32>) -> bool {
+        out.clear();
+        out.resize(self.a.len(), u32::MAX);
+        let mut batch = [0u64; BATCH];
+        let mut filled = 0;
+        let shingles = for_each_shingle(fp_text, self.shingle, |x| {
+            batch[filled] = x;
+            filled += 1;
+            if filled == BATCH {
+                self.update(out, &batch);
+                filled = 0;
+            }
+        });
+        if shingles == 0 {
+            out.clear();
+            return false;
+        }
+        self.update(out, &batch[..filled]);
+        true
+    }
+
+    fn update(&self, sig: &mut [u32], xs: &[u64]) {
+        match self.kernel {
+            Kernel::Portable => update_portable(sig, &self.a, &self.b, xs),
+            // SAFETY: the kernel is chosen by `Kernel::detect`, which checked that this CPU has
+            // the target features the function was compiled for.
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => unsafe { update_avx2(sig, &self.a, &self.b, xs) },
+            // SAFETY: as above.
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => unsafe { update_avx512(sig, &self.a, &self.b, xs) },
+        }
+    }
+}
+
+/// The min-update: for every shingle hash `x` and permutation `i`,
+/// `sig[i] = min(sig[i], hi32(a[i] * x + b[i]))`. Written as zipped iterators so that it
+/// vectorizes without bounds checks.
+#[inline(always)]
+fn update_body(sig: &mut [u32], a: &[u64], b: &[u64], xs: &[u64]) {
+    for &x in xs {
+        for ((s, &a), &b) in sig.iter_mut().zip(a).zip(b) {
+            let v = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+            *s = (*s).min(v);
+        }
+    }
+}
+
+fn update_portable(sig: &mut [u32], a: &[u64], b: &[u64], xs: &[u64]) {
+    update_body(sig, a, b, xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn update_avx2(sig: &mut [u32], a: &[u64], b: &[u64], xs: &[u64]) {
+    update_body(sig, a, b, xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+fn update_avx512(sig: &mut [u32], a: &[u64], b: &[u64], xs: &[u64]) {
+    update_body(sig, a, b, xs)
+}
+
+/// Calls `f` with the hash of every shingle of `fp_text` in text order and returns how many
+/// there were: `shingle` consecutive words each, or one shingle of all words when the text has
+/// fewer. Words are split on ASCII spaces; empty words (stray double spaces) are skipped.
+fn for_each_shingle(fp_text: &str, shingle: usize, mut f: impl FnMut(u64)) -> usize {
+    let k = shingle.max(1);
+    let mut stack = [0u64; STACK_RING];
+    let mut heap = Vec::new();
+    let ring: &mut [u64] = if k <= STACK_RING {
+        &mut stack[..k]
+    } else {
+        heap.resize(k, 0);
+        &mut heap
+    };
+    // `next` is where the next word goes; once `words >= k` it is also the oldest word.
+    let mut next = 0;
+    let mut words = 0usize;
+    let mut count = 0;
+    // Rolling cyclic polynomial over the window: word t of an n-word window contributes
+    // rotl(w_t, n-1-t). Adding a word rotates everything by one and drops the word that leaves
+    // (now rotated by k), so each shingle costs O(1), and one multiply-fold finishes it.
+    let drop_rot = (k % 64) as u32;
+    let mut h = 0u64;
+    for_each_word_hash(fp_text.as_bytes(), |w| {
+        h = h.rotate_left(1) ^ ring[next].rotate_left(drop_rot) ^ w;
+        ring[next] = w;
+        next += 1;
+        if next == k {
+            next = 0;
+        }
+        words += 1;
+        if words >= k {
+            f(fold_mul(h ^ P2, P1));
+            count += 1;
+        }
+    });
+    if words > 0 && words < k {
+        // The ring never filled, so no word left the window: `h` covers all the words.
+        f(fold_mul(h ^ P2, P1));
+        count += 1;
+    }
+    count
+}
+
+/// Sorted, deduplicated shingle hashes of `fp_text` (the sets MinHash estimates the Jaccard
+/// similarity of), for exact Jaccard in tests and evaluation.
+pub fn shingle_set(fp_text: &str, shingle: usize) -> Vec<u64> {
+    let mut v = Vec::new();
+    for_each_shingle(fp_text, shingle, |h| v.push(h));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Exact Jaccard similarity of two sorted, deduplicated sets; 1.0 when both are empty.
+pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+/// Estimated Jaccard similarity: the fraction of positions where two signatures agree. Over
+/// the common prefix when the lengths differ (valid under one seed and shingle size, see the
+/// module doc); 0.0 when there is nothing to compare.
+pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return 0.0;
+    }
+    let equal = a[..n].iter().zip(&b[..n]).filter(|(x, y)| x == y).count();
+    equal as f64 / n as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::testgen::{Rng, Vocab, mutate};
+
+    #[test]
+    fn empty_text_has_no_signature() {
+        let h = MinHasher::new(16, 5, 1);
+        assert_eq!(h.signature(""), None);
+        let mut buf = vec![1, 2, 3];
+        assert!(!h.signature_into("", &mut buf));
+        assert!(buf.is_empty());
+        assert_eq!(h.signature("   "), None);
+        assert!(shingle_set("", 5).is_empty());
+    }
+
+    #[test]
+    fn short_text_is_one_shingle_of_all_words() {
+        assert_eq!(shingle_set("a b c", 5).len(), 1);
+        assert_eq!(shingle_set("a b c", 5), shingle_set("a b c", 3));
+        assert_ne!(shingle_set("a b c", 5), shingle_set("a b", 5));
+        // Exactly `shingle` words: one shingle too; one more word: two.
+        assert_eq!(shingle_set("a b c d e", 5).len(), 1);
+        assert_eq!(shingle_set("a b c d e f", 5).len(), 2);
+        // Word order matters inside a shingle, also for repeated words.
+        assert_ne!(shingle_set("a b", 2), shingle_set("b a", 2));
+        assert_ne!(shingle_set("a a b", 3), shingle_set("a b a", 3));
+        assert_eq!(shingle_set("a b a b a b", 2).len(), 2);
+        // Stray spaces do not make empty words.
+        assert_eq!(shingle_set("a  b c", 2), shingle_set("a b c", 2));
+    }
+
+    #[test]
+    fn signature_into_reuses_buffer_and_matches_signature() {
+        let h = MinHasher::new(64, 3, 7);
+        let mut buf = Vec::new();
+        assert!(h.signature_into("one two three four", &mut buf));
+        assert_eq!(Some(buf.clone()), h.signature("one two three four"));
+        assert!(h.signature_into("five six", &mut buf));
+        assert_eq!(Some(buf), h.signature("five six"));
+    }
+
+    #[test]
+    fn signature_stability() {
+        // Pinned once; a change means stored signatures are no longer comparable.
+        let h = MinHasher::new(128, 5, 1_544_167_462);
+        let sig = h
+            .signature("the quick brown fox jumps over the lazy dog")
+            .unwrap();
+        assert_eq!(sig.len(), 128);
+        assert_eq!(
+            &sig[..6],
+            &[
+                268209375, 1312339976, 169263344, 806984860, 98052111, 845739011
+            ],
+            "{:?}",
+            &sig[..6]
+        );
+        let sig = h.signature("ünïcode wörds ça va").unwrap();
+        assert_eq!(
+            &sig[..4],
+            &[3938482248, 3562875213, 3854898582, 356377452],
+            "{:?}",
+            &sig[..4]
+        );
+    }
+
+    #[test]
+    fn longer_signature_extends_shorter() {
+        let text = "alpha beta gamma delta epsilon zeta eta theta";
+        let short = MinHasher::new(32, 3, 9).signature(text).unwrap();
+        let long = MinHasher::new(128, 3, 9).signature(text).unwrap();
+        assert_eq!(&long[..32], &short[..]);
+        assert_ne!(MinHasher::new(32, 3, 10).signature(text).unwrap(), short);
+    }
+
+    #[test]
+    fn kernels_agree() {
+        let mut rng = Rng::new(3);
+        let vocab = Vocab::new(&mut rng, 5000);
+        // Long enough to cross several batches.
+        let text = vocab.document(&mut rng, 2000);
+        let h = MinHasher::new(128, 5, 11);
+        let mut xs = Vec::new();
+        for_each_shingle(&text, 5, |x| xs.push(x));
+        let mut want = vec![u32::MAX; 128];
+        update_portable(&mut want, &h.a, &h.b, &xs);
+        assert_eq!(
+            h.signature(&text).unwrap(),
+            want,
+            "detected kernel {:?}",
+            h.kernel
+        );
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                let mut got = vec![u32::MAX; 128];
+                // SAFETY: feature checked just above.
+                unsafe { update_avx2(&mut got, &h.a, &h.b, &xs) };
+                assert_eq!(got, want);
+            }
+            if Kernel::detect() == Kernel::Avx512 {
+                let mut got = vec![u32::MAX; 128];
+                // SAFETY: `detect` checked the features.
+                unsafe { update_avx512(&mut got, &h.a, &h.b, &xs) };
+                assert_eq!(got, want);
+            }
+        }
+    }
+
+    #[test]
+    fn near_duplicate_document_is_similar_and_unrelated_is_not() {
+        let mut rng = Rng::new(42);
+        let vocab = Vocab::new(&mut rng, 5000);
+        let doc = vocab.document(&mut rng, 400);
+        // 1% of words replaced: each replacement changes up to 5 of the 396 shingles, so the
+        // true Jaccard is about (396-20)/(396+20) = 0.90 (2% would give only ~0.82).
+        let variant = mutate(&mut rng, &vocab, &doc, 0.01);
+        let other = vocab.document(&mut rng, 400);
+        let h = MinHasher::new(128, 5, 1_544_167_462);
+        let (sd, sv, so) = (
+            h.signature(&doc).unwrap(),
+            h.signature(&variant).unwrap(),
+            h.signature(&other).unwrap(),
+        );
+        let exact = exact_jaccard(&shingle_set(&doc, 5), &shingle_set(&variant, 5));
+        let est = estimate_jaccard(&sd, &sv);
+        assert!((0.85..1.0).contains(&exact), "exact {exact}");
+        assert!(est >= 0.8, "estimated {est} (exact {exact})");
+        assert!(estimate_jaccard(&sd, &so) < 0.1);
+        assert!(exact_jaccard(&shingle_set(&doc, 5), &shingle_set(&other, 5)) < 0.01);
+        assert_eq!(
+            estimate_jaccard(&sd, &h.signature(&doc.clone()).unwrap()),
+            1.0
+        );
+    }
+
+    #[test]
+    fn estimate_tracks_exact_jaccard() {
+        let mut rng = Rng::new(7);
+        let vocab = Vocab::new(&mut rng, 5000);
+        let h = MinHasher::new(128, 5, 99);
+        let mut total_err = 0.0;
+        let mut seen = Vec::new();
+        for i in 0..20 {
+            let doc = vocab.document(&mut rng, 200 + 20 * i);
+            // Substitution rates from 0 to ~0.3 give Jaccard similarities spread over 0..1.
+            let rate = [0.0, 0.005, 0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.3][i % 10];
+            let variant = mutate(&mut rng, &vocab, &doc, rate);
+            let exact = exact_jaccard(&shingle_set(&doc, 5), &shingle_set(&variant, 5));
+            let est =
+                estimate_jaccard(&h.signature(&doc).unwrap(), &h.signature(&variant).unwrap());
+            assert!(
+                (est - exact).abs() <= 0.1,
+                "pair {i}: exact {exact} estimated {est}"
+            );
+            total_err += (est - exact).abs();
+            seen.push(exact);
+        }
+        // The pairs must really cover a range of overlaps, else the test proves little.
+        assert!(seen.iter().any(|&j| j > 0.9) && seen.iter().any(|&j| j < 0.3));
+        assert!(seen.iter().any(|&j| (0.3..0.7).contains(&j)));
+        assert!(total_err / 20.0 < 0.05, "mean error {}", total_err / 20.0);
+    }
+
+    #[test]
+    fn jaccard_edge_cases() {
+        assert_eq!(exact_jaccard(&[], &[]), 1.0);
+        assert_eq!(exact_jaccard(&[1], &[]), 0.0);
+        assert_eq!(exact_jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+        assert_eq!(estimate_jaccard(&[], &[1]), 0.0);
+        assert_eq!(estimate_jaccard(&[1, 2, 3, 4], &[1, 2, 0, 4]), 0.75);
+        assert_eq!(estimate_jaccard(&[1, 2], &[1, 2, 3]), 1.0);
+    }
+
+    #[test]
+    fn from_settings_uses_settings() {
+        let s = crate::config::FingerprintSettings::default();
+        let h = MinHasher::from_settings(&s);
+        assert_eq!((h.num_hashes(), h.shingle(), h.seed()), (128, 5, s.seed));
+    }
+}

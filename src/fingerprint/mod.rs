@@ -1,0 +1,19 @@
+//! Fingerprints of *fingerprint text* (normalized by [`crate::normalize`]: lowercase, punctuation
+//! removed, digits masked, words split by single ASCII spaces): an exact 128-bit digest
+//! ([`exact`]), a MinHash signature over word shingles ([`minhash`]) and LSH band keys over a
+//! signature ([`lsh`]). [`crate::dedup`] clusters items by these values.
+//!
+//! Every hash here is a fixed function of the input bytes (blake3, and a small wyhash-style hash
+//! in `hash`): fingerprints written by one build or machine stay comparable with another's, so
+//! they may be stored and compared across runs. Tests pin sample outputs to catch changes.
+
+pub mod exact;
+mod hash;
+pub mod lsh;
+pub mod minhash;
+#[cfg(test)]
+pub(crate) mod testgen;
+
+pub use exact::{Digest, digest_hex, exact_digest};
+pub use lsh::{band_key, band_keys};
+pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, shingle_set};

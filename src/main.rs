@@ -1,0 +1,192 @@
+//! The `scour` binary: parse flags, run, and turn errors into exit codes
+//! (0 ok, 1 error, 2 usage, 3 input errors under --strict). A closed stdout pipe exits 0.
+
+mod cli;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, Command, CompressArg, ModeArg, RunArgs};
+use scour::config::{Compression, DedupMode, Settings};
+use scour::pipeline::{self, PipelineError, RunOptions, Stages};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if e.chain().any(is_broken_pipe) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("scour: error: {e:#}");
+            match e.downcast_ref::<PipelineError>() {
+                Some(PipelineError::Strict { .. }) => ExitCode::from(3),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => run_pipeline(RunArgs::default()),
+        Some(Command::Run(args)) => run_pipeline(args),
+        Some(Command::Clean(args)) => clean(args),
+    }
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize)> {
+    let n = threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .context("cannot start worker threads")?;
+    Ok((pool, n))
+}
+
+fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
+    let (mut settings, origin) = Settings::load(args.config.as_deref())?;
+    if let Some(m) = args.mode {
+        settings.dedup.mode = match m {
+            ModeArg::Drop => DedupMode::Drop,
+            ModeArg::Annotate => DedupMode::Annotate,
+            ModeArg::Off => DedupMode::Off,
+        };
+    }
+    if let Some(c) = args.compress {
+        settings.output.compression = match c {
+            CompressArg::None => Compression::None,
+            CompressArg::Zstd => Compression::Zstd,
+        };
+    }
+    let origin = scour::config::ConfigOrigin {
+        hash: settings.hash(),
+        ..origin
+    };
+    let (pool, threads) = thread_pool(args.threads)?;
+    let opts = RunOptions {
+        inputs: if args.inputs.is_empty() {
+            settings.input.paths.clone()
+        } else {
+            args.inputs.clone()
+        },
+        output: args
+            .output
+            .clone()
+            .unwrap_or_else(|| settings.output.dir.clone()),
+        strict: args.strict,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+        threads,
+    };
+    let report = pool.install(|| pipeline::run(&settings, &origin, &opts))?;
+    for e in &report.manifest.errors {
+        eprintln!("scour: input error: {e}");
+    }
+    if !args.quiet {
+        print_summary(&report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(report: &pipeline::RunReport) -> Result<()> {
+    let m = &report.manifest;
+    let c = &m.counts;
+    let r = &m.run;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "scour {}: {} records from {} files ({:.1} MB) in {:.2} s: {:.1} MB/s, {:.0} docs/s, peak RSS {}",
+        m.scour_version,
+        c.records_in,
+        m.inputs.len(),
+        c.input_bytes as f64 / 1e6,
+        r.total_seconds,
+        r.mb_per_s,
+        r.docs_per_s,
+        r.peak_rss_bytes
+            .map_or("n/a".to_string(), |b| format!("{:.1} MB", b as f64 / 1e6)),
+    )?;
+    let reasons: Vec<String> = c
+        .dropped_by_reason
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    writeln!(
+        out,
+        "  documents: {} kept, {} dropped{}, {} failed to read",
+        c.kept,
+        c.dropped,
+        if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", reasons.join(", "))
+        },
+        c.failed
+    )?;
+    writeln!(
+        out,
+        "  passages: {} kept, {} duplicate passages removed; clusters: {} document, {} passage",
+        c.passages_out, c.duplicate_passages, c.document_clusters, c.passage_clusters
+    )?;
+    if !m.removed_by_rule.is_empty() {
+        writeln!(out, "  removed by rule:")?;
+        for (rule, rc) in &m.removed_by_rule {
+            writeln!(
+                out,
+                "    {rule:<20} {:>6} spans {:>10} bytes",
+                rc.spans, rc.bytes
+            )?;
+        }
+    }
+    if !m.skipped_files.is_empty() {
+        writeln!(out, "  skipped files: {}", m.skipped_files.len())?;
+    }
+    writeln!(
+        out,
+        "  wrote {}, {}, {}, {}",
+        report.paths.corpus.display(),
+        report.paths.dropped.display(),
+        report.paths.duplicates.display(),
+        report.paths.manifest.display()
+    )?;
+    Ok(())
+}
+
+fn clean(args: cli::CleanArgs) -> Result<ExitCode> {
+    let (settings, _) = Settings::load(args.config.as_deref())?;
+    let (pool, _) = thread_pool(args.threads)?;
+    let stages = Stages::new(&settings)?;
+    let discovery = scour::source::discover(&args.paths, &settings.input);
+    let mut errors = discovery.errors;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for file in &discovery.files {
+        let (docs, file_errors, _) = pool.install(|| {
+            pipeline::read_and_process(std::slice::from_ref(file), &settings, &stages, None)
+        });
+        for e in &file_errors {
+            eprintln!("scour: input error: {e}");
+        }
+        errors.extend(file_errors);
+        for d in docs {
+            serde_json::to_writer(&mut stdout, &pipeline::corpus_record(d))?;
+            stdout.write_all(b"\n")?;
+        }
+    }
+    stdout.flush()?;
+    for s in &discovery.skipped {
+        eprintln!("scour: skipped {}: {}", s.path, s.reason);
+    }
+    if args.strict && !errors.is_empty() {
+        eprintln!("scour: {} input error(s) and --strict is set", errors.len());
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ExitCode::SUCCESS)
+}

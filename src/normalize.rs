@@ -1,0 +1,438 @@
+//! Normalization: turns a cleaned document into its output text (Unicode NFC or NFKC, white
+//! space collapsed, zero-width and control characters dropped, apostrophe, quote and dash
+//! variants unified, paragraphs separated by one blank line) while recording an [`OffsetMap`]
+//! back to the source bytes. Also the more aggressive *fingerprint text* that only feeds hashing.
+//!
+//! ASCII text takes a fast path: words are copied as they are, and the map grows by one piece per
+//! run of verbatim text. Words with other characters are rewritten as a whole and map to their
+//! whole source span.
+
+use crate::clean::Cleaned;
+use crate::config::{NormalizeSettings, ParagraphMode, UnicodeForm};
+use crate::doc::OffsetMap;
+use std::ops::Range;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
+
+/// The output text of a document with its map to the source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Normalized {
+    pub text: String,
+    pub map: OffsetMap,
+    /// Output byte ranges of the paragraphs, in order.
+    pub paragraphs: Vec<Range<usize>>,
+}
+
+impl Normalized {
+    /// Source byte range of the output range `r`.
+    pub fn source_range(&self, r: &Range<usize>) -> Range<usize> {
+        self.map.src_start(r.start)..self.map.src_end(r.end)
+    }
+}
+
+/// Characters dropped outright: invisible formatting that breaks matching and carries no text.
+/// Zero-width (non-)joiners stay: Persian, Indic scripts and emoji sequences need them.
+fn is_dropped(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2060}'..='\u{2064}'
+        | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+        || (c.is_control() && !c.is_whitespace())
+}
+
+fn apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2019}' | '\u{2018}' | '\u{00B4}' | '\u{02BC}' | '\u{2032}' | '\u{201B}' | '\u{FF07}'
+    )
+}
+
+fn double_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\u{201C}'
+            | '\u{201D}'
+            | '\u{201E}'
+            | '\u{201F}'
+            | '\u{2033}'
+            | '\u{00AB}'
+            | '\u{00BB}'
+            | '\u{FF02}'
+    )
+}
+
+fn dash(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}'
+    )
+}
+
+pub struct Normalizer {
+    settings: NormalizeSettings,
+}
+
+/// Builds the output text of one document.
+struct Writer<'a> {
+    src: &'a str,
+    out: Normalized,
+    /// Source range of white space seen since the last word of the paragraph.
+    pending_space: Option<Range<usize>>,
+    para_start: usize,
+    scratch: String,
+}
+
+impl Writer<'_> {
+    fn space(&mut self, r: Range<usize>) {
+        self.pending_space = Some(match self.pending_space.take() {
+            Some(p) => p.start..r.end,
+            None => r,
+        });
+    }
+
+    fn begin_word(&mut self) {
+        if self.out.text.len() > self.para_start {
+            if let Some(ws) = self.pending_space.take() {
+                let at = self.out.text.len();
+                self.out.text.push(' ');
+                self.out.map.push(at..at + 1, ws);
+            }
+        }
+        self.pending_space = None;
+    }
+
+    fn verbatim(&mut self, r: Range<usize>) {
+        self.begin_word();
+        let at = self.out.text.len();
+        self.out.text.push_str(&self.src[r.clone()]);
+        self.out.map.push(at..self.out.text.len(), r);
+    }
+
+    fn rewritten(&mut self, r: Range<usize>, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.begin_word();
+        let at = self.out.text.len();
+        self.out.text.push_str(text);
+        self.out.map.push(at..self.out.text.len(), r);
+    }
+
+    fn end_paragraph(&mut self) {
+        let start = self.para_start;
+        if self.out.text.len() > start {
+            self.out.paragraphs.push(start..self.out.text.len());
+            self.out.text.push_str("\n\n");
+        }
+        self.para_start = self.out.text.len();
+        self.pending_space = None;
+    }
+
+    fn finish(mut self) -> Normalized {
+        if self.out.text.ends_with("\n\n") {
+            let n = self.out.text.len();
+            self.out.text.truncate(n - 2);
+        }
+        self.out
+    }
+}
+
+impl Normalizer {
+    pub fn new(settings: &NormalizeSettings) -> Normalizer {
+        Normalizer {
+            settings: settings.clone(),
+        }
+    }
+
+    pub fn normalize(&self, src: &str, cleaned: &Cleaned) -> Normalized {
+        let join_lines = match self.settings.paragraphs {
+            ParagraphMode::Line => false,
+            ParagraphMode::Blank => true,
+            ParagraphMode::Auto => looks_hard_wrapped(src, cleaned),
+        };
+        let mut w = Writer {
+            src,
+            out: Normalized::default(),
+            pending_space: None,
+            para_start: 0,
+            scratch: String::new(),
+        };
+        for (i, line) in cleaned.lines.iter().enumerate() {
+            if i > 0 && (!join_lines || line.break_before) {
+                w.end_paragraph();
+            } else if i > 0 {
+                // A line break inside a hard-wrapped paragraph is a space; it has no source
+                // bytes of its own that survive, so it maps to the line's start.
+                let p = cleaned.line_pieces(i)[0].start;
+                w.space(p..p);
+            }
+            for r in cleaned.line_pieces(i) {
+                self.piece(&mut w, r.clone());
+            }
+        }
+        w.end_paragraph();
+        w.finish()
+    }
+
+    fn piece(&self, w: &mut Writer<'_>, r: Range<usize>) {
+        let s = &w.src[r.clone()];
+        let base = r.start;
+        if s.is_ascii() {
+            let bytes = s.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i].is_ascii_whitespace() {
+                    let st = i;
+                    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                    w.space(base + st..base + i);
+                    continue;
+                }
+                let st = i;
+                let mut clean = true;
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                    clean &= !bytes[i].is_ascii_control();
+                    i += 1;
+                }
+                if clean {
+                    w.verbatim(base + st..base + i);
+                } else {
+                    self.word(w, base + st..base + i);
+                }
+            }
+            return;
+        }
+        let mut word_start: Option<usize> = None;
+        for (i, c) in s.char_indices() {
+            if c.is_whitespace() {
+                if let Some(st) = word_start.take() {
+                    self.word(w, base + st..base + i);
+                }
+                w.space(base + i..base + i + c.len_utf8());
+            } else if word_start.is_none() {
+                word_start = Some(i);
+            }
+        }
+        if let Some(st) = word_start {
+            self.word(w, base + st..base + s.len());
+        }
+    }
+
+    /// A word that is not plain ASCII: rewrite it character by character, then compose.
+    fn word(&self, w: &mut Writer<'_>, r: Range<usize>) {
+        let src_word = &w.src[r.clone()];
+        let mut scratch = std::mem::take(&mut w.scratch);
+        scratch.clear();
+        for c in src_word.chars() {
+            if is_dropped(c) {
+                continue;
+            }
+            let c = if self.settings.apostrophes && apostrophe(c) {
+                '\''
+            } else if self.settings.quotes && double_quote(c) {
+                '"'
+            } else if self.settings.dashes && dash(c) {
+                '-'
+            } else {
+                c
+            };
+            scratch.push(c);
+        }
+        let composed: Option<String> = match self.settings.unicode {
+            UnicodeForm::Nfc if is_nfc_quick(scratch.chars()) != IsNormalized::Yes => {
+                Some(scratch.nfc().collect())
+            }
+            UnicodeForm::Nfkc if is_nfkc_quick(scratch.chars()) != IsNormalized::Yes => {
+                Some(scratch.nfkc().collect())
+            }
+            _ => None,
+        };
+        let text = composed.as_deref().unwrap_or(&scratch);
+        if text == src_word {
+            w.verbatim(r);
+        } else {
+            w.rewritten(r, text);
+        }
+        w.scratch = scratch;
+    }
+}
+
+/// Hard-wrapped text (mail, plain-text books) breaks lines inside paragraphs at a fixed width and
+/// marks paragraphs by blank lines; scraped page text puts each block on one line. Wrapped lines
+/// mostly end mid-sentence and are never long.
+fn looks_hard_wrapped(src: &str, cleaned: &Cleaned) -> bool {
+    let n = cleaned.lines.len();
+    let mut inner = 0usize;
+    let mut unterminated = 0usize;
+    let mut longest = 0usize;
+    for i in 0..n.saturating_sub(1) {
+        if cleaned.lines[i + 1].break_before {
+            continue;
+        }
+        inner += 1;
+        let pieces = cleaned.line_pieces(i);
+        let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+            continue;
+        };
+        let text = src[first.start..last.end].trim_end();
+        longest = longest.max(text.chars().count());
+        if !text.ends_with(['.', '!', '?', ':', ';', '"', '\'', '”', ')', '…']) {
+            unterminated += 1;
+        }
+    }
+    inner >= 3 && longest <= 100 && unterminated * 2 >= inner
+}
+
+/// The text that fingerprints are computed on: lowercase, diacritics and punctuation folded away,
+/// digits masked as `0`, words separated by single spaces. Writes into `out` (cleared first).
+pub fn fingerprint_text(text: &str, out: &mut String) {
+    out.clear();
+    out.reserve(text.len());
+    let mut need_space = false;
+    let push_sep = |out: &mut String, need_space: &mut bool| {
+        if *need_space {
+            out.push(' ');
+            *need_space = false;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                push_sep(out, &mut need_space);
+                out.push(c.to_ascii_lowercase());
+            } else if c.is_ascii_digit() {
+                push_sep(out, &mut need_space);
+                out.push('0');
+            } else if !out.is_empty() {
+                need_space = true;
+            }
+            continue;
+        }
+        if c.is_alphabetic() {
+            push_sep(out, &mut need_space);
+            let mut any = false;
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
+                    any = true;
+                }
+            });
+            if !any {
+                out.extend(c.to_lowercase());
+            }
+        } else if c.is_numeric() {
+            push_sep(out, &mut need_space);
+            out.push('0');
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // A mark after a letter (decomposed input): folded like a precomposed one.
+        } else if !out.is_empty() {
+            need_space = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::test_support::cleaner;
+
+    fn norm(src: &str) -> Normalized {
+        norm_with(src, NormalizeSettings::default())
+    }
+
+    fn norm_with(src: &str, s: NormalizeSettings) -> Normalized {
+        Normalizer::new(&s).normalize(src, &cleaner().clean(src))
+    }
+
+    #[test]
+    fn whitespace_collapses_and_paragraphs_get_one_blank_line() {
+        let n = norm("  Hello \t  world  \n\n\n  Second\u{00A0}\u{00A0}line here \n");
+        assert_eq!(n.text, "Hello world\n\nSecond line here");
+        assert_eq!(n.paragraphs, [0..11, 13..29]);
+    }
+
+    #[test]
+    fn apostrophes_quotes_and_dashes_unify() {
+        let n = norm("Moscow\u{b4}s \u{201c}plan\u{201d} \u{2212}5 isn\u{2019}t \u{2014} final\n");
+        assert_eq!(n.text, "Moscow's \"plan\" -5 isn't \u{2014} final");
+        let off = NormalizeSettings {
+            apostrophes: false,
+            ..NormalizeSettings::default()
+        };
+        assert_eq!(norm_with("isn\u{2019}t it\n", off).text, "isn\u{2019}t it");
+    }
+
+    #[test]
+    fn zero_width_and_controls_drop_but_joiners_stay() {
+        let n = norm("zero\u{200b}width soft\u{ad}hyphen bell\u{7} \u{feff}bom ab\u{200c}cd\n");
+        assert_eq!(n.text, "zerowidth softhyphen bell bom ab\u{200c}cd");
+    }
+
+    #[test]
+    fn nfc_composes_and_nfkc_folds() {
+        let n = norm("Cafe\u{301} \u{fb01}ne\n");
+        assert_eq!(n.text, "Caf\u{e9} \u{fb01}ne");
+        let k = NormalizeSettings {
+            unicode: UnicodeForm::Nfkc,
+            ..NormalizeSettings::default()
+        };
+        assert_eq!(
+            norm_with("Cafe\u{301} \u{fb01}ne\n", k).text,
+            "Caf\u{e9} fine"
+        );
+    }
+
+    #[test]
+    fn offsets_map_every_paragraph_back_to_its_source() {
+        let src = "Title \u{2014} here\n\n  It\u{2019}s  a  caf\u{e9}.  \nThird line.\n";
+        let n = norm(src);
+        let spans: Vec<&str> = n
+            .paragraphs
+            .iter()
+            .map(|p| &src[n.source_range(p)])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "Title \u{2014} here",
+                "It\u{2019}s  a  caf\u{e9}.",
+                "Third line."
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_text_joins_lines_in_auto_mode() {
+        let src = "This is a paragraph of text that was wrapped\nat a fixed width by a mail program\nso its lines end in the middle of\na sentence.\n\nA second paragraph starts here\nand goes on for a while longer.\n";
+        let n = norm(src);
+        assert_eq!(n.paragraphs.len(), 2, "{}", n.text);
+        assert!(
+            n.text
+                .starts_with("This is a paragraph of text that was wrapped at a fixed")
+        );
+    }
+
+    #[test]
+    fn scraped_lines_stay_paragraphs_in_auto_mode() {
+        let src = "First paragraph is one line and ends properly.\nSecond paragraph is one line too.\nThird one here as well.\nFourth.\n";
+        assert_eq!(norm(src).paragraphs.len(), 4);
+    }
+
+    #[test]
+    fn normalization_is_idempotent() {
+        let src = "  Caf\u{e9}\u{2019}s \u{201c}x\u{201d}\u{200b} y \n\n z  ";
+        let once = norm(src).text;
+        assert_eq!(norm(&once).text, once);
+    }
+
+    #[test]
+    fn fingerprint_text_folds_case_punctuation_diacritics_digits() {
+        let mut out = String::new();
+        fingerprint_text(
+            "  \u{c9}t\u{e9} 2021: NATO\u{2019}s \u{201c}plan\u{201d}\u{2014}fine!  ",
+            &mut out,
+        );
+        assert_eq!(out, "ete 0000 nato s plan fine");
+        fingerprint_text("", &mut out);
+        assert_eq!(out, "");
+    }
+}

@@ -1,0 +1,135 @@
+//! Writing results: the corpus, the dropped records, the duplicate clusters and the manifest.
+//! Every file is written under a temporary name in the output folder and renamed when complete,
+//! so a reader never sees half a file and an interrupted run leaves the previous output intact.
+
+pub mod records;
+
+use crate::config::Compression;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Write `path` through a temporary file in the same folder, renamed into place on success.
+pub fn write_atomic(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        body(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Serialize records to JSON lines in parallel (order kept) and write them in one pass.
+pub fn write_jsonl<T: Serialize + Sync>(
+    path: &Path,
+    records: &[T],
+    compression: Compression,
+    zstd_level: i32,
+) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut sink: Box<dyn Write + '_> = match compression {
+            Compression::None => Box::new(&mut *w),
+            Compression::Zstd => Box::new(zstd::Encoder::new(&mut *w, zstd_level)?.auto_finish()),
+        };
+        // Chunks bound the memory of serialized text while keeping the cores busy.
+        for chunk in records.chunks(4096) {
+            let lines: Vec<Vec<u8>> = chunk
+                .par_iter()
+                .map(|r| {
+                    let mut v = serde_json::to_vec(r).map_err(io::Error::other)?;
+                    v.push(b'\n');
+                    Ok(v)
+                })
+                .collect::<io::Result<_>>()?;
+            for l in lines {
+                sink.write_all(&l)?;
+            }
+        }
+        sink.flush()
+    })
+}
+
+/// Pretty JSON, for the manifest.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// The files of an output folder.
+pub struct OutputPaths {
+    pub corpus: PathBuf,
+    pub dropped: PathBuf,
+    pub duplicates: PathBuf,
+    pub manifest: PathBuf,
+}
+
+impl OutputPaths {
+    pub fn new(dir: &Path, compression: Compression) -> OutputPaths {
+        let corpus = match compression {
+            Compression::None => "corpus.jsonl",
+            Compression::Zstd => "corpus.jsonl.zst",
+        };
+        OutputPaths {
+            corpus: dir.join(corpus),
+            dropped: dir.join("dropped.jsonl"),
+            duplicates: dir.join("duplicates.jsonl"),
+            manifest: dir.join("manifest.json"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_no_temp_file_and_replaces_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        write_jsonl(&p, &[1, 2, 3], Compression::None, 3).unwrap();
+        write_jsonl(&p, &["x"], Compression::None, 3).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"x\"\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.json");
+        write_json(&p, &"old").unwrap();
+        let err = write_atomic(&p, |_| Err(io::Error::other("boom")));
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"old\"\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn zstd_corpus_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.jsonl.zst");
+        write_jsonl(&p, &["a", "b"], Compression::Zstd, 3).unwrap();
+        let bytes = zstd::decode_all(File::open(&p).unwrap()).unwrap();
+        assert_eq!(bytes, b"\"a\"\n\"b\"\n");
+    }
+}

@@ -1,0 +1,1095 @@
+//! WARC archives (1.0 and 1.1; plain, gzip with one member per record or one stream, zstd).
+//!
+//! Reading runs in two passes: framing cuts the decompressed data into records (version line,
+//! headers, `Content-Length` block, blank lines) and resynchronises after damage, then each
+//! record becomes a document, a skip (warcinfo, request, images, ...) or an error. A record
+//! in its own gzip member is located by the member's offset in the stored file, so it can be
+//! cut out with `dd` and decompressed alone.
+
+use super::decompress::{Segment, decode};
+use super::html::{charset_param, decode_html_bytes, decode_text_bytes, extract_html};
+use super::{FileRead, InputError, InputErrorKind, InputFile, SourceCompression};
+use crate::config::InputSettings;
+use crate::doc::{Format, Provenance, RawDoc};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::io::Read;
+use std::ops::Range;
+
+/// Headers longer than this are not headers: the data is damaged.
+const MAX_HEAD: usize = 1 << 20;
+
+type Headers<'a> = Vec<(&'a [u8], &'a [u8])>;
+
+/// Why a record's payload could not be had.
+type Failed = (InputErrorKind, String);
+
+struct Frame<'a> {
+    start: usize,
+    /// Past the block and its trailing blank lines.
+    end: usize,
+    block: Range<usize>,
+    headers: Headers<'a>,
+}
+
+enum Item<'a> {
+    Record(Frame<'a>),
+    /// A record that could not be framed. `ran_out`: its data ended early.
+    Bad {
+        start: usize,
+        kind: InputErrorKind,
+        message: String,
+        ran_out: bool,
+    },
+    /// The record a failed gzip member or stream took with it.
+    Lost {
+        seg: usize,
+        message: String,
+    },
+}
+
+impl Item<'_> {
+    /// The segment the item starts in. A lost record belongs to its failed segment even when
+    /// that decoded to nothing (and so shares its start with the next segment).
+    fn seg(&self, segs: &[Segment]) -> Option<usize> {
+        match self {
+            Item::Lost { seg, .. } => Some(*seg),
+            _ => seg_of(segs, self.start(segs)),
+        }
+    }
+
+    fn start(&self, segs: &[Segment]) -> usize {
+        match self {
+            Item::Record(f) => f.start,
+            Item::Bad { start, .. } => *start,
+            Item::Lost { seg, .. } => segs[*seg].out_start,
+        }
+    }
+}
+
+pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, read: &mut FileRead) {
+    let path = file.display.as_str();
+    let compression = sniff(stored, file.compression);
+    let decoded = decode(stored, compression, None, Some(looks_like_warc));
+    read.decompressed_bytes = decoded.data.len() as u64;
+    let data: &[u8] = &decoded.data;
+    let segs = decoded.segments.as_slice();
+    if data.is_empty() && decoded.failure().is_none() {
+        read.errors.push(InputError::new(
+            path,
+            InputErrorKind::Empty,
+            "file is empty",
+        ));
+        return;
+    }
+    let items = frame_all(data, segs);
+    let mut per_seg = vec![0u32; segs.len()];
+    for item in &items {
+        if let Some(k) = item.seg(segs) {
+            per_seg[k] += 1;
+        }
+    }
+    let mut conv = Convert {
+        path,
+        settings,
+        data,
+        segs,
+        per_seg,
+        gzip: compression == SourceCompression::Gzip,
+        read,
+    };
+    for (index, item) in items.into_iter().enumerate() {
+        let index = index as u64;
+        match item {
+            Item::Record(frame) => conv.record(index, &frame),
+            Item::Bad {
+                start,
+                kind,
+                message,
+                ..
+            } => {
+                let (byte, at) = conv.locate(start);
+                let e = InputError::new(path, kind, format!("{message} ({at})"))
+                    .at_record(index)
+                    .at_byte(byte);
+                conv.read.errors.push(e);
+            }
+            Item::Lost { seg, message } => {
+                let s = &segs[seg];
+                // A member that held one record locates it; in a longer stream the useful
+                // position is where decoding stopped.
+                let (byte, lost) = if conv.gzip && conv.per_seg[seg] <= 1 {
+                    (
+                        s.stored_start,
+                        "the record in this member is lost".to_string(),
+                    )
+                } else {
+                    let at = s.out_end;
+                    (
+                        at as u64,
+                        format!("the record cut off at decompressed byte {at} is lost"),
+                    )
+                };
+                let e = InputError::new(
+                    path,
+                    InputErrorKind::Truncated,
+                    format!("{message}; {lost}"),
+                )
+                .at_record(index)
+                .at_byte(byte);
+                conv.read.errors.push(e);
+            }
+        }
+    }
+}
+
+/// Archives are often misnamed: `.warc` files that are gzip, `.warc.gz` files a download tool
+/// already decompressed. The magic bytes decide.
+fn sniff(stored: &[u8], declared: SourceCompression) -> SourceCompression {
+    if stored.starts_with(&[0x1f, 0x8b]) {
+        SourceCompression::Gzip
+    } else if stored.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        SourceCompression::Zstd
+    } else if stored.starts_with(b"WARC/") {
+        SourceCompression::None
+    } else {
+        declared
+    }
+}
+
+fn looks_like_warc(out: &[u8]) -> bool {
+    let skip = out
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count();
+    out[skip..].starts_with(b"WARC/")
+}
+
+/// The segment holding output byte `pos`.
+fn seg_of(segs: &[Segment], pos: usize) -> Option<usize> {
+    let k = segs.partition_point(|s| s.out_end <= pos);
+    (k < segs.len() && segs[k].out_start <= pos).then_some(k)
+}
+
+/// Frame every record. Segments decoded back to back form a region; a region ends at a failed
+/// segment, whose cut-short record becomes one `Lost` item.
+fn frame_all<'a>(data: &'a [u8], segs: &[Segment]) -> Vec<Item<'a>> {
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < segs.len() {
+        let mut j = i;
+        while j + 1 < segs.len() && segs[j].failure.is_none() {
+            j += 1;
+        }
+        let before = items.len();
+        frame_region(data, &segs[i..=j], &mut items);
+        if let Some(message) = &segs[j].failure {
+            // The record cut short is the tail that ran out of data, or else the last record
+            // decoded from the failed member: its bytes did not pass the integrity check.
+            let cut = items.len() > before
+                && match items.last() {
+                    Some(Item::Bad { ran_out: true, .. }) => true,
+                    Some(item) => item.start(segs) >= segs[j].out_start,
+                    None => false,
+                };
+            if cut {
+                items.pop();
+            }
+            items.push(Item::Lost {
+                seg: j,
+                message: message.clone(),
+            });
+        }
+        i = j + 1;
+    }
+    items
+}
+
+fn frame_region<'a>(data: &'a [u8], region: &[Segment], items: &mut Vec<Item<'a>>) {
+    let (Some(first), Some(last)) = (region.first(), region.last()) else {
+        return;
+    };
+    let end = last.out_end;
+    let mut pos = first.out_start;
+    loop {
+        while pos < end && data[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos >= end {
+            break;
+        }
+        match frame(data, pos, end) {
+            Ok(f) => {
+                pos = f.end;
+                items.push(Item::Record(f));
+            }
+            Err(bad) => {
+                items.push(bad);
+                match resync(data, pos + 1, end, region) {
+                    Some(p) => pos = p,
+                    None => break,
+                }
+            }
+        }
+    }
+}
+
+/// Where the next record may start after damage at `from`: a `WARC/1.` at a line start, or a
+/// member start that holds one.
+fn resync(data: &[u8], from: usize, end: usize, region: &[Segment]) -> Option<usize> {
+    let first = region.partition_point(|s| s.out_start < from);
+    let member = region[first..]
+        .iter()
+        .map(|s| s.out_start)
+        .find(|&p| p < end && data[p..end].starts_with(b"WARC/"));
+    let finder = memchr::memmem::Finder::new(b"WARC/1.");
+    let mut at = from;
+    let line = loop {
+        if at >= end {
+            break None;
+        }
+        match finder.find(&data[at..end]) {
+            Some(i) if at + i == 0 || data[at + i - 1] == b'\n' => break Some(at + i),
+            Some(i) => at += i + 1,
+            None => break None,
+        }
+    };
+    match (member, line) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The end of a header section: (end of the last header line, start of what follows the
+/// blank line).
+fn head_end(b: &[u8], limit: usize) -> Option<(usize, usize)> {
+    let scan = &b[..b.len().min(limit)];
+    for i in memchr::memchr_iter(b'\n', scan) {
+        match b.get(i + 1) {
+            Some(b'\n') => return Some((i, i + 2)),
+            Some(b'\r') if b.get(i + 2) == Some(&b'\n') => return Some((i, i + 3)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `Name: value` lines (after the first line); folded continuation lines are dropped.
+fn parse_headers(text: &[u8]) -> Headers<'_> {
+    let mut headers = Vec::new();
+    for line in text.split(|&b| b == b'\n').skip(1) {
+        if line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+            continue;
+        }
+        if let Some(colon) = memchr::memchr(b':', line) {
+            headers.push((line[..colon].trim_ascii(), line[colon + 1..].trim_ascii()));
+        }
+    }
+    headers
+}
+
+fn header<'a>(headers: &Headers<'a>, name: &str) -> Option<&'a [u8]> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, v)| *v)
+}
+
+fn header_str(headers: &Headers<'_>, name: &str) -> Option<String> {
+    header(headers, name).map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+/// A short printable view of bytes for messages.
+fn preview(b: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&b[..b.len().min(24)]);
+    format!("{s:?}")
+}
+
+fn frame(data: &[u8], pos: usize, end: usize) -> Result<Frame<'_>, Item<'static>> {
+    let bad = |kind, message: String, ran_out| Item::Bad {
+        start: pos,
+        kind,
+        message,
+        ran_out,
+    };
+    let rest = &data[pos..end];
+    if !rest.starts_with(b"WARC/") {
+        return Err(bad(
+            InputErrorKind::MalformedWarc,
+            format!("expected a WARC/1.x version line, found {}", preview(rest)),
+            false,
+        ));
+    }
+    if !rest.starts_with(b"WARC/1.") {
+        let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+        return Err(bad(
+            InputErrorKind::Unsupported,
+            format!("unsupported WARC version {}", preview(line.trim_ascii())),
+            false,
+        ));
+    }
+    let Some((head, body)) = head_end(rest, MAX_HEAD) else {
+        return Err(if rest.len() <= MAX_HEAD {
+            bad(
+                InputErrorKind::Truncated,
+                "record headers are cut off (no blank line before the end of the data)".into(),
+                true,
+            )
+        } else {
+            bad(
+                InputErrorKind::MalformedWarc,
+                "no blank line within the first 1 MiB of record headers".into(),
+                false,
+            )
+        });
+    };
+    let headers = parse_headers(&rest[..head]);
+    let length = header(&headers, "Content-Length")
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let Some(length) = length else {
+        return Err(bad(
+            InputErrorKind::MalformedWarc,
+            "missing or invalid Content-Length".into(),
+            false,
+        ));
+    };
+    let block_start = pos + body;
+    let left = (end - block_start) as u64;
+    if length > left {
+        return Err(bad(
+            InputErrorKind::Truncated,
+            format!(
+                "record block of {length} bytes runs past the end of the data ({left} bytes left)"
+            ),
+            true,
+        ));
+    }
+    let block_end = block_start + length as usize;
+    let mut next = block_end;
+    while next < end && matches!(data[next], b'\r' | b'\n') {
+        next += 1;
+    }
+    if next < end && !data[next..end].starts_with(b"WARC/") {
+        return Err(bad(
+            InputErrorKind::MalformedWarc,
+            format!(
+                "record does not end where its Content-Length ({length}) says: found {} at decompressed byte {block_end}",
+                preview(&data[block_end..end])
+            ),
+            false,
+        ));
+    }
+    Ok(Frame {
+        start: pos,
+        end: next,
+        block: block_start..block_end,
+        headers,
+    })
+}
+
+struct Http<'a> {
+    status: u16,
+    headers: Headers<'a>,
+    body: &'a [u8],
+}
+
+fn parse_http(block: &[u8]) -> Result<Http<'_>, String> {
+    let mut b = block;
+    loop {
+        if !b.starts_with(b"HTTP/") {
+            return Err(format!("no HTTP status line, found {}", preview(b)));
+        }
+        let Some((head, body)) = head_end(b, MAX_HEAD) else {
+            return Err("HTTP headers do not end (no blank line)".into());
+        };
+        let status_line = b
+            .split(|&c| c == b'\n')
+            .next()
+            .unwrap_or_default()
+            .trim_ascii();
+        let status = status_line
+            .split(|c| c.is_ascii_whitespace())
+            .filter(|p| !p.is_empty())
+            .nth(1)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .and_then(|c| c.parse::<u16>().ok())
+            .ok_or_else(|| format!("bad HTTP status line {}", preview(status_line)))?;
+        let rest = &b[body..];
+        // An interim "100 Continue" precedes the real response in some captures.
+        if (100..200).contains(&status) && rest.starts_with(b"HTTP/") {
+            b = rest;
+            continue;
+        }
+        return Ok(Http {
+            status,
+            headers: parse_headers(&b[..head]),
+            body: rest,
+        });
+    }
+}
+
+/// Undo `Transfer-Encoding: chunked`. `None` when the body does not start with a chunk size
+/// (archives often keep the header but store the body de-chunked); the flag says whether the
+/// final zero-size chunk was reached.
+fn dechunk(body: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut pos = 0;
+    loop {
+        let Some(nl) = memchr::memchr(b'\n', &body[pos..]) else {
+            return (pos > 0).then_some((out, false));
+        };
+        let line = &body[pos..pos + nl];
+        let size_text = line
+            .split(|&b| b == b';')
+            .next()
+            .unwrap_or_default()
+            .trim_ascii();
+        let size = (!size_text.is_empty() && size_text.len() <= 15)
+            .then(|| std::str::from_utf8(size_text).ok())
+            .flatten()
+            .and_then(|s| usize::from_str_radix(s, 16).ok());
+        let Some(size) = size else {
+            return (pos > 0).then_some((out, false));
+        };
+        pos += nl + 1;
+        if size == 0 {
+            return Some((out, true));
+        }
+        let Some(chunk) = body.get(pos..pos + size) else {
+            out.extend_from_slice(&body[pos..]);
+            return Some((out, false));
+        };
+        out.extend_from_slice(chunk);
+        pos += size;
+        if body[pos..].starts_with(b"\r\n") {
+            pos += 2;
+        } else if body[pos..].starts_with(b"\n") {
+            pos += 1;
+        }
+    }
+}
+
+/// Read a decompressor to its end, at most `max + 1` bytes. A failure after some output keeps
+/// that output (archived payloads are often cut at a size limit) and says so.
+fn inflate(reader: impl Read, max: u64) -> Result<(Vec<u8>, bool), Failed> {
+    let mut out = Vec::new();
+    let result = reader.take(max.saturating_add(1)).read_to_end(&mut out);
+    if out.len() as u64 > max {
+        return Err((
+            InputErrorKind::TooLarge,
+            format!("decoded HTTP payload is larger than max_record_bytes ({max})"),
+        ));
+    }
+    match result {
+        Ok(_) => Ok((out, false)),
+        Err(_) if !out.is_empty() => Ok((out, true)),
+        Err(e) => Err((
+            InputErrorKind::Truncated,
+            format!("HTTP payload compression is corrupt ({e})"),
+        )),
+    }
+}
+
+/// The HTTP payload with transfer and content encodings removed; the flag marks a payload
+/// that ended early.
+fn http_payload<'a>(http: &Http<'a>, max: u64) -> Result<(Cow<'a, [u8]>, bool), Failed> {
+    let mut body: Cow<'a, [u8]> = Cow::Borrowed(http.body);
+    let mut cut = false;
+    let te = header(&http.headers, "Transfer-Encoding").unwrap_or_default();
+    let chunked = te.to_ascii_lowercase().windows(7).any(|w| w == b"chunked");
+    if let Some((d, complete)) = chunked.then(|| dechunk(http.body)).flatten() {
+        body = Cow::Owned(d);
+        cut |= !complete;
+    }
+    let ce = header(&http.headers, "Content-Encoding")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ce.as_slice() {
+        b"" | b"identity" | b"none" => {}
+        // Some archives store the payload decoded but keep the header: check the bytes.
+        b"gzip" | b"x-gzip" if !body.starts_with(&[0x1f, 0x8b]) => {}
+        b"gzip" | b"x-gzip" => {
+            let (d, c) = inflate(flate2::read::MultiGzDecoder::new(&body[..]), max)?;
+            body = Cow::Owned(d);
+            cut |= c;
+        }
+        b"deflate" => {
+            // "deflate" is meant to be zlib-wrapped, but many servers send raw deflate.
+            let (d, c) = match inflate(flate2::read::ZlibDecoder::new(&body[..]), max) {
+                Ok(r) => r,
+                Err((InputErrorKind::Truncated, _)) => {
+                    inflate(flate2::read::DeflateDecoder::new(&body[..]), max)?
+                }
+                Err(e) => return Err(e),
+            };
+            body = Cow::Owned(d);
+            cut |= c;
+        }
+        other => {
+            return Err((
+                InputErrorKind::Unsupported,
+                format!(
+                    "HTTP Content-Encoding {} is not supported",
+                    String::from_utf8_lossy(other)
+                ),
+            ));
+        }
+    }
+    Ok((body, cut))
+}
+
+/// The media type of a Content-Type value, lowercase, without parameters.
+fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// For payloads without a usable Content-Type: does it start like an HTML page?
+fn sniff_html(p: &[u8]) -> bool {
+    let n = p.len().min(1024);
+    let mut low = [0u8; 1024];
+    low[..n].copy_from_slice(&p[..n]);
+    low[..n].make_ascii_lowercase();
+    memchr::memmem::find(&low[..n], b"<html").is_some()
+        || memchr::memmem::find(&low[..n], b"<!doctype html").is_some()
+}
+
+struct Convert<'a, 'r> {
+    path: &'a str,
+    settings: &'a InputSettings,
+    data: &'a [u8],
+    segs: &'a [Segment],
+    /// Records (and unreadable records) starting in each segment.
+    per_seg: Vec<u32>,
+    gzip: bool,
+    read: &'r mut FileRead,
+}
+
+impl Convert<'_, '_> {
+    /// The gzip member holding only this record, if it is one.
+    fn own_member(&self, start: usize, end: usize) -> Option<&Segment> {
+        if !self.gzip {
+            return None;
+        }
+        let k = seg_of(self.segs, start)?;
+        let s = &self.segs[k];
+        (self.per_seg[k] == 1 && end <= s.out_end).then_some(s)
+    }
+
+    /// A byte offset for an error at output byte `pos`, and words saying what it is.
+    fn locate(&self, pos: usize) -> (u64, String) {
+        match self.own_member(pos, pos) {
+            Some(s) => (
+                s.stored_start,
+                format!(
+                    "gzip member at byte {}, decompressed byte {pos}",
+                    s.stored_start
+                ),
+            ),
+            None => (pos as u64, format!("decompressed byte {pos}")),
+        }
+    }
+
+    fn error(&mut self, index: u64, frame: &Frame<'_>, kind: InputErrorKind, message: String) {
+        let (byte, at) = self.locate(frame.start);
+        let e = InputError::new(self.path, kind, format!("{message} ({at})"))
+            .at_record(index)
+            .at_byte(byte);
+        self.read.errors.push(e);
+    }
+
+    fn record(&mut self, index: u64, frame: &Frame<'_>) {
+        let h = &frame.headers;
+        let wtype = header_str(h, "WARC-Type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !matches!(wtype.as_str(), "response" | "resource" | "conversion") {
+            self.read
+                .skip_warc(if wtype.is_empty() { "untyped" } else { &wtype });
+            return;
+        }
+        let block = &self.data[frame.block.clone()];
+        let max = self.settings.max_record_bytes;
+        if block.len() as u64 > max {
+            let m = format!(
+                "{wtype} record block of {} bytes is larger than max_record_bytes ({max})",
+                block.len()
+            );
+            return self.error(index, frame, InputErrorKind::TooLarge, m);
+        }
+        let warc_ct = header_str(h, "Content-Type");
+        let mut status = None;
+        let mut cut = false;
+        let (payload, content_type): (Cow<'_, [u8]>, Option<String>) = match wtype.as_str() {
+            "response" => {
+                let is_http = match &warc_ct {
+                    Some(ct) => media_type(ct) == "application/http",
+                    None => block.starts_with(b"HTTP/"),
+                };
+                if is_http {
+                    let http = match parse_http(block) {
+                        Ok(x) => x,
+                        Err(m) => {
+                            let m = format!("HTTP response cannot be parsed: {m}");
+                            return self.error(index, frame, InputErrorKind::MalformedWarc, m);
+                        }
+                    };
+                    if !(200..300).contains(&http.status) {
+                        self.read.skip_warc("response:status");
+                        return;
+                    }
+                    status = Some(http.status);
+                    match http_payload(&http, max) {
+                        Ok((p, c)) => {
+                            cut = c;
+                            (p, header_str(&http.headers, "Content-Type"))
+                        }
+                        Err((kind, m)) => return self.error(index, frame, kind, m),
+                    }
+                } else {
+                    // Some archives (Wayback exports) store the page itself as the block.
+                    (Cow::Borrowed(block), warc_ct)
+                }
+            }
+            _ => (Cow::Borrowed(block), warc_ct),
+        };
+        let media = content_type.as_deref().map(media_type).unwrap_or_default();
+        let html = match wtype.as_str() {
+            "conversion" => false,
+            _ => match media.as_str() {
+                "text/html" | "application/xhtml+xml" => true,
+                "" | "application/octet-stream" | "unknown/unknown" | "application/unknown" => {
+                    sniff_html(&payload)
+                }
+                _ => false,
+            },
+        };
+        let text =
+            !html && (wtype == "conversion" || (wtype == "response" && media == "text/plain"));
+        if !html && !text {
+            self.read.skip_warc(if wtype == "response" {
+                "response:non-text"
+            } else {
+                "resource:non-html"
+            });
+            return;
+        }
+        let charset_bytes = content_type.as_deref().map(|c| c.to_ascii_lowercase());
+        let charset = charset_bytes
+            .as_deref()
+            .and_then(|c| charset_param(c.as_bytes()))
+            .and_then(|c| std::str::from_utf8(c).ok());
+        let decoded = if html {
+            decode_html_bytes(&payload, charset)
+        } else {
+            decode_text_bytes(&payload, charset)
+        };
+        let page = match decoded {
+            Ok(s) => s,
+            Err((_, m)) => {
+                let m = format!("payload: {m}");
+                return self.error(index, frame, InputErrorKind::InvalidUtf8, m);
+            }
+        };
+        let mut fields = Map::new();
+        let (body, title) = if html {
+            let x = extract_html(&page);
+            (x.text, x.title)
+        } else {
+            (page, None)
+        };
+        if let Some(t) = title {
+            fields.insert("title".into(), Value::String(t));
+        }
+        fields.insert("warc_type".into(), Value::String(wtype.clone()));
+        if let Some(d) = header_str(h, "WARC-Date") {
+            fields.insert("warc_date".into(), Value::String(d));
+        }
+        if let Some(ct) = content_type {
+            fields.insert("content_type".into(), Value::String(ct));
+        }
+        if let Some(s) = status {
+            fields.insert("http_status".into(), Value::from(s));
+        }
+        if let Some(t) = header_str(h, "WARC-Truncated") {
+            fields.insert("warc_truncated".into(), Value::String(t));
+        }
+        if cut {
+            fields.insert("payload_truncated".into(), Value::Bool(true));
+        }
+        let (byte_start, byte_end, offsets) = match self.own_member(frame.start, frame.end) {
+            Some(s) => (s.stored_start, s.stored_end, "gzip_member"),
+            None => (frame.start as u64, frame.end as u64, "decompressed"),
+        };
+        fields.insert("warc_offsets".into(), Value::String(offsets.into()));
+        let url = header_str(h, "WARC-Target-URI").map(|u| {
+            let u = u.trim();
+            u.strip_prefix('<')
+                .and_then(|x| x.strip_suffix('>'))
+                .unwrap_or(u)
+                .to_string()
+        });
+        self.read.docs.push(RawDoc {
+            source: Provenance {
+                path: self.path.to_string(),
+                format: Format::Warc,
+                record: index,
+                byte_start,
+                byte_end,
+                url,
+                warc_record_id: header_str(h, "WARC-Record-ID"),
+            },
+            text: body,
+            fields,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    fn sample(name: &str) -> Vec<u8> {
+        std::fs::read(shared_dir().join("data/warc").join(name)).unwrap()
+    }
+
+    fn record(wtype: &str, extra: &str, block: &[u8]) -> Vec<u8> {
+        let mut r = format!(
+            "WARC/1.1\r\nWARC-Type: {wtype}\r\nWARC-Record-ID: <urn:uuid:{wtype}>\r\n{extra}Content-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(block);
+        r.extend_from_slice(b"\r\n\r\n");
+        r
+    }
+
+    fn response(url: &str, http: &[u8]) -> Vec<u8> {
+        record(
+            "response",
+            &format!(
+                "WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
+            ),
+            http,
+        )
+    }
+
+    fn page(n: usize) -> Vec<u8> {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Page {n}</p></body></html>")
+            .into_bytes()
+    }
+
+    #[test]
+    fn dolma_sample() {
+        let stored = sample("dolma-sample-0000.warc.gz");
+        let r = read_named("dolma.warc.gz", &stored);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.docs.len(), 22);
+        assert_eq!(r.records, 22);
+        assert_eq!(r.warc_skipped, 26);
+        assert_eq!(r.warc_skipped_by_type["request"], 22);
+        assert_eq!(r.warc_skipped_by_type["resource:non-html"], 2);
+        let first = &r.docs[0];
+        assert_eq!(
+            first.source.url.as_deref(),
+            Some("https://www.semanticscholar.org/research/research-team")
+        );
+        assert_eq!(
+            first.source.warc_record_id.as_deref(),
+            Some("<urn:uuid:283E41D7-F686-4C3E-B7DA-E8D248A100C1>")
+        );
+        assert_eq!(first.source.record, 2);
+        assert_eq!(first.fields["warc_date"], "2024-04-25T16:24:44Z");
+        assert_eq!(first.fields["content_type"], "text/html; charset=utf-8");
+        assert_eq!(
+            first.fields["title"],
+            "Semantic Scholar | Research | Research Team"
+        );
+        for d in &r.docs {
+            assert_eq!(d.source.format, Format::Warc);
+            assert!(d.source.warc_record_id.is_some() && d.source.url.is_some());
+            let (s, e) = (d.source.byte_start as usize, d.source.byte_end as usize);
+            assert_eq!(
+                &stored[s..s + 2],
+                &[0x1f, 0x8b],
+                "record {}",
+                d.source.record
+            );
+            assert!(e <= stored.len());
+            // the member decodes alone to exactly this record
+            let mut one = String::new();
+            flate2::read::GzDecoder::new(&stored[s..e])
+                .read_to_string(&mut one)
+                .unwrap();
+            assert!(one.contains(d.source.warc_record_id.as_deref().unwrap()));
+            assert!(!d.text.is_empty());
+        }
+    }
+
+    #[test]
+    fn copycat_sample() {
+        let stored = sample("copycat-wayback-topic-02.warc.gz");
+        let r = read_named("copycat.warc.gz", &stored);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.docs.len(), 128);
+        assert_eq!(r.warc_skipped, 1);
+        for d in &r.docs {
+            assert!(
+                d.source
+                    .url
+                    .as_deref()
+                    .unwrap()
+                    .starts_with("http://web.archive.org/web/")
+            );
+            assert!(
+                d.source
+                    .warc_record_id
+                    .as_deref()
+                    .unwrap()
+                    .starts_with("<urn:uuid:")
+            );
+            assert_eq!(&stored[d.source.byte_start as usize..][..2], &[0x1f, 0x8b]);
+        }
+        // A few pages are frames or spam with no body text; nearly all have real text.
+        let with_text = r.docs.iter().filter(|d| d.text.len() > 200).count();
+        assert!(with_text >= 120, "{with_text}");
+        // windows-1250 pages decode (no replacement characters from a wrong guess)
+        let cz: Vec<_> = r
+            .docs
+            .iter()
+            .filter(|d| d.fields["content_type"].as_str().unwrap().contains("1250"))
+            .collect();
+        assert_eq!(cz.len(), 13);
+        assert!(cz.iter().all(|d| !d.text.contains('\u{fffd}')));
+    }
+
+    #[test]
+    fn corrupt_member_costs_one_record() {
+        let stored = sample("dolma-sample-0000.warc.gz");
+        let good = read_named("d.warc.gz", &stored);
+        let victim = &good.docs[10];
+        let (s, e) = (
+            victim.source.byte_start as usize,
+            victim.source.byte_end as usize,
+        );
+        let mut bad = stored.clone();
+        let mid = s + (e - s) / 2;
+        bad[mid..mid + 64].iter_mut().for_each(|b| *b = !*b);
+        let r = read_named("d.warc.gz", &bad);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.docs.len(), 21);
+        assert_eq!(r.records, 22);
+        let err = &r.errors[0];
+        assert_eq!(err.kind, InputErrorKind::Truncated);
+        assert_eq!(err.byte, Some(s as u64));
+        assert_eq!(err.record, Some(victim.source.record));
+        let expect: Vec<_> = good
+            .docs
+            .iter()
+            .filter(|d| d.source.record != victim.source.record)
+            .map(|d| {
+                (
+                    d.source.record,
+                    d.source.warc_record_id.clone(),
+                    d.text.clone(),
+                )
+            })
+            .collect();
+        let got: Vec<_> = r
+            .docs
+            .iter()
+            .map(|d| {
+                (
+                    d.source.record,
+                    d.source.warc_record_id.clone(),
+                    d.text.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn corrupt_member_header_costs_one_record() {
+        let stored = sample("dolma-sample-0000.warc.gz");
+        let good = read_named("d.warc.gz", &stored);
+        // Break the header of the request member just before a response member: it decodes to
+        // nothing, and the response after it must keep its own member offsets.
+        let next = good.docs[5].source.byte_start;
+        let segs = decode(&stored, SourceCompression::Gzip, None, None).segments;
+        let victim = segs
+            .iter()
+            .find(|s| s.stored_end == next)
+            .unwrap()
+            .stored_start as usize;
+        let mut bad = stored.clone();
+        bad[victim + 3] = 0xe0; // reserved flag bits
+        let r = read_named("d.warc.gz", &bad);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].byte, Some(victim as u64));
+        assert_eq!(r.errors[0].record, Some(good.docs[5].source.record - 1));
+        let sources = |r: &FileRead| r.docs.iter().map(|d| d.source.clone()).collect::<Vec<_>>();
+        assert_eq!(sources(&r), sources(&good));
+    }
+
+    #[test]
+    fn chunked_transfer_encoding_decoded() {
+        let http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n\
+            d\r\n<html><body><\r\n13;ext=1\r\np>Chunked page.</p>\r\n7\r\n</body>\r\n0\r\n\r\n";
+        let mut warc = record("warcinfo", "", b"software: test\r\n");
+        warc.extend(response("http://x.org/c", http));
+        let r = read_named("c.warc", &warc);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.docs.len(), 1);
+        let d = &r.docs[0];
+        assert_eq!(d.text, "Chunked page.");
+        assert_eq!(d.source.record, 1);
+        assert_eq!(d.source.url.as_deref(), Some("http://x.org/c"));
+        assert_eq!(d.fields["warc_offsets"], "decompressed");
+        assert_eq!(&warc[d.source.byte_start as usize..][..8], b"WARC/1.1");
+        assert_eq!(d.source.byte_end, warc.len() as u64);
+        assert!(!d.fields.contains_key("payload_truncated"));
+    }
+
+    #[test]
+    fn gzip_content_encoding_and_charset_header() {
+        let body = gzip(b"<html><body><p>caf\xe9</p></body></html>");
+        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        http.extend_from_slice(&body);
+        let r = read_named("g.warc", &response("http://x.org/", &http));
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.docs[0].text, "café");
+        assert_eq!(r.docs[0].fields["http_status"], 200);
+    }
+
+    #[test]
+    fn malformed_record_in_plain_warc_resyncs() {
+        let mut warc = response("http://x.org/1", &page(1));
+        // Content-Length says 10 bytes too many: the record swallows part of the next one.
+        let mut broken = response("http://x.org/2", &page(2));
+        let cl = format!("Content-Length: {}", page(2).len());
+        let pos = memchr::memmem::find(&broken, cl.as_bytes()).unwrap();
+        broken.splice(
+            pos..pos + cl.len(),
+            format!("Content-Length: {}", page(2).len() + 10).into_bytes(),
+        );
+        warc.extend(broken);
+        warc.extend(response("http://x.org/3", &page(3)));
+        warc.extend(record(
+            "conversion",
+            "WARC-Target-URI: http://x.org/4\r\n",
+            "Plain text €".as_bytes(),
+        ));
+        let r = read_named("m.warc", &warc);
+        assert_eq!(r.records, 4);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].kind, InputErrorKind::MalformedWarc);
+        assert_eq!(r.errors[0].record, Some(1));
+        let texts: Vec<_> = r
+            .docs
+            .iter()
+            .map(|d| (d.source.record, d.text.as_str()))
+            .collect();
+        assert_eq!(texts, [(0, "Page 1"), (2, "Page 3"), (3, "Plain text €")]);
+    }
+
+    #[test]
+    fn truncated_single_stream_keeps_complete_records() {
+        let mut warc = Vec::new();
+        for n in 0..200 {
+            warc.extend(response(&format!("http://x.org/{n}"), &page(n)));
+        }
+        let gz = gzip(&warc);
+        let r = read_named("t.warc.gz", &gz[..gz.len() / 2]);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].kind, InputErrorKind::Truncated);
+        let n = r.docs.len();
+        assert!(n > 10 && n < 200, "{n}");
+        assert_eq!(r.errors[0].record, Some(n as u64));
+        for (i, d) in r.docs.iter().enumerate() {
+            assert_eq!(d.text, format!("Page {i}"));
+            assert_eq!(d.fields["warc_offsets"], "decompressed");
+        }
+    }
+
+    #[test]
+    fn truncated_last_member() {
+        let mut gz = Vec::new();
+        for n in 0..5 {
+            gz.extend(gzip(&response(&format!("http://x.org/{n}"), &page(n))));
+        }
+        let r = read_named("t.warc.gz", &gz[..gz.len() - 30]);
+        assert_eq!(r.docs.len(), 4);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].record, Some(4));
+    }
+
+    #[test]
+    fn skips_and_statuses() {
+        let mut warc = record("request", "", b"GET / HTTP/1.1\r\n\r\n");
+        warc.extend(response(
+            "http://x.org/img",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+        ));
+        warc.extend(response(
+            "http://x.org/r",
+            b"HTTP/1.1 301 Moved\r\nLocation: /\r\n\r\n",
+        ));
+        warc.extend(response(
+            "http://x.org/t",
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello",
+        ));
+        warc.extend(response(
+            "http://x.org/s",
+            b"HTTP/1.1 200 OK\r\n\r\n<!DOCTYPE html><p>sniffed</p>",
+        ));
+        warc.extend(response(
+            "http://x.org/b",
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n\x00",
+        ));
+        warc.extend(record(
+            "resource",
+            "Content-Type: text/html\r\n",
+            b"<p>res</p>",
+        ));
+        let r = read_named("s.warc", &warc);
+        assert_eq!(r.warc_skipped, 3);
+        let texts: Vec<_> = r
+            .docs
+            .iter()
+            .map(|d| (d.source.record, d.text.as_str()))
+            .collect();
+        assert_eq!(texts, [(3, "hello"), (4, "sniffed"), (6, "res")]);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].kind, InputErrorKind::Unsupported);
+        assert_eq!(r.errors[0].record, Some(5));
+    }
+
+    #[test]
+    fn garbage_and_empty() {
+        let r = read_named("x.warc", b"this is not a warc file\n");
+        assert_eq!(r.records, 1);
+        assert_eq!(r.errors[0].kind, InputErrorKind::MalformedWarc);
+        let r = read_named("x.warc", b"");
+        assert_eq!(r.errors[0].kind, InputErrorKind::Empty);
+        let r = read_named("x.warc.gz", b"\x1f\x8b\x08garbage");
+        assert_eq!(r.records, 1);
+        assert_eq!(r.errors[0].kind, InputErrorKind::Truncated);
+    }
+
+    #[test]
+    fn dechunk_cases() {
+        assert_eq!(
+            dechunk(b"3\r\nabc\r\n0\r\n\r\n"),
+            Some((b"abc".to_vec(), true))
+        );
+        assert_eq!(dechunk(b"<html>"), None);
+        assert_eq!(dechunk(b"5\r\nab"), Some((b"ab".to_vec(), false)));
+    }
+}

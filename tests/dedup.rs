@@ -1,0 +1,173 @@
+//! Corpus-wide deduplication through the binary: exact and near-duplicate documents, duplicate
+//! passages, annotate mode, and output that does not depend on the thread count.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// Five documents: an article, its exact copy, a near copy (1% of words changed), an unrelated
+/// article, and a new article that reuses three paragraphs of the unrelated one.
+fn corpus(dir: &Path) -> std::path::PathBuf {
+    let a = article(1, 400);
+    let near: String = a
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 100 == 50 {
+                "zzchanged".to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let b = article(2, 400);
+    let b_paras: Vec<&str> = b.lines().collect();
+    let fresh = article(3, 60);
+    let mixed = format!("{}\n{}\n{}\n{}", fresh, b_paras[3], b_paras[4], b_paras[5]);
+    let docs = [
+        json!({"text": a, "url": "https://one.example/a"}),
+        json!({"text": a, "url": "https://two.example/a-copy"}),
+        json!({"text": near, "url": "https://three.example/a-edited"}),
+        json!({"text": b, "url": "https://one.example/b"}),
+        json!({"text": mixed, "url": "https://four.example/c"}),
+    ];
+    let path = dir.join("docs.jsonl");
+    let body: String = docs.iter().map(|d| format!("{d}\n")).collect();
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+fn by_url<'a>(recs: &'a [Value], url: &str) -> Option<&'a Value> {
+    recs.iter().find(|r| r["source"]["url"] == url)
+}
+
+#[test]
+fn duplicates_are_dropped_and_repeated_passages_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let out = run_into(dir.path(), &[&input], &[]);
+    let kept = jsonl(&out.join("corpus.jsonl"));
+    let urls: Vec<&str> = kept
+        .iter()
+        .map(|r| r["source"]["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://one.example/a",
+            "https://one.example/b",
+            "https://four.example/c"
+        ]
+    );
+    let a_id = kept[0]["id"].as_str().unwrap();
+    let b_id = kept[1]["id"].as_str().unwrap();
+
+    let dropped = jsonl(&out.join("dropped.jsonl"));
+    assert_eq!(dropped.len(), 2);
+    assert!(dropped.iter().all(|d| d["reason"] == "duplicate"));
+    assert_eq!(dropped[0]["duplicate_of"]["id"], a_id);
+    assert_eq!(dropped[0]["duplicate_of"]["exact"], true);
+    assert_eq!(dropped[1]["duplicate_of"]["id"], a_id);
+    assert_eq!(dropped[1]["duplicate_of"]["exact"], false);
+    assert!(dropped[1]["duplicate_of"]["similarity"].as_f64().unwrap() >= 0.8);
+
+    // The mixed document keeps its own paragraphs and loses the three it copied.
+    let c = &kept[2];
+    let dup: Vec<&Value> = c["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "duplicate_passage")
+        .collect();
+    assert_eq!(dup.len(), 3);
+    for (k, r) in dup.iter().enumerate() {
+        assert_eq!(r["duplicate_of"]["id"], b_id);
+        assert_eq!(r["duplicate_of"]["passage"], 3 + k);
+        assert_eq!(r["duplicate_of"]["exact"], true);
+    }
+    assert_eq!(c["passages"].as_array().unwrap().len(), 4);
+
+    let clusters = jsonl(&out.join("duplicates.jsonl"));
+    let doc_clusters: Vec<&Value> = clusters
+        .iter()
+        .filter(|c| c["level"] == "document")
+        .collect();
+    assert_eq!(doc_clusters.len(), 1);
+    assert_eq!(doc_clusters[0]["keeper"]["id"], a_id);
+    assert_eq!(doc_clusters[0]["members"].as_array().unwrap().len(), 3);
+    assert_eq!(doc_clusters[0]["kind"], "near");
+    let passage_clusters = clusters.iter().filter(|c| c["level"] == "passage").count();
+    assert_eq!(passage_clusters, 3);
+
+    let m = json(&out.join("manifest.json"));
+    assert_eq!(m["counts"]["records_in"], 5);
+    assert_eq!(m["counts"]["kept"], 3);
+    assert_eq!(m["counts"]["dropped_by_reason"]["duplicate"], 2);
+    assert_eq!(m["counts"]["duplicate_passages"], 3);
+}
+
+#[test]
+fn annotate_mode_keeps_everything_and_marks_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let out = run_into(dir.path(), &[&input], &["--mode", "annotate"]);
+    let kept = jsonl(&out.join("corpus.jsonl"));
+    assert_eq!(kept.len(), 5);
+    let a = by_url(&kept, "https://one.example/a").unwrap();
+    let copy = by_url(&kept, "https://two.example/a-copy").unwrap();
+    assert!(a["duplicate_of"].is_null());
+    assert_eq!(copy["duplicate_of"]["id"], a["id"]);
+    assert_eq!(copy["cluster"], a["cluster"]);
+    let c = by_url(&kept, "https://four.example/c").unwrap();
+    let marked = c["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["duplicate_of"].is_null())
+        .count();
+    assert_eq!(marked, 3);
+    assert!(jsonl(&out.join("dropped.jsonl")).is_empty());
+}
+
+#[test]
+fn output_is_byte_identical_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let seeds = root().join("seeds");
+    let mut runs = Vec::new();
+    for threads in ["1", "2", "4"] {
+        let d = dir.path().join(format!("t{threads}"));
+        std::fs::create_dir(&d).unwrap();
+        runs.push(run_into(&d, &[&input, &seeds], &["--threads", threads]));
+    }
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let first = std::fs::read(runs[0].join(f)).unwrap();
+        for r in &runs[1..] {
+            assert!(first == std::fs::read(r.join(f)).unwrap(), "{f} differs");
+        }
+    }
+    let strip = |p: &Path| {
+        let mut m = json(&p.join("manifest.json"));
+        m.as_object_mut().unwrap().remove("run");
+        m
+    };
+    assert_eq!(strip(&runs[0]), strip(&runs[1]));
+    assert_eq!(strip(&runs[0]), strip(&runs[2]));
+}
+
+#[test]
+fn zstd_corpus_and_off_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let out = run_into(
+        dir.path(),
+        &[&input],
+        &["--compress", "zstd", "--mode", "off"],
+    );
+    let bytes =
+        zstd::decode_all(std::fs::File::open(out.join("corpus.jsonl.zst")).unwrap()).unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 5);
+}
