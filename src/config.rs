@@ -32,7 +32,7 @@ pub enum ConfigError {
     Invalid { key: String, message: String },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     pub input: InputSettings,
@@ -44,20 +44,6 @@ pub struct Settings {
     /// Rule packs, loaded from `clean.rules_dir` (not part of the TOML itself).
     #[serde(skip_deserializing)]
     pub rules: Vec<RuleSpec>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            input: InputSettings::default(),
-            clean: CleanSettings::default(),
-            normalize: NormalizeSettings::default(),
-            fingerprint: FingerprintSettings::default(),
-            dedup: DedupSettings::default(),
-            output: OutputSettings::default(),
-            rules: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

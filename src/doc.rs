@@ -38,7 +38,9 @@ impl Format {
 /// Where a document came from.
 ///
 /// `byte_start..byte_end` is the record's range in the input file after decompression: the whole
-/// file for `txt` and `html`, the line (without its newline) for `jsonl`.
+/// file for `txt` and `html`, the line (without its newline) for `jsonl`. For WARC it is the
+/// record's gzip member in the stored file when each record has its own member (as Common Crawl
+/// writes them), else its range in the decompressed stream; `fields.warc_offsets` says which.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     pub path: String,

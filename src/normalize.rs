@@ -89,12 +89,12 @@ impl Writer<'_> {
     }
 
     fn begin_word(&mut self) {
-        if self.out.text.len() > self.para_start {
-            if let Some(ws) = self.pending_space.take() {
-                let at = self.out.text.len();
-                self.out.text.push(' ');
-                self.out.map.push(at..at + 1, ws);
-            }
+        if self.out.text.len() > self.para_start
+            && let Some(ws) = self.pending_space.take()
+        {
+            let at = self.out.text.len();
+            self.out.text.push(' ');
+            self.out.map.push(at..at + 1, ws);
         }
         self.pending_space = None;
     }

@@ -121,6 +121,20 @@ fn annotate_mode_keeps_everything_and_marks_duplicates() {
     assert!(a["duplicate_of"].is_null());
     assert_eq!(copy["duplicate_of"]["id"], a["id"]);
     assert_eq!(copy["cluster"], a["cluster"]);
+    // The exact copy is found at the passage level too.
+    for p in copy["passages"].as_array().unwrap() {
+        if !p["duplicate_of"].is_null() {
+            assert_eq!(p["duplicate_of"]["id"], a["id"]);
+            assert_eq!(p["duplicate_of"]["exact"], true);
+        }
+    }
+    let copied = copy["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["duplicate_of"].is_null())
+        .count();
+    assert!(copied >= 26, "{copied}");
     let c = by_url(&kept, "https://four.example/c").unwrap();
     let marked = c["passages"]
         .as_array()

@@ -38,19 +38,17 @@ pub fn detect(
     related: bool,
     headlines: bool,
 ) {
-    let n = page.lines.len();
     // Runs of title-like open lines, bridging blank and already removed lines.
     let mut runs: Vec<(Vec<usize>, bool)> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut current_related = false;
     let mut last_removed_related = false;
-    for i in 0..n {
-        let line = &page.lines[i];
+    for (i, line) in page.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
         }
         if page.verdicts[i].is_some() {
-            if after_related[i] {
+            if after_related.get(i).copied().unwrap_or(false) {
                 if !current.is_empty() {
                     runs.push((std::mem::take(&mut current), current_related));
                 }
