@@ -62,7 +62,9 @@ impl DatelineDetector {
             time.to_string(),
             r"\d{1,3}\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago".to_string(),
         ];
-        let pattern = format!(r"(?i)\b(?:{})\b", alternatives.join("|"));
+        // ASCII word boundaries keep the regex on the fast DFA engines (a Unicode `\b` cannot run
+        // on them); every date form here starts and ends with ASCII anyway.
+        let pattern = format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|"));
         DatelineDetector {
             date: Regex::new(&pattern).expect("built-in date pattern is valid"),
             max_chars: s.max_chars,
@@ -95,7 +97,12 @@ impl DatelineDetector {
     }
 
     fn judge(&self, core: &str) -> Option<Verdict> {
-        if core.is_empty() || core.chars().count() > self.max_chars {
+        // Every date and time form has a digit: most lines are ruled out without a regex.
+        if core.is_empty()
+            || core.len() > 4 * self.max_chars
+            || !core.bytes().any(|b| b.is_ascii_digit())
+            || core.chars().count() > self.max_chars
+        {
             return None;
         }
         let matches: Vec<_> = self.date.find_iter(core).collect();

@@ -9,7 +9,7 @@
 
 use super::{Page, Verdict, rule, words};
 use crate::config::HeadlineSettings;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 fn is_title_like(core: &str, n_words: usize, s: &HeadlineSettings) -> bool {
     if n_words < s.min_words || n_words > s.max_words {
@@ -20,14 +20,13 @@ fn is_title_like(core: &str, n_words: usize, s: &HeadlineSettings) -> bool {
     !matches!(last, '.' | ':' | ';' | ',') || core.ends_with("...")
 }
 
-fn content_words(text: &str) -> HashSet<String> {
-    let mut set = HashSet::new();
-    words::for_each_content_word(text, |w| {
-        if !set.contains(w) {
-            set.insert(w.to_string());
-        }
-    });
-    set
+/// The distinct content words of a line, as hashes, sorted.
+fn content_words(text: &str) -> Vec<u64> {
+    let mut v = Vec::new();
+    words::for_each_content_hash(text, |h| v.push(h));
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// `after_related[i]`: line `i` was claimed as a related-stories heading.
@@ -73,7 +72,8 @@ pub fn detect(
         runs.push((current, current_related));
     }
 
-    let mut vocabulary: Option<HashMap<String, u32>> = None;
+    let mut vocabulary: Option<HashMap<u64, u32>> = None;
+    let mut total_words: Option<u32> = None;
     for (run, after_heading) in runs {
         if after_heading && related {
             for &i in &run {
@@ -85,7 +85,7 @@ pub fn detect(
             continue;
         }
         let vocab = vocabulary.get_or_insert_with(|| {
-            let mut v = HashMap::new();
+            let mut v = HashMap::default();
             for i in page.open_lines() {
                 for w in content_words(page.lines[i].text) {
                     *v.entry(w).or_insert(0) += 1;
@@ -93,28 +93,30 @@ pub fn detect(
             }
             v
         });
-        let run_sets: Vec<HashSet<String>> = run
+        let run_sets: Vec<Vec<u64>> = run
             .iter()
             .map(|&i| content_words(page.lines[i].text))
             .collect();
         // The rest of the document: the vocabulary minus this run's own lines.
-        let mut own: HashMap<&str, u32> = HashMap::new();
+        let mut own: HashMap<u64, u32> = HashMap::default();
         for set in &run_sets {
-            for w in set {
-                *own.entry(w.as_str()).or_insert(0) += 1;
+            for &w in set {
+                *own.entry(w).or_insert(0) += 1;
             }
         }
-        let rest_size: u32 = vocab
+        let total: u32 = *total_words.get_or_insert_with(|| vocab.values().sum());
+        let own_size: u32 = own
             .iter()
-            .map(|(w, c)| c - own.get(w.as_str()).copied().unwrap_or(0).min(*c))
+            .map(|(w, c)| (*c).min(vocab.get(w).copied().unwrap_or(0)))
             .sum();
+        let rest_size = total - own_size.min(total);
         let run_size: usize = run_sets.iter().map(|s| s.len()).sum();
         // Too little text outside the run to say what the document is about.
         if rest_size < 20 || (rest_size as usize) < run_size {
             continue;
         }
         let in_rest =
-            |w: &str| vocab.get(w).copied().unwrap_or(0) > own.get(w).copied().unwrap_or(0);
+            |w: &u64| vocab.get(w).copied().unwrap_or(0) > own.get(w).copied().unwrap_or(0);
         let mut judged = 0usize;
         let mut off_topic = 0usize;
         for set in &run_sets {

@@ -37,27 +37,47 @@ pub fn glyphs(page: &mut Page<'_>) {
 
 pub struct IconDetector {
     markers: Vec<String>,
+    /// Finds any marker in a line in one SIMD pass; most lines have none and stop there.
+    any: Option<aho_corasick::AhoCorasick>,
     min_tokens: usize,
     min_ratio: f64,
 }
 
 impl IconDetector {
     pub fn new(s: &IconSettings) -> IconDetector {
+        let markers: Vec<String> = s.markers.iter().map(|m| m.to_lowercase()).collect();
+        let any = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&markers)
+            .ok();
         IconDetector {
-            markers: s.markers.iter().map(|m| m.to_lowercase()).collect(),
+            any,
+            markers,
             min_tokens: s.min_tokens.max(1),
             min_ratio: s.min_ratio,
         }
     }
 
     fn is_icon_token(&self, token: &str) -> bool {
-        let lower = token.to_lowercase();
-        self.markers.iter().any(|m| lower.contains(m.as_str()))
+        let t = token.as_bytes();
+        // Markers are ASCII, so an ASCII case-insensitive scan finds them without allocating.
+        self.markers.iter().any(|m| {
+            let m = m.as_bytes();
+            m.len() <= t.len() && t.windows(m.len()).any(|w| w.eq_ignore_ascii_case(m))
+        })
     }
 
     pub fn detect(&self, page: &mut Page<'_>) {
         let open: Vec<usize> = page.open_lines().collect();
         for i in open {
+            if page.lines[i].words < self.min_tokens
+                || self
+                    .any
+                    .as_ref()
+                    .is_some_and(|a| !a.is_match(page.lines[i].core))
+            {
+                continue;
+            }
             let text = page.lines[i].core;
             let mut tokens = 0usize;
             let mut marked = 0usize;

@@ -6,22 +6,21 @@
 use super::{Page, Verdict};
 use crate::config::{RuleAction, RuleSpec};
 use crate::doc::MetaKey;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 struct Compiled {
     id: String,
     action: RuleAction,
     key: Option<MetaKey>,
     max_words: usize,
-    /// Only built for metadata rules, which need the `value` capture.
     patterns: Vec<Regex>,
 }
 
 pub struct PhraseRules {
     rules: Vec<Compiled>,
-    set: RegexSet,
-    /// Pattern index in `set` -> rule index.
-    owner: Vec<usize>,
+    /// All patterns in one alternation: most lines match none, and one DFA pass over a line is
+    /// far cheaper than asking a RegexSet which of dozens of patterns match.
+    any: Option<Regex>,
     longest: usize,
 }
 
@@ -31,17 +30,15 @@ fn anchored(p: &str) -> String {
 
 impl PhraseRules {
     pub fn new(specs: &[RuleSpec]) -> Result<PhraseRules, regex::Error> {
+        let names = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>")?;
         let mut all = Vec::new();
-        let mut owner = Vec::new();
         let mut rules = Vec::new();
-        for (ri, spec) in specs.iter().enumerate() {
+        for spec in specs {
             let mut patterns = Vec::new();
             for p in &spec.patterns {
-                all.push(anchored(p));
-                owner.push(ri);
-                if spec.action == RuleAction::Metadata {
-                    patterns.push(Regex::new(&anchored(p))?);
-                }
+                // Capture names repeat across patterns; the combined test needs none of them.
+                all.push(format!("(?:{})", names.replace_all(p, "(?:")));
+                patterns.push(Regex::new(&anchored(p))?);
             }
             rules.push(Compiled {
                 id: spec.id.clone(),
@@ -52,10 +49,14 @@ impl PhraseRules {
             });
         }
         let longest = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
+        let any = if all.is_empty() {
+            None
+        } else {
+            Some(Regex::new(&anchored(&all.join("|")))?)
+        };
         Ok(PhraseRules {
-            set: RegexSet::new(&all)?,
-            owner,
             rules,
+            any,
             longest,
         })
     }
@@ -82,21 +83,23 @@ impl PhraseRules {
     }
 
     fn judge(&self, core: &str, words: usize) -> Option<Verdict> {
-        let matched = self.set.matches(core);
-        let ri = matched
-            .iter()
-            .map(|p| self.owner[p])
-            .filter(|&r| words <= self.rules[r].max_words)
-            .min()?;
+        if !self.any.as_ref()?.is_match(core) {
+            return None;
+        }
+        // A rare match: find the first rule, in pack order, that claims the line.
+        let (ri, caps) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
+            if words > rule.max_words {
+                return None;
+            }
+            rule.patterns
+                .iter()
+                .find_map(|re| re.captures(core))
+                .map(|c| (ri, c))
+        })?;
         let rule = &self.rules[ri];
         let mut meta = Vec::new();
         if let (RuleAction::Metadata, Some(key)) = (rule.action, rule.key) {
-            let value = rule
-                .patterns
-                .iter()
-                .find_map(|re| re.captures(core))
-                .map(|c| c.name("value").map_or(core, |m| m.as_str()))
-                .unwrap_or(core);
+            let value = caps.name("value").map_or(core, |m| m.as_str());
             let value = value.trim_matches(|c: char| c.is_whitespace() || "()[].,;:".contains(c));
             meta.push((key, value.to_string()));
         }

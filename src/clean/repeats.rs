@@ -4,17 +4,26 @@
 
 use super::{Page, Verdict, rule};
 use crate::config::RepeatSettings;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
-fn key(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Identity of a line: a hash of its letters and digits, case folded.
+fn key(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        if c.is_ascii() {
+            h.write_u8(c.to_ascii_lowercase() as u8);
+        } else {
+            for l in c.to_lowercase() {
+                h.write_u32(l as u32);
+            }
+        }
+    }
+    h.finish()
 }
 
 pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<u64> = HashSet::default();
     let open: Vec<usize> = page.open_lines().collect();
     for i in open {
         let line = &page.lines[i];
