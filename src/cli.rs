@@ -22,6 +22,20 @@ pub enum Command {
     /// Read, clean and normalize documents (no corpus-wide dedup) and print one JSON record per
     /// document on stdout, in the corpus schema. For quick looks and evaluation scripts.
     Clean(CleanArgs),
+    /// Write a deterministic, realistic benchmark scrape with its ground truth (cruft spans and
+    /// duplicate links), for throughput and dedup-quality measurements.
+    Gen(scour::r#gen::GenArgs),
+    /// Score scour against ground truth.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Main-content extraction on the public benchmarks (AEB, WCXB) with each benchmark's metric.
+    Extract(scour::eval::extract::ExtractArgs),
+    /// Dedup and cleaning quality of a run against the ground truth of a `scour gen` corpus.
+    Dedup(scour::eval::dedup::DedupEvalArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -38,6 +38,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None => run_pipeline(RunArgs::default()),
         Some(Command::Run(args)) => run_pipeline(args),
         Some(Command::Clean(args)) => clean(args),
+        Some(Command::Gen(args)) => scour::r#gen::run(&args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Eval(cli::EvalCommand::Extract(args))) => {
+            scour::eval::extract::run(&args).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Eval(cli::EvalCommand::Dedup(args))) => {
+            scour::eval::dedup::run(&args).map(|()| ExitCode::SUCCESS)
+        }
     }
 }
 
