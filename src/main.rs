@@ -173,19 +173,35 @@ fn clean(args: cli::CleanArgs) -> Result<ExitCode> {
     let stages = Stages::new(&settings)?;
     let discovery = scour::source::discover(&args.paths, &settings.input);
     let mut errors = discovery.errors;
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    for file in &discovery.files {
-        let (docs, file_errors, _) = pool.install(|| {
-            pipeline::read_and_process(std::slice::from_ref(file), &settings, &stages, None)
-        });
-        for e in &file_errors {
-            eprintln!("scour: input error: {e}");
-        }
-        errors.extend(file_errors);
-        for d in docs {
-            serde_json::to_writer(&mut stdout, &pipeline::corpus_record(d))?;
-            stdout.write_all(b"\n")?;
-        }
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let mut write_err: Option<std::io::Error> = None;
+    pool.install(|| {
+        pipeline::process_inputs(
+            &discovery.files,
+            &settings,
+            &stages,
+            |p| {
+                let mut json = serde_json::to_vec(&pipeline::corpus_record(p)).unwrap_or_default();
+                json.push(b'\n');
+                json
+            },
+            |out| {
+                for e in &out.errors {
+                    eprintln!("scour: input error: {e}");
+                }
+                errors.extend(out.errors);
+                for json in out.items {
+                    if write_err.is_none()
+                        && let Err(e) = stdout.write_all(&json)
+                    {
+                        write_err = Some(e);
+                    }
+                }
+            },
+        )
+    });
+    if let Some(e) = write_err {
+        return Err(e.into());
     }
     stdout.flush()?;
     for s in &discovery.skipped {

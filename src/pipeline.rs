@@ -6,20 +6,26 @@
 //! at any thread count.
 
 use crate::clean::{Cleaner, rule};
+use crate::config::{Compression, InputSettings};
 use crate::config::{ConfigOrigin, DedupMode, Settings};
 use crate::dedup::{self, Decision, Item, Outcome, Params};
+use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest};
 use crate::normalize::{Normalizer, fingerprint_text};
 use crate::sink::records::*;
-use crate::sink::{OutputPaths, write_json, write_jsonl};
+use crate::sink::{OutputPaths, write_atomic, write_json, write_jsonl};
+use crate::source::stream::{JsonlChunk, JsonlStream, StreamItem, StreamTotals};
 use crate::source::{self, InputError, InputFile, SkippedFile, SourceCompression};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Map;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +246,7 @@ pub struct Counts {
     pub output_text_bytes: u64,
     pub passages_out: u64,
     pub duplicate_passages: u64,
+    pub duplicate_passage_bytes: u64,
     pub document_clusters: u64,
     pub passage_clusters: u64,
 }
@@ -319,49 +326,200 @@ pub fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Read and process every input; documents come back in input order.
-pub fn read_and_process(
+/// Inputs are handed from the reader thread to the workers in batches of about this many bytes:
+/// enough to keep every core busy, small enough that memory stays flat.
+const BATCH_BYTES: usize = 16 << 20;
+/// JSONL files are cut into chunks of this size (whole lines).
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Work the reader thread hands to the workers.
+enum Piece {
+    /// A file read whole (txt, html, WARC), still as stored.
+    Whole { file: usize, stored: Vec<u8> },
+    /// Whole lines of a streamed JSONL file.
+    Chunk { file: usize, chunk: JsonlChunk },
+    /// A record lost before parsing (unreadable file, truncated stream, over-long line).
+    Error { file: usize, error: InputError },
+    /// A streamed file is finished.
+    Done { file: usize, totals: StreamTotals },
+}
+
+impl Piece {
+    fn weight(&self) -> usize {
+        match self {
+            Piece::Whole { stored, .. } => stored.len(),
+            Piece::Chunk { chunk, .. } => chunk.data.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// The workers' result for one piece, in input order.
+pub struct PieceOut<T> {
+    pub file: usize,
+    pub items: Vec<T>,
+    pub errors: Vec<InputError>,
+    /// For files read whole, and streams when finished: sizes and hash for the manifest.
+    pub totals: Option<StreamTotals>,
+    pub warc_skipped: u64,
+}
+
+/// Reads files in order on its own thread, so I/O and decompression overlap the processing.
+fn read_inputs(files: &[InputFile], settings: &InputSettings, tx: SyncSender<Vec<Piece>>) {
+    let mut batch: Vec<Piece> = Vec::new();
+    let mut weight = 0usize;
+    let push = |piece: Piece, batch: &mut Vec<Piece>, weight: &mut usize| -> bool {
+        *weight += piece.weight();
+        batch.push(piece);
+        if *weight >= BATCH_BYTES {
+            *weight = 0;
+            return tx.send(std::mem::take(batch)).is_ok();
+        }
+        true
+    };
+    for (i, f) in files.iter().enumerate() {
+        let alive = if f.format == Format::Jsonl {
+            let mut stream = JsonlStream::open(f, settings, CHUNK_BYTES);
+            let mut alive = true;
+            for item in stream.by_ref() {
+                let piece = match item {
+                    StreamItem::Chunk(chunk) => Piece::Chunk { file: i, chunk },
+                    StreamItem::Error(error) => Piece::Error { file: i, error },
+                };
+                if !push(piece, &mut batch, &mut weight) {
+                    alive = false;
+                    break;
+                }
+            }
+            let totals = stream.totals();
+            alive && push(Piece::Done { file: i, totals }, &mut batch, &mut weight)
+        } else {
+            let piece = match std::fs::read(&f.path) {
+                Ok(stored) => Piece::Whole { file: i, stored },
+                Err(e) => Piece::Error {
+                    file: i,
+                    error: InputError::new(
+                        &f.display,
+                        source::InputErrorKind::Unreadable,
+                        format!("cannot read file: {e}"),
+                    ),
+                },
+            };
+            push(piece, &mut batch, &mut weight)
+        };
+        if !alive {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+}
+
+/// Read and process every input in bounded batches. `map` turns each processed document into
+/// what the caller keeps (in parallel); `each` gets the pieces in input order.
+pub fn process_inputs<T: Send>(
     files: &[InputFile],
     settings: &Settings,
     stages: &Stages,
-    progress: Option<&(dyn Fn(u64) + Sync)>,
-) -> (Vec<Processed>, Vec<InputError>, Vec<InputSummary>) {
-    let per_file: Vec<_> = files
-        .par_iter()
-        .map(|f| {
-            let read = source::read_file(f, &settings.input);
-            if let Some(p) = progress {
-                p(f.size);
-            }
-            let summary = InputSummary {
-                path: f.display.clone(),
-                format: f.format,
-                compression: f.compression,
-                bytes: read.bytes,
-                decompressed_bytes: read.decompressed_bytes,
-                blake3: read.blake3.clone(),
-                records: read.records,
-                documents: read.docs.len() as u64,
-                errors: read.errors.len() as u64,
-                warc_skipped: read.warc_skipped,
-            };
-            let docs: Vec<Processed> = read
-                .docs
+    map: impl Fn(Processed) -> T + Sync,
+    mut each: impl FnMut(PieceOut<T>),
+) {
+    let (tx, rx) = sync_channel::<Vec<Piece>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(|| read_inputs(files, &settings.input, tx));
+        for batch in rx {
+            let outs: Vec<PieceOut<T>> = batch
                 .into_par_iter()
-                .map(|d| stages.process(d))
+                .map(|piece| match piece {
+                    Piece::Whole { file, stored } => {
+                        let read = source::read_stored(&files[file], &stored, &settings.input);
+                        drop(stored);
+                        PieceOut {
+                            file,
+                            items: read
+                                .docs
+                                .into_par_iter()
+                                .map(|d| map(stages.process(d)))
+                                .collect(),
+                            errors: read.errors,
+                            totals: Some(StreamTotals {
+                                bytes: read.bytes,
+                                decompressed_bytes: read.decompressed_bytes,
+                                blake3: read.blake3,
+                            }),
+                            warc_skipped: read.warc_skipped,
+                        }
+                    }
+                    Piece::Chunk { file, chunk } => {
+                        let read = chunk.parse(&files[file], &settings.input);
+                        drop(chunk);
+                        PieceOut {
+                            file,
+                            items: read
+                                .docs
+                                .into_par_iter()
+                                .map(|d| map(stages.process(d)))
+                                .collect(),
+                            errors: read.errors,
+                            totals: None,
+                            warc_skipped: 0,
+                        }
+                    }
+                    Piece::Error { file, error } => PieceOut {
+                        file,
+                        items: Vec::new(),
+                        errors: vec![error],
+                        totals: None,
+                        warc_skipped: 0,
+                    },
+                    Piece::Done { file, totals } => PieceOut {
+                        file,
+                        items: Vec::new(),
+                        errors: Vec::new(),
+                        totals: Some(totals),
+                        warc_skipped: 0,
+                    },
+                })
                 .collect();
-            (docs, read.errors, summary)
-        })
-        .collect();
-    let mut docs = Vec::new();
-    let mut errors = Vec::new();
-    let mut summaries = Vec::new();
-    for (d, e, s) in per_file {
-        docs.extend(d);
-        errors.extend(e);
-        summaries.push(s);
+            for out in outs {
+                each(out);
+            }
+        }
+    });
+}
+
+/// What the corpus-wide steps need of a document; its text waits on disk.
+#[derive(Debug, Clone)]
+struct DocIndex {
+    id: String,
+    source: Provenance,
+    empty: bool,
+    words: usize,
+    digest: Digest,
+    signature: Option<Vec<u32>>,
+    passages: Vec<ProcessedPassage>,
+}
+
+/// Split a processed document into its staged record (JSON) and its index entry.
+fn stage(p: Processed, counts: &mut BTreeMap<String, RuleCount>) -> (DocIndex, Vec<u8>) {
+    for r in &p.removed {
+        let c = counts.entry(r.rule.clone()).or_default();
+        c.spans += 1;
+        c.bytes += (r.byte_end - r.byte_start) as u64;
     }
-    (docs, errors, summaries)
+    let index = DocIndex {
+        id: p.id.clone(),
+        source: p.source.clone(),
+        empty: p.text.is_empty(),
+        words: p.words,
+        digest: p.digest,
+        signature: p.signature.clone(),
+        passages: p.passages.clone(),
+    };
+    let mut json = serde_json::to_vec(&corpus_record(p)).unwrap_or_default();
+    json.push(b'\n');
+    (index, json)
 }
 
 /// A decision about a document after the corpus-wide steps.
@@ -386,6 +544,11 @@ pub struct RunReport {
 }
 
 /// Run the whole pipeline.
+///
+/// Documents stream through reading, cleaning, normalization and fingerprinting in bounded
+/// batches; their records wait in a staging file in the output folder while only what dedup
+/// needs (hashes, signatures, passage ranges) stays in memory. After the corpus-wide decisions
+/// the staged records are copied to the corpus, and rewritten only where a decision changes them.
 pub fn run(
     settings: &Settings,
     origin: &ConfigOrigin,
@@ -397,6 +560,10 @@ pub fn run(
     let mut mark = |name: &'static str, lap: &mut Instant| {
         seconds.insert(name, lap.elapsed().as_secs_f64());
         *lap = Instant::now();
+    };
+    let out_err = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| PipelineError::Output { path, source }
     };
 
     let discovery = source::discover(&opts.inputs, &settings.input);
@@ -411,36 +578,101 @@ pub fn run(
     mark("discover", &mut lap);
 
     let stages = Stages::new(settings)?;
+    std::fs::create_dir_all(&opts.output).map_err(out_err(&opts.output))?;
+    let paths = OutputPaths::new(&opts.output, settings.output.compression);
+    let staging_path = opts
+        .output
+        .join(format!(".staging-{}.jsonl.tmp", std::process::id()));
+    let staging_file = File::create(&staging_path).map_err(out_err(&staging_path))?;
+    let mut staging = BufWriter::with_capacity(1 << 20, staging_file);
+    let mut staging_err: Option<std::io::Error> = None;
+
     let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
     let progress = Progress::new(opts.progress, total_bytes);
-    let inc = |n: u64| progress.inc(n);
-    let (docs, read_errors, inputs) =
-        read_and_process(&discovery.files, settings, &stages, Some(&inc));
+    let mut inputs: Vec<InputSummary> = discovery
+        .files
+        .iter()
+        .map(|f| InputSummary {
+            path: f.display.clone(),
+            format: f.format,
+            compression: f.compression,
+            bytes: 0,
+            decompressed_bytes: 0,
+            blake3: String::new(),
+            records: 0,
+            documents: 0,
+            errors: 0,
+            warc_skipped: 0,
+        })
+        .collect();
     let mut errors = discovery.errors;
-    errors.extend(read_errors);
+    let mut docs: Vec<DocIndex> = Vec::new();
+    let mut removed_by_rule: BTreeMap<String, RuleCount> = BTreeMap::new();
+    process_inputs(
+        &discovery.files,
+        settings,
+        &stages,
+        |p| {
+            let mut counts = BTreeMap::new();
+            let (index, json) = stage(p, &mut counts);
+            (index, json, counts)
+        },
+        |out| {
+            let summary = &mut inputs[out.file];
+            summary.documents += out.items.len() as u64;
+            summary.errors += out.errors.len() as u64;
+            summary.records += (out.items.len() + out.errors.len()) as u64;
+            summary.warc_skipped += out.warc_skipped;
+            if let Some(t) = out.totals {
+                summary.bytes = t.bytes;
+                summary.decompressed_bytes = t.decompressed_bytes;
+                summary.blake3 = t.blake3;
+                progress.inc(discovery.files[out.file].size);
+            }
+            errors.extend(out.errors);
+            for (index, json, counts) in out.items {
+                for (rule, c) in counts {
+                    let total = removed_by_rule.entry(rule).or_default();
+                    total.spans += c.spans;
+                    total.bytes += c.bytes;
+                }
+                if staging_err.is_none()
+                    && let Err(e) = staging.write_all(&json)
+                {
+                    staging_err = Some(e);
+                }
+                docs.push(index);
+            }
+        },
+    );
+    let staged = staging
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|f| match staging_err {
+            Some(e) => Err(e),
+            None => Ok(f),
+        });
+    let cleanup = || {
+        let _ = std::fs::remove_file(&staging_path);
+    };
+    if let Err(e) = staged {
+        cleanup();
+        return Err(out_err(&staging_path)(e));
+    }
     mark("read_clean_fingerprint", &mut lap);
 
     if opts.strict && !errors.is_empty() {
         progress.finish();
+        cleanup();
         return Err(PipelineError::Strict {
             count: errors.len(),
             first: errors[0].to_string(),
         });
     }
 
-    // Cleaning statistics cover every document that went through cleaning.
-    let mut removed_by_rule: BTreeMap<String, RuleCount> = BTreeMap::new();
-    for d in &docs {
-        for r in &d.removed {
-            let c = removed_by_rule.entry(r.rule.clone()).or_default();
-            c.spans += 1;
-            c.bytes += (r.byte_end - r.byte_start) as u64;
-        }
-    }
-
     let mut fates: Vec<DocFate> = vec![DocFate::default(); docs.len()];
     for (d, f) in docs.iter().zip(fates.iter_mut()) {
-        if d.text.is_empty() {
+        if d.empty {
             f.dropped = Some(DropReason::EmptyAfterCleaning);
         } else if d.words < settings.clean.min_words {
             f.dropped = Some(DropReason::TooShort);
@@ -462,12 +694,13 @@ pub fn run(
         let idx: Vec<usize> = (0..docs.len())
             .filter(|&i| fates[i].dropped.is_none())
             .collect();
+        // The signatures move into the items: the index does not need them afterwards.
         let items: Vec<Item> = idx
             .iter()
             .map(|&i| Item {
                 order: i as u64,
                 digest: docs[i].digest,
-                signature: docs[i].signature.clone(),
+                signature: docs[i].signature.take(),
             })
             .collect();
         let outcome = dedup::deduplicate(&items, &params);
@@ -492,20 +725,20 @@ pub fn run(
     if mode != DedupMode::Off && settings.dedup.passages {
         let mut refs: Vec<(usize, usize)> = Vec::new();
         let mut items: Vec<Item> = Vec::new();
-        for (di, d) in docs.iter().enumerate() {
+        for (di, d) in docs.iter_mut().enumerate() {
             if fates[di].dropped.is_some()
                 || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some())
             {
                 continue;
             }
-            for (pi, p) in d.passages.iter().enumerate() {
+            for (pi, p) in d.passages.iter_mut().enumerate() {
                 if p.words < settings.dedup.passage_min_words {
                     continue;
                 }
                 items.push(Item {
                     order: refs.len() as u64,
                     digest: p.digest,
-                    signature: p.signature.clone(),
+                    signature: p.signature.take(),
                 });
                 refs.push((di, pi));
             }
@@ -526,14 +759,12 @@ pub fn run(
         if mode == DedupMode::Drop {
             // A document whose every matchable passage repeats earlier text has nothing new.
             for (di, d) in docs.iter().enumerate() {
-                let eligible: Vec<usize> = (0..d.passages.len())
+                let mut eligible = (0..d.passages.len())
                     .filter(|&pi| d.passages[pi].words >= settings.dedup.passage_min_words)
-                    .collect();
+                    .peekable();
                 if fates[di].dropped.is_none()
-                    && !eligible.is_empty()
-                    && eligible
-                        .iter()
-                        .all(|&pi| passage_fates[di][pi].duplicate_of.is_some())
+                    && eligible.peek().is_some()
+                    && eligible.all(|pi| passage_fates[di][pi].duplicate_of.is_some())
                 {
                     fates[di].dropped = Some(DropReason::AllPassagesDuplicate);
                 }
@@ -567,35 +798,12 @@ pub fn run(
     let mut counts = Counts {
         failed: errors.len() as u64,
         input_bytes: inputs.iter().map(|i| i.bytes).sum(),
+        records_in: (docs.len() + errors.len()) as u64,
         ..Counts::default()
     };
-    let mut dropped: Vec<DroppedRecord> = errors
-        .iter()
-        .map(|e| DroppedRecord {
-            id: None,
-            source: DroppedSource {
-                path: e.path.clone(),
-                record: e.record,
-                line: e.line,
-                byte: e.byte,
-            },
-            reason: DropReason::InputError.as_str(),
-            duplicate_of: None,
-            cluster: None,
-            error: Some(e.message.clone()),
-            error_kind: Some(
-                serde_json::to_value(e.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-            ),
-        })
-        .collect();
-    let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
-    let mut corpus: Vec<CorpusRecord> = Vec::new();
-    for (di, (d, fate)) in docs.into_iter().zip(fates).enumerate() {
-        counts.records_in += 1;
-        if let Some(reason) = fate.dropped {
+    let mut dropped: Vec<DroppedRecord> = errors.iter().map(error_record).collect();
+    for (d, fate) in docs.iter().zip(&fates) {
+        if let Some(reason) = &fate.dropped {
             *counts.dropped_by_reason.entry(reason.as_str()).or_default() += 1;
             counts.dropped += 1;
             dropped.push(DroppedRecord {
@@ -607,89 +815,138 @@ pub fn run(
                     byte: Some(d.source.byte_start),
                 },
                 reason: reason.as_str(),
-                duplicate_of: fate.duplicate_of,
+                duplicate_of: fate.duplicate_of.clone(),
                 cluster: fate.cluster,
                 error: None,
                 error_kind: None,
             });
-            continue;
+        }
+    }
+
+    // Copy the staged records to the corpus; rewrite only those a decision touches. Blocks of
+    // records are finished in parallel and written in order.
+    let finish = |di: usize, line: &[u8]| -> std::io::Result<Option<(Vec<u8>, [u64; 4])>> {
+        let (d, fate) = (&docs[di], &fates[di]);
+        if fate.dropped.is_some() {
+            return Ok(None);
         }
         let pf = &passage_fates[di];
+        let removed_passages = pf.iter().filter(|p| p.duplicate_of.is_some()).count() as u64;
+        let touched = fate.cluster.is_some()
+            || fate.duplicate_of.is_some()
+            || pf
+                .iter()
+                .any(|p| p.cluster.is_some() || p.duplicate_of.is_some());
+        if !touched {
+            let stats = [d.passages.len() as u64, staged_text_len(d), 0, 0];
+            return Ok(Some((line.to_vec(), stats)));
+        }
+        let mut rec: CorpusRecord = serde_json::from_slice(line).map_err(std::io::Error::other)?;
         let link = |pfate: &PassageFate| {
             pfate
                 .duplicate_of
                 .map(|(kd, kp, similarity, exact)| PassageLink {
-                    id: ids[kd].clone(),
+                    id: docs[kd].id.clone(),
                     passage: final_index[kd][kp].unwrap_or(kp),
                     similarity,
                     exact,
                 })
         };
-        let mut rec = corpus_record(d);
         rec.cluster = fate.cluster;
-        rec.duplicate_of = fate.duplicate_of;
+        rec.duplicate_of = fate.duplicate_of.clone();
         for (p, pfate) in rec.passages.iter_mut().zip(pf) {
             p.cluster = pfate.cluster;
             if mode == DedupMode::Annotate {
                 p.duplicate_of = link(pfate);
             }
         }
-        if mode == DedupMode::Drop && pf.iter().any(|p| p.duplicate_of.is_some()) {
+        let mut dup_bytes = 0;
+        if mode == DedupMode::Drop && removed_passages > 0 {
             remove_passages(&mut rec, pf, link);
-            counts.duplicate_passages +=
-                pf.iter().filter(|p| p.duplicate_of.is_some()).count() as u64;
+            dup_bytes = rec
+                .removed
+                .iter()
+                .filter(|r| r.rule == rule::DUPLICATE_PASSAGE)
+                .map(|r| (r.byte_end - r.byte_start) as u64)
+                .sum();
         }
-        counts.kept += 1;
-        counts.passages_out += rec.passages.len() as u64;
-        counts.output_text_bytes += rec.text.len() as u64;
-        corpus.push(rec);
+        let removed_passages = if mode == DedupMode::Drop {
+            removed_passages
+        } else {
+            0
+        };
+        let stats = [
+            rec.passages.len() as u64,
+            rec.text.len() as u64,
+            removed_passages,
+            dup_bytes,
+        ];
+        let mut out = serde_json::to_vec(&rec).map_err(std::io::Error::other)?;
+        out.push(b'\n');
+        Ok(Some((out, stats)))
+    };
+    let write_corpus = |w: &mut dyn Write, counts: &mut Counts| -> std::io::Result<()> {
+        let mut sink: Box<dyn Write + '_> = match settings.output.compression {
+            Compression::None => Box::new(&mut *w),
+            Compression::Zstd => {
+                Box::new(zstd::Encoder::new(&mut *w, settings.output.zstd_level)?.auto_finish())
+            }
+        };
+        let mut reader = BufReader::with_capacity(1 << 20, File::open(&staging_path)?);
+        let mut next = 0usize;
+        while next < docs.len() {
+            let mut block: Vec<(usize, Vec<u8>)> = Vec::new();
+            let mut size = 0usize;
+            while next < docs.len() && size < BATCH_BYTES {
+                let mut line = Vec::new();
+                if reader.read_until(b'\n', &mut line)? == 0 {
+                    return Err(std::io::Error::other("staging file ended early"));
+                }
+                size += line.len();
+                block.push((next, line));
+                next += 1;
+            }
+            let done: Vec<_> = block
+                .par_iter()
+                .map(|(di, line)| finish(*di, line))
+                .collect::<std::io::Result<_>>()?;
+            for (out, [passages, text, removed, bytes]) in done.into_iter().flatten() {
+                counts.kept += 1;
+                counts.passages_out += passages;
+                counts.output_text_bytes += text;
+                counts.duplicate_passages += removed;
+                counts.duplicate_passage_bytes += bytes;
+                sink.write_all(&out)?;
+            }
+        }
+        sink.flush()
+    };
+    let written = write_atomic(&paths.corpus, |w| write_corpus(w, &mut counts));
+    cleanup();
+    written.map_err(out_err(&paths.corpus))?;
+    if counts.duplicate_passages > 0 {
+        removed_by_rule.insert(
+            rule::DUPLICATE_PASSAGE.to_string(),
+            RuleCount {
+                spans: counts.duplicate_passages,
+                bytes: counts.duplicate_passage_bytes,
+            },
+        );
     }
-    counts.records_in += errors.len() as u64;
     for c in &duplicates {
         match c.level {
             "document" => counts.document_clusters += 1,
             _ => counts.passage_clusters += 1,
         }
     }
-    for r in corpus.iter().flat_map(|r| &r.removed) {
-        if r.rule == rule::DUPLICATE_PASSAGE {
-            let c = removed_by_rule.entry(r.rule.clone()).or_default();
-            c.spans += 1;
-            c.bytes += (r.byte_end - r.byte_start) as u64;
-        }
-    }
-
-    let out_err = |path: &std::path::Path| {
-        let path = path.display().to_string();
-        move |source| PipelineError::Output { path, source }
-    };
-    std::fs::create_dir_all(&opts.output).map_err(out_err(&opts.output))?;
-    let paths = OutputPaths::new(&opts.output, settings.output.compression);
-    write_jsonl(
-        &paths.corpus,
-        &corpus,
-        settings.output.compression,
-        settings.output.zstd_level,
-    )
-    .map_err(out_err(&paths.corpus))?;
-    write_jsonl(
-        &paths.dropped,
-        &dropped,
-        crate::config::Compression::None,
-        0,
-    )
-    .map_err(out_err(&paths.dropped))?;
-    write_jsonl(
-        &paths.duplicates,
-        &duplicates,
-        crate::config::Compression::None,
-        0,
-    )
-    .map_err(out_err(&paths.duplicates))?;
+    write_jsonl(&paths.dropped, &dropped, Compression::None, 0).map_err(out_err(&paths.dropped))?;
+    write_jsonl(&paths.duplicates, &duplicates, Compression::None, 0)
+        .map_err(out_err(&paths.duplicates))?;
     mark("write", &mut lap);
 
     let total = started.elapsed().as_secs_f64();
     let mb = counts.input_bytes as f64 / 1e6;
+    let per_s = |x: f64| if total > 0.0 { x / total } else { 0.0 };
     let manifest = Manifest {
         scour_version: env!("CARGO_PKG_VERSION"),
         config_path: origin.path.clone(),
@@ -697,32 +954,51 @@ pub fn run(
         config: settings.clone(),
         inputs,
         skipped_files: discovery.skipped,
-        counts,
-        removed_by_rule,
-        errors,
-        dedup: dedup_facts,
         run: RunFacts {
             threads: opts.threads,
             seconds,
             total_seconds: total,
-            mb_per_s: if total > 0.0 { mb / total } else { 0.0 },
-            docs_per_s: 0.0,
+            mb_per_s: per_s(mb),
+            docs_per_s: per_s(counts.records_in as f64),
             peak_rss_bytes: peak_rss_bytes(),
         },
-    };
-    let mut manifest = manifest;
-    manifest.run.docs_per_s = if total > 0.0 {
-        manifest.counts.records_in as f64 / total
-    } else {
-        0.0
+        counts,
+        removed_by_rule,
+        errors,
+        dedup: dedup_facts,
     };
     write_json(&paths.manifest, &manifest).map_err(out_err(&paths.manifest))?;
     progress.finish();
     Ok(RunReport { manifest, paths })
 }
 
+/// Output text length of a record that goes to the corpus unchanged.
+fn staged_text_len(d: &DocIndex) -> u64 {
+    match (d.passages.first(), d.passages.last()) {
+        (Some(_), Some(last)) => last.end as u64,
+        _ => 0,
+    }
+}
+
+fn error_record(e: &InputError) -> DroppedRecord {
+    DroppedRecord {
+        id: None,
+        source: DroppedSource {
+            path: e.path.clone(),
+            record: e.record,
+            line: e.line,
+            byte: e.byte,
+        },
+        reason: DropReason::InputError.as_str(),
+        duplicate_of: None,
+        cluster: None,
+        error: Some(e.message.clone()),
+        error_kind: Some(e.kind.as_str().to_string()),
+    }
+}
+
 fn apply_doc_outcome(
-    docs: &[Processed],
+    docs: &[DocIndex],
     idx: &[usize],
     items: &[Item],
     outcome: &Outcome,
@@ -800,7 +1076,7 @@ fn round4(x: f64) -> f64 {
 
 /// For each document and passage, its index among the passages that end up in the corpus.
 fn final_passage_indexes(
-    docs: &[Processed],
+    docs: &[DocIndex],
     fates: &[DocFate],
     passage_fates: &[Vec<PassageFate>],
     mode: DedupMode,
@@ -831,7 +1107,7 @@ fn passage_cluster_record(
     outcome: &Outcome,
     items: &[Item],
     refs: &[(usize, usize)],
-    docs: &[Processed],
+    docs: &[DocIndex],
     final_index: &[Vec<Option<usize>>],
 ) -> ClusterRecord {
     let member_ref = |k: usize| {

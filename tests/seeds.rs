@@ -229,4 +229,14 @@ fn default_run_writes_the_corpus_with_provenance() {
         assert_eq!(r["id"].as_str().unwrap().len(), 16);
     }
     assert!(jsonl(&out.join("dropped.jsonl")).is_empty());
+    // Only the four outputs remain: no staging or temporary files.
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl", "manifest.json"]
+    );
 }

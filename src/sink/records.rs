@@ -2,11 +2,11 @@
 //! documents every field.
 
 use crate::doc::{Extracted, Provenance};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// One line of `corpus.jsonl` (and of `scour clean`'s output).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CorpusRecord {
     pub id: String,
     pub text: String,
@@ -22,27 +22,27 @@ pub struct CorpusRecord {
     pub duplicate_of: Option<DocLink>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Metadata {
     #[serde(flatten)]
     pub extracted: Extracted,
     /// Fields the input carried besides the text (JSONL fields, HTML title, WARC headers).
-    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[serde(skip_serializing_if = "Map::is_empty", default)]
     pub fields: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RemovedSpan {
     pub rule: String,
     pub byte_start: usize,
     pub byte_end: usize,
     pub text: String,
     /// For `duplicate_passage`: the passage it repeats.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub duplicate_of: Option<PassageLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PassageRecord {
     pub start: usize,
     pub end: usize,
@@ -54,7 +54,7 @@ pub struct PassageRecord {
     pub duplicate_of: Option<PassageLink>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocLink {
     pub id: String,
     pub similarity: f64,
@@ -62,7 +62,7 @@ pub struct DocLink {
 }
 
 /// A passage of a kept document: `passage` indexes its `passages` in the corpus.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PassageLink {
     pub id: String,
     pub passage: usize,

@@ -55,6 +55,7 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
     let mut lines = Lines {
         path,
         settings,
+        base: 0,
         line: 0,
         record: 0,
         read,
@@ -89,9 +90,53 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
     }
 }
 
+/// Parse a chunk of whole lines that a [`super::stream::JsonlStream`] cut from a file: `base` is
+/// the chunk's offset in the decompressed file, `first_line` (1-based) and `first_record` the
+/// numbers its first line gets. Documents and errors are appended to `out`.
+pub(crate) fn parse_chunk(
+    path: &str,
+    data: &[u8],
+    base: u64,
+    first_line: u64,
+    first_record: u64,
+    settings: &InputSettings,
+    out: &mut FileRead,
+) {
+    let mut lines = Lines {
+        path,
+        settings,
+        base,
+        line: first_line - 1,
+        record: first_record,
+        read: out,
+    };
+    let mut pos = 0;
+    while pos < data.len() {
+        let (line_end, next) = match memchr::memchr(b'\n', &data[pos..]) {
+            Some(i) => (pos + i, pos + i + 1),
+            None => (data.len(), data.len()),
+        };
+        let stop = if line_end > pos && data[line_end - 1] == b'\r' {
+            line_end - 1
+        } else {
+            line_end
+        };
+        lines.line += 1;
+        lines.one(data, pos, stop);
+        pos = next;
+    }
+}
+
+/// Whether a line holds a record: blank lines are not records and get no index.
+pub(crate) fn is_record(line: &[u8]) -> bool {
+    !line.iter().all(u8::is_ascii_whitespace)
+}
+
 struct Lines<'a> {
     path: &'a str,
     settings: &'a InputSettings,
+    /// Offset of `data` in the decompressed file (chunks of a stream start later than 0).
+    base: u64,
     /// 1-based number of the current line.
     line: u64,
     /// Index the next non-blank line gets.
@@ -102,16 +147,17 @@ struct Lines<'a> {
 impl Lines<'_> {
     fn one(&mut self, data: &[u8], start: usize, end: usize) {
         let bytes = &data[start..end];
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if !is_record(bytes) {
             return;
         }
+        let base = self.base;
         let record = self.record;
         self.record += 1;
         let error = |kind, message: String| {
             InputError::new(self.path, kind, message)
                 .at_record(record)
                 .at_line(self.line)
-                .at_byte(start as u64)
+                .at_byte(base + start as u64)
         };
         let max = self.settings.max_record_bytes;
         if bytes.len() as u64 > max {
@@ -132,8 +178,13 @@ impl Lines<'_> {
                 let err = match std::str::from_utf8(bytes) {
                     Err(u) => {
                         let at = start + u.valid_up_to();
-                        let mut err = error(InputErrorKind::InvalidUtf8, utf8_message(data, at));
-                        err.byte = Some(at as u64);
+                        let file_at = base + at as u64;
+                        let mut err = error(
+                            InputErrorKind::InvalidUtf8,
+                            utf8_message(data, at)
+                                .replace(&format!("byte {at} "), &format!("byte {file_at} ")),
+                        );
+                        err.byte = Some(file_at);
                         err
                     }
                     Ok(_) => error(InputErrorKind::MalformedJson, json_message(&e)),
@@ -182,8 +233,8 @@ impl Lines<'_> {
                 path: self.path.to_string(),
                 format: Format::Jsonl,
                 record,
-                byte_start: start as u64,
-                byte_end: end as u64,
+                byte_start: base + start as u64,
+                byte_end: base + end as u64,
                 url,
                 warc_record_id: None,
             },

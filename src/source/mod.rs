@@ -13,6 +13,7 @@ mod decompress;
 mod discover;
 pub mod html;
 mod jsonl;
+pub mod stream;
 mod text;
 mod warc;
 

@@ -1,0 +1,444 @@
+//! Streaming input: JSON lines files are read in line-aligned chunks of bounded size, so a
+//! file of any size passes through the pipeline in flat memory and its chunks are parsed in
+//! parallel. (Other formats hold one record per file, or are read whole: WARC.)
+//!
+//! The stream keeps the promises of the whole-file readers: every record lost to damage is one
+//! [`InputError`] with its position, and what can be read before the damage is kept.
+
+use super::{
+    FileRead, InputError, InputErrorKind, InputFile, SourceCompression, UTF8_BOM, first_nul,
+    has_utf16_bom, jsonl,
+};
+use crate::config::InputSettings;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::sync::{Arc, Mutex};
+
+/// Whole lines cut from a JSONL file, with the numbers its first line gets.
+#[derive(Debug)]
+pub struct JsonlChunk {
+    pub data: Vec<u8>,
+    /// Offset of `data[0]` in the decompressed file.
+    pub base: u64,
+    /// 1-based line number and record index of the chunk's first line.
+    pub first_line: u64,
+    pub first_record: u64,
+}
+
+impl JsonlChunk {
+    /// Parse the chunk into documents and errors; chunks are independent, so run them in
+    /// parallel.
+    pub fn parse(&self, file: &InputFile, settings: &InputSettings) -> FileRead {
+        let mut out = FileRead::default();
+        jsonl::parse_chunk(
+            &file.display,
+            &self.data,
+            self.base,
+            self.first_line,
+            self.first_record,
+            settings,
+            &mut out,
+        );
+        out.records = (out.docs.len() + out.errors.len()) as u64;
+        out
+    }
+}
+
+/// One item of a stream: a chunk of lines, or an error that cost one record.
+#[derive(Debug)]
+pub enum StreamItem {
+    Chunk(JsonlChunk),
+    Error(InputError),
+}
+
+/// What a finished stream reports for the manifest.
+#[derive(Debug, Clone, Default)]
+pub struct StreamTotals {
+    pub bytes: u64,
+    pub decompressed_bytes: u64,
+    pub blake3: String,
+}
+
+type Tally = Arc<Mutex<(u64, blake3::Hasher)>>;
+
+/// Counts and hashes the stored bytes as the decoder pulls them.
+struct Counting<R> {
+    inner: R,
+    tally: Tally,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut t) = self.tally.lock() {
+            t.0 += n as u64;
+            t.1.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// A JSONL file as a sequence of [`StreamItem`]s.
+pub struct JsonlStream {
+    path: String,
+    reader: Option<Box<dyn Read + Send>>,
+    tally: Tally,
+    chunk_bytes: usize,
+    max_record: u64,
+    /// Bytes read but not emitted yet: the start of a line whose end has not been read.
+    carry: Vec<u8>,
+    /// Offset of `carry[0]` in the decompressed file.
+    offset: u64,
+    /// Number of the next line (1-based) and index of the next record.
+    line: u64,
+    record: u64,
+    started: bool,
+    /// An over-long line being skipped: its start offset and length so far.
+    skipping: Option<(u64, u64)>,
+    queue: VecDeque<StreamItem>,
+    finished: bool,
+}
+
+impl JsonlStream {
+    /// Open `file`; a file that cannot be opened yields one error item.
+    pub fn open(file: &InputFile, settings: &InputSettings, chunk_bytes: usize) -> JsonlStream {
+        let tally: Tally = Arc::new(Mutex::new((0, blake3::Hasher::new())));
+        let mut s = JsonlStream {
+            path: file.display.clone(),
+            reader: None,
+            tally: tally.clone(),
+            chunk_bytes: chunk_bytes.max(1 << 12),
+            max_record: settings.max_record_bytes,
+            carry: Vec::new(),
+            offset: 0,
+            line: 1,
+            record: 0,
+            started: false,
+            skipping: None,
+            queue: VecDeque::new(),
+            finished: false,
+        };
+        let opened = File::open(&file.path).and_then(|f| {
+            let raw = Counting {
+                inner: BufReader::with_capacity(1 << 20, f),
+                tally,
+            };
+            Ok(match file.compression {
+                SourceCompression::None => Box::new(raw) as Box<dyn Read + Send>,
+                SourceCompression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(
+                    BufReader::with_capacity(1 << 16, raw),
+                )),
+                SourceCompression::Zstd => Box::new(zstd::Decoder::new(raw)?),
+            })
+        });
+        match opened {
+            Ok(r) => s.reader = Some(r),
+            Err(e) => {
+                s.queue.push_back(StreamItem::Error(InputError::new(
+                    &s.path,
+                    InputErrorKind::Unreadable,
+                    format!("cannot read file: {e}"),
+                )));
+                s.finished = true;
+            }
+        }
+        s
+    }
+
+    /// Totals of what was read; final once the stream is exhausted.
+    pub fn totals(&self) -> StreamTotals {
+        let (bytes, blake3) = match self.tally.lock() {
+            Ok(t) => (t.0, t.1.finalize().to_hex().to_string()),
+            Err(_) => (0, String::new()),
+        };
+        StreamTotals {
+            bytes,
+            decompressed_bytes: self.offset + self.carry.len() as u64,
+            blake3,
+        }
+    }
+
+    fn error(&self, kind: InputErrorKind, message: String, byte: u64) -> InputError {
+        InputError::new(&self.path, kind, message)
+            .at_record(self.record)
+            .at_line(self.line)
+            .at_byte(byte)
+    }
+
+    /// Emit the whole lines at the start of `buf` (up to its last newline) as a chunk; the rest
+    /// stays in `carry`.
+    fn emit_lines(&mut self, mut buf: Vec<u8>, at_eof: bool) {
+        let cut = if at_eof {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(i) => i + 1,
+                None => 0,
+            }
+        };
+        let rest = buf.split_off(cut);
+        if !buf.is_empty() {
+            let (first_line, first_record, base) = (self.line, self.record, self.offset);
+            let mut start = 0;
+            while start < buf.len() {
+                let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+                if jsonl::is_record(&buf[start..end]) {
+                    self.record += 1;
+                }
+                self.line += 1;
+                start = end + 1;
+            }
+            self.offset += buf.len() as u64;
+            self.queue.push_back(StreamItem::Chunk(JsonlChunk {
+                data: buf,
+                base,
+                first_line,
+                first_record,
+            }));
+        }
+        self.carry = rest;
+        if self.carry.len() as u64 > self.max_record {
+            // No line this long is kept; drop its bytes as they come instead of holding them.
+            self.skipping = Some((self.offset, self.carry.len() as u64));
+            self.offset += self.carry.len() as u64;
+            self.carry.clear();
+        }
+    }
+
+    /// Drop bytes of an over-long line; true once its end was found (and reported).
+    fn skip_long_line(&mut self, buf: &mut Vec<u8>, at_eof: bool) -> bool {
+        let Some((start, len)) = self.skipping else {
+            return true;
+        };
+        let found = memchr::memchr(b'\n', buf);
+        let dropped = found.map_or(buf.len(), |i| i + 1);
+        let line_len = len + found.unwrap_or(buf.len()) as u64;
+        self.offset += dropped as u64;
+        buf.drain(..dropped);
+        if found.is_none() && !at_eof {
+            self.skipping = Some((start, line_len));
+            return false;
+        }
+        let e = self.error(
+            InputErrorKind::TooLarge,
+            format!(
+                "line of {line_len} bytes or more is larger than max_record_bytes ({})",
+                self.max_record
+            ),
+            start,
+        );
+        self.queue.push_back(StreamItem::Error(e));
+        self.record += 1;
+        self.line += 1;
+        self.skipping = None;
+        true
+    }
+
+    fn fill(&mut self) {
+        let Some(reader) = self.reader.as_mut() else {
+            self.finished = true;
+            return;
+        };
+        let mut buf = std::mem::take(&mut self.carry);
+        let before = buf.len();
+        let result = reader
+            .by_ref()
+            .take(self.chunk_bytes as u64)
+            .read_to_end(&mut buf);
+        let read = buf.len() - before;
+        let eof = matches!(result, Ok(0));
+        if !self.started && !buf.is_empty() {
+            self.started = true;
+            if has_utf16_bom(&buf) {
+                self.queue.push_back(StreamItem::Error(InputError::new(
+                    &self.path,
+                    InputErrorKind::Unsupported,
+                    "UTF-16 text (byte order mark at byte 0) is not supported; convert it to UTF-8",
+                )));
+                self.finished = true;
+                return;
+            }
+            if let Some(at) = first_nul(&buf) {
+                self.queue.push_back(StreamItem::Error(
+                    InputError::new(
+                        &self.path,
+                        InputErrorKind::Binary,
+                        format!("binary data (NUL byte at byte {at})"),
+                    )
+                    .at_byte(at as u64),
+                ));
+                self.finished = true;
+                return;
+            }
+            if buf.starts_with(UTF8_BOM) {
+                buf.drain(..3);
+                self.offset = 3;
+            }
+        }
+        if !self.skip_long_line(&mut buf, eof) {
+            return;
+        }
+        match result {
+            Ok(_) if eof => {
+                self.emit_lines(buf, true);
+                if !self.started {
+                    self.queue.push_back(StreamItem::Error(InputError::new(
+                        &self.path,
+                        InputErrorKind::Empty,
+                        "file is empty",
+                    )));
+                }
+                self.finished = true;
+            }
+            Ok(_) => {
+                let _ = read;
+                self.emit_lines(buf, false);
+            }
+            Err(e) => {
+                // Only lines whose newline was read are known to be whole.
+                self.emit_lines(buf, false);
+                let at = self.offset;
+                let lost = self.carry.len();
+                self.carry.clear();
+                let e = self.error(
+                    InputErrorKind::Truncated,
+                    format!(
+                        "{e}; everything from decompressed byte {at} on is lost ({lost} bytes of an incomplete line and whatever followed)"
+                    ),
+                    at,
+                );
+                self.queue.push_back(StreamItem::Error(e));
+                self.finished = true;
+            }
+        }
+    }
+}
+
+impl Iterator for JsonlStream {
+    type Item = StreamItem;
+
+    fn next(&mut self) -> Option<StreamItem> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(item);
+            }
+            if self.finished {
+                return None;
+            }
+            self.fill();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    /// Stream `bytes` with tiny chunks and gather what the chunks parse to.
+    fn stream(name: &str, bytes: &[u8], chunk: usize, max: u64) -> (FileRead, StreamTotals) {
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(&dir, name, bytes);
+        let mut s = settings();
+        s.max_record_bytes = max;
+        let mut st = JsonlStream::open(&f, &s, chunk);
+        st.chunk_bytes = chunk;
+        let mut all = FileRead::default();
+        for item in st.by_ref() {
+            match item {
+                StreamItem::Chunk(c) => {
+                    let r = c.parse(&f, &s);
+                    all.docs.extend(r.docs);
+                    all.errors.extend(r.errors);
+                }
+                StreamItem::Error(e) => all.errors.push(e),
+            }
+        }
+        all.records = (all.docs.len() + all.errors.len()) as u64;
+        (all, st.totals())
+    }
+
+    fn lines_file(n: usize) -> Vec<u8> {
+        let mut v = Vec::new();
+        for i in 0..n {
+            v.extend_from_slice(format!("{{\"text\":\"document number {i}\"}}\n").as_bytes());
+            if i % 7 == 3 {
+                v.extend_from_slice(b"\n");
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn chunks_give_the_same_records_as_the_whole_file_reader() {
+        let data = lines_file(200);
+        let whole = read_named("a.jsonl", &data);
+        for chunk in [16, 100, 1000, 1 << 20] {
+            let (streamed, totals) = stream("a.jsonl", &data, chunk, 1 << 20);
+            assert_eq!(streamed.records, whole.records);
+            let a: Vec<_> = streamed.docs.iter().map(|d| (&d.text, &d.source)).collect();
+            let b: Vec<_> = whole.docs.iter().map(|d| (&d.text, &d.source)).collect();
+            assert_eq!(a, b, "chunk size {chunk}");
+            assert_eq!(totals.decompressed_bytes, data.len() as u64);
+            assert_eq!(totals.blake3, blake3::hash(&data).to_hex().to_string());
+        }
+    }
+
+    #[test]
+    fn errors_keep_their_file_positions_across_chunks() {
+        let mut data = lines_file(50);
+        let bad_at = data.len();
+        data.extend_from_slice(b"{\"text\": oops}\n{\"text\":\"after\"}\n");
+        let (r, _) = stream("a.jsonl", &data, 64, 1 << 20);
+        let whole = read_named("a.jsonl", &data);
+        assert_eq!(r.errors, whole.errors);
+        assert_eq!(r.errors[0].byte, Some(bad_at as u64));
+        assert_eq!(r.docs.last().unwrap().text, "after");
+    }
+
+    #[test]
+    fn over_long_line_is_skipped_in_pieces_and_reported() {
+        let mut data = b"{\"text\":\"small\"}\n".to_vec();
+        let long_at = data.len() as u64;
+        data.extend_from_slice(format!("{{\"text\":\"{}\"}}\n", "x".repeat(5000)).as_bytes());
+        data.extend_from_slice(b"{\"text\":\"tail\"}\n");
+        let (r, _) = stream("a.jsonl", &data, 256, 1000);
+        let texts: Vec<_> = r.docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["small", "tail"]);
+        assert_eq!(r.docs[1].source.record, 2);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
+        assert_eq!(
+            (r.errors[0].line, r.errors[0].byte),
+            (Some(2), Some(long_at))
+        );
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_whole_lines_and_reports_one_loss() {
+        let data = lines_file(300);
+        let gz = gzip(&data);
+        let (r, _) = stream("a.jsonl.gz", &gz[..gz.len() / 2], 128, 1 << 20);
+        assert!(!r.docs.is_empty() && r.docs.len() < 300);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].kind, InputErrorKind::Truncated);
+        let last = r.docs.last().unwrap();
+        assert!(last.text.starts_with("document number "));
+    }
+
+    #[test]
+    fn zstd_bom_empty_and_binary() {
+        let data = lines_file(20);
+        let (r, _) = stream("a.jsonl.zst", &zstd(&data), 50, 1 << 20);
+        assert_eq!(r.docs.len(), 20);
+        let mut bom = UTF8_BOM.to_vec();
+        bom.extend_from_slice(&data);
+        let (r, _) = stream("b.jsonl", &bom, 50, 1 << 20);
+        assert_eq!(r.docs[0].source.byte_start, 3);
+        let (r, _) = stream("c.jsonl", b"", 50, 1 << 20);
+        assert_eq!(r.errors[0].kind, InputErrorKind::Empty);
+        let (r, _) = stream("d.jsonl", b"{\"text\":\0}", 50, 1 << 20);
+        assert_eq!(r.errors[0].kind, InputErrorKind::Binary);
+    }
+}
