@@ -184,7 +184,7 @@ impl Default for HeadlineSettings {
             min_words: 3,
             max_words: 24,
             max_overlap: 0.2,
-            min_off_topic: 0.75,
+            min_off_topic: 0.5,
         }
     }
 }

@@ -2,10 +2,20 @@
 //!
 //! - `related_list`: a run that follows a heading the rule packs call `related_header`
 //!   ("Related Posts", "You may also like") goes whatever its topic.
-//! - `headline_list`: any other run of at least `min_run` title-like lines goes when most of its
-//!   lines are off-topic: few of their content words occur anywhere else in the document. A list
-//!   that belongs to the article shares its vocabulary and stays; so does a document that is
-//!   mostly short lines (a poem, a list), because there is too little else to judge it against.
+//! - `headline_list`: any other run of at least `min_run` title-like lines goes when it is
+//!   off-topic: at least `min_off_topic` of its lines are off-topic on their own (they share
+//!   fewer than two content words with the rest of the document, or at most `max_overlap` of
+//!   them), and at most `max_overlap` of the content words of all its lines together are
+//!   shared. One shared word is what unrelated texts have in common by chance (a frequent word
+//!   the stop list does not know: "plans", "police", "mission"), so a line's lone shared word
+//!   counts for nothing; and a four-word title is too short to judge alone, hence the run's
+//!   total. A list that belongs to the article shares much of its vocabulary and stays. So does
+//!   a document that is mostly short lines (a poem, a list): there is too little else to judge
+//!   it against.
+//!
+//! A run is cut free of the article around it first: where it touches a paragraph, a line at
+//! that end that reads as a sentence (a question or exclamation in sentence case, or two
+//! sentences) is the article's own short paragraph, not a headline.
 
 use super::{Page, Verdict, rule, words};
 use crate::config::HeadlineSettings;
@@ -18,6 +28,65 @@ fn is_title_like(core: &str, n_words: usize, s: &HeadlineSettings) -> bool {
     // Sentences end with a full stop; list items introducing more text end with : ; or ,.
     let last = core.trim_end().chars().last().unwrap_or(' ');
     !matches!(last, '.' | ':' | ';' | ',') || core.ends_with("...")
+}
+
+/// A line in Title Case ("Why Did The Tech Giant Drop Its Slogan?"): most of its longer words
+/// start with a capital. Sentences capitalize only their first word and names.
+fn is_title_case(core: &str) -> bool {
+    let (mut long, mut capitalized) = (0usize, 0usize);
+    for w in core.split_whitespace().skip(1) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = w.chars().next() else {
+            continue;
+        };
+        // Short function words ("of", "in", "and") stay lowercase in many Title Case styles.
+        if !first.is_alphabetic() || w.chars().count() < 4 {
+            continue;
+        }
+        long += 1;
+        if first.is_uppercase() {
+            capitalized += 1;
+        }
+    }
+    long > 0 && capitalized * 2 >= long
+}
+
+/// Where a full stop ends one sentence and another begins inside the line ("...that he. Gruzu
+/// get..."). Initials and abbreviations ("David E. Kelley", "U.S. Senate", "Dr. Who") are short
+/// words before the stop and do not count.
+fn has_inner_sentence_break(core: &str) -> bool {
+    let mut words = core.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        let Some(next) = words.peek() else { break };
+        let Some(stem) = w.strip_suffix('.') else {
+            continue;
+        };
+        let stem = stem.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let starts_upper = next
+            .trim_start_matches(['"', '\'', '“', '‘', '('])
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if starts_upper && stem.chars().count() >= 4 && stem.chars().all(char::is_alphabetic) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A title-like line that is nonetheless a sentence of the article: a question or exclamation
+/// in sentence case ("What will the council do now?"), or two sentences in one line. Headlines
+/// are one sentence and, ending in ? or !, mostly Title Case; such a line at the edge of a run is
+/// the article's paragraph next to a list, not part of it. A line that ends in a list separator
+/// ("Is this the end? -") is a list item whatever its shape.
+fn reads_as_sentence(text: &str, core: &str) -> bool {
+    let text = text.trim_end();
+    let separated = text.len() > core.len() && text.ends_with(['-', '–', '—', '|', '•', '·', '»']);
+    if separated || is_title_case(core) {
+        return false;
+    }
+    let end = core.trim_end_matches(['"', '\'', '”', '’', ')']);
+    end.ends_with(['?', '!']) || has_inner_sentence_break(core)
 }
 
 /// The distinct content words of a line, as hashes, sorted.
@@ -71,6 +140,32 @@ pub fn detect(
     if !current.is_empty() {
         runs.push((current, current_related));
     }
+    // Is there a paragraph of the article (an open line that is not title-like) next to line
+    // `i` on the side `step` points to, past blank and removed lines?
+    let prose_beyond = |i: usize, step: isize| {
+        let mut j = i as isize + step;
+        while j >= 0 && (j as usize) < page.lines.len() {
+            let (line, verdict) = (&page.lines[j as usize], &page.verdicts[j as usize]);
+            if verdict.is_none() && !line.is_blank() {
+                return !is_title_like(line.core, line.words, s);
+            }
+            j += step;
+        }
+        false
+    };
+    for (run, after_heading) in &mut runs {
+        let sentence = |i: &usize| reads_as_sentence(page.lines[*i].text, page.lines[*i].core);
+        // After a heading the first line is the list's; only the far end can touch the article.
+        if !*after_heading && run.first().is_some_and(|&i| prose_beyond(i, -1)) {
+            let lead = run.iter().take_while(|i| sentence(i)).count();
+            run.drain(..lead);
+        }
+        if run.last().is_some_and(|&i| prose_beyond(i, 1)) {
+            while run.last().is_some_and(sentence) {
+                run.pop();
+            }
+        }
+    }
 
     let mut vocabulary: Option<HashMap<u64, u32>> = None;
     let mut total_words: Option<u32> = None;
@@ -117,19 +212,32 @@ pub fn detect(
         }
         let in_rest =
             |w: &u64| vocab.get(w).copied().unwrap_or(0) > own.get(w).copied().unwrap_or(0);
-        let mut judged = 0usize;
-        let mut off_topic = 0usize;
+        let (mut judged, mut off_topic) = (0usize, 0usize);
+        let (mut words_in_run, mut shared_in_run) = (0usize, 0usize);
         for set in &run_sets {
             if set.is_empty() {
                 continue;
             }
             judged += 1;
             let shared = set.iter().filter(|w| in_rest(w)).count();
-            if shared as f64 <= s.max_overlap * set.len() as f64 {
+            // Two shared words, or the line's only one: one word in common is chance, and
+            // counts for nothing here or in the run's total.
+            let evidence = shared >= 2.min(set.len());
+            words_in_run += set.len();
+            if evidence {
+                shared_in_run += shared;
+            }
+            if !evidence || shared as f64 <= s.max_overlap * set.len() as f64 {
                 off_topic += 1;
             }
         }
-        if judged >= s.min_run && off_topic as f64 >= s.min_off_topic * judged as f64 {
+        // Four or five words are too few to judge a line by; the run's lines together are not,
+        // so the run as a whole must share little too.
+        let run_off_topic = shared_in_run as f64 <= s.max_overlap * words_in_run as f64;
+        if judged >= s.min_run
+            && off_topic as f64 >= s.min_off_topic * judged as f64
+            && run_off_topic
+        {
             for &i in &run {
                 page.claim(i, Verdict::remove(rule::HEADLINE_LIST));
             }
@@ -203,5 +311,86 @@ mod tests {
         assert_eq!(kept(&src), ARTICLE);
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules, ["related_header", "related_list", "related_list"]);
+    }
+
+    #[test]
+    fn on_topic_list_with_varied_vocabulary_stays() {
+        // Each item rewords a different part of the article, in words of its own as well.
+        let src = format!(
+            "{ARTICLE}What changes for travellers\n\
+             Twelve ferry crossings a day from the new terminal\n\
+             Heavy vehicles move off the old pier\n\
+             A separate berth keeps the fishing boats clear\n\
+             Two years of debate over the cost end\n"
+        );
+        assert_eq!(kept(&src), src);
+    }
+
+    #[test]
+    fn off_topic_list_sharing_one_common_word_per_line_goes() {
+        // Every title shares exactly one frequent word with the article (plans, engineers,
+        // crowd, fishing, project): a quarter of its content words, but chance, not topic.
+        let src = format!(
+            "{ARTICLE}Pop Star Plans Wedding\n\
+             Engineers Win Robotics Prize\n\
+             Crowd Cheers Film Premiere\n\
+             Fishing Tips For Summer Holidays\n\
+             Tech Giant Project Delayed\n"
+        );
+        assert_eq!(kept(&src), ARTICLE);
+        assert!(removed(&src).iter().all(|(r, _)| r == "headline_list"));
+    }
+
+    #[test]
+    fn short_closing_question_of_the_article_is_not_a_headline() {
+        let body = format!("{ARTICLE}Will the new terminal be ready before the summer season?\n");
+        let src = format!(
+            "{body}Pop Star Reveals Wedding Plans In Surprise Interview\n\
+             Ten Recipes For A Quick Weeknight Dinner\n\
+             Football Club Signs Young Striker From Brazil\n"
+        );
+        assert_eq!(kept(&src), body);
+        let src = format!(
+            "{ARTICLE}What a day it was for the fishing crews!\n\
+             Pop star reveals wedding plans in surprise interview\n\
+             Ten recipes for a quick weeknight dinner\n\
+             Football club signs young striker from Brazil\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("{ARTICLE}What a day it was for the fishing crews!\n")
+        );
+    }
+
+    #[test]
+    fn question_headlines_in_a_list_still_go() {
+        // Title Case, or a list separator after it: a headline even though it asks.
+        let src = format!(
+            "{ARTICLE}Why Did The Tech Giant Drop Its Famous Slogan?\n\
+             Pop Star Reveals Wedding Plans In Surprise Interview\n\
+             Ten Recipes For A Quick Weeknight Dinner\n\
+             Is this the end for the office lunch? -\n\
+             Football club signs young striker from Brazil -\n\
+             Actor opens up about life after Hollywood -\n"
+        );
+        assert_eq!(kept(&src), ARTICLE);
+    }
+
+    #[test]
+    fn sentence_shapes() {
+        use super::{has_inner_sentence_break, is_title_case, reads_as_sentence};
+        assert!(is_title_case("Why Did The Tech Giant Drop Its Slogan?"));
+        assert!(!is_title_case("Will the terminal be ready by summer?"));
+        assert!(has_inner_sentence_break(
+            "The vote passed. Critics were not pleased"
+        ));
+        assert!(!has_inner_sentence_break("David E. Kelley Breaks Vow"));
+        assert!(!has_inner_sentence_break("U.S. Senate passes the bill"));
+        assert!(reads_as_sentence("What now?", "What now?"));
+        assert!(!reads_as_sentence("What now? -", "What now?"));
+        assert!(!reads_as_sentence(
+            "Ferry terminal approved",
+            "Ferry terminal approved"
+        ));
     }
 }

@@ -134,8 +134,28 @@ pub fn core_of(text: &str) -> &str {
         '=', '~', '#', ':', '…', '▶', '►', '▸', '◀', '◄', '❯', '❮', '⟶', '⇒', '🡒', '→', '✓', '✔',
         '★', '☆', '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
     ];
-    let t =
-        text.trim_matches(|c: char| c.is_whitespace() || DECOR.contains(&c) || is_private_use(c));
+    let decor = |c: char| c.is_whitespace() || DECOR.contains(&c) || is_private_use(c);
+    let mut t = text.trim_start_matches(decor);
+    // A trailing `*` frames a line only when one opens it too ("**Read more**"); alone it is a
+    // mark that belongs to the words: a required form field ("Name *"), a footnote.
+    let framed = text[..text.len() - t.len()].contains('*');
+    let tail = |c: char| decor(c) && (c != '*' || framed);
+    // An ASCII ellipsis ("Read more...", "...and more") is decoration like "…"; a single full
+    // stop is not, since it tells a sentence from a title.
+    loop {
+        let before = t.len();
+        t = t.trim_end_matches(tail);
+        if t.ends_with("..") {
+            t = t.trim_end_matches('.');
+        }
+        t = t.trim_start_matches(decor);
+        if t.starts_with("..") {
+            t = t.trim_start_matches('.');
+        }
+        if t.len() == before {
+            break;
+        }
+    }
     // Brackets go only in matching pairs, so "(c) 2024" keeps its meaning.
     let pairs = [('(', ')'), ('[', ']'), ('{', '}')];
     for (open, close) in pairs {
@@ -383,6 +403,20 @@ mod tests {
         assert_eq!(core_of("» Related:"), "Related");
         assert_eq!(core_of("(Photo: AP)"), "Photo: AP");
         assert_eq!(core_of("(c) 2024 Example"), "(c) 2024 Example");
+    }
+
+    #[test]
+    fn core_keeps_required_marks_and_drops_ascii_ellipses() {
+        // A trailing `*` alone is a required-field mark; around the words it is emphasis.
+        assert_eq!(core_of("Name *"), "Name *");
+        assert_eq!(core_of("Email* "), "Email*");
+        assert_eq!(core_of("**Read more**"), "Read more");
+        assert_eq!(core_of("* Salt to taste"), "Salt to taste");
+        // "..." frames like "…"; one full stop ends a sentence and stays.
+        assert_eq!(core_of("Read more..."), "Read more");
+        assert_eq!(core_of("Full story... →"), "Full story");
+        assert_eq!(core_of("...and more"), "and more");
+        assert_eq!(core_of("The vote passed."), "The vote passed.");
     }
 
     #[test]

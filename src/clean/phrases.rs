@@ -196,4 +196,93 @@ mod tests {
         let src = "Story body.\nRelated Posts\nYou may also like\nMost Read\n";
         assert_eq!(rules_of(src), ["related_header"; 3]);
     }
+
+    #[test]
+    fn read_more_with_ascii_ellipsis_or_a_named_site_goes() {
+        for line in [
+            "Full story...",
+            "Learn more...",
+            "READ MORE...",
+            "Read the rest of the article",
+            "Read the rest of the article...",
+            "Read the rest of this story >>",
+            "Continue to the full article",
+            "Continue to the full article on example.news",
+            "Read the full story on The Daily Planet",
+            "See the full report at Site Name",
+            "View the original article on example.com",
+            "More on our website at example.com",
+            "Keep reading...",
+        ] {
+            let src = format!("A normal sentence of the article.\n{line}\n");
+            assert_eq!(rules_of(&src), ["read_more"], "{line}");
+        }
+    }
+
+    #[test]
+    fn sentences_that_open_like_read_more_links_stay() {
+        let src = "Read the rest of the report before you vote, the minister urged.\n\
+                   Continue to the full article only if you accept the terms.\n\
+                   The full story may never be known...\n\
+                   He said he wanted to learn more...\n\
+                   More on that later, she said.\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn follow_a_named_site_on_a_network_goes() {
+        for line in [
+            "Follow The Daily Planet on Twitter",
+            "Follow Jane Doe on Instagram",
+            "Follow us on Mastodon",
+        ] {
+            let src = format!("A normal sentence of the article.\n{line}\n");
+            assert_eq!(rules_of(&src), ["share_prompt"], "{line}");
+        }
+        let src = "Follow the river north for two miles and you reach the dam.\n\
+                   Fans follow the team on every away trip to Europe.\n\
+                   Follow the money on the island, investigators say.\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn comment_form_labels_with_required_marks_go() {
+        let src = "Story body.\nComment *\nName *\nEmail *\nWebsite\nEmail (required)\n";
+        assert_eq!(rules_of(src), ["comment_form"; 4]);
+        assert_eq!(kept(src), "Story body.\nWebsite\n");
+        let src = "Name the day and we will be there, the mayor said.\n\
+                   Email was the main channel of the scam, police said.\n\
+                   Name\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn more_from_headings_go_but_sentences_stay() {
+        let src = "Story body.\nMore from BBC News\nMore from Sport:\n";
+        assert_eq!(rules_of(src), ["related_header"; 2]);
+        let src = "More from the minister came later that day.\n\
+                   More from the same source arrived on Tuesday!\n\
+                   More from the minister came later that day and the next morning\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn a_bare_copyright_name_is_a_credit_and_a_notice_is_chrome() {
+        let src = "Story body.\n© Jane Doe\n© 2024 Example News. All rights reserved.\n\
+                   Copyright 2019 Example Gazette\n© Example Monitor, 2018–2019\n(c) Example Post 2021\n";
+        assert_eq!(
+            rules_of(src),
+            [
+                "photo_credit",
+                "site_chrome",
+                "site_chrome",
+                "site_chrome",
+                "site_chrome"
+            ]
+        );
+        assert_eq!(cleaner().clean(src).extracted.credits, ["Jane Doe"]);
+        let src = "Copyright holders in the music industry welcomed the ruling on royalties.\n\
+                   (c) the council may refuse any application, the rules say.\n";
+        assert_eq!(kept(src), src);
+    }
 }
