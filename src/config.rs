@@ -310,6 +310,9 @@ pub struct DedupSettings {
     pub passages: bool,
     /// Passages with fewer words are neither matched nor removed.
     pub passage_min_words: usize,
+    /// Candidate pairs whose MinHash estimate lies within this distance of `threshold` are
+    /// decided by their exact Jaccard similarity (recomputed from the texts); 0 turns it off.
+    pub exact_margin: f64,
 }
 
 impl Default for DedupSettings {
@@ -320,6 +323,7 @@ impl Default for DedupSettings {
             documents: true,
             passages: true,
             passage_min_words: 8,
+            exact_margin: 0.15,
         }
     }
 }

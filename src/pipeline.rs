@@ -8,10 +8,12 @@
 use crate::clean::{Cleaner, rule};
 use crate::config::{Compression, InputSettings};
 use crate::config::{ConfigOrigin, DedupMode, Settings};
-use crate::dedup::{self, Decision, Item, Outcome, Params};
+use crate::dedup::{self, Decision, ExactCheck, Item, Outcome, Params};
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
-use crate::fingerprint::{Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest};
+use crate::fingerprint::{
+    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest, exact_jaccard, shingle_set,
+};
 use crate::normalize::{Normalizer, fingerprint_text};
 use crate::sink::records::*;
 use crate::sink::{OutputPaths, write_atomic, write_json, write_jsonl};
@@ -493,12 +495,69 @@ pub fn process_inputs<T: Send>(
 #[derive(Debug, Clone)]
 struct DocIndex {
     id: String,
+    /// Where the staged record is: byte offset and length in the staging file.
+    staged: (u64, u64),
     source: Provenance,
     empty: bool,
     words: usize,
     digest: Digest,
     signature: Option<Vec<u32>>,
     passages: Vec<ProcessedPassage>,
+}
+
+/// Reads texts back from the staging file to compute exact Jaccard similarities.
+struct StagedTexts {
+    file: Option<std::sync::Mutex<File>>,
+    shingle: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct StagedText {
+    text: String,
+}
+
+impl StagedTexts {
+    fn open(path: &Path, shingle: usize) -> StagedTexts {
+        StagedTexts {
+            file: File::open(path).ok().map(std::sync::Mutex::new),
+            shingle,
+        }
+    }
+
+    /// Shingle set of a document, or of one of its passages.
+    fn shingles(&self, d: &DocIndex, passage: Option<usize>) -> Option<Vec<u64>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut buf = vec![0u8; d.staged.1 as usize];
+        {
+            let mut f = self.file.as_ref()?.lock().ok()?;
+            f.seek(SeekFrom::Start(d.staged.0)).ok()?;
+            f.read_exact(&mut buf).ok()?;
+        }
+        let rec: StagedText = serde_json::from_slice(&buf).ok()?;
+        let text = match passage {
+            Some(pi) => {
+                let p = d.passages.get(pi)?;
+                rec.text.get(p.start..p.end)?
+            }
+            None => &rec.text,
+        };
+        let mut fp = String::new();
+        fingerprint_text(text, &mut fp);
+        Some(shingle_set(&fp, self.shingle))
+    }
+
+    fn jaccard(
+        &self,
+        a: &DocIndex,
+        pa: Option<usize>,
+        b: &DocIndex,
+        pb: Option<usize>,
+    ) -> Option<f64> {
+        Some(exact_jaccard(
+            &self.shingles(a, pa)?,
+            &self.shingles(b, pb)?,
+        ))
+    }
 }
 
 /// Split a processed document into its staged record (JSON) and its index entry.
@@ -510,6 +569,7 @@ fn stage(p: Processed, counts: &mut BTreeMap<String, RuleCount>) -> (DocIndex, V
     }
     let index = DocIndex {
         id: p.id.clone(),
+        staged: (0, 0),
         source: p.source.clone(),
         empty: p.text.is_empty(),
         words: p.words,
@@ -608,6 +668,7 @@ pub fn run(
     let mut errors = discovery.errors;
     let mut docs: Vec<DocIndex> = Vec::new();
     let mut removed_by_rule: BTreeMap<String, RuleCount> = BTreeMap::new();
+    let mut staged_bytes = 0u64;
     process_inputs(
         &discovery.files,
         settings,
@@ -630,7 +691,9 @@ pub fn run(
                 progress.inc(discovery.files[out.file].size);
             }
             errors.extend(out.errors);
-            for (index, json, counts) in out.items {
+            for (mut index, json, counts) in out.items {
+                index.staged = (staged_bytes, json.len() as u64);
+                staged_bytes += json.len() as u64;
                 for (rule, c) in counts {
                     let total = removed_by_rule.entry(rule).or_default();
                     total.spans += c.spans;
@@ -703,7 +766,14 @@ pub fn run(
                 signature: docs[i].signature.take(),
             })
             .collect();
-        let outcome = dedup::deduplicate(&items, &params);
+        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
+        let jaccard = |a: usize, b: usize| texts.jaccard(&docs[idx[a]], None, &docs[idx[b]], None);
+        let check = ExactCheck {
+            margin: settings.dedup.exact_margin,
+            jaccard: &jaccard,
+        };
+        let exact = (settings.dedup.exact_margin > 0.0).then_some(&check);
+        let outcome = dedup::deduplicate_checked(&items, &params, exact);
         apply_doc_outcome(
             &docs,
             &idx,
@@ -743,7 +813,17 @@ pub fn run(
                 refs.push((di, pi));
             }
         }
-        let outcome = dedup::deduplicate(&items, &params);
+        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
+        let jaccard = |a: usize, b: usize| {
+            let ((da, pa), (db, pb)) = (refs[a], refs[b]);
+            texts.jaccard(&docs[da], Some(pa), &docs[db], Some(pb))
+        };
+        let check = ExactCheck {
+            margin: settings.dedup.exact_margin,
+            jaccard: &jaccard,
+        };
+        let exact = (settings.dedup.exact_margin > 0.0).then_some(&check);
+        let outcome = dedup::deduplicate_checked(&items, &params, exact);
         for (k, decision) in outcome.decisions.iter().enumerate() {
             if let Decision::Duplicate {
                 of,

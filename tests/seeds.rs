@@ -237,6 +237,11 @@ fn default_run_writes_the_corpus_with_provenance() {
     names.sort();
     assert_eq!(
         names,
-        ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl", "manifest.json"]
+        [
+            "corpus.jsonl",
+            "dropped.jsonl",
+            "duplicates.jsonl",
+            "manifest.json"
+        ]
     );
 }

@@ -12,7 +12,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MAGIC_SIGNATURES: &[u8; 8] = b"SCOURSIG";
 const MAGIC_PAIRS: &[u8; 8] = b"SCOURPRS";
 const MAGIC_OUTCOME: &[u8; 8] = b"SCOUROUT";
@@ -150,7 +150,7 @@ pub fn read_pairs(path: &Path) -> io::Result<Candidates> {
 // ---- outcome (step 3) ----
 
 /// Stats fields, in file order.
-fn stats_fields(s: &Stats) -> [u64; 14] {
+fn stats_fields(s: &Stats) -> [u64; 15] {
     [
         s.items,
         s.signed_items,
@@ -166,10 +166,11 @@ fn stats_fields(s: &Stats) -> [u64; 14] {
         s.near_duplicates,
         s.clusters,
         s.largest_cluster,
+        s.exact_checked_pairs,
     ]
 }
 
-fn stats_from(f: [u64; 14]) -> Stats {
+fn stats_from(f: [u64; 15]) -> Stats {
     let [
         items,
         signed_items,
@@ -185,6 +186,7 @@ fn stats_from(f: [u64; 14]) -> Stats {
         near_duplicates,
         clusters,
         largest_cluster,
+        exact_checked_pairs,
     ] = f;
     Stats {
         items,
@@ -201,6 +203,7 @@ fn stats_from(f: [u64; 14]) -> Stats {
         near_duplicates,
         clusters,
         largest_cluster,
+        exact_checked_pairs,
     }
 }
 
@@ -286,10 +289,10 @@ pub fn decode_outcome(data: &[u8]) -> io::Result<Outcome> {
         }
         clusters.push(Cluster { members, exact });
     }
-    if r.u32()? != 14 {
+    if r.u32()? != 15 {
         return Err(r.invalid("unexpected number of stats fields"));
     }
-    let mut fields = [0u64; 14];
+    let mut fields = [0u64; 15];
     for f in &mut fields {
         *f = r.u64()?;
     }

@@ -151,7 +151,7 @@ fn band_candidates(reps: &[(u64, &[u32])], band: usize, rows: usize) -> Candidat
 /// Step 3: verifies the candidates, clusters and decides. `items` must be the same set as
 /// given to step 2 (in any order; decisions and clusters index this slice).
 pub fn resolve(items: &[Item], candidates: &Candidates, params: &Params) -> Outcome {
-    resolve_with(items, &Groups::new(items), candidates, params)
+    resolve_with(items, &Groups::new(items), candidates, params, None)
 }
 
 /// A verified near edge between two representatives (by position in `by_order`).
@@ -167,6 +167,7 @@ pub(crate) fn resolve_with(
     groups: &Groups,
     candidates: &Candidates,
     params: &Params,
+    exact: Option<&super::ExactCheck>,
 ) -> Outcome {
     let n = items.len();
     let by_order = &groups.by_order;
@@ -184,15 +185,16 @@ pub(crate) fn resolve_with(
         ..Stats::default()
     };
 
-    let (edges, unknown) = if params.near {
-        verify(items, groups, &pos, candidates, params.threshold)
+    let (edges, unknown, exact_checked) = if params.near {
+        verify(items, groups, &pos, candidates, params.threshold, exact)
     } else {
-        (Vec::new(), 0)
+        (Vec::new(), 0, 0)
     };
     if params.near {
         stats.candidate_pairs = candidates.pairs.len() as u64;
     }
     stats.unknown_pairs = unknown;
+    stats.exact_checked_pairs = exact_checked;
     stats.verified_pairs = edges.len() as u64;
 
     // Adjacency of representatives by position, in compressed rows.
@@ -302,7 +304,8 @@ fn verify(
     pos: &[usize],
     candidates: &Candidates,
     threshold: f64,
-) -> (Vec<Edge>, u64) {
+    exact: Option<&super::ExactCheck>,
+) -> (Vec<Edge>, u64, u64) {
     let by_order = &groups.by_order;
     // Orders in sequence, flat, so each lookup is a binary search without indirection.
     let orders: Vec<u64> = by_order.iter().map(|&i| items[i].order).collect();
@@ -312,8 +315,8 @@ fn verify(
     };
     enum Checked {
         Unknown,
-        Rejected,
-        Edge(Edge),
+        Rejected(bool),
+        Edge(Edge, bool),
     }
     let checked: Vec<Checked> = candidates
         .pairs
@@ -327,35 +330,50 @@ fn verify(
             // item sets cannot link a non-representative.
             let (ra, rb) = (groups.rep[ia], groups.rep[ib]);
             if ra == rb {
-                return Checked::Rejected;
+                return Checked::Rejected(false);
             }
             let (Some(sa), Some(sb)) = (groups.signature(items, ra), groups.signature(items, rb))
             else {
-                return Checked::Rejected;
+                return Checked::Rejected(false);
             };
-            let similarity = estimate_jaccard(sa, sb);
+            let mut similarity = estimate_jaccard(sa, sb);
+            let mut checked = false;
+            if let Some(ex) = exact
+                && (similarity - threshold).abs() < ex.margin
+                && let Some(j) = (ex.jaccard)(ra, rb)
+            {
+                similarity = j;
+                checked = true;
+            }
             if similarity >= threshold {
                 let (pa, pb) = (pos[ra], pos[rb]);
-                Checked::Edge(Edge {
-                    a: pa.min(pb),
-                    b: pa.max(pb),
-                    similarity,
-                })
+                Checked::Edge(
+                    Edge {
+                        a: pa.min(pb),
+                        b: pa.max(pb),
+                        similarity,
+                    },
+                    checked,
+                )
             } else {
-                Checked::Rejected
+                Checked::Rejected(checked)
             }
         })
         .collect();
     let mut unknown = 0;
+    let mut exact_checked = 0;
     let mut edges = Vec::new();
     for c in checked {
         match c {
             Checked::Unknown => unknown += 1,
-            Checked::Rejected => {}
-            Checked::Edge(e) => edges.push(e),
+            Checked::Rejected(x) => exact_checked += x as u64,
+            Checked::Edge(e, x) => {
+                exact_checked += x as u64;
+                edges.push(e);
+            }
         }
     }
     edges.sort_unstable_by_key(|e| (e.a, e.b));
     edges.dedup_by_key(|e| (e.a, e.b));
-    (edges, unknown)
+    (edges, unknown, exact_checked)
 }
