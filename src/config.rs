@@ -170,10 +170,11 @@ pub struct HeadlineSettings {
     /// A title-like line has between `min_words` and `max_words` words.
     pub min_words: usize,
     pub max_words: usize,
-    /// A line is off-topic when at most this fraction of its content words occur in the rest
-    /// of the document.
+    /// A run is off-topic as a whole when at most this fraction of all its content words
+    /// occur in the rest of the document; a line is off-topic when it shares fewer than two
+    /// content words with the rest (or at most this fraction of them).
     pub max_overlap: f64,
-    /// A run goes when at least this fraction of its lines are off-topic.
+    /// A run goes when it is off-topic as a whole and at least this fraction of its lines are.
     pub min_off_topic: f64,
 }
 
