@@ -132,6 +132,7 @@ impl Stages {
         let mut doc_fp = String::with_capacity(norm.text.len());
         let mut fp = String::new();
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
+        let mut doc_sig: Option<Vec<u32>> = None;
         for p in &norm.paragraphs {
             fingerprint_text(&norm.text[p.clone()], &mut fp);
             let words = if fp.is_empty() {
@@ -139,11 +140,23 @@ impl Stages {
             } else {
                 fp.bytes().filter(|&b| b == b' ').count() + 1
             };
-            let signature = if self.passage_signatures && words >= self.passage_min_words {
+            let matchable = self.passage_signatures && words >= self.passage_min_words;
+            // A document's shingles are its passages' shingles (none spans a paragraph break),
+            // so its signature is the element-wise minimum of theirs: each word is hashed once.
+            let signature = if matchable || self.doc_signatures {
                 self.minhash.signature(&fp)
             } else {
                 None
             };
+            if self.doc_signatures
+                && let Some(sig) = &signature
+            {
+                match &mut doc_sig {
+                    None => doc_sig = Some(sig.clone()),
+                    Some(d) => d.iter_mut().zip(sig).for_each(|(a, b)| *a = (*a).min(*b)),
+                }
+            }
+            let signature = if matchable { signature } else { None };
             let src = norm.source_range(p);
             passages.push(ProcessedPassage {
                 start: p.start,
@@ -162,11 +175,7 @@ impl Stages {
             }
         }
         let words = passages.iter().map(|p| p.words).sum();
-        let signature = if self.doc_signatures {
-            self.minhash.signature(&doc_fp)
-        } else {
-            None
-        };
+        let signature = doc_sig;
         Processed {
             id: doc_id(&raw.source),
             source: raw.source,
@@ -534,6 +543,9 @@ impl StagedTexts {
             f.read_exact(&mut buf).ok()?;
         }
         let rec: StagedText = serde_json::from_slice(&buf).ok()?;
+        // The exact check uses the standard definition, shingles of the whole text, although
+        // signatures leave out the few shingles that span a paragraph break: near the
+        // threshold, the standard definition decides.
         let text = match passage {
             Some(pi) => {
                 let p = d.passages.get(pi)?;
