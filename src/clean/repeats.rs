@@ -6,31 +6,39 @@ use super::{Page, Verdict, rule};
 use crate::config::RepeatSettings;
 use rustc_hash::FxHashSet as HashSet;
 
-/// Identity of a line: a hash of its letters and digits, case folded.
-fn key(text: &str) -> u64 {
+/// Identity of a line: a hash of its letters and digits, case folded. `buf` is reused.
+fn key(text: &str, buf: &mut Vec<u8>) -> u64 {
     use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    for c in text.chars().filter(|c| c.is_alphanumeric()) {
-        if c.is_ascii() {
-            h.write_u8(c.to_ascii_lowercase() as u8);
-        } else {
+    buf.clear();
+    if text.is_ascii() {
+        buf.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase()),
+        );
+    } else {
+        let mut tmp = [0u8; 4];
+        for c in text.chars().filter(|c| c.is_alphanumeric()) {
             for l in c.to_lowercase() {
-                h.write_u32(l as u32);
+                buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
             }
         }
     }
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(buf);
     h.finish()
 }
 
 pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
     let mut seen: HashSet<u64> = HashSet::default();
+    let mut buf = Vec::new();
     let open: Vec<usize> = page.open_lines().collect();
     for i in open {
         let line = &page.lines[i];
         if line.words < s.min_words {
             continue;
         }
-        if !seen.insert(key(line.core)) {
+        if !seen.insert(key(line.core, &mut buf)) {
             page.claim(i, Verdict::remove(rule::REPEATED_LINE));
         }
     }
