@@ -1,0 +1,170 @@
+//! The per-document stages: clean, normalize and fingerprint one document, and the record it
+//! becomes before any corpus-wide decision.
+
+use super::*;
+
+/// A document after cleaning, normalization and fingerprinting.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub id: String,
+    pub source: Provenance,
+    pub fields: Map<String, serde_json::Value>,
+    pub text: String,
+    pub removed: Vec<RemovedSpan>,
+    pub extracted: Extracted,
+    pub passages: Vec<ProcessedPassage>,
+    pub digest: Digest,
+    pub signature: Option<Vec<u32>>,
+    pub words: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProcessedPassage {
+    pub start: usize,
+    pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub digest: Digest,
+    pub signature: Option<Vec<u32>>,
+    pub words: usize,
+}
+
+/// Stable id of a record: its path as given and its index in the file.
+pub fn doc_id(source: &Provenance) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(source.path.as_bytes());
+    h.update(&[0]);
+    h.update(&source.record.to_le_bytes());
+    h.finalize().to_hex()[..16].to_string()
+}
+
+/// The per-document stages with their settings compiled once.
+pub struct Stages {
+    cleaner: Cleaner,
+    normalizer: Normalizer,
+    minhash: MinHasher,
+    doc_signatures: bool,
+    passage_signatures: bool,
+    passage_min_words: usize,
+}
+
+impl Stages {
+    pub fn new(settings: &Settings) -> Result<Stages, regex::Error> {
+        let d = &settings.dedup;
+        let on = d.mode != DedupMode::Off;
+        Ok(Stages {
+            cleaner: Cleaner::new(settings)?,
+            normalizer: Normalizer::new(&settings.normalize),
+            minhash: MinHasher::from_settings(&settings.fingerprint),
+            doc_signatures: on && d.documents,
+            passage_signatures: on && d.passages,
+            passage_min_words: d.passage_min_words,
+        })
+    }
+
+    /// Clean, normalize and fingerprint one document.
+    pub fn process(&self, raw: RawDoc) -> Processed {
+        let cleaned = self.cleaner.clean(&raw.text);
+        let norm = self.normalizer.normalize(&raw.text, &cleaned);
+        let removed = cleaned
+            .removed
+            .into_iter()
+            .map(|r| RemovedSpan {
+                rule: r.rule,
+                byte_start: r.byte_start,
+                byte_end: r.byte_end,
+                text: r.text,
+                duplicate_of: None,
+            })
+            .collect();
+        let mut doc_fp = String::with_capacity(norm.text.len());
+        let mut fp = String::new();
+        let mut passages = Vec::with_capacity(norm.paragraphs.len());
+        let mut doc_sig: Option<Vec<u32>> = None;
+        for p in &norm.paragraphs {
+            fingerprint_text(&norm.text[p.clone()], &mut fp);
+            let words = if fp.is_empty() {
+                0
+            } else {
+                fp.bytes().filter(|&b| b == b' ').count() + 1
+            };
+            let matchable = self.passage_signatures && words >= self.passage_min_words;
+            // A document's shingles are its passages' shingles (none spans a paragraph break),
+            // so its signature is the element-wise minimum of theirs: each word is hashed once.
+            let signature = if matchable || self.doc_signatures {
+                self.minhash.signature(&fp)
+            } else {
+                None
+            };
+            if self.doc_signatures
+                && let Some(sig) = &signature
+            {
+                match &mut doc_sig {
+                    None => doc_sig = Some(sig.clone()),
+                    Some(d) => d.iter_mut().zip(sig).for_each(|(a, b)| *a = (*a).min(*b)),
+                }
+            }
+            let signature = if matchable { signature } else { None };
+            let src = norm.source_range(p);
+            passages.push(ProcessedPassage {
+                start: p.start,
+                end: p.end,
+                byte_start: src.start,
+                byte_end: src.end,
+                digest: exact_digest(&fp),
+                signature,
+                words,
+            });
+            if !fp.is_empty() {
+                if !doc_fp.is_empty() {
+                    doc_fp.push(' ');
+                }
+                doc_fp.push_str(&fp);
+            }
+        }
+        let words = passages.iter().map(|p| p.words).sum();
+        let signature = doc_sig;
+        Processed {
+            id: doc_id(&raw.source),
+            source: raw.source,
+            fields: raw.fields,
+            text: norm.text,
+            removed,
+            extracted: cleaned.extracted,
+            passages,
+            digest: exact_digest(&doc_fp),
+            signature,
+            words,
+        }
+    }
+}
+
+/// A corpus record for a processed document, before any corpus-wide decision.
+pub fn corpus_record(d: Processed) -> CorpusRecord {
+    CorpusRecord {
+        id: d.id,
+        text: d.text,
+        source: d.source,
+        metadata: Metadata {
+            extracted: d.extracted,
+            fields: d.fields,
+        },
+        removed: d.removed,
+        passages: d
+            .passages
+            .iter()
+            .map(|p| PassageRecord {
+                start: p.start,
+                end: p.end,
+                byte_start: p.byte_start,
+                byte_end: p.byte_end,
+                hash: digest_hex(&p.digest),
+                cluster: None,
+                duplicate_of: None,
+            })
+            .collect(),
+        hash: digest_hex(&d.digest),
+        cluster: None,
+        duplicate_of: None,
+    }
+}

@@ -1,0 +1,171 @@
+//! Streaming the inputs: a reader thread hands files and JSONL chunks over in bounded batches,
+//! and the workers process each batch in parallel, in input order.
+
+use super::*;
+
+/// Inputs are handed from the reader thread to the workers in batches of about this many bytes:
+/// enough to keep every core busy, small enough that memory stays flat.
+pub(super) const BATCH_BYTES: usize = 16 << 20;
+/// JSONL files are cut into chunks of this size (whole lines).
+pub(super) const CHUNK_BYTES: usize = 4 << 20;
+
+/// Work the reader thread hands to the workers.
+pub(super) enum Piece {
+    /// A file read whole (txt, html, WARC), still as stored.
+    Whole { file: usize, stored: Vec<u8> },
+    /// Whole lines of a streamed JSONL file.
+    Chunk { file: usize, chunk: JsonlChunk },
+    /// A record lost before parsing (unreadable file, truncated stream, over-long line).
+    Error { file: usize, error: InputError },
+    /// A streamed file is finished.
+    Done { file: usize, totals: StreamTotals },
+}
+
+impl Piece {
+    fn weight(&self) -> usize {
+        match self {
+            Piece::Whole { stored, .. } => stored.len(),
+            Piece::Chunk { chunk, .. } => chunk.data.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// The workers' result for one piece, in input order.
+pub struct PieceOut<T> {
+    pub file: usize,
+    pub items: Vec<T>,
+    pub errors: Vec<InputError>,
+    /// For files read whole, and streams when finished: sizes and hash for the manifest.
+    pub totals: Option<StreamTotals>,
+    pub warc_skipped: u64,
+}
+
+/// Reads files in order on its own thread, so I/O and decompression overlap the processing.
+pub(super) fn read_inputs(
+    files: &[InputFile],
+    settings: &InputSettings,
+    tx: SyncSender<Vec<Piece>>,
+) {
+    let mut batch: Vec<Piece> = Vec::new();
+    let mut weight = 0usize;
+    let push = |piece: Piece, batch: &mut Vec<Piece>, weight: &mut usize| -> bool {
+        *weight += piece.weight();
+        batch.push(piece);
+        if *weight >= BATCH_BYTES {
+            *weight = 0;
+            return tx.send(std::mem::take(batch)).is_ok();
+        }
+        true
+    };
+    for (i, f) in files.iter().enumerate() {
+        let alive = if f.format == Format::Jsonl {
+            let mut stream = JsonlStream::open(f, settings, CHUNK_BYTES);
+            let mut alive = true;
+            for item in stream.by_ref() {
+                let piece = match item {
+                    StreamItem::Chunk(chunk) => Piece::Chunk { file: i, chunk },
+                    StreamItem::Error(error) => Piece::Error { file: i, error },
+                };
+                if !push(piece, &mut batch, &mut weight) {
+                    alive = false;
+                    break;
+                }
+            }
+            let totals = stream.totals();
+            alive && push(Piece::Done { file: i, totals }, &mut batch, &mut weight)
+        } else {
+            let piece = match std::fs::read(&f.path) {
+                Ok(stored) => Piece::Whole { file: i, stored },
+                Err(e) => Piece::Error {
+                    file: i,
+                    error: InputError::new(
+                        &f.display,
+                        source::InputErrorKind::Unreadable,
+                        format!("cannot read file: {e}"),
+                    ),
+                },
+            };
+            push(piece, &mut batch, &mut weight)
+        };
+        if !alive {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+}
+
+/// Read and process every input in bounded batches. `map` turns each processed document into
+/// what the caller keeps (in parallel); `each` gets the pieces in input order.
+pub fn process_inputs<T: Send>(
+    files: &[InputFile],
+    settings: &Settings,
+    stages: &Stages,
+    map: impl Fn(Processed) -> T + Sync,
+    mut each: impl FnMut(PieceOut<T>),
+) {
+    let (tx, rx) = sync_channel::<Vec<Piece>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(|| read_inputs(files, &settings.input, tx));
+        for batch in rx {
+            let outs: Vec<PieceOut<T>> = batch
+                .into_par_iter()
+                .map(|piece| match piece {
+                    Piece::Whole { file, stored } => {
+                        let read = source::read_stored(&files[file], &stored, &settings.input);
+                        drop(stored);
+                        PieceOut {
+                            file,
+                            items: read
+                                .docs
+                                .into_par_iter()
+                                .map(|d| map(stages.process(d)))
+                                .collect(),
+                            errors: read.errors,
+                            totals: Some(StreamTotals {
+                                bytes: read.bytes,
+                                decompressed_bytes: read.decompressed_bytes,
+                                blake3: read.blake3,
+                            }),
+                            warc_skipped: read.warc_skipped,
+                        }
+                    }
+                    Piece::Chunk { file, chunk } => {
+                        let read = chunk.parse(&files[file], &settings.input);
+                        drop(chunk);
+                        PieceOut {
+                            file,
+                            items: read
+                                .docs
+                                .into_par_iter()
+                                .map(|d| map(stages.process(d)))
+                                .collect(),
+                            errors: read.errors,
+                            totals: None,
+                            warc_skipped: 0,
+                        }
+                    }
+                    Piece::Error { file, error } => PieceOut {
+                        file,
+                        items: Vec::new(),
+                        errors: vec![error],
+                        totals: None,
+                        warc_skipped: 0,
+                    },
+                    Piece::Done { file, totals } => PieceOut {
+                        file,
+                        items: Vec::new(),
+                        errors: Vec::new(),
+                        totals: Some(totals),
+                        warc_skipped: 0,
+                    },
+                })
+                .collect();
+            for out in outs {
+                each(out);
+            }
+        }
+    });
+}
