@@ -191,12 +191,12 @@ fn clean(args: cli::CleanArgs) -> Result<ExitCode> {
                 }
                 errors.extend(out.errors);
                 for json in out.items {
-                    if write_err.is_none()
-                        && let Err(e) = stdout.write_all(&json)
-                    {
+                    if let Err(e) = stdout.write_all(&json) {
                         write_err = Some(e);
+                        return false;
                     }
                 }
+                true
             },
         )
     });

@@ -143,11 +143,26 @@ impl Normalizer {
     }
 
     pub fn normalize(&self, src: &str, cleaned: &Cleaned) -> Normalized {
-        let join_lines = match self.settings.paragraphs {
-            ParagraphMode::Line => false,
-            ParagraphMode::Blank => true,
-            ParagraphMode::Auto => looks_hard_wrapped(src, cleaned),
-        };
+        // Whether each line joins the one before it: only inside a block (no blank or removed
+        // line between them) that is hard-wrapped.
+        let n = cleaned.lines.len();
+        let mut joins = vec![false; n];
+        let mut start = 0;
+        while start < n {
+            let mut end = start + 1;
+            while end < n && !cleaned.lines[end].break_before {
+                end += 1;
+            }
+            let wrapped = match self.settings.paragraphs {
+                ParagraphMode::Line => false,
+                ParagraphMode::Blank => true,
+                ParagraphMode::Auto => block_is_hard_wrapped(src, cleaned, start..end),
+            };
+            if wrapped {
+                joins[start + 1..end].iter_mut().for_each(|j| *j = true);
+            }
+            start = end;
+        }
         let mut w = Writer {
             src,
             out: Normalized::default(),
@@ -155,8 +170,8 @@ impl Normalizer {
             para_start: 0,
             scratch: String::new(),
         };
-        for (i, line) in cleaned.lines.iter().enumerate() {
-            if i > 0 && (!join_lines || line.break_before) {
+        for (i, &joined) in joins.iter().enumerate() {
+            if i > 0 && !joined {
                 w.end_paragraph();
             } else if i > 0 {
                 // A line break inside a hard-wrapped paragraph is a space; it has no source
@@ -257,29 +272,38 @@ impl Normalizer {
 }
 
 /// Hard-wrapped text (mail, plain-text books) breaks lines inside paragraphs at a fixed width and
-/// marks paragraphs by blank lines; scraped page text puts each block on one line. Wrapped lines
-/// mostly end mid-sentence and are never long.
-fn looks_hard_wrapped(src: &str, cleaned: &Cleaned) -> bool {
-    let n = cleaned.lines.len();
-    let mut inner = 0usize;
+/// marks paragraphs by blank lines; scraped page text puts each block on one line. So a block
+/// (lines with no blank line between them) is hard-wrapped when its lines, but for the last,
+/// have about one length, a wrap width of 50 to 100 characters, and mostly end mid-sentence.
+/// A short list or a poem has neither the width nor the even lengths.
+fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> bool {
+    if block.len() < 3 {
+        return false;
+    }
+    let mut lengths = Vec::with_capacity(block.len());
     let mut unterminated = 0usize;
-    let mut longest = 0usize;
-    for i in 0..n.saturating_sub(1) {
-        if cleaned.lines[i + 1].break_before {
-            continue;
-        }
-        inner += 1;
+    for i in block.start..block.end - 1 {
         let pieces = cleaned.line_pieces(i);
         let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
-            continue;
+            return false;
         };
-        let text = src[first.start..last.end].trim_end();
-        longest = longest.max(text.chars().count());
+        let text = src[first.start..last.end].trim();
+        lengths.push(text.chars().count());
         if !text.ends_with(['.', '!', '?', ':', ';', '"', '\'', '”', ')', '…']) {
             unterminated += 1;
         }
     }
-    inner >= 3 && longest <= 100 && unterminated * 2 >= inner
+    let mut sorted = lengths.clone();
+    sorted.sort_unstable();
+    let median = sorted[sorted.len() / 2];
+    let even = lengths
+        .iter()
+        .filter(|&&l| l.abs_diff(median) <= 15)
+        .count();
+    // Wrapping widths run from about 60 to 100 characters; longer lines are whole paragraphs.
+    (50..=100).contains(&median)
+        && even * 5 >= lengths.len() * 4
+        && unterminated * 2 >= lengths.len()
 }
 
 /// The text that fingerprints are computed on: lowercase, diacritics and punctuation folded away,
@@ -402,12 +426,19 @@ mod tests {
 
     #[test]
     fn hard_wrapped_text_joins_lines_in_auto_mode() {
-        let src = "This is a paragraph of text that was wrapped\nat a fixed width by a mail program\nso its lines end in the middle of\na sentence.\n\nA second paragraph starts here\nand goes on for a while longer.\n";
+        let src = "This is a paragraph of plain text that a mail program wrapped at a\n\
+                   fixed width of about seventy characters, so that its lines end in\n\
+                   the middle of a sentence and have nearly the same length as each\n\
+                   other, until the last one.\n\n\
+                   A short list:\nEggs\nFlour and milk\nSalt to taste\n";
         let n = norm(src);
-        assert_eq!(n.paragraphs.len(), 2, "{}", n.text);
+        assert_eq!(n.paragraphs.len(), 5, "{}", n.text);
+        assert!(n.text.starts_with(
+            "This is a paragraph of plain text that a mail program wrapped at a fixed"
+        ));
         assert!(
             n.text
-                .starts_with("This is a paragraph of text that was wrapped at a fixed")
+                .ends_with("A short list:\n\nEggs\n\nFlour and milk\n\nSalt to taste")
         );
     }
 

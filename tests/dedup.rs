@@ -185,3 +185,69 @@ fn zstd_corpus_and_off_mode() {
         zstd::decode_all(std::fs::File::open(out.join("corpus.jsonl.zst")).unwrap()).unwrap();
     assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 5);
 }
+
+/// Paragraphs of `n` generated words each, one per line.
+fn paragraphs(seed: u64, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| article(seed * 100 + i as u64, 40).replace('\n', " "))
+        .collect()
+}
+
+#[test]
+fn an_update_to_a_roundup_survives_when_the_roundup_itself_is_all_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let p = paragraphs(1, 6);
+    let q = paragraphs(2, 6);
+    let r = paragraphs(3, 1);
+    let roundup: Vec<&String> = p[..3].iter().chain(&q[..3]).collect();
+    let roundup = roundup
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(input.join("1.txt"), p.join("\n")).unwrap();
+    std::fs::write(input.join("2.txt"), q.join("\n")).unwrap();
+    std::fs::write(input.join("3.txt"), &roundup).unwrap();
+    std::fs::write(input.join("4.txt"), format!("{roundup}\n{}", r[0])).unwrap();
+    let out = run_into(dir.path(), &[&input], &[]);
+    let corpus = jsonl(&out.join("corpus.jsonl"));
+    let texts: String = corpus.iter().map(|r| r["text"].as_str().unwrap()).collect();
+    assert!(texts.contains(r[0].trim()), "the update was lost");
+    let dropped = jsonl(&out.join("dropped.jsonl"));
+    let kept_ids: Vec<&str> = corpus.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for d in &dropped {
+        if let Some(k) = d["duplicate_of"]["id"].as_str() {
+            assert!(
+                kept_ids.contains(&k),
+                "{d} points at a document not in the corpus"
+            );
+        }
+    }
+    let m = json(&out.join("manifest.json"));
+    let c = &m["counts"];
+    assert_eq!(c["records_in"], 4);
+    assert_eq!(
+        c["kept"].as_u64().unwrap() + c["dropped"].as_u64().unwrap(),
+        4
+    );
+}
+
+#[test]
+fn short_unique_replies_keep_a_page_whose_long_text_is_a_repeat() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let question = paragraphs(4, 2).join("\n");
+    std::fs::write(input.join("1.txt"), &question).unwrap();
+    let replies = "Try a firmware update first.\nChange the wifi channel to eleven.\n\
+                   Mine works after a reset.\nCheck the cable on the back.\nSame here, no luck.";
+    std::fs::write(input.join("2.txt"), format!("{question}\n{replies}")).unwrap();
+    let out = run_into(dir.path(), &[&input], &[]);
+    let corpus = jsonl(&out.join("corpus.jsonl"));
+    assert_eq!(corpus.len(), 2);
+    let page = corpus[1]["text"].as_str().unwrap();
+    assert!(page.contains("Change the wifi channel to eleven."));
+    assert!(!page.contains(&paragraphs(4, 1)[0][..40]));
+}

@@ -14,6 +14,6 @@ pub mod minhash;
 #[cfg(test)]
 pub(crate) mod testgen;
 
-pub use exact::{Digest, digest_hex, exact_digest};
+pub use exact::{Digest, digest_hex, exact_digest, exact_digest_with_digits};
 pub use lsh::{band_key, band_keys};
 pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, shingle_set};

@@ -2,6 +2,7 @@
 //! cluster records, and the staged texts read back for exact verification.
 
 use super::*;
+use std::sync::Arc;
 
 /// What the corpus-wide steps need of a document; its text waits on disk.
 #[derive(Debug, Clone)]
@@ -17,10 +18,15 @@ pub(super) struct DocIndex {
     pub(super) passages: Vec<ProcessedPassage>,
 }
 
-/// Reads texts back from the staging file to compute exact Jaccard similarities.
+/// Shingle sets by (document, passage).
+type ShingleCache = rustc_hash::FxHashMap<(usize, Option<usize>), Arc<Vec<u64>>>;
+
+/// Reads texts back from the staging file to compute exact Jaccard similarities. Shingle sets
+/// are cached: a document near the threshold usually meets several candidates.
 pub(super) struct StagedTexts {
-    file: Option<std::sync::Mutex<File>>,
+    file: Option<File>,
     shingle: usize,
+    cache: std::sync::Mutex<ShingleCache>,
 }
 
 #[derive(serde::Deserialize)]
@@ -28,23 +34,42 @@ pub(super) struct StagedText {
     text: String,
 }
 
+/// Read `len` bytes at `offset` without moving a shared cursor, so threads need no lock.
+#[cfg(unix)]
+fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
 impl StagedTexts {
     pub(super) fn open(path: &Path, shingle: usize) -> StagedTexts {
         StagedTexts {
-            file: File::open(path).ok().map(std::sync::Mutex::new),
+            file: File::open(path).ok(),
             shingle,
+            cache: Default::default(),
         }
     }
 
-    /// Shingle set of a document, or of one of its passages.
-    pub(super) fn shingles(&self, d: &DocIndex, passage: Option<usize>) -> Option<Vec<u64>> {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut buf = vec![0u8; d.staged.1 as usize];
-        {
-            let mut f = self.file.as_ref()?.lock().ok()?;
-            f.seek(SeekFrom::Start(d.staged.0)).ok()?;
-            f.read_exact(&mut buf).ok()?;
+    /// Shingle set of document `di`, or of one of its passages.
+    fn shingles(
+        &self,
+        docs: &[DocIndex],
+        di: usize,
+        passage: Option<usize>,
+    ) -> Option<Arc<Vec<u64>>> {
+        if let Some(hit) = self.cache.lock().ok()?.get(&(di, passage)) {
+            return Some(hit.clone());
         }
+        let d = docs.get(di)?;
+        let mut buf = vec![0u8; d.staged.1 as usize];
+        read_at(self.file.as_ref()?, d.staged.0, &mut buf).ok()?;
         let rec: StagedText = serde_json::from_slice(&buf).ok()?;
         // The exact check uses the standard definition, shingles of the whole text, although
         // signatures leave out the few shingles that span a paragraph break: near the
@@ -58,20 +83,50 @@ impl StagedTexts {
         };
         let mut fp = String::new();
         fingerprint_text(text, &mut fp);
-        Some(shingle_set(&fp, self.shingle))
+        let set = Arc::new(shingle_set(&fp, self.shingle));
+        self.cache.lock().ok()?.insert((di, passage), set.clone());
+        Some(set)
     }
 
     pub(super) fn jaccard(
         &self,
-        a: &DocIndex,
-        pa: Option<usize>,
-        b: &DocIndex,
-        pb: Option<usize>,
+        docs: &[DocIndex],
+        (da, pa): (usize, Option<usize>),
+        (db, pb): (usize, Option<usize>),
     ) -> Option<f64> {
         Some(exact_jaccard(
-            &self.shingles(a, pa)?,
-            &self.shingles(b, pb)?,
+            &self.shingles(docs, da, pa)?,
+            &self.shingles(docs, db, pb)?,
         ))
+    }
+}
+
+/// The staging file of a run: removed when the run ends, however it ends.
+pub(super) struct Staging {
+    pub(super) path: PathBuf,
+}
+
+impl Staging {
+    /// A fresh staging path in `dir`; staging files left by runs that were killed go first.
+    pub(super) fn new(dir: &Path) -> Staging {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".staging-") && name.ends_with(".jsonl.tmp") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        Staging {
+            path: dir.join(format!(".staging-{}.jsonl.tmp", std::process::id())),
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
@@ -103,6 +158,9 @@ pub(super) struct DocFate {
     pub(super) dropped: Option<DropReason>,
     pub(super) duplicate_of: Option<DocLink>,
     pub(super) cluster: Option<u64>,
+    /// It was a copy of a document that then lost all its text to earlier documents, so it
+    /// went through the passage step itself instead.
+    pub(super) revived: bool,
 }
 
 /// A decision about one passage.

@@ -12,7 +12,8 @@ use crate::dedup::{self, Decision, ExactCheck, Item, Outcome, Params};
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{
-    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest, exact_jaccard, shingle_set,
+    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_with_digits, exact_jaccard,
+    shingle_set,
 };
 use crate::normalize::{Normalizer, fingerprint_text};
 use crate::sink::records::*;
@@ -222,11 +223,10 @@ pub fn run(
     let stages = Stages::new(settings)?;
     std::fs::create_dir_all(&opts.output).map_err(out_err(&opts.output))?;
     let paths = OutputPaths::new(&opts.output, settings.output.compression);
-    let staging_path = opts
-        .output
-        .join(format!(".staging-{}.jsonl.tmp", std::process::id()));
+    let staging = Staging::new(&opts.output);
+    let staging_path = staging.path.clone();
     let staging_file = File::create(&staging_path).map_err(out_err(&staging_path))?;
-    let mut staging = BufWriter::with_capacity(1 << 20, staging_file);
+    let mut staging_out = BufWriter::with_capacity(1 << 20, staging_file);
     let mut staging_err: Option<std::io::Error> = None;
 
     let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
@@ -282,33 +282,29 @@ pub fn run(
                     total.bytes += c.bytes;
                 }
                 if staging_err.is_none()
-                    && let Err(e) = staging.write_all(&json)
+                    && let Err(e) = staging_out.write_all(&json)
                 {
                     staging_err = Some(e);
                 }
                 docs.push(index);
             }
+            true
         },
     );
-    let staged = staging
+    let staged = staging_out
         .into_inner()
         .map_err(|e| e.into_error())
         .and_then(|f| match staging_err {
             Some(e) => Err(e),
             None => Ok(f),
         });
-    let cleanup = || {
-        let _ = std::fs::remove_file(&staging_path);
-    };
     if let Err(e) = staged {
-        cleanup();
         return Err(out_err(&staging_path)(e));
     }
     mark("read_clean_fingerprint", &mut lap);
 
     if opts.strict && !errors.is_empty() {
         progress.finish();
-        cleanup();
         return Err(PipelineError::Strict {
             count: errors.len(),
             first: errors[0].to_string(),
@@ -349,7 +345,7 @@ pub fn run(
             })
             .collect();
         let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
-        let jaccard = |a: usize, b: usize| texts.jaccard(&docs[idx[a]], None, &docs[idx[b]], None);
+        let jaccard = |a: usize, b: usize| texts.jaccard(&docs, (idx[a], None), (idx[b], None));
         let check = ExactCheck {
             margin: settings.dedup.exact_margin,
             jaccard: &jaccard,
@@ -375,60 +371,131 @@ pub fn run(
         .map(|d| vec![PassageFate::default(); d.passages.len()])
         .collect();
     if mode != DedupMode::Off && settings.dedup.passages {
-        let mut refs: Vec<(usize, usize)> = Vec::new();
-        let mut items: Vec<Item> = Vec::new();
-        for (di, d) in docs.iter_mut().enumerate() {
-            if fates[di].dropped.is_some()
-                || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some())
-            {
-                continue;
+        // Signatures wait here between rounds (items own them while dedup runs).
+        let mut sigs: Vec<Vec<Option<Vec<u32>>>> = docs
+            .iter_mut()
+            .map(|d| d.passages.iter_mut().map(|p| p.signature.take()).collect())
+            .collect();
+        let by_id: std::collections::HashMap<String, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let enough = settings
+            .dedup
+            .passage_min_words
+            .max(settings.clean.min_words);
+        // Rounds: a document can lose all its text to earlier documents after others were
+        // dropped as its copies. Those copies then come back and go through the passage step
+        // themselves, so what only they had (an update appended to a roundup) is kept. Each
+        // round only adds documents, so this ends; it rarely takes more than two.
+        let (outcome, refs, items) = loop {
+            for f in fates.iter_mut() {
+                if f.dropped == Some(DropReason::AllPassagesDuplicate) {
+                    f.dropped = None;
+                }
             }
-            for (pi, p) in d.passages.iter_mut().enumerate() {
-                if p.words < settings.dedup.passage_min_words {
+            for pf in passage_fates.iter_mut() {
+                pf.iter_mut().for_each(|f| *f = PassageFate::default());
+            }
+            let mut refs: Vec<(usize, usize)> = Vec::new();
+            let mut items: Vec<Item> = Vec::new();
+            for (di, d) in docs.iter().enumerate() {
+                if fates[di].dropped.is_some()
+                    || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some())
+                {
                     continue;
                 }
-                items.push(Item {
-                    order: refs.len() as u64,
-                    digest: p.digest,
-                    signature: p.signature.take(),
-                });
-                refs.push((di, pi));
+                for (pi, p) in d.passages.iter().enumerate() {
+                    if p.words < settings.dedup.passage_min_words {
+                        continue;
+                    }
+                    items.push(Item {
+                        order: refs.len() as u64,
+                        digest: p.digest,
+                        signature: sigs[di][pi].take(),
+                    });
+                    refs.push((di, pi));
+                }
             }
-        }
-        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
-        let jaccard = |a: usize, b: usize| {
-            let ((da, pa), (db, pb)) = (refs[a], refs[b]);
-            texts.jaccard(&docs[da], Some(pa), &docs[db], Some(pb))
-        };
-        let check = ExactCheck {
-            margin: settings.dedup.exact_margin,
-            jaccard: &jaccard,
-        };
-        let exact = (settings.dedup.exact_margin > 0.0).then_some(&check);
-        let outcome = dedup::deduplicate_checked(&items, &params, exact);
-        for (k, decision) in outcome.decisions.iter().enumerate() {
-            if let Decision::Duplicate {
-                of,
-                similarity,
-                exact,
-            } = decision
-            {
-                let (di, pi) = refs[k];
-                let (kd, kp) = refs[*of];
-                passage_fates[di][pi].duplicate_of = Some((kd, kp, *similarity, *exact));
-            }
-        }
-        if mode == DedupMode::Drop {
-            // A document whose every matchable passage repeats earlier text has nothing new.
-            for (di, d) in docs.iter().enumerate() {
-                let mut eligible = (0..d.passages.len())
-                    .filter(|&pi| d.passages[pi].words >= settings.dedup.passage_min_words)
-                    .peekable();
-                if fates[di].dropped.is_none()
-                    && eligible.peek().is_some()
-                    && eligible.all(|pi| passage_fates[di][pi].duplicate_of.is_some())
+            let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
+            let jaccard = |a: usize, b: usize| {
+                let ((da, pa), (db, pb)) = (refs[a], refs[b]);
+                texts.jaccard(&docs, (da, Some(pa)), (db, Some(pb)))
+            };
+            let check = ExactCheck {
+                margin: settings.dedup.exact_margin,
+                jaccard: &jaccard,
+            };
+            let exact = (settings.dedup.exact_margin > 0.0).then_some(&check);
+            let outcome = dedup::deduplicate_checked(&items, &params, exact);
+            for (k, decision) in outcome.decisions.iter().enumerate() {
+                if let Decision::Duplicate {
+                    of,
+                    similarity,
+                    exact,
+                } = decision
                 {
+                    let (di, pi) = refs[k];
+                    let (kd, kp) = refs[*of];
+                    passage_fates[di][pi].duplicate_of = Some((kd, kp, *similarity, *exact));
+                }
+            }
+            if mode != DedupMode::Drop {
+                break (outcome, refs, items);
+            }
+            // A document whose text, once its repeated passages are gone, is too short to be
+            // worth keeping has nothing new.
+            for (di, d) in docs.iter().enumerate() {
+                let pf = &passage_fates[di];
+                if fates[di].dropped.is_some() || !pf.iter().any(|p| p.duplicate_of.is_some()) {
+                    continue;
+                }
+                let left: usize = d
+                    .passages
+                    .iter()
+                    .zip(pf)
+                    .filter(|(_, f)| f.duplicate_of.is_none())
+                    .map(|(p, _)| p.words)
+                    .sum();
+                if left < enough {
                     fates[di].dropped = Some(DropReason::AllPassagesDuplicate);
+                }
+            }
+            let mut revived = false;
+            let gone: Vec<bool> = fates
+                .iter()
+                .map(|f| f.dropped == Some(DropReason::AllPassagesDuplicate))
+                .collect();
+            for f in fates.iter_mut() {
+                if f.dropped == Some(DropReason::Duplicate)
+                    && let Some(link) = &f.duplicate_of
+                    && by_id.get(&link.id).is_some_and(|&k| gone[k])
+                {
+                    f.dropped = None;
+                    f.duplicate_of = None;
+                    f.revived = true;
+                    revived = true;
+                }
+            }
+            if !revived {
+                break (outcome, refs, items);
+            }
+            for (item, &(di, pi)) in items.into_iter().zip(&refs) {
+                sigs[di][pi] = item.signature;
+            }
+        };
+        // Document clusters say who is in the corpus: revived copies are, keepers that lost
+        // all their text are not.
+        for c in duplicates.iter_mut().filter(|c| c.level == "document") {
+            for m in c.members.iter_mut() {
+                if let Some(&di) = by_id.get(&m.member.id) {
+                    if fates[di].revived {
+                        m.kept = true;
+                        m.duplicate_of = None;
+                    } else if fates[di].dropped.is_some() {
+                        m.kept = false;
+                    }
                 }
             }
         }
@@ -584,7 +651,7 @@ pub fn run(
         sink.flush()
     };
     let written = write_atomic(&paths.corpus, |w| write_corpus(w, &mut counts));
-    cleanup();
+    drop(staging);
     written.map_err(out_err(&paths.corpus))?;
     if counts.duplicate_passages > 0 {
         removed_by_rule.insert(

@@ -111,7 +111,7 @@ impl Stages {
                 end: p.end,
                 byte_start: src.start,
                 byte_end: src.end,
-                digest: exact_digest(&fp),
+                digest: exact_digest_with_digits(&fp, &norm.text[p.clone()]),
                 signature,
                 words,
             });
@@ -124,6 +124,7 @@ impl Stages {
         }
         let words = passages.iter().map(|p| p.words).sum();
         let signature = doc_sig;
+        let digest = exact_digest_with_digits(&doc_fp, &norm.text);
         Processed {
             id: doc_id(&raw.source),
             source: raw.source,
@@ -132,7 +133,7 @@ impl Stages {
             removed,
             extracted: cleaned.extracted,
             passages,
-            digest: exact_digest(&doc_fp),
+            digest,
             signature,
             words,
         }

@@ -98,13 +98,14 @@ pub(super) fn read_inputs(
 }
 
 /// Read and process every input in bounded batches. `map` turns each processed document into
-/// what the caller keeps (in parallel); `each` gets the pieces in input order.
+/// what the caller keeps (in parallel); `each` gets the pieces in input order and returns
+/// false to stop reading.
 pub fn process_inputs<T: Send>(
     files: &[InputFile],
     settings: &Settings,
     stages: &Stages,
     map: impl Fn(Processed) -> T + Sync,
-    mut each: impl FnMut(PieceOut<T>),
+    mut each: impl FnMut(PieceOut<T>) -> bool,
 ) {
     let (tx, rx) = sync_channel::<Vec<Piece>>(2);
     std::thread::scope(|scope| {
@@ -163,8 +164,9 @@ pub fn process_inputs<T: Send>(
                     },
                 })
                 .collect();
-            for out in outs {
-                each(out);
+            // `each` says stop (its output is gone): dropping the receiver stops the reader.
+            if !outs.into_iter().all(&mut each) {
+                break;
             }
         }
     });

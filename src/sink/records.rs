@@ -126,7 +126,8 @@ pub struct ClusterMember {
     pub member: MemberRef,
     /// Estimated Jaccard similarity to the keeper (1 for exact copies and the keeper itself).
     pub similarity: f64,
-    /// Whether the member is kept: it is the keeper, or no kept member is similar enough.
+    /// Whether the member is in the corpus as itself: the keeper, a member no kept member is
+    /// similar enough to, or a copy whose keeper lost all its text to earlier documents.
     pub kept: bool,
     /// The kept member this one duplicates, when it is not kept.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -241,12 +241,10 @@ impl JsonlStream {
             return;
         };
         let mut buf = std::mem::take(&mut self.carry);
-        let before = buf.len();
         let result = reader
             .by_ref()
             .take(self.chunk_bytes as u64)
             .read_to_end(&mut buf);
-        let read = buf.len() - before;
         let eof = matches!(result, Ok(0));
         if !self.started && !buf.is_empty() {
             self.started = true;
@@ -276,7 +274,9 @@ impl JsonlStream {
                 self.offset = 3;
             }
         }
-        if !self.skip_long_line(&mut buf, eof) {
+        // A read error ends the stream like the end of input does: an over-long line being
+        // skipped is reported now, or the next call would meet the same error forever.
+        if !self.skip_long_line(&mut buf, eof || result.is_err()) {
             return;
         }
         match result {
@@ -291,10 +291,7 @@ impl JsonlStream {
                 }
                 self.finished = true;
             }
-            Ok(_) => {
-                let _ = read;
-                self.emit_lines(buf, false);
-            }
+            Ok(_) => self.emit_lines(buf, false),
             Err(e) => {
                 // Only lines whose newline was read are known to be whole.
                 self.emit_lines(buf, false);
@@ -425,6 +422,23 @@ mod tests {
         assert_eq!(r.errors[0].kind, InputErrorKind::Truncated);
         let last = r.docs.last().unwrap();
         assert!(last.text.starts_with("document number "));
+    }
+
+    #[test]
+    fn damage_inside_an_over_long_line_ends_the_stream() {
+        let mut data = b"{\"text\":\"small\"}\n".to_vec();
+        let long: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("w{} ", i * 7919 % 100_003).into_bytes())
+            .collect();
+        data.extend_from_slice(b"{\"text\":\"");
+        data.extend_from_slice(&long);
+        data.extend_from_slice(b"\"}\n");
+        let gz = gzip(&data);
+        let cut = &gz[..gz.len() * 4 / 5];
+        let (r, _) = stream("a.jsonl.gz", cut, 1 << 12, 10_000);
+        assert_eq!(r.docs.len(), 1);
+        let kinds: Vec<_> = r.errors.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [InputErrorKind::TooLarge, InputErrorKind::Truncated]);
     }
 
     #[test]
