@@ -193,13 +193,22 @@ impl Default for HeadlineSettings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RepeatSettings {
-    /// A line repeated within a document is removed when it has at least this many words.
+    /// A line repeated within a document is removed when it has at least this many words...
     pub min_words: usize,
+    /// ...and its previous copy is at most this many kept lines before it (a title printed
+    /// twice, a caption under its photo)...
+    pub max_gap: usize,
+    /// ...or it has at least this many words (a paragraph pasted twice) wherever it stands.
+    pub long_words: usize,
 }
 
 impl Default for RepeatSettings {
     fn default() -> Self {
-        RepeatSettings { min_words: 3 }
+        RepeatSettings {
+            min_words: 3,
+            max_gap: 1,
+            long_words: 12,
+        }
     }
 }
 

@@ -1,16 +1,102 @@
-//! Site chrome that has a shape rather than a phrase: lines with no word at all (`separator`:
-//! "-", "* * *", "|") and navigation menus (`nav_menu`: "Home | World | Business | Sport").
+//! Site chrome that has a shape rather than a phrase: rule lines (`separator`: "-", "* * *",
+//! "|") and navigation menus (`nav_menu`: "Home | World | Business | Sport").
 
 use super::{Page, Verdict, rule, words};
 use crate::config::ChromeSettings;
 
+/// Classes of rule characters: a separator repeats characters of one class ("---", "* * *",
+/// "• • •", "=====") or, from four characters on, mixes them ("-=-=-=-").
+fn rule_class(c: char) -> Option<u8> {
+    Some(match c {
+        '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '─' | '━' | '⸺' | '⸻' => 0,
+        '_' => 1,
+        '=' | '═' => 2,
+        '*' | '⁂' | '✱' | '✲' => 3,
+        '~' | '〜' => 4,
+        '•' | '·' | '∙' | '⋅' | '●' | '○' | '◦' | '▪' | '▫' => 5,
+        '|' | '¦' | '│' => 6,
+        '/' => 7,
+        '\\' => 8,
+        '#' => 9,
+        '.' | '…' => 10,
+        '◆' | '◇' | '❖' | '♦' | '§' => 11,
+        '»' | '›' | '«' | '‹' | '→' | '←' | '▶' | '►' | '◀' | '◄' => 12,
+        _ => return None,
+    })
+}
+
+/// White space, zero-width characters and icon glyphs: nothing a reader sees as text.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+        )
+        || super::is_private_use(c)
+}
+
+/// A rule line: only rule characters (or nothing visible at all). Brackets, semicolons and
+/// colons are code or emoticons ("}", "});", ":)"), emoji are a reader's reply ("🎉🎉🎉"):
+/// none of them is a rule, so they stay. A markdown table's divider ("|---|:---:|") is part of
+/// the table, not a rule.
+fn is_rule_line(text: &str) -> bool {
+    let t = text.trim();
+    if t.len() > 2 && t.starts_with('|') && t.ends_with('|') && t[1..t.len() - 1].contains('|') {
+        return false;
+    }
+    let mut first = None;
+    let (mut n, mut mixed) = (0usize, false);
+    for c in t.chars().filter(|&c| !invisible(c)) {
+        let Some(class) = rule_class(c) else {
+            return false;
+        };
+        mixed |= first.is_some_and(|f| f != class);
+        first.get_or_insert(class);
+        n += 1;
+    }
+    !mixed || n >= 4
+}
+
+/// A line of program code: what sits around a lone "*/" or "//" on a documentation page.
+fn is_code_like(text: &str) -> bool {
+    let t = text.trim();
+    if is_rule_line(t) {
+        return false;
+    }
+    let ends_code = t.ends_with(['{', '}', '(', '[']) || t.ends_with(");") || t.ends_with("};");
+    let starts_code = [
+        "//", "/*", "*/", "* @", "#include", "#!", "import ", "def ", "fn ",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    let has_code = ["=>", "->", "::", "();", "){", "!=", "=="]
+        .iter()
+        .any(|p| t.contains(p));
+    ends_code || starts_code || has_code
+}
+
 pub fn separators(page: &mut Page<'_>) {
     let open: Vec<usize> = page.open_lines().collect();
     for i in open {
-        let text = page.lines[i].text;
-        if !text.chars().any(|c| c.is_alphanumeric()) {
-            page.claim(i, Verdict::remove(rule::SEPARATOR));
+        if !is_rule_line(page.lines[i].text) {
+            continue;
         }
+        // Inside code, "*/", "//" or "|" are part of the program.
+        let neighbour = |step: isize| {
+            let mut j = i as isize + step;
+            while j >= 0 && (j as usize) < page.lines.len() {
+                let l = &page.lines[j as usize];
+                if !l.text.trim().is_empty() {
+                    return is_code_like(l.text);
+                }
+                j += step;
+            }
+            false
+        };
+        if neighbour(-1) || neighbour(1) {
+            continue;
+        }
+        page.claim(i, Verdict::remove(rule::SEPARATOR));
     }
 }
 
@@ -36,7 +122,12 @@ fn is_menu(text: &str, s: &ChromeSettings) -> bool {
     if !text.contains(MENU_SEPARATORS) && !text.contains(" / ") {
         return false;
     }
-    let mut items = 0usize;
+    // A line framed by pipes is a row of a table ("| Boston | 64 | 18 | .780 |").
+    if text.len() > 2 && text.starts_with('|') && text.ends_with('|') {
+        return false;
+    }
+    let (mut items, mut facts) = (0usize, 0usize);
+    let mut all_labels = true;
     for item in text
         .split(|c| MENU_SEPARATORS.contains(&c))
         .flat_map(|p| p.split(" / "))
@@ -50,9 +141,38 @@ fn is_menu(text: &str, s: &ChromeSettings) -> bool {
         if n == 0 || n > s.max_item_words || item.ends_with('.') && n > 1 {
             return false;
         }
+        // "Prep: 15 min", "Serves: 4": a fact with its name, not a link.
+        if is_fact(item) {
+            facts += 1;
+        }
+        all_labels &= is_title_label(item);
         items += 1;
     }
-    items >= s.min_items
+    if facts * 2 >= items {
+        return false;
+    }
+    // Footer links are often three ("Privacy Policy | Terms of Service | Contact Us"): one item
+    // fewer will do when every item is a capitalized label.
+    items >= s.min_items || all_labels && items + 1 >= s.min_items && items >= 3
+}
+
+/// "Key: value" with a short key.
+fn is_fact(item: &str) -> bool {
+    item.split_once(':').is_some_and(|(key, value)| {
+        !key.trim().is_empty() && words::count(key) <= 3 && !value.trim().is_empty()
+    })
+}
+
+/// A label in Title Case: every word capitalized but short joiners ("Terms of Service").
+fn is_title_label(item: &str) -> bool {
+    item.split_whitespace().all(|w| {
+        let first = w.chars().next().unwrap_or(' ');
+        first.is_uppercase()
+            || matches!(
+                w,
+                "of" | "and" | "&" | "the" | "to" | "for" | "in" | "on" | "us"
+            )
+    })
 }
 
 #[cfg(test)]
@@ -78,6 +198,35 @@ mod tests {
         let src = "Prices rose 3% | analysts expected a rise of 2% in the quarter.\n\
                    The vote was 12 / 3 in favour.\n\
                    Cats · Dogs\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn code_emoticons_and_emoji_are_not_separators() {
+        let src = "Call it like this:\nfunction init() {\n  setup();\n}\n});\n*/\nparse(x);\n//\n";
+        assert_eq!(kept(src), src);
+        let src = "Great post, thanks!\n:)\n🎉🎉🎉\n:-(\n-_-\n";
+        assert_eq!(kept(src), src);
+        // Rule lines still go, one character repeated or four or more mixed.
+        let src = "One.\n—\n• • •\n=====\n~~~\n-=-=-=-\n|\nTwo.\n";
+        assert_eq!(kept(src), "One.\nTwo.\n");
+    }
+
+    #[test]
+    fn tables_and_fact_lines_are_not_menus() {
+        let src = "| Team | W | L | Pct |\n|---|---|---|---|\n| Boston | 64 | 18 | .780 |\n\
+                   | Miami | 50 | 32 | .610 |\n\
+                   Prep: 15 min · Cook: 30 min · Serves: 4 · Difficulty: Easy\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn three_capitalized_footer_links_are_a_menu() {
+        let src = "Story text that stays.\nPrivacy Policy | Terms of Service | Contact Us\n";
+        assert_eq!(kept(src), "Story text that stays.\n");
+        assert_eq!(removed(src)[0].0, "nav_menu");
+        // Three items of which one is not a label, or two labels, stay.
+        let src = "Rome | Paris | three days\nCats · Dogs\n";
         assert_eq!(kept(src), src);
     }
 }

@@ -34,6 +34,12 @@ const GENERIC: &[&str] = &[
     "edited",
     "first",
 ];
+/// Words of a clause: a label beside a date never has them, a Title Case headline does ("Biden,
+/// Xi To Meet November 15", "Talks Will Resume March 3").
+const CLAUSE: &[&str] = &[
+    "to", "will", "would", "is", "are", "was", "were", "be", "been", "set", "says", "said",
+    "could", "can", "must", "should", "has", "have", "had", "did", "does", "do", "not",
+];
 const LEAD_IN: &[&str] = &[
     "for", "on", "until", "till", "by", "since", "in", "before", "after", "from", "to", "of",
     "between", "through", "during",
@@ -41,6 +47,8 @@ const LEAD_IN: &[&str] = &[
 
 pub struct DatelineDetector {
     date: Regex,
+    /// The date forms that name a day (everything but a bare time of day).
+    day: Regex,
     max_chars: usize,
     max_label_words: usize,
 }
@@ -65,8 +73,16 @@ impl DatelineDetector {
         // ASCII word boundaries keep the regex on the fast DFA engines (a Unicode `\b` cannot run
         // on them); every date form here starts and ends with ASCII anyway.
         let pattern = format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|"));
+        // Every form but the bare time of day names a day.
+        let days: Vec<&str> = alternatives
+            .iter()
+            .map(String::as_str)
+            .filter(|a| *a != time)
+            .collect();
+        let day_pattern = format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", days.join("|"));
         DatelineDetector {
             date: Regex::new(&pattern).expect("built-in date pattern is valid"),
+            day: Regex::new(&day_pattern).expect("built-in date pattern is valid"),
             max_chars: s.max_chars,
             max_label_words: s.max_label_words,
         }
@@ -138,7 +154,23 @@ impl DatelineDetector {
         if !meaningful.is_empty() && LEAD_IN.contains(&before) && !is_byline(&meaningful) {
             return None;
         }
-        if !meaningful.iter().all(|w| is_label_word(w)) {
+        // A time of day alone beside a name is not when the page was written: a scripture
+        // reference ("John 3:16"), a race time ("Eliud Kipchoge 2:01:09"), a service ("Sunday
+        // Mass 10:30 AM"). It is a dateline only with nothing but generic words ("Updated 14:05
+        // GMT") or a byline ("Posted by admin at 10:15 AM").
+        let byline = is_byline(&meaningful);
+        if !meaningful.is_empty() && !byline && !self.day.is_match(core) {
+            return None;
+        }
+        if meaningful
+            .iter()
+            .any(|w| CLAUSE.contains(&w.to_lowercase().as_str()))
+        {
+            return None;
+        }
+        // A byline's name may be a user name ("by admin"); other labels are capitalized names.
+        let username = byline && meaningful.len() == 2;
+        if !username && !meaningful.iter().all(|w| is_label_word(w)) {
             return None;
         }
         let mut meta = vec![(
@@ -146,7 +178,7 @@ impl DatelineDetector {
             core[first.start()..last.end()].to_string(),
         )];
         if !meaningful.is_empty() {
-            if is_byline(&meaningful) {
+            if byline {
                 meta.push((MetaKey::Author, meaningful[1..].join(" ")));
             } else {
                 meta.push((MetaKey::Section, label_text(&label)));
@@ -272,5 +304,36 @@ mod tests {
         let c = cleaner().clean(src);
         assert_eq!(c.extracted.datelines, ["May 3, 2021 09:15 GMT"]);
         assert_eq!(kept(src), "Title of the story\nBody text of the story.\n");
+    }
+
+    #[test]
+    fn references_race_times_services_and_headlines_are_not_datelines() {
+        for line in [
+            "John 3:16",
+            "Romans 8:28",
+            "Sunday Mass 10:30 AM",
+            "Eliud Kipchoge 2:01:09",
+            "Biden, Xi To Meet November 15",
+            "Talks Will Resume March 3",
+        ] {
+            assert!(judge(line).is_none(), "{line}");
+        }
+        let src = "John 3:16\nFor God so loved the world.\nRomans 8:28\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn bare_times_with_generic_words_or_a_byline_are_datelines() {
+        assert!(judge("Updated 14:05 GMT").is_some());
+        assert!(judge("Posted at 10:15 am").is_some());
+        assert_eq!(
+            judge("Posted by admin at 10:15 AM").unwrap(),
+            [
+                (MetaKey::Dateline, "10:15 AM".to_string()),
+                (MetaKey::Author, "admin".to_string())
+            ]
+        );
+        // A date keeps a label beside it.
+        assert!(judge("World News March 5, 2024 10:30").is_some());
     }
 }

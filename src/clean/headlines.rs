@@ -16,18 +16,84 @@
 //! A run is cut free of the article around it first: where it touches a paragraph, a line at
 //! that end that reads as a sentence (a question or exclamation in sentence case, or two
 //! sentences) is the article's own short paragraph, not a headline.
+//!
+//! Two kinds of short lines are never headlines: a run of "Key: value" lines is a spec or fact
+//! list ("OS: Windows 10", "Memory: 8 GB RAM"), and the lines after an article sentence that
+//! ends in a colon are what that sentence introduces (a poem read at a funeral, a list of
+//! demands): the article's own, whatever their topic. A related-stories heading over a spec
+//! list ("Recommended:" over system requirements) is the list's heading, not chrome, and stays.
 
-use super::{Page, Verdict, rule, words};
+use super::{Line, Page, Verdict, rule, words};
 use crate::config::HeadlineSettings;
 use rustc_hash::FxHashMap as HashMap;
 
-fn is_title_like(core: &str, n_words: usize, s: &HeadlineSettings) -> bool {
-    if n_words < s.min_words || n_words > s.max_words {
+/// The line as written, trimmed of white space and of the list decoration that may follow a
+/// headline ("Title -", "Title »"), but not of its own closing punctuation: `core` has lost a
+/// closing ':' or "...", and they tell an introduction or a teaser from a title.
+fn raw_end(text: &str) -> &str {
+    text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '–' | '—' | '|' | '•' | '·' | '»' | '›' | '→' | '*')
+    })
+}
+
+fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
+    if line.words < s.min_words || line.words > s.max_words {
+        return false;
+    }
+    // A row of a table ("| Boston | 64 | 18 |") is not a title.
+    let t = line.text.trim();
+    if t.len() > 2 && t.starts_with('|') && t.ends_with('|') {
         return false;
     }
     // Sentences end with a full stop; list items introducing more text end with : ; or ,.
-    let last = core.trim_end().chars().last().unwrap_or(' ');
-    !matches!(last, '.' | ':' | ';' | ',') || core.ends_with("...")
+    // A trailing ellipsis is a cut-off title or teaser ("Ten Things You Missed...").
+    let end = raw_end(line.text);
+    if end.ends_with("...") || end.ends_with('…') {
+        return true;
+    }
+    !end.ends_with(['.', ':', ';', ','])
+}
+
+/// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
+fn is_key_value(core: &str) -> bool {
+    let Some((key, value)) = core.split_once(':') else {
+        return false;
+    };
+    let (kw, vw) = (words::count(key), words::count(value));
+    let capital = key
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    // "10:30" is a time, "https://" an address: a key's colon is followed by a space.
+    capital && (1..=3).contains(&kw) && (1..=6).contains(&vw) && value.starts_with(' ')
+}
+
+/// For each line: is it one of two or more "Key: value" lines in a row (blank lines between)?
+fn key_value_runs(page: &Page<'_>) -> Vec<bool> {
+    let kv: Vec<bool> = page.lines.iter().map(|l| is_key_value(l.core)).collect();
+    let mut out = vec![false; kv.len()];
+    let mut prev: Option<usize> = None;
+    for (i, line) in page.lines.iter().enumerate() {
+        if line.is_blank() {
+            continue;
+        }
+        if let Some(p) = prev
+            && kv[p]
+            && kv[i]
+        {
+            out[p] = true;
+            out[i] = true;
+        }
+        prev = Some(i);
+    }
+    out
+}
+
+/// An article sentence that hands over to what follows: "At her request, her family will read
+/// her favourite poem at the service:". A short Title Case heading ("Around The Web:") is not one.
+fn introduces(line: &Line<'_>) -> bool {
+    raw_end(line.text).ends_with(':') && line.words >= 4 && !is_title_case(line.core)
 }
 
 /// A line in Title Case ("Why Did The Tech Giant Drop Its Slogan?"): most of its longer words
@@ -106,11 +172,32 @@ pub fn detect(
     related: bool,
     headlines: bool,
 ) {
-    // Runs of title-like open lines, bridging blank and already removed lines.
+    let specs = key_value_runs(page);
+    // A related-stories heading over a spec list is that list's heading: it stays.
+    for h in 0..page.lines.len() {
+        if !after_related.get(h).copied().unwrap_or(false) || page.verdicts[h].is_none() {
+            continue;
+        }
+        let next = (h + 1..page.lines.len()).find(|&j| !page.lines[j].is_blank());
+        if next.is_some_and(|j| page.verdicts[j].is_none() && specs[j]) {
+            page.verdicts[h] = None;
+        }
+    }
+    let title_like: Vec<bool> = page
+        .lines
+        .iter()
+        .zip(&specs)
+        .map(|(l, &spec)| !spec && is_title_like(l, s))
+        .collect();
+    // Runs of title-like open lines, bridging blank and already removed lines. A run that an
+    // article sentence introduces with a colon is the article's own and is not judged.
     let mut runs: Vec<(Vec<usize>, bool)> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut current_related = false;
+    let mut current_introduced = false;
     let mut last_removed_related = false;
+    let mut introduced = false;
+    let mut introduced_runs: Vec<bool> = Vec::new();
     for (i, line) in page.lines.iter().enumerate() {
         if line.is_blank() {
             continue;
@@ -119,26 +206,33 @@ pub fn detect(
             if after_related.get(i).copied().unwrap_or(false) {
                 if !current.is_empty() {
                     runs.push((std::mem::take(&mut current), current_related));
+                    introduced_runs.push(current_introduced);
                 }
                 last_removed_related = true;
                 current_related = false;
             }
+            // What a colon introduces follows it directly.
+            introduced = false;
             continue;
         }
-        if is_title_like(line.core, line.words, s) {
+        if title_like[i] {
             if current.is_empty() {
                 current_related = last_removed_related;
+                current_introduced = introduced;
             }
             current.push(i);
         } else {
             if !current.is_empty() {
                 runs.push((std::mem::take(&mut current), current_related));
+                introduced_runs.push(current_introduced);
             }
             last_removed_related = false;
         }
+        introduced = !title_like[i] && introduces(line);
     }
     if !current.is_empty() {
         runs.push((current, current_related));
+        introduced_runs.push(current_introduced);
     }
     // Is there a paragraph of the article (an open line that is not title-like) next to line
     // `i` on the side `step` points to, past blank and removed lines?
@@ -147,7 +241,7 @@ pub fn detect(
         while j >= 0 && (j as usize) < page.lines.len() {
             let (line, verdict) = (&page.lines[j as usize], &page.verdicts[j as usize]);
             if verdict.is_none() && !line.is_blank() {
-                return !is_title_like(line.core, line.words, s);
+                return !title_like[j as usize];
             }
             j += step;
         }
@@ -169,14 +263,14 @@ pub fn detect(
 
     let mut vocabulary: Option<HashMap<u64, u32>> = None;
     let mut total_words: Option<u32> = None;
-    for (run, after_heading) in runs {
+    for ((run, after_heading), introduced) in runs.into_iter().zip(introduced_runs) {
         if after_heading && related {
             for &i in &run {
                 page.claim(i, Verdict::remove(rule::RELATED_LIST));
             }
             continue;
         }
-        if !headlines || run.len() < s.min_run.max(1) {
+        if !headlines || introduced || run.len() < s.min_run.max(1) {
             continue;
         }
         let vocab = vocabulary.get_or_insert_with(|| {
@@ -392,5 +486,72 @@ mod tests {
             "Ferry terminal approved",
             "Ferry terminal approved"
         ));
+    }
+
+    #[test]
+    fn a_poem_an_article_sentence_introduces_stays() {
+        let src = format!(
+            "{ARTICLE}At her request, her family will read her favourite poem at the service:\n\
+             Do not stand at my grave and weep\n\
+             I am not there, I do not sleep\n\
+             I am a thousand winds that blow\n\
+             I am the diamond glints on snow\n"
+        );
+        assert_eq!(kept(&src), src);
+    }
+
+    #[test]
+    fn closing_colon_and_full_stop_are_read_from_the_line_as_written() {
+        use super::{Line, is_title_like};
+        let s = crate::config::HeadlineSettings::default();
+        let line = |text: &'static str| Line {
+            start: 0,
+            end: text.len(),
+            text,
+            core: crate::clean::core_of(text),
+            words: crate::clean::words::count(text),
+        };
+        assert!(!is_title_like(
+            &line("Her favourite poem was read at the service:"),
+            &s
+        ));
+        assert!(!is_title_like(&line("The plans include these:"), &s));
+        assert!(!is_title_like(&line("The council met on Tuesday."), &s));
+        assert!(is_title_like(
+            &line("Ten Things You Missed This Week..."),
+            &s
+        ));
+        assert!(is_title_like(&line("Pop Star Reveals Wedding Plans -"), &s));
+    }
+
+    #[test]
+    fn a_spec_list_under_a_related_heading_stays() {
+        let src = format!(
+            "{ARTICLE}Recommended:\n\
+             OS: Windows 10 64-bit\n\
+             Processor: Intel Core i5-4460\n\
+             Memory: 8 GB RAM\n\
+             Graphics: NVIDIA GeForce GTX 970\n\
+             Storage: 50 GB available space\n"
+        );
+        assert_eq!(kept(&src), src);
+        // A run of facts is not a run of headlines either.
+        let src = format!(
+            "{ARTICLE}Engine: V8 twin turbo\n\
+             Power: 503 horsepower\n\
+             Top speed: 190 mph\n\
+             Price: From 180,000 dollars\n"
+        );
+        assert_eq!(kept(&src), src);
+    }
+
+    #[test]
+    fn headlines_under_a_heading_with_one_colon_title_still_go() {
+        let src = format!(
+            "{ARTICLE}Related Articles\n\
+             Analysis: Pop star plans a wedding\n\
+             Football club signs young striker from Brazil\n"
+        );
+        assert_eq!(kept(&src), ARTICLE);
     }
 }

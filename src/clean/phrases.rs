@@ -285,4 +285,108 @@ mod tests {
                    (c) the council may refuse any application, the rules say.\n";
         assert_eq!(kept(src), src);
     }
+
+    /// Each line on its own between two article sentences: it must stay.
+    fn stays(line: &str) {
+        let src = format!("The council met on Tuesday.\n{line}\nThe vote passed.\n");
+        assert_eq!(kept(&src), src, "{line}");
+    }
+
+    /// Each line on its own between two article sentences: it must go by `rule`.
+    fn goes(line: &str, rule: &str) {
+        let src = format!("The council met on Tuesday.\n{line}\nThe vote passed.\n");
+        assert_eq!(rules_of(&src), [rule], "{line}");
+    }
+
+    #[test]
+    fn prose_that_opens_like_chrome_stays() {
+        for line in [
+            "Copyright law has changed significantly since 1976.",
+            "(c) the Secretary shall submit a report to Congress no later than December 31, 2025.",
+            "Filed under seal in federal court in Manhattan, the indictment charges three men with wire fraud.",
+            "We use cookies and cream ice cream for this milkshake, plus a pinch of salt.",
+            "Join us on March 3 for our annual fundraiser gala at the community center!",
+            "Follow us on our journey across Patagonia",
+            "Picture-perfect weather greeted runners on Sunday morning.",
+            "Video-game makers brace for a tough year",
+            "Photo-sharing app Instagram added a new feature on Monday.",
+            "Graphics: NVIDIA GeForce GTX 970",
+            "Read the report in full.",
+            "Read the story on how the council voted.",
+            "Sources: the deal could close by Friday",
+            "Posted in 1998, the letter reached her decades later.",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
+    fn notices_and_credits_with_names_still_go() {
+        for (line, rule) in [
+            (
+                "We use cookies to improve your experience on our site.",
+                "site_chrome",
+            ),
+            ("We use cookies", "site_chrome"),
+            ("Filed under: Politics, Economy", "site_chrome"),
+            ("Filed under Politics, Economy", "site_chrome"),
+            ("© 2024 example.com", "site_chrome"),
+            ("Copyright © 2023 The Example Times Company", "site_chrome"),
+            ("Follow us on Twitter @example", "share_prompt"),
+            ("Join us on Facebook and Instagram", "share_prompt"),
+            ("Join the conversation on Facebook", "share_prompt"),
+            ("Photo - Jane Roe", "photo_credit"),
+            ("Photos: AP", "photo_credit"),
+            ("Via: the Guardian", "source_line"),
+            ("Source: example.com", "source_line"),
+            ("Read the report in full", "read_more"),
+        ] {
+            goes(line, rule);
+        }
+    }
+
+    #[test]
+    fn common_cms_cruft_goes() {
+        for (line, rule) in [
+            (
+                "Click to share on Twitter (Opens in new window)",
+                "share_prompt",
+            ),
+            (
+                "Click to email a link to a friend (Opens in new window)",
+                "share_prompt",
+            ),
+            ("Like this:", "share_prompt"),
+            ("Like Loading...", "share_prompt"),
+            ("Subscribe", "share_prompt"),
+            ("Follow", "share_prompt"),
+            ("Copy link", "share_prompt"),
+            ("Email this article", "share_prompt"),
+            ("Newsletter", "share_prompt"),
+            ("Reply", "comment_form"),
+            ("Report", "comment_form"),
+            ("Loading comments...", "comment_form"),
+            (
+                "Please enable JavaScript to view the comments powered by Disqus.",
+                "comment_form",
+            ),
+            ("Posted in Uncategorized | Leave a comment", "site_chrome"),
+            ("Open in app", "site_chrome"),
+            ("Download our app", "site_chrome"),
+            ("Advertisement - Scroll to continue", "site_chrome"),
+            ("Story continues below advertisement", "site_chrome"),
+            ("Continue reading below", "site_chrome"),
+            ("You are here: Home > News > Local", "site_chrome"),
+            ("Previous Post Next Post", "site_chrome"),
+            ("« Previous | Next »", "site_chrome"),
+            ("Image 1 of 12", "site_chrome"),
+            (
+                "By continuing to use this site, you agree to our use of cookies.",
+                "site_chrome",
+            ),
+            ("Paid Post", "site_chrome"),
+        ] {
+            goes(line, rule);
+        }
+    }
 }

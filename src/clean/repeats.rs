@@ -1,51 +1,68 @@
 //! Repeated lines (rule `repeated_line`): a title printed twice, a caption repeated under a
-//! photo. The first copy stays; later copies in the same document go. Lines are compared by
-//! their letters and digits only, case folded, so "Title" and "TITLE:" are the same line.
+//! photo, a paragraph pasted twice. Lines are compared by their words (letters and digits,
+//! case folded, words kept apart), so "Title" and "TITLE:" are the same line and "a bc" is not
+//! "ab c". The first copy stays; a later copy goes when it stands close to the previous one
+//! (`max_gap` kept lines between) or is long (`long_words`). A short line that comes back
+//! further on is the text's own: a refrain of a song or poem, "Salt and pepper to taste" under
+//! a recipe's second component.
 
 use super::{Page, Verdict, rule};
 use crate::config::RepeatSettings;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashMap as HashMap;
 
-/// Identity of a line: a hash of its letters and digits, case folded. `buf` is reused.
-fn key(text: &str, buf: &mut Vec<u8>) -> u64 {
-    use std::hash::Hasher;
-    buf.clear();
-    if text.is_ascii() {
-        buf.extend(
-            text.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase()),
-        );
-    } else {
-        let mut tmp = [0u8; 4];
-        for c in text.chars().filter(|c| c.is_alphanumeric()) {
-            for l in c.to_lowercase() {
-                buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
-            }
+/// Identity of a line: its words of letters and digits, case folded, one space between.
+fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            out.extend(w.chars().flat_map(char::to_lowercase));
         }
     }
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(buf);
-    h.finish()
+    out
 }
 
 pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
-    let mut seen: HashSet<u64> = HashSet::default();
-    let mut buf = Vec::new();
+    // Key -> ordinal, among the lines left open, of its latest copy.
+    let mut seen: HashMap<String, usize> = HashMap::default();
     let open: Vec<usize> = page.open_lines().collect();
+    let mut kept = 0usize;
     for i in open {
         let line = &page.lines[i];
         if line.words < s.min_words {
+            kept += 1;
             continue;
         }
-        if !seen.insert(key(line.core, &mut buf)) {
-            page.claim(i, Verdict::remove(rule::REPEATED_LINE));
+        let k = key(line.core);
+        match seen.get_mut(&k) {
+            Some(last) => {
+                let gap = kept - *last - 1;
+                if gap <= s.max_gap || line.words >= s.long_words {
+                    page.claim(i, Verdict::remove(rule::REPEATED_LINE));
+                    // The removed copy is not a kept line: the gap to the next copy counts
+                    // from the copy that stays.
+                    continue;
+                }
+                *last = kept;
+            }
+            None => {
+                seen.insert(k, kept);
+            }
         }
+        kept += 1;
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::key;
     use crate::clean::test_support::*;
 
     #[test]
@@ -53,11 +70,54 @@ mod tests {
         let src = "NATO blames Russia for breakdown\n\nNATO blames Russia for breakdown\n\nBody.\n";
         assert_eq!(kept(src), "NATO blames Russia for breakdown\nBody.\n");
         assert_eq!(removed(src)[0].0, "repeated_line");
+        // With a removed dateline between, and in another case and punctuation.
+        let src = "Ferry terminal approved at last\nMay 3, 2021 09:15 GMT\nFERRY TERMINAL APPROVED AT LAST:\nBody.\n";
+        assert_eq!(kept(src), "Ferry terminal approved at last\nBody.\n");
     }
 
     #[test]
     fn short_repeats_and_distinct_lines_stay() {
         let src = "Yes.\nThe vote passed.\nYes.\nThe vote failed later.\n";
         assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn keys_keep_words_apart() {
+        assert_ne!(key("a bc de"), key("ab c de"));
+        assert_eq!(key("Title of it"), key("TITLE: of it!"));
+        let src = "We went to a bc de\nWe went to ab c de\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn refrains_and_recipe_steps_further_on_stay() {
+        let src = "Let it snow, let it snow\n\
+                   The weather outside is frightful\n\
+                   But the fire is so delightful\n\
+                   And since we have no place to go\n\
+                   Let it snow, let it snow\n";
+        assert_eq!(kept(src), src);
+        let src = "For the chicken:\n\
+                   Two chicken breasts, sliced thin\n\
+                   Salt and pepper to taste\n\
+                   A tablespoon of olive oil\n\
+                   For the salad:\n\
+                   One head of romaine lettuce\n\
+                   Salt and pepper to taste\n";
+        assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn a_long_line_pasted_twice_goes_wherever_it_stands() {
+        let para = "The harbour authority approved plans for a new ferry terminal on the east quay on Monday.";
+        let src = format!(
+            "{para}\nThe vote ended two years of debate.\nCrews objected.\nEngineers agreed.\n{para}\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "{para}\nThe vote ended two years of debate.\nCrews objected.\nEngineers agreed.\n"
+            )
+        );
     }
 }
