@@ -1,0 +1,808 @@
+//! One pass over the parsed page that flattens it into what extraction needs: the text as lines
+//! (one per block element, table cells joined by ` | `), each line tagged with the block element
+//! that owns it and its link share, and a compact tree of the block elements with their
+//! class/id/role hints. Everything later works on these arrays, never on the DOM again.
+
+use ego_tree::iter::Edge;
+use scraper::node::Element;
+use scraper::{Html, Node};
+
+/// What the flattening keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Every rendered text node: what a browser shows, menus and all.
+    Visible,
+    /// Also drops what is never main content (navigation, page header and footer, asides,
+    /// forms without text, ARIA landmarks of site chrome).
+    Content,
+}
+
+/// The block elements that matter to extraction; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tag {
+    Root,
+    P,
+    Heading(u8),
+    Li,
+    List,
+    Table,
+    Tr,
+    Pre,
+    Article,
+    Main,
+    Section,
+    Header,
+    Footer,
+    Form,
+    Blockquote,
+    Figure,
+    Caption,
+    Dl,
+    Dt,
+    Dd,
+    Other,
+}
+
+/// A block element.
+#[derive(Debug, Clone)]
+pub(super) struct Elem {
+    pub tag: Tag,
+    /// Nearest block ancestor (the root is its own parent).
+    pub parent: u32,
+    /// Boilerplate (< 0) or content (> 0) names in class, id, role or itemprop.
+    pub hint: i8,
+    /// Which boilerplate word gave a negative hint (1-based id), 0 for none.
+    pub word: u8,
+    /// Last descendant: the subtree is `index..=end` (elements are in document order).
+    pub end: u32,
+}
+
+/// A line of output text.
+#[derive(Debug, Clone)]
+pub(super) struct Block {
+    /// Byte range in [`Dom::text`].
+    pub start: u32,
+    pub end: u32,
+    /// Innermost block element holding the line.
+    pub owner: u32,
+    /// Bytes of words, and of words inside links.
+    pub chars: u32,
+    pub link_chars: u32,
+}
+
+/// The flattened page.
+pub(super) struct Dom {
+    /// All lines, each followed by `\n`.
+    pub text: String,
+    pub elems: Vec<Elem>,
+    pub blocks: Vec<Block>,
+    pub title: Option<String>,
+    pub first_h1: Option<String>,
+    /// Bodies of `<script type="application/ld+json">`.
+    pub ld_json: Vec<String>,
+    /// Were hidden elements dropped?
+    pub saw_hidden: bool,
+}
+
+impl Dom {
+    pub fn line(&self, b: &Block) -> &str {
+        self.text
+            .get(b.start as usize..b.end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// Elements whose content is never rendered page text.
+fn never_rendered(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "frame"
+            | "frameset"
+            | "select"
+            | "option"
+            | "optgroup"
+            | "datalist"
+            | "textarea"
+            | "canvas"
+            | "object"
+            | "embed"
+            | "audio"
+            | "video"
+            | "map"
+            | "title"
+            | "noembed"
+            | "noframes"
+            | "button"
+            | "dialog"
+    )
+}
+
+/// Elements that are site chrome wherever they stand.
+fn chrome_tag(name: &str) -> bool {
+    matches!(name, "nav" | "aside" | "menu" | "footer")
+}
+
+/// Block elements: they start and end a line. `None` for inline elements.
+fn block_tag(name: &str) -> Option<Tag> {
+    Some(match name {
+        "p" => Tag::P,
+        "h1" => Tag::Heading(1),
+        "h2" => Tag::Heading(2),
+        "h3" => Tag::Heading(3),
+        "h4" => Tag::Heading(4),
+        "h5" => Tag::Heading(5),
+        "h6" => Tag::Heading(6),
+        "li" => Tag::Li,
+        "ul" | "ol" | "menu" | "dir" => Tag::List,
+        "table" => Tag::Table,
+        "tr" => Tag::Tr,
+        "pre" | "listing" | "plaintext" | "xmp" => Tag::Pre,
+        "article" => Tag::Article,
+        "main" => Tag::Main,
+        "section" => Tag::Section,
+        "header" => Tag::Header,
+        "footer" => Tag::Footer,
+        "form" => Tag::Form,
+        "blockquote" => Tag::Blockquote,
+        "figure" => Tag::Figure,
+        "figcaption" | "caption" => Tag::Caption,
+        "dl" => Tag::Dl,
+        "dt" => Tag::Dt,
+        "dd" => Tag::Dd,
+        "div" | "hgroup" | "thead" | "tbody" | "tfoot" | "address" | "hr" | "body" | "html"
+        | "center" | "details" | "summary" | "fieldset" | "legend" | "nav" | "aside" => Tag::Other,
+        _ => return None,
+    })
+}
+
+fn is_hidden(el: &Element) -> bool {
+    let mut hidden = false;
+    for (k, v) in el.attrs() {
+        hidden |= match k {
+            "hidden" => true,
+            "aria-hidden" => v.trim().eq_ignore_ascii_case("true"),
+            "style" => {
+                let s = v.as_bytes();
+                css_is(s, b"display", b"none") || css_is(s, b"visibility", b"hidden")
+            }
+            _ => false,
+        };
+    }
+    hidden
+}
+
+/// Does inline CSS `style` set `prop: value` (ASCII case-insensitive)?
+fn css_is(style: &[u8], prop: &[u8], value: &[u8]) -> bool {
+    let skip_ws = |mut p: usize| {
+        while style.get(p).is_some_and(|b| b.is_ascii_whitespace()) {
+            p += 1;
+        }
+        p
+    };
+    (0..style.len().saturating_sub(prop.len() - 1)).any(|i| {
+        if !style[i..i + prop.len()].eq_ignore_ascii_case(prop) {
+            return false;
+        }
+        let p = skip_ws(i + prop.len());
+        if style.get(p) != Some(&b':') {
+            return false;
+        }
+        let p = skip_ws(p + 1);
+        style
+            .get(p..p + value.len())
+            .is_some_and(|v| v.eq_ignore_ascii_case(value))
+    })
+}
+
+/// ARIA roles of site chrome.
+fn chrome_role(role: &str) -> bool {
+    role.split_ascii_whitespace().any(|r| {
+        matches!(
+            r.to_ascii_lowercase().as_str(),
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "search"
+                | "menubar"
+                | "menu"
+                | "dialog"
+                | "alertdialog"
+                | "toolbar"
+        )
+    })
+}
+
+/// Words in class and id values that name boilerplate (-2) or content (+1). Matched as whole
+/// words of the names split at `-`, `_`, spaces and case changes, so `nav-link` and
+/// `siteFooter` match but `canvas` or `unavailable` do not.
+fn name_hint(value: &str) -> (i8, u8) {
+    let mut hint = 0i8;
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut word = [0u8; 24];
+    while i <= bytes.len() {
+        let at_end = i == bytes.len();
+        let split = at_end
+            || !bytes[i].is_ascii_alphanumeric()
+            || (i > start && bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
+        if split {
+            let w = &bytes[start..i];
+            if !w.is_empty() && w.len() <= word.len() {
+                let low = &mut word[..w.len()];
+                low.copy_from_slice(w);
+                low.make_ascii_lowercase();
+                let (h, id) = word_hint(low);
+                if h < 0 {
+                    return (h, id);
+                }
+                hint = hint.max(h);
+            }
+            start = if at_end || !bytes[i].is_ascii_alphanumeric() {
+                i + 1
+            } else {
+                i
+            };
+        }
+        i += 1;
+    }
+    (hint, 0)
+}
+
+/// Class and id words that name boilerplate: -2 for chrome, -1 for captions and credits.
+/// Index + 1 is the word's id in [`Elem::word`].
+const NEG_WORDS: &[(&[u8], i8)] = &[
+    (b"nav", -2),
+    (b"navbar", -2),
+    (b"navigation", -2),
+    (b"menu", -2),
+    (b"menus", -2),
+    (b"submenu", -2),
+    (b"megamenu", -2),
+    (b"footer", -2),
+    (b"sidebar", -2),
+    (b"sidenav", -2),
+    (b"widget", -2),
+    (b"widgets", -2),
+    (b"breadcrumb", -2),
+    (b"breadcrumbs", -2),
+    (b"share", -2),
+    (b"sharing", -2),
+    (b"sharebar", -2),
+    (b"social", -2),
+    (b"related", -2),
+    (b"recommended", -2),
+    (b"recirculation", -2),
+    (b"promo", -2),
+    (b"advert", -2),
+    (b"advertisement", -2),
+    (b"ad", -2),
+    (b"ads", -2),
+    (b"adslot", -2),
+    (b"sponsor", -2),
+    (b"sponsored", -2),
+    (b"cookie", -2),
+    (b"cookies", -2),
+    (b"consent", -2),
+    (b"gdpr", -2),
+    (b"newsletter", -2),
+    (b"subscribe", -2),
+    (b"subscription", -2),
+    (b"signup", -2),
+    (b"popup", -2),
+    (b"modal", -2),
+    (b"masthead", -2),
+    (b"banner", -2),
+    (b"skip", -2),
+    (b"toolbar", -2),
+    (b"pagination", -2),
+    (b"pager", -2),
+    (b"comment", -2),
+    (b"comments", -2),
+    (b"disqus", -2),
+    (b"outbrain", -2),
+    (b"taboola", -2),
+    (b"tags", -2),
+    (b"tagcloud", -2),
+    (b"byline", -2),
+    (b"copyright", -2),
+    (b"login", -2),
+    (b"signin", -2),
+    (b"rss", -2),
+    (b"trending", -2),
+    (b"popular", -2),
+    (b"most", -2),
+    (b"caption", -1),
+    (b"credit", -1),
+    (b"credits", -1),
+    (b"figcaption", -1),
+];
+
+/// The boilerplate word with id `id`.
+pub(super) fn word_name(id: usize) -> Option<&'static [u8]> {
+    NEG_WORDS.get(id.checked_sub(1)?).map(|(w, _)| *w)
+}
+
+/// Number of distinct boilerplate words (ids run from 1 to this).
+pub(super) const NEG_WORD_COUNT: usize = NEG_WORDS.len();
+
+/// The hint of one lowercase word, and its id in [`NEG_WORDS`] when it is a boilerplate word.
+fn word_hint(w: &[u8]) -> (i8, u8) {
+    match w {
+        b"article" | b"content" | b"entry" | b"post" | b"story" | b"body" | b"text" | b"main"
+        | b"blog" | b"prose" | b"articlebody" | b"entrycontent" | b"postbody" => (1, 0),
+        _ => NEG_WORDS
+            .iter()
+            .position(|(n, _)| *n == w)
+            .map_or((0, 0), |i| (NEG_WORDS[i].1, i as u8 + 1)),
+    }
+}
+
+/// Output builder: one line per block, whitespace collapsed, table cells joined by ` | `, and a
+/// [`Block`] per line.
+struct Writer {
+    out: String,
+    line_start: usize,
+    pending: Pending,
+    owner: u32,
+    in_link: bool,
+    chars: u32,
+    link_chars: u32,
+    blocks: Vec<Block>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    None,
+    Space,
+    Cell,
+}
+
+impl Writer {
+    fn new(capacity: usize) -> Writer {
+        Writer {
+            out: String::with_capacity(capacity),
+            line_start: 0,
+            pending: Pending::None,
+            owner: 0,
+            in_link: false,
+            chars: 0,
+            link_chars: 0,
+            blocks: Vec::new(),
+        }
+    }
+
+    fn line_empty(&self) -> bool {
+        self.out.len() == self.line_start
+    }
+
+    fn text(&mut self, t: &str) {
+        let mut word_start: Option<usize> = None;
+        for (i, c) in t.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = word_start.take() {
+                    self.word(&t[s..i]);
+                }
+                if !self.line_empty() && self.pending == Pending::None {
+                    self.pending = Pending::Space;
+                }
+            } else if word_start.is_none() {
+                word_start = Some(i);
+            }
+        }
+        if let Some(s) = word_start {
+            self.word(&t[s..]);
+        }
+    }
+
+    fn word(&mut self, w: &str) {
+        if !self.line_empty() {
+            match self.pending {
+                Pending::Space => self.out.push(' '),
+                Pending::Cell => self.out.push_str(" | "),
+                Pending::None => {}
+            }
+        }
+        self.pending = Pending::None;
+        self.out.push_str(w);
+        let n = w.len() as u32;
+        self.chars += n;
+        if self.in_link {
+            self.link_chars += n;
+        }
+    }
+
+    /// Preformatted text: line breaks kept, indentation kept, trailing blanks trimmed.
+    fn pre(&mut self, t: &str) {
+        for (i, line) in t.split('\n').enumerate() {
+            if i > 0 {
+                self.newline();
+            }
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if !line.trim().is_empty() {
+                if !self.line_empty() && self.pending != Pending::None {
+                    self.out.push(' ');
+                }
+                self.pending = Pending::None;
+                self.out.push_str(line);
+                self.chars += line.len() as u32;
+            }
+        }
+    }
+
+    fn cell(&mut self) {
+        if !self.line_empty() {
+            self.pending = Pending::Cell;
+        }
+    }
+
+    fn newline(&mut self) {
+        let kept = self.out[self.line_start..].trim_end().len();
+        self.out.truncate(self.line_start + kept);
+        if !self.line_empty() {
+            self.blocks.push(Block {
+                start: self.line_start as u32,
+                end: self.out.len() as u32,
+                owner: self.owner,
+                chars: self.chars,
+                link_chars: self.link_chars.min(self.chars),
+            });
+            self.out.push('\n');
+            self.line_start = self.out.len();
+        }
+        self.chars = 0;
+        self.link_chars = 0;
+        self.pending = Pending::None;
+    }
+}
+
+/// Whitespace-collapsed text of the text nodes under `node`.
+fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        if let Node::Text(t) = d.value() {
+            for w in t.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(w);
+            }
+        }
+    }
+    out
+}
+
+/// Does the subtree hold running text? Old sites (ASP.NET) wrap the whole page in one
+/// `<form>`; such a form is content, a search or login form is not.
+fn holds_content(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants().any(|d| {
+        d.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "p" | "article" | "main" | "h1" | "h2"))
+    })
+}
+
+/// Parse and flatten a page.
+///
+/// Hidden elements are dropped, unless that leaves next to nothing while hidden elements hold
+/// the page: sites hide the whole body until their scripts run (against a flash of unstyled
+/// content) or stream it into hidden containers, and a browser would show it all.
+pub(super) fn flatten(html: &str, mode: Mode) -> Dom {
+    let doc = Html::parse_document(html);
+    let dom = flatten_doc(&doc, mode, false);
+    if dom.text.len() >= HIDDEN_FALLBACK || !dom.saw_hidden {
+        return dom;
+    }
+    let all = flatten_doc(&doc, mode, true);
+    if all.text.len() >= 2 * dom.text.len() + HIDDEN_FALLBACK / 2 {
+        all
+    } else {
+        dom
+    }
+}
+
+/// Bytes of text below which a page whose hidden elements were dropped is read again with
+/// them.
+const HIDDEN_FALLBACK: usize = 1000;
+
+fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
+    let mut f = Flattener {
+        mode,
+        keep_hidden,
+        saw_hidden: false,
+        w: Writer::new(16 * 1024),
+        elems: vec![Elem {
+            tag: Tag::Root,
+            parent: 0,
+            hint: 0,
+            word: 0,
+            end: 0,
+        }],
+        stack: Vec::with_capacity(64),
+        pre_depth: 0,
+        link_depth: 0,
+        content_depth: 0,
+        title: None,
+        first_h1: None,
+        ld_json: Vec::new(),
+        fragments: 0,
+    };
+    f.walk(doc.tree.root());
+    let Flattener {
+        mut w,
+        mut elems,
+        title,
+        first_h1,
+        ld_json,
+        saw_hidden,
+        ..
+    } = f;
+    w.newline();
+    // Subtree ends: children come after their parents, so one backward sweep suffices.
+    for i in (1..elems.len()).rev() {
+        let (parent, end) = (elems[i].parent as usize, elems[i].end);
+        if let Some(p) = elems.get_mut(parent)
+            && p.end < end
+        {
+            p.end = end;
+        }
+    }
+    Dom {
+        text: w.out,
+        elems,
+        blocks: w.blocks,
+        title,
+        first_h1,
+        ld_json,
+        saw_hidden,
+    }
+}
+
+/// `<noscript>` bodies longer than this that look like markup are parsed and walked: some
+/// sites (forum software's crawler views) put the whole page there.
+const NOSCRIPT_MIN: usize = 400;
+/// How many `<noscript>` fragments one page may expand (they cannot nest, but bound the work).
+const MAX_FRAGMENTS: usize = 16;
+
+struct Flattener {
+    mode: Mode,
+    /// Walk hidden elements too (the fallback for pages that hide everything).
+    keep_hidden: bool,
+    saw_hidden: bool,
+    w: Writer,
+    elems: Vec<Elem>,
+    /// Per open element: the block element index it opened, or `u32::MAX` for inline elements,
+    /// so closing restores the owner.
+    stack: Vec<u32>,
+    pre_depth: usize,
+    link_depth: usize,
+    /// Inside <article>/<main> a <header> holds the headline, not site chrome.
+    content_depth: usize,
+    title: Option<String>,
+    first_h1: Option<String>,
+    ld_json: Vec<String>,
+    fragments: usize,
+}
+
+impl Flattener {
+    fn walk(&mut self, root: ego_tree::NodeRef<'_, Node>) {
+        let mut skipping: Option<ego_tree::NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skipping.is_none() && !self.open(node) {
+                        skipping = Some(node.id());
+                    }
+                }
+                Edge::Close(node) => {
+                    if let Some(id) = skipping {
+                        if id == node.id() {
+                            skipping = None;
+                        }
+                        continue;
+                    }
+                    if let Node::Element(el) = node.value() {
+                        self.close(el.name());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handle an opening node; `false` skips its subtree (and its close).
+    fn open(&mut self, node: ego_tree::NodeRef<'_, Node>) -> bool {
+        let el = match node.value() {
+            Node::Text(t) => {
+                if self.pre_depth > 0 {
+                    self.w.pre(t);
+                } else {
+                    self.w.text(t);
+                }
+                return true;
+            }
+            Node::Element(el) => el,
+            _ => return true,
+        };
+        let name = el.name();
+        if never_rendered(name) {
+            if name == "title" && self.title.is_none() {
+                self.title = Some(text_of(node)).filter(|t| !t.is_empty());
+            } else if name == "script"
+                && el
+                    .attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+            {
+                self.ld_json.push(text_of_raw(node));
+            } else if name == "noscript" {
+                self.noscript(node);
+            }
+            return false;
+        }
+        if !self.keep_hidden && is_hidden(el) {
+            self.saw_hidden = true;
+            return false;
+        }
+        let mut hint = 0i8;
+        let mut word = 0u8;
+        if self.mode == Mode::Content {
+            let mut chrome = chrome_tag(name)
+                || (name == "header" && self.content_depth == 0)
+                || (name == "form" && !holds_content(node));
+            for (k, v) in el.attrs() {
+                match k {
+                    "role" => {
+                        if chrome_role(v) {
+                            chrome = true;
+                        } else if v.eq_ignore_ascii_case("main")
+                            || v.eq_ignore_ascii_case("article")
+                        {
+                            hint = hint.max(2);
+                        }
+                    }
+                    "itemprop" if v.contains("articleBody") => hint = hint.max(3),
+                    "class" | "id" if hint >= 0 => {
+                        let (h, id) = name_hint(v);
+                        if h < 0 {
+                            hint = h;
+                            word = id;
+                        } else {
+                            hint = hint.max(h);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if chrome {
+                return false;
+            }
+            // Photo captions and credits are not the story's text.
+            if name == "figcaption" {
+                hint = -1;
+            }
+        }
+        if name == "h1" && self.first_h1.is_none() {
+            self.first_h1 = Some(text_of(node)).filter(|t| !t.is_empty());
+        }
+        match name {
+            "pre" | "listing" | "plaintext" | "xmp" => self.pre_depth += 1,
+            "article" | "main" => self.content_depth += 1,
+            "a" => self.link_depth += 1,
+            _ => {}
+        }
+        self.w.in_link = self.link_depth > 0;
+        if matches!(name, "td" | "th") {
+            self.w.cell();
+            self.stack.push(u32::MAX);
+        } else if name == "br" {
+            self.w.newline();
+            self.stack.push(u32::MAX);
+        } else if let Some(tag) = block_tag(name) {
+            self.w.newline();
+            let idx = self.elems.len() as u32;
+            self.elems.push(Elem {
+                tag,
+                parent: self.w.owner,
+                hint,
+                word,
+                end: idx,
+            });
+            self.w.owner = idx;
+            self.stack.push(idx);
+        } else {
+            self.stack.push(u32::MAX);
+        }
+        true
+    }
+
+    fn close(&mut self, name: &str) {
+        let opened = self.stack.pop().unwrap_or(u32::MAX);
+        match name {
+            "pre" | "listing" | "plaintext" | "xmp" => {
+                self.pre_depth = self.pre_depth.saturating_sub(1)
+            }
+            "article" | "main" => self.content_depth = self.content_depth.saturating_sub(1),
+            "a" => self.link_depth = self.link_depth.saturating_sub(1),
+            _ => {}
+        }
+        self.w.in_link = self.link_depth > 0;
+        if opened != u32::MAX {
+            self.w.newline();
+            self.w.owner = self.elems.get(opened as usize).map_or(0, |e| e.parent);
+        }
+    }
+
+    /// The parser keeps `<noscript>` as raw text (it parses as a scripting browser would).
+    /// A long one holding markup is what a browser without scripts shows: walk it as a
+    /// fragment in place, as one block.
+    fn noscript(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        if self.fragments >= MAX_FRAGMENTS {
+            return;
+        }
+        let raw = text_of_raw(node);
+        if raw.len() < NOSCRIPT_MIN || !raw.contains('<') {
+            return;
+        }
+        self.fragments += 1;
+        let frag = Html::parse_fragment(&raw);
+        let depth = self.stack.len();
+        self.w.newline();
+        self.walk(frag.tree.root());
+        // A fragment's elements are all closed by its end; restore the state if not.
+        while self.stack.len() > depth {
+            self.close("");
+        }
+        self.w.newline();
+    }
+}
+
+/// Raw (not whitespace-collapsed) text under a node: for script bodies.
+fn text_of_raw(node: ego_tree::NodeRef<'_, Node>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        if let Node::Text(t) = d.value() {
+            out.push_str(t);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_hints() {
+        assert_eq!(name_hint("site-footer").0, -2);
+        assert_eq!(name_hint("siteFooter").0, -2);
+        assert_eq!(name_hint("canvas unavailable"), (0, 0));
+        assert_eq!(name_hint("entry-content"), (1, 0));
+        assert_eq!(name_hint("post nav-links"), (-2, 1));
+        assert_eq!(name_hint(""), (0, 0));
+        assert_eq!(name_hint("ünïcode-é"), (0, 0));
+    }
+
+    #[test]
+    fn blocks_have_owners_and_link_share() {
+        let dom = flatten(
+            "<body><div><p>Hello <a href=x>link</a></p><ul><li>a</li></ul></div></body>",
+            Mode::Visible,
+        );
+        let lines: Vec<&str> = dom.blocks.iter().map(|b| dom.line(b)).collect();
+        assert_eq!(lines, ["Hello link", "a"]);
+        assert_eq!(dom.blocks[0].link_chars, 4);
+        assert_eq!(dom.elems[dom.blocks[0].owner as usize].tag, Tag::P);
+        assert_eq!(dom.elems[dom.blocks[1].owner as usize].tag, Tag::Li);
+        // every subtree end covers its children
+        for (i, e) in dom.elems.iter().enumerate() {
+            assert!(e.end as usize >= i);
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! HTML pages: decoding their bytes to text ([`decode_html_bytes`]), extracting the main
+//! content and title ([`extract_html`]) and the full visible text ([`visible_text`]).
+//!
+//! Extraction parses the page once, flattens it into lines tagged with their block element
+//! ([`dom`]), then picks the main content by text and link weight over the block tree
+//! ([`select`]). Structured data (JSON-LD `articleBody`) stands in when the visible page holds
+//! next to no text.
+
+mod dom;
+mod select;
+
+use dom::{Mode, flatten};
+use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
+
+/// The text and title of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtractedHtml {
+    /// One block per line, separated by `\n`, lines trimmed, no empty lines.
+    pub text: String,
+    pub title: Option<String>,
+}
+
+/// Decode a page's bytes.
+///
+/// A byte order mark wins; then valid UTF-8 is taken as is (whatever is declared, since
+/// declarations are often wrong and UTF-8 that validates is almost never anything else);
+/// otherwise the first usable charset of `declared_charset` (from HTTP) and a `<meta>` charset
+/// in the first 4 KiB. A page declared UTF-8 with only a few invalid sequences is decoded with
+/// U+FFFD, as browsers do. Otherwise no single-byte encoding is guessed: the error is the
+/// offset of the first invalid UTF-8 byte and a message.
+pub fn decode_html_bytes(
+    bytes: &[u8],
+    declared_charset: Option<&str>,
+) -> Result<String, (u64, String)> {
+    decode_with(bytes, declared_charset, true)
+}
+
+/// Like [`decode_html_bytes`] for text that is not HTML: no `<meta>` prescan.
+pub(crate) fn decode_text_bytes(
+    bytes: &[u8],
+    declared_charset: Option<&str>,
+) -> Result<String, (u64, String)> {
+    decode_with(bytes, declared_charset, false)
+}
+
+fn decode_with(bytes: &[u8], declared: Option<&str>, html: bool) -> Result<String, (u64, String)> {
+    if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+        let body = &bytes[bom..];
+        if enc == UTF_8 {
+            return match std::str::from_utf8(body) {
+                Ok(s) => Ok(s.to_string()),
+                Err(_) if few_bad_utf8(body) => Ok(String::from_utf8_lossy(body).into_owned()),
+                Err(e) => {
+                    let at = bom + e.valid_up_to();
+                    let mut message = super::utf8_message(bytes, at);
+                    message.push_str(" and too many invalid sequences for UTF-8 (byte order mark)");
+                    Err((at as u64, message))
+                }
+            };
+        }
+        return Ok(enc.decode_without_bom_handling(body).0.into_owned());
+    }
+    let bad = match std::str::from_utf8(bytes) {
+        Ok(s) => return Ok(s.to_string()),
+        Err(e) => e.valid_up_to(),
+    };
+    let declared_enc = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
+    // The HTML spec ignores UTF-16 in <meta>: a page that can state it in ASCII is not UTF-16.
+    let meta_raw = if html { meta_charset(bytes) } else { None };
+    let meta_enc = meta_raw.filter(|e| *e != UTF_16LE && *e != UTF_16BE);
+    // UTF-8 candidates are out: the bytes already failed as UTF-8.
+    let candidates = [declared_enc, meta_enc]
+        .into_iter()
+        .flatten()
+        .filter(|e| *e != UTF_8 && *e != REPLACEMENT);
+    let mut fallback: Option<String> = None;
+    for enc in candidates {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Ok(text.into_owned());
+        }
+        // Keep the first declared one in case no candidate decodes cleanly.
+        if fallback.is_none() {
+            fallback = Some(text.into_owned());
+        }
+    }
+    if let Some(text) = fallback {
+        return Ok(text);
+    }
+    // Declared UTF-8 with a few bad bytes (a stray Latin-1 string in a script, say): decode it
+    // as a browser would, with U+FFFD. Many bad bytes mean the declaration is wrong.
+    let utf8_declared = declared_enc == Some(UTF_8) || meta_raw == Some(UTF_8);
+    if utf8_declared && few_bad_utf8(bytes) {
+        return Ok(String::from_utf8_lossy(bytes).into_owned());
+    }
+    let mut message = super::utf8_message(bytes, bad);
+    message.push_str(match (declared, html) {
+        _ if utf8_declared => " and too many invalid sequences for the declared UTF-8",
+        (Some(_), true) => " and neither the declared nor a <meta> charset names another encoding",
+        (Some(_), false) => " and the declared charset names no other encoding",
+        (None, true) => " and no charset is declared (windows-1252 is not assumed)",
+        (None, false) => " and no charset is declared",
+    });
+    Err((bad as u64, message))
+}
+
+/// Invalid UTF-8 sequences tolerated in a page declared UTF-8 (or one per 1000 bytes if more).
+const MAX_BAD_UTF8: usize = 8;
+
+fn few_bad_utf8(bytes: &[u8]) -> bool {
+    let bad = bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count();
+    bad <= MAX_BAD_UTF8.max(bytes.len() / 1000)
+}
+
+/// The charset of the first `<meta charset=...>` or `<meta http-equiv content="...;
+/// charset=...">` in the first 4 KiB (where the HTML spec's prescan looks).
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let n = bytes.len().min(4096);
+    let mut low = [0u8; 4096];
+    low[..n].copy_from_slice(&bytes[..n]);
+    let low = &mut low[..n];
+    low.make_ascii_lowercase();
+    let finder = memchr::memmem::Finder::new(b"<meta");
+    let mut from = 0;
+    while let Some(i) = finder.find(&low[from..]) {
+        let start = from + i + 5;
+        let end = memchr::memchr(b'>', &low[start..]).map_or(n, |j| start + j);
+        if let Some(enc) = charset_param(&low[start..end]).and_then(Encoding::for_label) {
+            return Some(enc);
+        }
+        from = end;
+    }
+    None
+}
+
+/// The value after `charset=` in lowercase tag or header text, without quotes.
+pub(crate) fn charset_param(low: &[u8]) -> Option<&[u8]> {
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&low[from..], b"charset") {
+        let mut p = from + i + 7;
+        while low.get(p).is_some_and(|b| b.is_ascii_whitespace()) {
+            p += 1;
+        }
+        if low.get(p) != Some(&b'=') {
+            from = p;
+            continue;
+        }
+        p += 1;
+        while low
+            .get(p)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'')
+        {
+            p += 1;
+        }
+        let end = low[p..]
+            .iter()
+            .position(|b| {
+                matches!(b, b'"' | b'\'' | b';' | b'>' | b'/' | b',') || b.is_ascii_whitespace()
+            })
+            .map_or(low.len(), |j| p + j);
+        return (end > p).then(|| &low[p..end]);
+    }
+    None
+}
+
+/// Extract the main content and the title of a page.
+pub fn extract_html(html: &str) -> ExtractedHtml {
+    let dom = flatten(html, Mode::Content);
+    let sel = select::select(&dom);
+    let mut text = String::with_capacity(dom.text.len());
+    for &i in &sel.blocks {
+        if let Some(b) = dom.blocks.get(i) {
+            text.push_str(dom.line(b));
+            text.push('\n');
+        }
+    }
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    if let Some(body) = structured_body(&dom.ld_json, &text) {
+        text = body;
+    }
+    let title = dom.title.clone().or_else(|| dom.first_h1.clone());
+    ExtractedHtml { text, title }
+}
+
+/// The full visible text of a page: every rendered text node, one line per block element,
+/// nothing removed as boilerplate. What a "page text" scrape holds.
+pub fn visible_text(html: &str) -> String {
+    let mut dom = flatten(html, Mode::Visible);
+    if dom.text.ends_with('\n') {
+        dom.text.pop();
+    }
+    dom.text
+}
+
+/// JSON-LD `articleBody` (or `text`) when it holds much more than what the page shows: pages
+/// rendered by scripts ship their text only there.
+fn structured_body(ld_json: &[String], extracted: &str) -> Option<String> {
+    let shown = extracted.split_whitespace().count();
+    let mut best: Option<String> = None;
+    for raw in ld_json {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(raw.trim()) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        collect_bodies(&v, 0, &mut found);
+        for body in found {
+            let words = body.split_whitespace().count();
+            let better = best
+                .as_ref()
+                .is_none_or(|b| words > b.split_whitespace().count());
+            // Only when the page shows less than half of it: otherwise the DOM's version,
+            // with its paragraph breaks, is the better text.
+            if words >= 30 && words > 2 * shown && better {
+                best = Some(body.to_string());
+            }
+        }
+    }
+    best.map(|b| {
+        b.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn collect_bodies<'a>(v: &'a serde_json::Value, depth: usize, out: &mut Vec<&'a str>) {
+    if depth > 16 {
+        return;
+    }
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("articleBody" | "text", serde_json::Value::String(s)) => out.push(s),
+                    _ => collect_bodies(x, depth + 1, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for x in a {
+                collect_bodies(x, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A paragraph of running text, long enough to read as prose.
+    fn para(topic: &str) -> String {
+        format!(
+            "The {topic} was discussed at length by the council on Tuesday, and members agreed \
+             that the proposal needed more work before it could be put to a public vote."
+        )
+    }
+
+    fn menu(items: &[&str]) -> String {
+        let li: String = items
+            .iter()
+            .map(|i| format!("<li><a href=\"/{i}\">{i}</a></li>"))
+            .collect();
+        format!("<ul>{li}</ul>")
+    }
+
+    #[test]
+    fn finds_the_article_in_a_boilerplate_heavy_page() {
+        let nav = menu(&["Home", "World", "Politics", "Sport", "Culture", "Weather"]);
+        let related: String = (1..=5)
+            .map(|i| {
+                format!("<li><a href=\"/r{i}\">A completely different story number {i} about something</a></li>")
+            })
+            .collect();
+        let page = format!(
+            r#"<html><head><title>Council news</title></head><body>
+            <div class="top-bar">{nav}</div>
+            <div id="cookie-banner"><p>We use cookies to improve your experience on our site. By
+            continuing to browse you agree to our use of cookies and similar technologies.</p></div>
+            <div class="layout"><div class="main-col">
+              <h1>Council delays vote</h1>
+              <div class="share-tools"><a href="/fb">Facebook</a> <a href="/tw">Twitter</a></div>
+              <div class="article-body"><p>{p1}</p><p>{p2}</p><p>{p3}</p></div>
+              <div class="related-stories"><h3>Related</h3><ul>{related}</ul></div>
+            </div>
+            <div class="sidebar"><h3>Most read</h3>{side}</div></div>
+            <div class="site-footer"><p>Copyright 2024 The Paper. All rights reserved.</p>{foot}</div>
+            </body></html>"#,
+            p1 = para("budget"),
+            p2 = para("bridge"),
+            p3 = para("park"),
+            side = menu(&["One", "Two", "Three", "Four", "Five"]),
+            foot = menu(&["About", "Contact", "Privacy", "Terms"]),
+        );
+        let x = extract_html(&page);
+        assert_eq!(x.title.as_deref(), Some("Council news"));
+        // The headline stands outside the body's container, beside the share bar and the
+        // related list, so the body alone is the content (as AEB's `articleBody` counts it).
+        assert_eq!(
+            x.text,
+            format!("{}\n{}\n{}", para("budget"), para("bridge"), para("park"))
+        );
+    }
+
+    #[test]
+    fn keeps_every_post_of_a_forum_thread() {
+        let posts: String = ["printer", "driver", "cable"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"message\"><div class=\"author\"><a href=\"/u\">user_{t}</a></div>\
+                     <div class=\"message-body\"><p>{}</p></div></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><nav>{}</nav><div class=\"thread\"><h1>Printer will not connect</h1>{posts}</div>\
+             <footer>Forum software</footer></body>",
+            menu(&["Forums", "Members", "Search", "Help"])
+        );
+        let x = extract_html(&page);
+        for t in ["printer", "driver", "cable"] {
+            assert!(x.text.contains(&para(t)), "{t} missing: {}", x.text);
+        }
+        assert!(x.text.starts_with("Printer will not connect"), "{}", x.text);
+        assert!(!x.text.contains("Members"));
+    }
+
+    #[test]
+    fn product_page_keeps_description_and_specs() {
+        let page = format!(
+            r#"<body><header>{nav}</header><main>
+            <h1>Oak Desk 120</h1><p class="price">$599</p>
+            <div class="description"><p>{d}</p></div>
+            <table><tr><th>Width</th><td>120 cm</td></tr><tr><th>Weight</th><td>30 kg</td></tr></table>
+            <div class="recommended-products"><h2>You may also like</h2>{rec}</div>
+            </main></body>"#,
+            nav = menu(&["Desks", "Chairs", "Storage", "Sale"]),
+            d = para("desk"),
+            rec = menu(&["Pine Desk", "Walnut Desk", "Glass Desk", "Steel Desk"]),
+        );
+        let x = extract_html(&page);
+        assert_eq!(
+            x.text,
+            format!(
+                "Oak Desk 120\n$599\n{}\nWidth | 120 cm\nWeight | 30 kg",
+                para("desk")
+            )
+        );
+    }
+
+    #[test]
+    fn listing_keeps_item_titles_and_drops_menus() {
+        let items: String = (1..=6)
+            .map(|i| {
+                format!(
+                    "<li><h3><a href=\"/i{i}\">Weekend workshop on landscape painting, part {i}</a></h3>\
+                     <p>Saturday {i} May, community hall</p></li>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"menu\">{}</div><div class=\"events\"><h1>Upcoming events</h1><ul>{items}</ul></div></body>",
+            menu(&["Home", "Events", "News", "Contact"])
+        );
+        let x = extract_html(&page);
+        assert!(
+            x.text
+                .contains("Weekend workshop on landscape painting, part 1"),
+            "{}",
+            x.text
+        );
+        assert!(
+            x.text
+                .contains("Weekend workshop on landscape painting, part 6")
+        );
+        assert!(x.text.contains("Saturday 3 May, community hall"));
+        assert!(!x.text.contains("Contact"), "{}", x.text);
+    }
+
+    #[test]
+    fn text_only_in_json_ld_is_used() {
+        let body = (0..10)
+            .map(|i| format!("Sentence number {i} of the story."))
+            .collect::<Vec<_>>();
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">
+            {{"@context":"https://schema.org","@type":"NewsArticle","headline":"H",
+              "articleBody":"{}"}}</script></head>
+            <body><div id="app">Loading</div></body></html>"#,
+            body.join("\\n")
+        );
+        assert_eq!(extract_html(&page).text, body.join("\n"));
+        // Broken JSON is ignored, not a failure.
+        let page =
+            r#"<script type="application/ld+json">{"articleBody": </script><p>Hi there.</p>"#;
+        assert_eq!(extract_html(page).text, "Hi there.");
+    }
+
+    #[test]
+    fn tables_code_and_breaks() {
+        let page = format!(
+            "<body><article><p>{}</p><table><tr><th>Name</th><th>Age</th></tr>\
+            <tr><td> Ann </td><td></td><td>30</td></tr></table>\
+            <pre><code>fn main() {{\n    go();\n}}\n</code></pre><p>line one<br>line two<br><br>end</p></article></body>",
+            para("table")
+        );
+        let x = extract_html(&page);
+        assert_eq!(
+            x.text,
+            format!(
+                "{}\nName | Age\nAnn | 30\nfn main() {{\n    go();\n}}\nline one\nline two\nend",
+                para("table")
+            )
+        );
+    }
+
+    #[test]
+    fn chrome_hidden_and_link_lists_removed() {
+        let page = format!(
+            r#"<body><nav><a href="/">Home</a></nav><header><div class="logo">Site Name</div></header>
+            <aside>Related links</aside><div hidden>hidden text</div><span aria-hidden="true">icon</span>
+            <div role="dialog"><p>Subscribe to our newsletter for weekly updates and offers</p></div>
+            <div class="post"><p>{}</p>{}</div><footer>Copyright 2024</footer>
+            <noscript>Enable JS</noscript></body>"#,
+            para("road"),
+            menu(&["tag-one", "tag-two", "tag-three", "tag-four"])
+        );
+        assert_eq!(extract_html(&page).text, para("road"));
+    }
+
+    #[test]
+    fn short_one_paragraph_page_is_kept() {
+        let x = extract_html("<html><body><p>Closed on Monday.</p></body></html>");
+        assert_eq!(x.text, "Closed on Monday.");
+        let x = extract_html("<body><h1> Heading\n One </h1><p>x</p></body>");
+        assert_eq!(x.title.as_deref(), Some("Heading One"));
+        assert_eq!(x.text, "Heading One\nx");
+    }
+
+    #[test]
+    fn page_wrapping_form_is_kept_search_form_dropped() {
+        let page = "<body><form id=aspnetForm><div><p>Real content here.</p></div>\
+            </form><form><input name=q><label>Search</label></form></body>";
+        assert_eq!(extract_html(page).text, "Real content here.");
+    }
+
+    #[test]
+    fn long_noscript_markup_is_read() {
+        let page = format!(
+            "<body><div id=app></div><noscript><div class=post><p>{}</p><p>{}</p><p>{}</p></div></noscript></body>",
+            para("forum"),
+            para("thread"),
+            para("reply")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n{}\n{}", para("forum"), para("thread"), para("reply"))
+        );
+    }
+
+    #[test]
+    fn visible_text_keeps_everything_rendered() {
+        let page = "<html><head><title>T</title><style>p{}</style></head><body><nav><a>Home</a></nav>\
+            <p>Body <b>text</b></p><script>x()</script><div style=\"display: none\">gone</div>\
+            <footer>Foot</footer></body></html>";
+        assert_eq!(visible_text(page), "Home\nBody text\nFoot");
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for page in [
+            "",
+            "<",
+            "<<<>>>",
+            "<html><body></body></html>",
+            "<table><td><td><tr></table>",
+            "<pre>\r\n\r\n</pre>",
+            "<a><a><a>text</a>",
+            "<noscript><noscript>",
+            "\u{0}\u{feff}<p>\u{e000}</p>",
+        ] {
+            let _ = extract_html(page);
+            let _ = visible_text(page);
+        }
+        // html5ever's tree building is quadratic in nesting depth, so keep this moderate.
+        let page = format!("{}deep{}", "<div>".repeat(3000), "</div>".repeat(3000));
+        assert_eq!(extract_html(&page).text, "deep");
+    }
+
+    #[test]
+    fn decodes_utf8_as_is_and_declared_charsets() {
+        assert_eq!(
+            decode_html_bytes("café".as_bytes(), Some("iso-8859-1")).unwrap(),
+            "café"
+        );
+        // windows-1252: 0xE9 = é, 0x93/0x94 = curly quotes
+        let page = b"<html><head><meta charset=\"windows-1252\"></head><body>caf\xe9 \x93q\x94</body></html>";
+        let s = decode_html_bytes(page, None).unwrap();
+        assert!(s.contains("café “q”"), "{s}");
+        let page =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-2\">\xb1";
+        assert!(decode_html_bytes(page, None).unwrap().ends_with('ą'));
+        // declared (HTTP) wins over <meta>
+        let s = decode_html_bytes(b"<meta charset=iso-8859-2>\xb1", Some("windows-1252")).unwrap();
+        assert!(s.ends_with('±'), "{s}");
+    }
+
+    #[test]
+    fn no_charset_no_guess() {
+        let err = decode_html_bytes(b"<p>caf\xe9</p>", None).unwrap_err();
+        assert_eq!(err.0, 6);
+        assert!(err.1.contains("0xe9"), "{}", err.1);
+        // declared UTF-8 and mostly UTF-8: decoded with U+FFFD, like a browser
+        assert_eq!(
+            decode_html_bytes(b"<p>caf\xe9</p>", Some("utf-8")).unwrap(),
+            "<p>caf\u{fffd}</p>"
+        );
+        // declared UTF-8 but mostly not: an error at the first bad byte
+        let latin1 = b"<p>\xe9\xe8\xe0\xe9\xe8\xe0\xe9\xe8\xe0 \xe9</p>";
+        assert_eq!(decode_html_bytes(latin1, Some("utf-8")).unwrap_err().0, 3);
+        // BOM: offset counts the BOM
+        let bad = [&b"\xef\xbb\xbfab"[..], &[0xff; 20]].concat();
+        assert_eq!(decode_html_bytes(&bad, None).unwrap_err().0, 5);
+    }
+
+    #[test]
+    fn utf16_bom_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "<p>hé</p>".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode_html_bytes(&bytes, None).unwrap(), "<p>hé</p>");
+    }
+
+    #[test]
+    fn charset_param_parsing() {
+        assert_eq!(
+            charset_param(b"text/html; charset=\"utf-8\""),
+            Some(&b"utf-8"[..])
+        );
+        assert_eq!(
+            charset_param(b" charset = 'koi8-r' /"),
+            Some(&b"koi8-r"[..])
+        );
+        assert_eq!(charset_param(b"text/html"), None);
+    }
+}

@@ -1,0 +1,387 @@
+//! Main-content selection over a flattened page ([`super::dom::Dom`]).
+//!
+//! Each line gets a weight: its text outside links counts for it, link text and lines under
+//! boilerplate-named elements (nav, share, related, cookie, ...) count against it. The main
+//! content is the block element whose subtree has the largest total weight (a maximum-weight
+//! subtree): adding a sidebar or a footer full of links lowers the total, so the best container
+//! is the one that holds the prose and as little of the chrome as possible. The page is read
+//! twice, as an article (long links and teaser cards count against) and as a listing (long
+//! links are its items); the listing wins only when its text dwarfs the article's prose.
+//! Inside the winner, link lists, teaser cards and boilerplate-named parts are dropped line by
+//! line.
+
+use super::dom::{Block, Dom, NEG_WORD_COUNT, Tag, word_name};
+
+const NONE: u32 = u32::MAX;
+
+/// What was chosen: line indexes into `dom.blocks`, in document order.
+pub(super) struct Selection {
+    pub blocks: Vec<usize>,
+}
+
+/// Weight of a line for choosing the container. `title_w` is what a long link counts for.
+fn weight(b: &Block, boiler: bool, title_w: f64, short_w: f64) -> f64 {
+    let chars = b.chars as f64;
+    let link = b.link_chars as f64;
+    if boiler {
+        // Such parts are dropped from whatever container wins; they should not decide which
+        // one it is beyond a small cost (else a product box loses its title and price to the
+        // description next to a "recommended" strip).
+        return -BOILER_W * chars;
+    }
+    // Short links are menu items and tags; a long link is a title, which is content on a
+    // listing or a forum index and a teaser next to an article.
+    let link_w = if link >= TITLE_LINK { title_w } else { short_w };
+    (chars - link) + link_w * link
+}
+
+/// Share of the page's text under boilerplate names above which the names are ignored.
+const NAMES_UNRELIABLE: f64 = 0.5;
+/// Words that keep their meaning however much text they cover: a page's comments or footer
+/// can outweigh a short article and still are not it.
+fn never_framework(word: usize) -> bool {
+    word_name(word).is_some_and(|w| matches!(w, b"comment" | b"comments" | b"footer"))
+}
+
+/// Elements that must carry such a word before it is taken for a framework's.
+const FRAMEWORK_USES: u32 = 8;
+
+/// Cost of a byte under a boilerplate-named element.
+const BOILER_W: f64 = 0.5;
+
+/// Bytes of link text from which a line's link reads as a title rather than a menu item.
+const TITLE_LINK: f64 = 20.0;
+
+/// What a byte of a short link counts for when reading the page as a listing: items carry
+/// short links too (categories, authors, "read more").
+const LISTING_SHORT_W: f64 = 0.0;
+
+/// With real prose in the article candidate, the share of a listing's text it must stay
+/// under for the page to read as a listing.
+const LISTING_OVER_PROSE: f64 = 0.3;
+
+/// Share of link lines in a container that makes a page with little prose a listing.
+const LISTING_MIN_SHARE: f64 = 0.1;
+
+/// Share of a container's text in link lines above which it is a list of links.
+const LISTING_SHARE: f64 = 0.3;
+
+/// Prose, in bytes of long non-link lines, that makes the article reading of a page win.
+const PROSE_MIN: f64 = 400.0;
+/// A line this long outside links is a paragraph of prose.
+const PARAGRAPH: u32 = 120;
+
+struct Tree {
+    n: usize,
+    parent: Vec<u32>,
+    /// Deepest boilerplate-named element on each element's ancestor chain (itself included).
+    neg: Vec<u32>,
+    /// Non-link text bytes under each element.
+    text: Vec<f64>,
+    has_text: Vec<bool>,
+    total: f64,
+    /// Per line: is it inside a teaser card (see [`teasers`])?
+    teaser_line: Vec<bool>,
+}
+
+/// Teaser cards: small boxes whose first line is a linked headline followed by a little text
+/// (a date, a summary), standing beside at least one more such box. Next to an article they
+/// are "more stories"; on a listing page they are the items.
+fn teasers(dom: &Dom, parent: &[u32]) -> Vec<bool> {
+    let n = dom.elems.len();
+    let mut first = vec![NONE; n];
+    let mut chars = vec![0u32; n];
+    let mut lines = vec![0u32; n];
+    for (i, b) in dom.blocks.iter().enumerate() {
+        let mut k = b.owner as usize;
+        loop {
+            if first[k] != NONE {
+                break;
+            }
+            first[k] = i as u32;
+            if k == 0 {
+                break;
+            }
+            k = parent[k] as usize;
+        }
+        chars[b.owner as usize] += b.chars;
+        lines[b.owner as usize] += 1;
+    }
+    for i in (1..n).rev() {
+        let p = parent[i] as usize;
+        chars[p] += chars[i];
+        lines[p] += lines[i];
+    }
+    let mut card = vec![false; n];
+    for i in 1..n {
+        let Some(head) = dom.blocks.get(first[i] as usize) else {
+            continue;
+        };
+        card[i] = link_line(head)
+            && head.link_chars as f64 >= TEASER_TITLE
+            && lines[i] >= 2
+            && chars[i] < TEASER_MAX;
+    }
+    // Only cards with a sibling card count: one linked heading over a short text is not a
+    // list of stories.
+    let mut siblings = vec![0u32; n];
+    for i in 1..n {
+        if card[i] {
+            siblings[parent[i] as usize] += 1;
+        }
+    }
+    let mut inside = vec![false; n];
+    for i in 1..n {
+        let p = parent[i] as usize;
+        inside[i] = inside[p] || (card[i] && siblings[p] >= 2);
+    }
+    dom.blocks
+        .iter()
+        .map(|b| inside[b.owner as usize])
+        .collect()
+}
+
+/// Shortest linked headline of a teaser card, and the largest card, in bytes.
+const TEASER_TITLE: f64 = 20.0;
+const TEASER_MAX: u32 = 400;
+
+impl Tree {
+    fn new(dom: &Dom) -> Tree {
+        let n = dom.elems.len();
+        let parent: Vec<u32> = dom.elems.iter().map(|e| e.parent).collect();
+        let mut neg = vec![NONE; n];
+        for i in 1..n {
+            neg[i] = if dom.elems[i].hint < 0 {
+                i as u32
+            } else {
+                neg[parent[i] as usize]
+            };
+        }
+        let mut text = vec![0f64; n];
+        let mut has_text = vec![false; n];
+        for b in &dom.blocks {
+            text[b.owner as usize] += (b.chars - b.link_chars) as f64;
+            has_text[b.owner as usize] = true;
+        }
+        for i in (1..n).rev() {
+            let p = parent[i] as usize;
+            text[p] += text[i];
+            has_text[p] |= has_text[i];
+        }
+        let total = text.first().copied().unwrap_or(0.0).max(1.0);
+        let teaser_line = teasers(dom, &parent);
+        let mut tree = Tree {
+            teaser_line,
+            n,
+            parent,
+            neg,
+            text,
+            has_text,
+            total,
+        };
+        // Page builders put words like "widget" on every element: a boilerplate word under
+        // which most of the page's text stands names the framework, not the chrome.
+        let mut by_word = [0f64; NEG_WORD_COUNT + 1];
+        for b in &dom.blocks {
+            let k = tree.neg[b.owner as usize];
+            if let Some(e) = dom.elems.get(k as usize) {
+                by_word[e.word as usize] += (b.chars - b.link_chars) as f64;
+            }
+        }
+        let mut uses = [0u32; NEG_WORD_COUNT + 1];
+        for e in &dom.elems {
+            if let Some(u) = uses.get_mut(e.word as usize) {
+                *u += 1;
+            }
+        }
+        let ignored: Vec<bool> = by_word
+            .iter()
+            .zip(uses)
+            .enumerate()
+            .map(|(w, (t, u))| {
+                w > 0
+                    && u >= FRAMEWORK_USES
+                    && *t > NAMES_UNRELIABLE * tree.total
+                    && !never_framework(w)
+            })
+            .collect();
+        if ignored.iter().any(|&x| x) {
+            for i in 1..n {
+                let e = &dom.elems[i];
+                let own = e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false);
+                tree.neg[i] = if own {
+                    i as u32
+                } else {
+                    tree.neg[tree.parent[i] as usize]
+                };
+            }
+        }
+        tree
+    }
+
+    /// Is the line owned by `owner` under a boilerplate-named element below `below`? A name on
+    /// a wrapper holding half the page (`<div class="has-sidebar">`) does not count.
+    fn is_boiler(&self, owner: usize, below: usize) -> bool {
+        let mut k = self.neg.get(owner).copied().unwrap_or(NONE);
+        while k != NONE && k as usize > below {
+            if self.text[k as usize] < 0.5 * self.total {
+                return true;
+            }
+            let p = self.parent[k as usize] as usize;
+            if p == 0 {
+                break;
+            }
+            k = self.neg[p];
+        }
+        false
+    }
+
+    /// The element whose subtree has the largest total line weight.
+    /// With `article`, teaser cards count against a container.
+    fn best(&self, dom: &Dom, title_w: f64, short_w: f64, article: bool) -> usize {
+        let mut score = vec![0f64; self.n];
+        for (i, b) in dom.blocks.iter().enumerate() {
+            let owner = b.owner as usize;
+            let teaser = article && self.teaser_line[i];
+            score[owner] += weight(b, teaser || self.is_boiler(owner, 0), title_w, short_w);
+        }
+        for i in (1..self.n).rev() {
+            let p = self.parent[i] as usize;
+            score[p] += score[i];
+        }
+        let mut best = 0usize;
+        let mut best_score = f64::MIN;
+        for (i, e) in dom.elems.iter().enumerate() {
+            // Elements holding no line cannot be the content, however little they lose.
+            if !self.has_text[i] {
+                continue;
+            }
+            let mut s = score[i];
+            if s > 0.0 {
+                let bonus = match e.tag {
+                    Tag::Article | Tag::Main => 0.1,
+                    _ => 0.0,
+                } + 0.05 * e.hint.max(0) as f64;
+                s *= 1.0 + bonus;
+            }
+            // `>=`: a descendant that scores as well as its ancestor is the tighter container.
+            if s >= best_score {
+                best = i;
+                best_score = s;
+            }
+        }
+        best
+    }
+}
+
+fn link_line(b: &Block) -> bool {
+    b.link_chars as f64 > 0.6 * b.chars as f64
+}
+
+pub(super) fn select(dom: &Dom) -> Selection {
+    let tree = Tree::new(dom);
+    // Two readings of the page: as an article (long links count against a container, so
+    // teaser lists stay out) and as a listing (long links are its items). The article reading
+    // wins when its container holds real prose.
+    let article = tree.best(dom, -2.0, -2.0, true);
+    let end_of = |e: usize| dom.elems.get(e).map_or(0, |x| x.end as usize);
+    let prose: f64 = {
+        let end = end_of(article);
+        dom.blocks
+            .iter()
+            .zip(&tree.teaser_line)
+            .filter(|(b, t)| !**t && (article..=end).contains(&(b.owner as usize)))
+            .map(|(b, _)| b)
+            .filter(|b| !link_line(b) && b.chars - b.link_chars >= PARAGRAPH)
+            .map(|b| (b.chars - b.link_chars) as f64)
+            .sum()
+    };
+    // Bytes of a container's text, and of its link lines (and how many there are).
+    let links_in = |e: usize| {
+        let end = end_of(e);
+        let (mut all, mut linky, mut n) = (0u64, 0u64, 0u32);
+        for b in dom.blocks.iter() {
+            if (e..=end).contains(&(b.owner as usize)) {
+                all += b.chars as u64;
+                if link_line(b) {
+                    linky += b.chars as u64;
+                    n += 1;
+                }
+            }
+        }
+        (all, linky, n)
+    };
+    let mut is_article = true;
+    let mut best = article;
+    {
+        // A listing if the listing reading finds a container of links whose own text dwarfs
+        // the article candidate's prose: an intro paragraph over a product grid is not an
+        // article, a short article beside a list of headlines is.
+        let listing = tree.best(dom, 0.25, LISTING_SHORT_W, false);
+        let (all, linky, n) = links_in(listing);
+        let listing_text = tree.text.get(listing).copied().unwrap_or(0.0);
+        let share = if prose < PROSE_MIN {
+            0.5
+        } else {
+            LISTING_OVER_PROSE
+        };
+        if listing != article
+            && n >= 3
+            && linky as f64 > LISTING_MIN_SHARE * all as f64
+            && prose < share * listing_text
+        {
+            is_article = false;
+            best = listing;
+        }
+    }
+    let end = end_of(best);
+    let inside = |b: &Block| (best..=end).contains(&(b.owner as usize));
+    // Link clusters under the container (teaser cards, tag clouds, link lists): elements
+    // with 3+ link lines and over a third of their text in links.
+    let mut links = vec![0u32; tree.n];
+    let mut chars = vec![0f64; tree.n];
+    let mut link_chars = vec![0f64; tree.n];
+    for b in dom.blocks.iter().filter(|b| inside(b)) {
+        let o = b.owner as usize;
+        links[o] += link_line(b) as u32;
+        chars[o] += b.chars as f64;
+        link_chars[o] += b.link_chars as f64;
+    }
+    for i in (best + 1..=end.min(tree.n.saturating_sub(1))).rev() {
+        let p = tree.parent[i] as usize;
+        links[p] += links[i];
+        chars[p] += chars[i];
+        link_chars[p] += link_chars[i];
+    }
+    let cluster = |i: usize| links[i] >= 3 && link_chars[i] > 0.35 * chars[i];
+    let in_cluster = |owner: usize| {
+        let mut k = owner;
+        while k > best {
+            if cluster(k) {
+                return true;
+            }
+            k = tree.parent[k] as usize;
+        }
+        false
+    };
+    // In prose, lines that are mostly a link are asides (related stories, tags) whatever
+    // their length; in a container that is mostly such lines (a listing, a forum index) the
+    // long ones are the items and only menu-length ones go.
+    let (all, linky, _) = links_in(best);
+    let listing = !is_article && linky as f64 > LISTING_SHARE * all as f64;
+    let mut blocks = Vec::new();
+    for (i, b) in dom.blocks.iter().enumerate() {
+        let owner = b.owner as usize;
+        if !inside(b) || tree.is_boiler(owner, best) {
+            continue;
+        }
+        if link_line(b) && (!listing || (b.link_chars as f64) < TITLE_LINK) {
+            continue;
+        }
+        if is_article && (in_cluster(owner) || tree.teaser_line[i]) {
+            continue;
+        }
+        blocks.push(i);
+    }
+    Selection { blocks }
+}
