@@ -104,6 +104,7 @@ pub struct CleanSettings {
     pub headlines: HeadlineSettings,
     pub repeats: RepeatSettings,
     pub chrome: ChromeSettings,
+    pub menus: MenuSettings,
 }
 
 impl Default for CleanSettings {
@@ -117,6 +118,7 @@ impl Default for CleanSettings {
             headlines: HeadlineSettings::default(),
             repeats: RepeatSettings::default(),
             chrome: ChromeSettings::default(),
+            menus: MenuSettings::default(),
         }
     }
 }
@@ -226,6 +228,41 @@ impl Default for ChromeSettings {
         ChromeSettings {
             min_items: 4,
             max_item_words: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MenuSettings {
+    /// `menu_run`: at least this many consecutive short lines that do not end like a sentence
+    /// are a menu laid out one item per line.
+    pub min_run: usize,
+    /// A short line has at most this many words.
+    pub max_words: usize,
+    /// A prose line has at least this many words and ends like a sentence.
+    pub prose_words: usize,
+    /// A run right after a line of at least this many words ending in ":" is an announced list.
+    pub intro_words: usize,
+    /// Before prose, up to `lead_lines` last lines of a run with at least `lead_words` words
+    /// stay (the title and byline).
+    pub lead_lines: usize,
+    pub lead_words: usize,
+    /// `menu_run` runs only where prose lines hold at least this share of the words of prose
+    /// and short lines together (a page with an article around its menus).
+    pub min_prose_share: f64,
+}
+
+impl Default for MenuSettings {
+    fn default() -> Self {
+        MenuSettings {
+            min_run: 5,
+            max_words: 4,
+            prose_words: 10,
+            intro_words: 3,
+            lead_lines: 2,
+            lead_words: 3,
+            min_prose_share: 0.5,
         }
     }
 }

@@ -4,12 +4,14 @@
 //! claims lines (or, for icon glyphs, spans inside a line) that no earlier detector claimed, so a
 //! line is removed by exactly one rule and every removal carries its source byte range. The order
 //! is fixed: glyphs, icon strings, separators and menus, datelines, the rule packs from
-//! `config/rules/`, repeated lines, then headline lists, which judge topic against what is left.
+//! `config/rules/`, repeated lines, headline lists, which judge topic against what is left, then
+//! menus printed one item per line.
 
 mod chrome;
 mod dateline;
 mod headlines;
 mod icons;
+mod menus;
 mod phrases;
 mod repeats;
 pub mod words;
@@ -33,6 +35,7 @@ pub mod rule {
     pub const REPEATED_LINE: &str = "repeated_line";
     pub const HEADLINE_LIST: &str = "headline_list";
     pub const RELATED_LIST: &str = "related_list";
+    pub const MENU_RUN: &str = "menu_run";
     /// Set by dedup, not by a detector: a passage that repeats one of an earlier document.
     pub const DUPLICATE_PASSAGE: &str = "duplicate_passage";
 }
@@ -270,6 +273,9 @@ impl Cleaner {
                 related,
                 headlines,
             );
+        }
+        if self.enabled(rule::MENU_RUN) {
+            menus::detect(&mut page, &self.settings.menus);
         }
         self.assemble(page)
     }

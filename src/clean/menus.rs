@@ -1,0 +1,200 @@
+//! Menus and page chrome laid out one item per line: the shape a page's full visible text takes
+//! when navigation, filters, footers and shop widgets are printed block by block.
+//!
+//! `menu_run`: a run of at least `min_run` consecutive short lines (at most `max_words` words)
+//!   that do not end like a sentence ("Home", "World", "Sport", "Toggle", "$18", "Add to
+//!   Wishlist"). What makes such a run article text stays: a run introduced by a sentence that
+//!   ends in ":" (a list the article announces), a run whose lines mostly read like verse (start
+//!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
+//!   into the article's first prose line.
+//!
+//! Only on a page where prose holds `min_prose_share` of the words of prose and short lines: where
+//! short lines dominate (a product grid, a link list that is the page's content) they stay.
+
+use super::{Line, Page, Verdict, rule};
+use crate::config::MenuSettings;
+
+/// The last visible character of a line ends a sentence (or a clause of a list or verse),
+/// looking past closing quotes and brackets.
+fn ends_sentence(core: &str) -> bool {
+    let last = core
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+        .chars()
+        .next_back();
+    matches!(
+        last,
+        Some('.' | '!' | '?' | ':' | ';' | ',' | '…' | '。' | '！' | '？')
+    )
+}
+
+/// A short line that is not (part of) a sentence: the shape of a menu item or widget label.
+fn is_short_label(l: &Line<'_>, s: &MenuSettings) -> bool {
+    l.words >= 1 && l.words <= s.max_words && !ends_sentence(l.core) && !ends_colon(l)
+}
+
+/// The line ends in ":" (which the line's core leaves off as decoration): a lead-in.
+fn ends_colon(l: &Line<'_>) -> bool {
+    l.text.trim_end().ends_with(':')
+}
+
+/// A line of running prose: long enough and ending like a sentence.
+fn is_prose(l: &Line<'_>, s: &MenuSettings) -> bool {
+    l.words >= s.prose_words && ends_sentence(l.core) || l.words >= 2 * s.prose_words
+}
+
+/// A line that reads like verse or a running list rather than a label: it starts in lower
+/// case with several words ("and the sea between us"), or ends in a comma or semicolon.
+fn is_verse_like(l: &Line<'_>) -> bool {
+    let core = l.core.trim_end();
+    if core.ends_with([',', ';']) {
+        return true;
+    }
+    l.words >= 3 && core.chars().next().is_some_and(|c| c.is_lowercase())
+}
+
+pub fn detect(page: &mut Page<'_>, s: &MenuSettings) {
+    // The lines that count: not blank. Claimed lines (other chrome) join a run without
+    // counting toward its length.
+    let idx: Vec<usize> = (0..page.lines.len())
+        .filter(|&i| !page.lines[i].is_blank())
+        .collect();
+    // Where the text is mostly short lines (a shop's product grid, a list of links that is
+    // the page's content), runs of them are what the page has to say: only a page with an
+    // article in it has menus around that article.
+    let prose_words: usize = idx
+        .iter()
+        .filter(|&&i| page.verdicts[i].is_none() && is_prose(&page.lines[i], s))
+        .map(|&i| page.lines[i].words)
+        .sum();
+    let short_words: usize = idx
+        .iter()
+        .filter(|&&i| page.verdicts[i].is_none() && is_short_label(&page.lines[i], s))
+        .map(|&i| page.lines[i].words)
+        .sum();
+    if prose_words as f64 >= s.min_prose_share * (prose_words + short_words) as f64 {
+        menu_runs(page, s, &idx);
+    }
+}
+
+fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
+    let open = |p: &Page<'_>, i: usize| p.verdicts[i].is_none();
+    let mut k = 0;
+    while k < idx.len() {
+        let i = idx[k];
+        if !(open(page, i) && is_short_label(&page.lines[i], s)) {
+            k += 1;
+            continue;
+        }
+        // Extend the run over short labels and lines other rules already took.
+        let mut end = k;
+        let mut members = Vec::new();
+        while end < idx.len() {
+            let j = idx[end];
+            if open(page, j) {
+                if !is_short_label(&page.lines[j], s) {
+                    break;
+                }
+                members.push(j);
+            }
+            end += 1;
+        }
+        k = end.max(k + 1);
+        if members.len() < s.min_run {
+            continue;
+        }
+        // A list the article announces: the line before the run is a sentence ending in ":".
+        let before = idx[..idx.iter().position(|&x| x == members[0]).unwrap_or(0)]
+            .iter()
+            .rev()
+            .find(|&&j| open(page, j));
+        if let Some(&b) = before {
+            let l = &page.lines[b];
+            if l.words >= s.intro_words && ends_colon(l) {
+                continue;
+            }
+        }
+        // Verse: most lines read on from one another.
+        let verse = members
+            .iter()
+            .filter(|&&j| is_verse_like(&page.lines[j]))
+            .count();
+        if verse * 2 >= members.len() {
+            continue;
+        }
+        // The title and byline lead into the article: when prose follows right after the run,
+        // its last lines of several words stay.
+        let after = idx[end.min(idx.len())..]
+            .iter()
+            .find(|&&j| open(page, j))
+            .copied();
+        let mut keep_tail = 0;
+        if after.is_some_and(|a| is_prose(&page.lines[a], s)) {
+            while keep_tail < members.len()
+                && keep_tail < s.lead_lines
+                && page.lines[members[members.len() - 1 - keep_tail]].words >= s.lead_words
+            {
+                keep_tail += 1;
+            }
+        }
+        for &j in &members[..members.len() - keep_tail] {
+            page.claim(j, Verdict::remove(rule::MENU_RUN));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clean::test_support::*;
+
+    const P1: &str = "The council voted on Tuesday to approve a new budget for the coming year.\n";
+    const P2: &str = "Members said they would read more proposals next month before deciding.\n";
+    const P3: &str = "The mayor welcomed the vote and thanked the staff who prepared the plan.\n";
+    const P4: &str = "Opponents argued that spending on roads was too high for a town this size.\n";
+    const P5: &str = "A final decision on the harbour project is expected before the summer.\n";
+
+    #[test]
+    fn menu_runs_go() {
+        let src = format!(
+            "Home\nNews\nSport\nWeather\nContact\n{P1}{P2}{P3}Toggle\nSwatch Swatch\n$18\n\
+             Add to Wishlist\nSize Guide\n{P4}"
+        );
+        let r = removed(&src);
+        assert_eq!(r.len(), 10, "{r:?}");
+        assert!(r.iter().all(|(rule, _)| rule == "menu_run"), "{r:?}");
+    }
+
+    #[test]
+    fn title_and_byline_before_the_article_stay() {
+        let src = format!("Home\nNews\nSport\nStorm Hits the Coast\nBy Jane Doe\n{P1}{P2}");
+        assert_eq!(
+            kept(&src),
+            format!("Storm Hits the Coast\nBy Jane Doe\n{P1}{P2}")
+        );
+        // Without a menu before them, a title and byline are no run at all.
+        let src = format!("Storm Hits the Coast\nBy Jane Doe\nUpdated today\n{P1}");
+        assert_eq!(kept(&src), src);
+    }
+
+    #[test]
+    fn article_text_stays() {
+        // A title, a byline, short one-line paragraphs, a subheading, an announced list and
+        // a poem.
+        let src = format!(
+            "A Quiet Harbour\nBy Ann Lee\n{P1}It rained.\nThen it stopped.\nWe left.\n\
+             {P2}You will need these things:\nFlour\nTwo eggs\nSugar\nButter\nA pinch of salt\n\
+             {P3}The Old Pier\n{P4}\
+             {P5}Roses are red,\nViolets are blue,\nSugar is sweet,\nAnd so are you.\n"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn a_page_of_short_lines_is_its_own_content() {
+        // A product grid with little prose: the short lines are what the page has to say.
+        let src = format!(
+            "Blue Mug\n$18\nRed Mug\n$20\nGreen Mug\n$22\nWhite Mug\n$19\nGrey Mug\n$21\n{P1}"
+        );
+        assert_eq!(kept(&src), src);
+    }
+}
