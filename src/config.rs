@@ -322,6 +322,10 @@ pub struct FingerprintSettings {
     pub rows: usize,
     /// Seed of the hash functions; signatures are comparable only under the same seed.
     pub seed: u64,
+    /// Mask digits in the fingerprint text, so copies that differ only in numbers (a death
+    /// toll updated, a version bumped) count as near duplicates. Exact digests always keep
+    /// the digits.
+    pub mask_digits: bool,
 }
 
 impl Default for FingerprintSettings {
@@ -332,6 +336,7 @@ impl Default for FingerprintSettings {
             bands: 20,
             rows: 6,
             seed: 1_544_167_462,
+            mask_digits: true,
         }
     }
 }

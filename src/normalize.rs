@@ -309,6 +309,11 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
 /// The text that fingerprints are computed on: lowercase, diacritics and punctuation folded away,
 /// digits masked as `0`, words separated by single spaces. Writes into `out` (cleared first).
 pub fn fingerprint_text(text: &str, out: &mut String) {
+    fingerprint_text_opts(text, out, true);
+}
+
+/// [`fingerprint_text`], with digits masked or kept as they are.
+pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
     out.clear();
     out.reserve(text.len());
     let mut need_space = false;
@@ -325,7 +330,7 @@ pub fn fingerprint_text(text: &str, out: &mut String) {
                 out.push(c.to_ascii_lowercase());
             } else if c.is_ascii_digit() {
                 push_sep(out, &mut need_space);
-                out.push('0');
+                out.push(if mask_digits { '0' } else { c });
             } else if !out.is_empty() {
                 need_space = true;
             }
@@ -345,7 +350,7 @@ pub fn fingerprint_text(text: &str, out: &mut String) {
             }
         } else if c.is_numeric() {
             push_sep(out, &mut need_space);
-            out.push('0');
+            out.push(if mask_digits { '0' } else { c });
         } else if unicode_normalization::char::is_combining_mark(c) {
             // A mark after a letter (decomposed input): folded like a precomposed one.
         } else if !out.is_empty() {
@@ -465,5 +470,7 @@ mod tests {
         assert_eq!(out, "ete 0000 nato s plan fine");
         fingerprint_text("", &mut out);
         assert_eq!(out, "");
+        fingerprint_text_opts("NATO 2021", &mut out, false);
+        assert_eq!(out, "nato 2021");
     }
 }

@@ -26,6 +26,7 @@ type ShingleCache = rustc_hash::FxHashMap<(usize, Option<usize>), Arc<Vec<u64>>>
 pub(super) struct StagedTexts {
     file: Option<File>,
     shingle: usize,
+    mask_digits: bool,
     cache: std::sync::Mutex<ShingleCache>,
 }
 
@@ -49,10 +50,11 @@ fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
 }
 
 impl StagedTexts {
-    pub(super) fn open(path: &Path, shingle: usize) -> StagedTexts {
+    pub(super) fn open(path: &Path, shingle: usize, mask_digits: bool) -> StagedTexts {
         StagedTexts {
             file: File::open(path).ok(),
             shingle,
+            mask_digits,
             cache: Default::default(),
         }
     }
@@ -82,7 +84,7 @@ impl StagedTexts {
             None => &rec.text,
         };
         let mut fp = String::new();
-        fingerprint_text(text, &mut fp);
+        fingerprint_text_opts(text, &mut fp, self.mask_digits);
         let set = Arc::new(shingle_set(&fp, self.shingle));
         self.cache.lock().ok()?.insert((di, passage), set.clone());
         Some(set)

@@ -46,6 +46,7 @@ pub struct Stages {
     doc_signatures: bool,
     passage_signatures: bool,
     passage_min_words: usize,
+    mask_digits: bool,
 }
 
 impl Stages {
@@ -59,6 +60,7 @@ impl Stages {
             doc_signatures: on && d.documents,
             passage_signatures: on && d.passages,
             passage_min_words: d.passage_min_words,
+            mask_digits: settings.fingerprint.mask_digits,
         })
     }
 
@@ -82,7 +84,7 @@ impl Stages {
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
         let mut doc_sig: Option<Vec<u32>> = None;
         for p in &norm.paragraphs {
-            fingerprint_text(&norm.text[p.clone()], &mut fp);
+            fingerprint_text_opts(&norm.text[p.clone()], &mut fp, self.mask_digits);
             let words = if fp.is_empty() {
                 0
             } else {
