@@ -389,11 +389,25 @@ pub fn run(
             .dedup
             .passage_min_words
             .max(settings.clean.min_words);
-        // Rounds: a document can lose all its text to earlier documents after others were
-        // dropped as its copies. Those copies then come back and go through the passage step
-        // themselves, so what only they had (an update appended to a roundup) is kept. Each
-        // round only adds documents, so this ends; it rarely takes more than two.
+        // Two rounds at most: a document can lose all its text to earlier documents after
+        // others were dropped as its copies. Those copies then come back and go through the
+        // passage step themselves, so what only they had (an update appended to a roundup) is
+        // kept. In the second round a document that others were dropped as copies of is kept
+        // whatever its passages, so no further copies need to come back (and no chain of
+        // rounds follows on template-heavy corpora).
+        let mut round = 0;
         let (outcome, refs, items) = loop {
+            round += 1;
+            let mut is_keeper = vec![false; docs.len()];
+            if round > 1 {
+                for f in &fates {
+                    if let Some(link) = &f.duplicate_of
+                        && let Some(&k) = by_id.get(&link.id)
+                    {
+                        is_keeper[k] = true;
+                    }
+                }
+            }
             for f in fates.iter_mut() {
                 if f.dropped == Some(DropReason::AllPassagesDuplicate) {
                     f.dropped = None;
@@ -445,7 +459,10 @@ pub fn run(
             // worth keeping has nothing new.
             for (di, d) in docs.iter().enumerate() {
                 let pf = &passage_fates[di];
-                if fates[di].dropped.is_some() || !pf.iter().any(|p| p.duplicate_of.is_some()) {
+                if fates[di].dropped.is_some()
+                    || is_keeper[di]
+                    || !pf.iter().any(|p| p.duplicate_of.is_some())
+                {
                     continue;
                 }
                 let left: usize = d
