@@ -110,6 +110,18 @@ pub fn process_inputs<T: Send>(
     let (tx, rx) = sync_channel::<Vec<Piece>>(2);
     std::thread::scope(|scope| {
         scope.spawn(|| read_inputs(files, &settings.input, tx));
+        // Documents of a piece are processed in parallel too: one JSONL chunk holds thousands.
+        let finish = |file: usize, read: source::FileRead, totals: Option<StreamTotals>| PieceOut {
+            file,
+            items: read
+                .docs
+                .into_par_iter()
+                .map(|d| map(stages.process(d)))
+                .collect(),
+            errors: read.errors,
+            totals,
+            warc_skipped: read.warc_skipped,
+        };
         for batch in rx {
             let outs: Vec<PieceOut<T>> = batch
                 .into_par_iter()
@@ -117,36 +129,17 @@ pub fn process_inputs<T: Send>(
                     Piece::Whole { file, stored } => {
                         let read = source::read_stored(&files[file], &stored, &settings.input);
                         drop(stored);
-                        PieceOut {
-                            file,
-                            items: read
-                                .docs
-                                .into_par_iter()
-                                .map(|d| map(stages.process(d)))
-                                .collect(),
-                            errors: read.errors,
-                            totals: Some(StreamTotals {
-                                bytes: read.bytes,
-                                decompressed_bytes: read.decompressed_bytes,
-                                blake3: read.blake3,
-                            }),
-                            warc_skipped: read.warc_skipped,
-                        }
+                        let totals = StreamTotals {
+                            bytes: read.bytes,
+                            decompressed_bytes: read.decompressed_bytes,
+                            blake3: read.blake3.clone(),
+                        };
+                        finish(file, read, Some(totals))
                     }
                     Piece::Chunk { file, chunk } => {
                         let read = chunk.parse(&files[file], &settings.input);
                         drop(chunk);
-                        PieceOut {
-                            file,
-                            items: read
-                                .docs
-                                .into_par_iter()
-                                .map(|d| map(stages.process(d)))
-                                .collect(),
-                            errors: read.errors,
-                            totals: None,
-                            warc_skipped: 0,
-                        }
+                        finish(file, read, None)
                     }
                     Piece::Error { file, error } => PieceOut {
                         file,

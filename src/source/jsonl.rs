@@ -60,21 +60,8 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
         record: 0,
         read,
     };
-    let mut pos = if data.starts_with(UTF8_BOM) { 3 } else { 0 };
-    while pos < end {
-        let (line_end, next) = match memchr::memchr(b'\n', &data[pos..end]) {
-            Some(i) => (pos + i, pos + i + 1),
-            None => (end, end),
-        };
-        let stop = if line_end > pos && data[line_end - 1] == b'\r' {
-            line_end - 1
-        } else {
-            line_end
-        };
-        lines.line += 1;
-        lines.one(data, pos, stop);
-        pos = next;
-    }
+    let pos = if data.starts_with(UTF8_BOM) { 3 } else { 0 };
+    lines.all(data, pos, end);
     if let Some(message) = failure {
         let (line, record) = (lines.line + 1, lines.record);
         read.errors.push(
@@ -110,21 +97,7 @@ pub(crate) fn parse_chunk(
         record: first_record,
         read: out,
     };
-    let mut pos = 0;
-    while pos < data.len() {
-        let (line_end, next) = match memchr::memchr(b'\n', &data[pos..]) {
-            Some(i) => (pos + i, pos + i + 1),
-            None => (data.len(), data.len()),
-        };
-        let stop = if line_end > pos && data[line_end - 1] == b'\r' {
-            line_end - 1
-        } else {
-            line_end
-        };
-        lines.line += 1;
-        lines.one(data, pos, stop);
-        pos = next;
-    }
+    lines.all(data, 0, data.len());
 }
 
 /// Whether a line holds a record: blank lines are not records and get no index.
@@ -145,6 +118,24 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
+    /// Every line of `data[pos..end]` (a trailing `\r` is not part of a line).
+    fn all(&mut self, data: &[u8], mut pos: usize, end: usize) {
+        while pos < end {
+            let (line_end, next) = match memchr::memchr(b'\n', &data[pos..end]) {
+                Some(i) => (pos + i, pos + i + 1),
+                None => (end, end),
+            };
+            let stop = if line_end > pos && data[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
+            self.line += 1;
+            self.one(data, pos, stop);
+            pos = next;
+        }
+    }
+
     fn one(&mut self, data: &[u8], start: usize, end: usize) {
         let bytes = &data[start..end];
         if !is_record(bytes) {
