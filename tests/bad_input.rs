@@ -139,16 +139,22 @@ fn huge_lines_are_refused_with_position() {
         ),
     )
     .unwrap();
+    let big_txt = dir.path().join("big.txt");
+    std::fs::write(&big_txt, "A long line of text. ".repeat(1000)).unwrap();
     let out = run_into(
         dir.path(),
-        &[&input],
+        &[&input, &big_txt],
         &["--config", config.to_str().unwrap()],
     );
     let manifest = json(&out.join("manifest.json"));
     let e = &manifest["errors"][0];
     assert_eq!(e["kind"], "too_large");
     assert_eq!(e["line"], 2);
+    let e = &manifest["errors"][1];
+    assert_eq!(e["kind"], "too_large");
+    assert!(e["path"].as_str().unwrap().ends_with("big.txt"));
     assert_eq!(manifest["counts"]["kept"], 1);
+    assert_eq!(manifest["counts"]["failed"], 2);
 }
 
 #[test]

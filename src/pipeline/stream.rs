@@ -75,16 +75,36 @@ pub(super) fn read_inputs(
             let totals = stream.totals();
             alive && push(Piece::Done { file: i, totals }, &mut batch, &mut weight)
         } else {
-            let piece = match std::fs::read(&f.path) {
-                Ok(stored) => Piece::Whole { file: i, stored },
-                Err(e) => Piece::Error {
+            // An uncompressed txt or html file over the record limit is refused unread, so a
+            // stray multi-gigabyte file cannot take the memory with it.
+            let too_large = matches!(f.format, Format::Txt | Format::Html)
+                && f.compression == SourceCompression::None
+                && f.size > settings.max_record_bytes;
+            let piece = if too_large {
+                Piece::Error {
                     file: i,
                     error: InputError::new(
                         &f.display,
-                        source::InputErrorKind::Unreadable,
-                        format!("cannot read file: {e}"),
-                    ),
-                },
+                        source::InputErrorKind::TooLarge,
+                        format!(
+                            "file of {} bytes is larger than max_record_bytes ({})",
+                            f.size, settings.max_record_bytes
+                        ),
+                    )
+                    .at_byte(0),
+                }
+            } else {
+                match std::fs::read(&f.path) {
+                    Ok(stored) => Piece::Whole { file: i, stored },
+                    Err(e) => Piece::Error {
+                        file: i,
+                        error: InputError::new(
+                            &f.display,
+                            source::InputErrorKind::Unreadable,
+                            format!("cannot read file: {e}"),
+                        ),
+                    },
+                }
             };
             push(piece, &mut batch, &mut weight)
         };
