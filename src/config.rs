@@ -489,7 +489,7 @@ impl Settings {
             None if default_path.is_file() => Some(default_path.to_path_buf()),
             None => None,
         };
-        let (settings, text, shown) = match &chosen {
+        let (settings, shown) = match &chosen {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read {
                     path: p.display().to_string(),
@@ -497,14 +497,13 @@ impl Settings {
                 })?;
                 let base = p.parent().unwrap_or(Path::new("."));
                 let s = Settings::from_toml(&text, &p.display().to_string(), Some(base))?;
-                (s, text, Some(p.display().to_string()))
+                (s, Some(p.display().to_string()))
             }
             None => {
                 let s = Settings::from_toml(DEFAULT_CONFIG, "<built-in default>", None)?;
-                (s, DEFAULT_CONFIG.to_string(), None)
+                (s, None)
             }
         };
-        let _ = text;
         let hash = settings.hash();
         Ok((settings, ConfigOrigin { path: shown, hash }))
     }

@@ -18,8 +18,8 @@ pub(super) struct DocIndex {
     pub(super) passages: Vec<ProcessedPassage>,
 }
 
-/// Shingle sets by (document, passage).
-type ShingleCache = rustc_hash::FxHashMap<(usize, Option<usize>), Arc<Vec<u64>>>;
+/// Shingle sets by document.
+type ShingleCache = rustc_hash::FxHashMap<usize, Arc<Vec<u64>>>;
 
 /// Reads texts back from the staging file to compute exact Jaccard similarities. Shingle sets
 /// are cached: a document near the threshold usually meets several candidates.
@@ -59,46 +59,29 @@ impl StagedTexts {
         }
     }
 
-    /// Shingle set of document `di`, or of one of its passages.
-    fn shingles(
-        &self,
-        docs: &[DocIndex],
-        di: usize,
-        passage: Option<usize>,
-    ) -> Option<Arc<Vec<u64>>> {
-        if let Some(hit) = self.cache.lock().ok()?.get(&(di, passage)) {
+    /// Shingle set of document `di`: shingles of its whole text, the standard definition,
+    /// although signatures leave out the few shingles that span a paragraph break (near the
+    /// threshold, the standard definition decides).
+    fn shingles(&self, docs: &[DocIndex], di: usize) -> Option<Arc<Vec<u64>>> {
+        if let Some(hit) = self.cache.lock().ok()?.get(&di) {
             return Some(hit.clone());
         }
         let d = docs.get(di)?;
         let mut buf = vec![0u8; d.staged.1 as usize];
         read_at(self.file.as_ref()?, d.staged.0, &mut buf).ok()?;
         let rec: StagedText = serde_json::from_slice(&buf).ok()?;
-        // The exact check uses the standard definition, shingles of the whole text, although
-        // signatures leave out the few shingles that span a paragraph break: near the
-        // threshold, the standard definition decides.
-        let text = match passage {
-            Some(pi) => {
-                let p = d.passages.get(pi)?;
-                rec.text.get(p.start..p.end)?
-            }
-            None => &rec.text,
-        };
         let mut fp = String::new();
-        fingerprint_text_opts(text, &mut fp, self.mask_digits);
+        fingerprint_text_opts(&rec.text, &mut fp, self.mask_digits);
         let set = Arc::new(shingle_set(&fp, self.shingle));
-        self.cache.lock().ok()?.insert((di, passage), set.clone());
+        self.cache.lock().ok()?.insert(di, set.clone());
         Some(set)
     }
 
-    pub(super) fn jaccard(
-        &self,
-        docs: &[DocIndex],
-        (da, pa): (usize, Option<usize>),
-        (db, pb): (usize, Option<usize>),
-    ) -> Option<f64> {
+    /// Exact Jaccard similarity of documents `a` and `b`.
+    pub(super) fn jaccard(&self, docs: &[DocIndex], a: usize, b: usize) -> Option<f64> {
         Some(exact_jaccard(
-            &self.shingles(docs, da, pa)?,
-            &self.shingles(docs, db, pb)?,
+            &self.shingles(docs, a)?,
+            &self.shingles(docs, b)?,
         ))
     }
 }

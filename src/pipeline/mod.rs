@@ -349,7 +349,7 @@ pub fn run(
             settings.fingerprint.shingle,
             settings.fingerprint.mask_digits,
         );
-        let jaccard = |a: usize, b: usize| texts.jaccard(&docs, (idx[a], None), (idx[b], None));
+        let jaccard = |a: usize, b: usize| texts.jaccard(&docs, idx[a], idx[b]);
         let check = ExactCheck {
             margin: settings.dedup.exact_margin,
             jaccard: &jaccard,
