@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// Override the config's dedup.mode.
     #[arg(long, value_enum)]
     pub mode: Option<ModeArg>,
+    /// Memory for the dedup index (e.g. 512M, 4G, or "unlimited"); past it signatures and band
+    /// keys spill to files in the output folder. Overrides dedup.memory (default 2G).
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
     /// Override the config's output.compression for corpus.jsonl.
     #[arg(long, value_enum)]
     pub compress: Option<CompressArg>,

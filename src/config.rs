@@ -365,6 +365,21 @@ pub struct DedupSettings {
     /// Candidate pairs whose MinHash estimate lies within this distance of `threshold` are
     /// decided by their exact Jaccard similarity (recomputed from the texts); 0 turns it off.
     pub exact_margin: f64,
+    /// Memory for the dedup index (signatures and band keys), as a size (`"2G"`, `"512M"`) or
+    /// `"unlimited"`. Below it everything stays in memory; above it, signatures spill to a file
+    /// in the output folder and band keys go through sorted run files. The output is the same.
+    pub memory: String,
+}
+
+impl DedupSettings {
+    /// [`DedupSettings::memory`] in bytes; `None`: unlimited.
+    pub fn memory_bytes(&self) -> Result<Option<u64>, String> {
+        let m = self.memory.trim();
+        if m.eq_ignore_ascii_case("unlimited") {
+            return Ok(None);
+        }
+        parse_bytes(m).map(Some)
+    }
 }
 
 impl Default for DedupSettings {
@@ -376,6 +391,7 @@ impl Default for DedupSettings {
             passages: true,
             passage_min_words: 8,
             exact_margin: 0.15,
+            memory: "2G".to_string(),
         }
     }
 }
@@ -539,6 +555,9 @@ impl Settings {
                 ),
             ));
         }
+        if let Err(e) = self.dedup.memory_bytes() {
+            return Err(invalid("dedup.memory", format!("{e}, or \"unlimited\"")));
+        }
         if !(0.0..=1.0).contains(&self.dedup.threshold) {
             return Err(invalid("dedup.threshold", "must be within 0..=1".into()));
         }
@@ -595,6 +614,33 @@ fn load_rule_dir(dir: &Path) -> Result<Vec<RuleSpec>, ConfigError> {
         rules.extend(parse_pack(&text, &f.display().to_string())?);
     }
     Ok(rules)
+}
+
+/// Parses sizes like `2G`, `500M`, `64K`, `1000` (powers of 1024).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m: u64 = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                'B' => 1,
+                _ => return Err(format!("unknown size suffix in {s:?} (use K, M, G)")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (e.g. 200M, 2G)"))?;
+    if n.is_nan() || n < 0.0 {
+        return Err(format!("not a size: {s:?}"));
+    }
+    Ok((n * mult as f64) as u64)
 }
 
 #[cfg(test)]

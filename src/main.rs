@@ -74,6 +74,13 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
             CompressArg::Zstd => Compression::Zstd,
         };
     }
+    if let Some(m) = args.memory {
+        settings.dedup.memory = m;
+        settings
+            .dedup
+            .memory_bytes()
+            .map_err(|e| anyhow::anyhow!("--memory: {e}, or \"unlimited\""))?;
+    }
     let origin = scour::config::ConfigOrigin {
         hash: settings.hash(),
         ..origin
@@ -152,6 +159,19 @@ fn print_summary(report: &pipeline::RunReport) -> Result<()> {
                 rc.spans, rc.bytes
             )?;
         }
+    }
+    let d = &m.dedup;
+    if d.spilled_bytes > 0 {
+        let runs: u64 = [&d.documents, &d.passages]
+            .into_iter()
+            .flatten()
+            .map(|s| s.band_runs)
+            .sum();
+        writeln!(
+            out,
+            "  dedup index over its memory budget: {:.1} MB of signatures spilled, {runs} band-key runs",
+            d.spilled_bytes as f64 / 1e6
+        )?;
     }
     if !m.skipped_files.is_empty() {
         writeln!(out, "  skipped files: {}", m.skipped_files.len())?;

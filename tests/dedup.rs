@@ -251,3 +251,58 @@ fn short_unique_replies_keep_a_page_whose_long_text_is_a_repeat() {
     assert!(page.contains("Change the wifi channel to eleven."));
     assert!(!page.contains(&paragraphs(4, 1)[0][..40]));
 }
+
+#[test]
+fn a_tiny_memory_budget_spills_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen_dir = dir.path().join("gen");
+    let g = gen_dir.to_str().unwrap();
+    ok(&["gen", "--bytes", "3M", "--seed", "5", "--output", g]);
+    let input = corpus(dir.path());
+    let mut runs = Vec::new();
+    for memory in ["unlimited", "4K"] {
+        let d = dir.path().join(format!("m{memory}"));
+        std::fs::create_dir(&d).unwrap();
+        runs.push(run_into(&d, &[&gen_dir, &input], &["--memory", memory]));
+    }
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let a = std::fs::read(runs[0].join(f)).unwrap();
+        assert!(a == std::fs::read(runs[1].join(f)).unwrap(), "{f} differs");
+    }
+    let (m0, m1) = (
+        json(&runs[0].join("manifest.json")),
+        json(&runs[1].join("manifest.json")),
+    );
+    assert_eq!(m0["counts"], m1["counts"]);
+    for level in ["documents", "passages"] {
+        let (mut a, mut b) = (m0["dedup"][level].clone(), m1["dedup"][level].clone());
+        assert_eq!(a["band_runs"], 0, "{level}");
+        assert!(b["band_runs"].as_u64().unwrap() > 1, "{level}: {b}");
+        a["band_runs"] = json!(0);
+        b["band_runs"] = json!(0);
+        assert_eq!(a, b, "{level}");
+    }
+    // Something was found to dedup, and no spill file is left behind.
+    assert!(
+        m0["dedup"]["documents"]["near_duplicates"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        m0["dedup"]["passages"]["exact_duplicates"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    for r in &runs {
+        for e in std::fs::read_dir(r).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.starts_with('.'), "left behind: {name}");
+        }
+    }
+    // A budget that is not a size is refused before anything runs.
+    let bad = scour(&["run", "--memory", "lots", "--input", g, "--output", g]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--memory"));
+}

@@ -24,7 +24,9 @@
 //! slice, thread count or hash-map iteration: everything is sorted by order before decisions.
 
 mod format;
+mod runs;
 mod steps;
+mod store;
 mod unionfind;
 
 pub use format::{
@@ -33,10 +35,12 @@ pub use format::{
     write_signatures,
 };
 pub use steps::{BUCKET_ANCHORS, BUCKET_WINDOW, Candidates, candidate_pairs, resolve};
+pub use store::SignatureStore;
 
 use crate::config::{DedupSettings, FingerprintSettings};
 use crate::fingerprint::{Digest, MinHasher, exact_digest};
 use serde::{Deserialize, Serialize};
+use std::io;
 
 /// One unit of deduplication.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +61,77 @@ impl Item {
             digest: exact_digest(fp_text),
             signature: hasher.and_then(|h| h.signature(fp_text)),
         }
+    }
+}
+
+/// What the steps need of a set of items, by index: order, digest and signature. Implemented
+/// by a slice of [`Item`]s (signatures owned) and by [`Stored`] (signatures in a
+/// [`SignatureStore`], possibly on disk); both give the same outcome for the same values.
+pub trait ItemSet: Sync {
+    fn count(&self) -> usize;
+    fn order(&self, i: usize) -> u64;
+    fn digest(&self, i: usize) -> Digest;
+    /// Whether item `i` has a signature (takes part in near matching).
+    fn signed(&self, i: usize) -> bool;
+    /// Item `i`'s signature, borrowed or read into `buf`.
+    fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Option<&'a [u32]>;
+    /// The store, when the signatures are on disk: band keys then go through run files.
+    fn spilled(&self) -> Option<&SignatureStore> {
+        None
+    }
+}
+
+impl ItemSet for [Item] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn order(&self, i: usize) -> u64 {
+        self[i].order
+    }
+    fn digest(&self, i: usize) -> Digest {
+        self[i].digest
+    }
+    fn signed(&self, i: usize) -> bool {
+        self[i].signature.is_some()
+    }
+    fn signature<'a>(&'a self, i: usize, _buf: &'a mut Vec<u32>) -> Option<&'a [u32]> {
+        self[i].signature.as_deref()
+    }
+}
+
+/// An [`Item`] whose signature waits in a [`SignatureStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredItem {
+    pub order: u64,
+    pub digest: Digest,
+    /// Slot in the store; `None`: exact matching only.
+    pub slot: Option<u64>,
+}
+
+/// Items with their signatures in a store.
+pub struct Stored<'a> {
+    pub items: &'a [StoredItem],
+    pub store: &'a SignatureStore,
+}
+
+impl ItemSet for Stored<'_> {
+    fn count(&self) -> usize {
+        self.items.len()
+    }
+    fn order(&self, i: usize) -> u64 {
+        self.items[i].order
+    }
+    fn digest(&self, i: usize) -> Digest {
+        self.items[i].digest
+    }
+    fn signed(&self, i: usize) -> bool {
+        self.items[i].slot.is_some()
+    }
+    fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Option<&'a [u32]> {
+        self.store.get(self.items[i].slot?, buf)
+    }
+    fn spilled(&self) -> Option<&SignatureStore> {
+        self.store.spilled().then_some(self.store)
     }
 }
 
@@ -134,6 +209,10 @@ pub struct Stats {
     /// Jaccard similarity instead.
     #[serde(default)]
     pub exact_checked_pairs: u64,
+    /// Sorted band-key run files written because the signatures were spilled to disk (0: the
+    /// index stayed in memory).
+    #[serde(default)]
+    pub band_runs: u64,
     pub kept: u64,
     pub exact_duplicates: u64,
     pub near_duplicates: u64,
@@ -166,13 +245,30 @@ pub struct ExactCheck<'a> {
 
 /// [`deduplicate`] with exact verification of the pairs near the threshold.
 pub fn deduplicate_checked(items: &[Item], params: &Params, exact: Option<&ExactCheck>) -> Outcome {
+    // Signatures in memory: nothing is read from disk, so nothing can fail.
+    deduplicate_set(items, params, exact).expect("in-memory dedup does no I/O")
+}
+
+/// [`deduplicate_checked`] over any [`ItemSet`]: with signatures spilled to disk, band keys go
+/// through sorted run files in the store's folder. The outcome is the same as in memory; only
+/// [`Stats::band_runs`] tells the two apart. Errors are I/O errors of the spill files.
+pub fn deduplicate_set<S: ItemSet + ?Sized>(
+    items: &S,
+    params: &Params,
+    exact: Option<&ExactCheck>,
+) -> io::Result<Outcome> {
     let groups = steps::Groups::new(items);
     let candidates = if params.near {
-        steps::candidates_for(items, &groups, params, 0..params.bands)
+        steps::candidates_for(items, &groups, params, 0..params.bands)?
     } else {
         Candidates::default()
     };
-    steps::resolve_with(items, &groups, &candidates, params, exact)
+    let mut outcome = steps::resolve_with(items, &groups, &candidates, params, exact);
+    outcome.stats.band_runs = candidates.runs;
+    if let Some(store) = items.spilled() {
+        store.check()?;
+    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

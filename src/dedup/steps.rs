@@ -2,10 +2,11 @@
 //! (with the bucket guard), and verification + clustering + greedy keep decisions.
 
 use super::unionfind::UnionFind;
-use super::{Cluster, Decision, Item, Outcome, Params, Stats};
+use super::{Cluster, Decision, Item, ItemSet, Outcome, Params, Stats};
 use crate::fingerprint::{band_key, estimate_jaccard};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::io;
 use std::ops::Range;
 
 /// Bucket guard: in a band bucket (items sharing one band key, sorted by order) each member is
@@ -30,6 +31,9 @@ pub struct Candidates {
     pub oversized_buckets: u64,
     pub largest_bucket: u64,
     pub skipped_pairs: u64,
+    /// Band-key run files written to find these pairs (signatures on disk); not an artifact.
+    #[serde(skip)]
+    pub runs: u64,
 }
 
 impl Candidates {
@@ -41,6 +45,7 @@ impl Candidates {
             all.oversized_buckets += p.oversized_buckets;
             all.largest_bucket = all.largest_bucket.max(p.largest_bucket);
             all.skipped_pairs += p.skipped_pairs;
+            all.runs += p.runs;
         }
         all.pairs.sort_unstable();
         all.pairs.dedup();
@@ -60,19 +65,19 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    pub(crate) fn new(items: &[Item]) -> Groups {
-        let n = items.len();
-        let key = |i: usize| (items[i].order, i);
+    pub(crate) fn new<S: ItemSet + ?Sized>(items: &S) -> Groups {
+        let n = items.count();
+        let key = |i: usize| (items.order(i), i);
         let mut by_digest: Vec<usize> = (0..n).collect();
-        by_digest.par_sort_unstable_by_key(|&i| (items[i].digest, key(i)));
+        by_digest.par_sort_unstable_by_key(|&i| (items.digest(i), key(i)));
         let mut rep = vec![0; n];
         let mut sig_of = vec![None; n];
-        for run in by_digest.chunk_by(|&a, &b| items[a].digest == items[b].digest) {
+        for run in by_digest.chunk_by(|&a, &b| items.digest(a) == items.digest(b)) {
             let first = run[0];
             for &i in run {
                 rep[i] = first;
             }
-            sig_of[first] = run.iter().copied().find(|&i| items[i].signature.is_some());
+            sig_of[first] = run.iter().copied().find(|&i| items.signed(i));
         }
         let mut by_order: Vec<usize> = (0..n).collect();
         by_order.par_sort_unstable_by_key(|&i| key(i));
@@ -83,8 +88,24 @@ impl Groups {
         }
     }
 
-    fn signature<'a>(&self, items: &'a [Item], rep: usize) -> Option<&'a [u32]> {
-        self.sig_of[rep].and_then(|i| items[i].signature.as_deref())
+    /// The signature standing for `rep`'s group.
+    fn signature<'a, S: ItemSet + ?Sized>(
+        &self,
+        items: &'a S,
+        rep: usize,
+        buf: &'a mut Vec<u32>,
+    ) -> Option<&'a [u32]> {
+        self.sig_of[rep].and_then(|i| items.signature(i, buf))
+    }
+
+    /// Representatives that take part in near matching, by order: `(order, item whose
+    /// signature stands for the group)`.
+    fn signed_reps<S: ItemSet + ?Sized>(&self, items: &S) -> Vec<(u64, usize)> {
+        self.by_order
+            .iter()
+            .filter(|&&i| self.rep[i] == i)
+            .filter_map(|&i| Some((items.order(i), self.sig_of[i]?)))
+            .collect()
     }
 }
 
@@ -92,60 +113,70 @@ impl Groups {
 /// representatives of exact groups (later exact copies add nothing to compare). `items` are
 /// all items of the corpus, in any order.
 pub fn candidate_pairs(items: &[Item], params: &Params, bands: Range<usize>) -> Candidates {
-    candidates_for(items, &Groups::new(items), params, bands)
+    // Items in memory: nothing is read from disk, so nothing can fail.
+    candidates_for(items, &Groups::new(items), params, bands).unwrap_or_default()
 }
 
-pub(crate) fn candidates_for(
-    items: &[Item],
+pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
+    items: &S,
     groups: &Groups,
     params: &Params,
     bands: Range<usize>,
-) -> Candidates {
+) -> io::Result<Candidates> {
     let range = bands.start.min(params.bands)..bands.end.min(params.bands);
     if !params.near || params.rows == 0 || range.is_empty() {
-        return Candidates::default();
+        return Ok(Candidates::default());
     }
-    let reps: Vec<(u64, &[u32])> = groups
-        .by_order
-        .iter()
-        .filter(|&&i| groups.rep[i] == i)
-        .filter_map(|&i| Some((items[i].order, groups.signature(items, i)?)))
-        .collect();
+    let reps = groups.signed_reps(items);
+    if let Some(store) = items.spilled() {
+        return super::runs::candidates(items, &reps, store, range, params.rows);
+    }
     // One band per task; rayon keeps the results in band order, and they are sorted anyway.
     let parts: Vec<Candidates> = range
         .into_par_iter()
-        .map(|band| band_candidates(&reps, band, params.rows))
+        .map(|band| {
+            let mut buf = Vec::new();
+            let mut entries: Vec<(u64, u64)> = reps
+                .iter()
+                .filter_map(|&(order, i)| {
+                    let sig = items.signature(i, &mut buf)?;
+                    Some((band_key(sig, band, params.rows)?, order))
+                })
+                .collect();
+            entries.sort_unstable();
+            let mut out = Candidates::default();
+            let mut orders = Vec::new();
+            for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
+                orders.clear();
+                orders.extend(bucket.iter().map(|e| e.1));
+                bucket_pairs(&orders, &mut out);
+            }
+            out
+        })
         .collect();
-    Candidates::merge(parts)
+    Ok(Candidates::merge(parts))
 }
 
-fn band_candidates(reps: &[(u64, &[u32])], band: usize, rows: usize) -> Candidates {
-    let mut entries: Vec<(u64, u64)> = reps
-        .iter()
-        .filter_map(|&(order, sig)| Some((band_key(sig, band, rows)?, order)))
-        .collect();
-    entries.sort_unstable();
-    let mut out = Candidates::default();
-    for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
-        let s = bucket.len();
-        out.largest_bucket = out.largest_bucket.max(s as u64);
-        if s > BUCKET_ANCHORS + BUCKET_WINDOW + 1 {
-            out.oversized_buckets += 1;
-        }
-        for j in 1..s {
-            let later = bucket[j].1;
-            let anchors_end = BUCKET_ANCHORS.min(j);
-            let window_start = anchors_end.max(j.saturating_sub(BUCKET_WINDOW));
-            out.skipped_pairs += (window_start - anchors_end) as u64;
-            for &(_, earlier) in bucket[..anchors_end].iter().chain(&bucket[window_start..j]) {
-                // Equal orders break the uniqueness contract; such a pair means nothing.
-                if earlier != later {
-                    out.pairs.push((earlier, later));
-                }
+/// The pairs of one band bucket (orders of the items sharing a band key, ascending), within the
+/// bucket guard, added to `out` with the guard's counters.
+pub(crate) fn bucket_pairs(bucket: &[u64], out: &mut Candidates) {
+    let s = bucket.len();
+    out.largest_bucket = out.largest_bucket.max(s as u64);
+    if s > BUCKET_ANCHORS + BUCKET_WINDOW + 1 {
+        out.oversized_buckets += 1;
+    }
+    for j in 1..s {
+        let later = bucket[j];
+        let anchors_end = BUCKET_ANCHORS.min(j);
+        let window_start = anchors_end.max(j.saturating_sub(BUCKET_WINDOW));
+        out.skipped_pairs += (window_start - anchors_end) as u64;
+        for &earlier in bucket[..anchors_end].iter().chain(&bucket[window_start..j]) {
+            // Equal orders break the uniqueness contract; such a pair means nothing.
+            if earlier != later {
+                out.pairs.push((earlier, later));
             }
         }
     }
-    out
 }
 
 /// Step 3: verifies the candidates, clusters and decides. `items` must be the same set as
@@ -162,14 +193,14 @@ struct Edge {
     similarity: f64,
 }
 
-pub(crate) fn resolve_with(
-    items: &[Item],
+pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
+    items: &S,
     groups: &Groups,
     candidates: &Candidates,
     params: &Params,
     exact: Option<&super::ExactCheck>,
 ) -> Outcome {
-    let n = items.len();
+    let n = items.count();
     let by_order = &groups.by_order;
     let mut pos = vec![0; n];
     for (p, &i) in by_order.iter().enumerate() {
@@ -177,7 +208,7 @@ pub(crate) fn resolve_with(
     }
     let mut stats = Stats {
         items: n as u64,
-        signed_items: items.iter().filter(|it| it.signature.is_some()).count() as u64,
+        signed_items: (0..n).filter(|&i| items.signed(i)).count() as u64,
         exact_pairs: (0..n).filter(|&i| groups.rep[i] != i).count() as u64,
         oversized_buckets: candidates.oversized_buckets,
         largest_bucket: candidates.largest_bucket,
@@ -278,7 +309,7 @@ pub(crate) fn resolve_with(
         .map(|members| Cluster {
             exact: members
                 .iter()
-                .all(|&i| items[i].digest == items[members[0]].digest),
+                .all(|&i| items.digest(i) == items.digest(members[0])),
             members,
         })
         .collect();
@@ -298,8 +329,8 @@ pub(crate) fn resolve_with(
 
 /// Verified edges (each once, sorted by position) and the number of pairs naming unknown
 /// orders.
-fn verify(
-    items: &[Item],
+fn verify<S: ItemSet + ?Sized>(
+    items: &S,
     groups: &Groups,
     pos: &[usize],
     candidates: &Candidates,
@@ -308,7 +339,7 @@ fn verify(
 ) -> (Vec<Edge>, u64, u64) {
     let by_order = &groups.by_order;
     // Orders in sequence, flat, so each lookup is a binary search without indirection.
-    let orders: Vec<u64> = by_order.iter().map(|&i| items[i].order).collect();
+    let orders: Vec<u64> = by_order.iter().map(|&i| items.order(i)).collect();
     let lookup = |order: u64| -> Option<usize> {
         let p = orders.partition_point(|&o| o < order);
         (orders.get(p) == Some(&order)).then(|| by_order[p])
@@ -322,43 +353,48 @@ fn verify(
         .pairs
         .par_iter()
         .with_min_len(4096)
-        .map(|&(a, b)| {
-            let (Some(ia), Some(ib)) = (lookup(a), lookup(b)) else {
-                return Checked::Unknown;
-            };
-            // Pairs normally name representatives already; map anyway so pairs from other
-            // item sets cannot link a non-representative.
-            let (ra, rb) = (groups.rep[ia], groups.rep[ib]);
-            if ra == rb {
-                return Checked::Rejected(false);
-            }
-            let (Some(sa), Some(sb)) = (groups.signature(items, ra), groups.signature(items, rb))
-            else {
-                return Checked::Rejected(false);
-            };
-            let mut similarity = estimate_jaccard(sa, sb);
-            let mut checked = false;
-            if let Some(ex) = exact
-                && (similarity - threshold).abs() < ex.margin
-                && let Some(j) = (ex.jaccard)(ra, rb)
-            {
-                similarity = j;
-                checked = true;
-            }
-            if similarity >= threshold {
-                let (pa, pb) = (pos[ra], pos[rb]);
-                Checked::Edge(
-                    Edge {
-                        a: pa.min(pb),
-                        b: pa.max(pb),
-                        similarity,
-                    },
-                    checked,
-                )
-            } else {
-                Checked::Rejected(checked)
-            }
-        })
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(buf_a, buf_b), &(a, b)| {
+                let (Some(ia), Some(ib)) = (lookup(a), lookup(b)) else {
+                    return Checked::Unknown;
+                };
+                // Pairs normally name representatives already; map anyway so pairs from other
+                // item sets cannot link a non-representative.
+                let (ra, rb) = (groups.rep[ia], groups.rep[ib]);
+                if ra == rb {
+                    return Checked::Rejected(false);
+                }
+                let (Some(sa), Some(sb)) = (
+                    groups.signature(items, ra, buf_a),
+                    groups.signature(items, rb, buf_b),
+                ) else {
+                    return Checked::Rejected(false);
+                };
+                let mut similarity = estimate_jaccard(sa, sb);
+                let mut checked = false;
+                if let Some(ex) = exact
+                    && (similarity - threshold).abs() < ex.margin
+                    && let Some(j) = (ex.jaccard)(ra, rb)
+                {
+                    similarity = j;
+                    checked = true;
+                }
+                if similarity >= threshold {
+                    let (pa, pb) = (pos[ra], pos[rb]);
+                    Checked::Edge(
+                        Edge {
+                            a: pa.min(pb),
+                            b: pa.max(pb),
+                            similarity,
+                        },
+                        checked,
+                    )
+                } else {
+                    Checked::Rejected(checked)
+                }
+            },
+        )
         .collect();
     let mut unknown = 0;
     let mut exact_checked = 0;

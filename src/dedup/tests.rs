@@ -575,3 +575,69 @@ fn empty_and_degenerate_inputs() {
     assert_eq!(o, deduplicate(&items, &Params { bands: 21, ..P }));
     let _ = encode_outcome(&o);
 }
+
+/// The items' signatures moved into a store that spills at once (`budget: Some(0)`), or kept in
+/// memory (`None`).
+fn stored(
+    items: &[Item],
+    budget: Option<u64>,
+    dir: &std::path::Path,
+) -> (Vec<StoredItem>, SignatureStore) {
+    let k = items
+        .iter()
+        .find_map(|it| it.signature.as_ref())
+        .map_or(1, Vec::len);
+    let mut store = SignatureStore::new(k, budget, dir);
+    let stored = items
+        .iter()
+        .map(|it| StoredItem {
+            order: it.order,
+            digest: it.digest,
+            slot: it.signature.as_ref().map(|s| store.push(s).unwrap()),
+        })
+        .collect();
+    store.finish().unwrap();
+    (stored, store)
+}
+
+#[test]
+fn spilled_signatures_and_band_runs_equal_the_in_memory_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let guard = Params {
+        bands: 10,
+        rows: 6,
+        threshold: 0.5,
+        near: true,
+    };
+    // A realistic corpus, and one huge bucket (the guard must cut it the same way).
+    let huge: Vec<Item> = (0..300u64)
+        .map(|i| {
+            let mut s: Vec<u32> = (0..60).collect();
+            s[(i % 60) as usize] = 10_000 + i as u32;
+            sig_item(i, s)
+        })
+        .collect();
+    for (items, params) in [(corpus(11), P), (corpus(12), P), (huge, guard)] {
+        let want = deduplicate(&items, &params);
+        assert_eq!(want.stats.band_runs, 0);
+        for budget in [None, Some(0), Some(4096)] {
+            let (stored_items, store) = stored(&items, budget, dir.path());
+            assert_eq!(store.spilled(), budget.is_some());
+            let set = Stored {
+                items: &stored_items,
+                store: &store,
+            };
+            let got = deduplicate_set(&set, &params, None).unwrap();
+            // Many runs with a tiny budget, none in memory.
+            assert_eq!(got.stats.band_runs > 1, budget.is_some(), "{budget:?}");
+            let mut got_stats = got.stats.clone();
+            got_stats.band_runs = 0;
+            assert_eq!(got.decisions, want.decisions, "{budget:?}");
+            assert_eq!(got.clusters, want.clusters, "{budget:?}");
+            assert_eq!(got_stats, want.stats, "{budget:?}");
+        }
+        // Run files are gone after the step; only the store's own spill file is left.
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

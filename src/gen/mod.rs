@@ -104,32 +104,7 @@ pub struct GenArgs {
     pub threads: Option<usize>,
 }
 
-/// Parses sizes like `2G`, `500M`, `64K`, `1000` (powers of 1024).
-pub fn parse_bytes(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let (num, mult) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m: u64 = match c.to_ascii_uppercase() {
-                'K' => 1 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1 << 40,
-                'B' => 1,
-                _ => return Err(format!("unknown size suffix in {s:?} (use K, M, G)")),
-            };
-            (&s[..i], m)
-        }
-        _ => (s, 1),
-    };
-    let n: f64 = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("not a size: {s:?} (e.g. 200M, 2G)"))?;
-    if n.is_nan() || n < 0.0 {
-        return Err(format!("not a size: {s:?}"));
-    }
-    Ok((n * mult as f64) as u64)
-}
+pub use crate::config::parse_bytes;
 
 /// One generated document ready for writing.
 struct DocOut {

@@ -14,8 +14,47 @@ pub(super) struct DocIndex {
     pub(super) empty: bool,
     pub(super) words: usize,
     pub(super) digest: Digest,
-    pub(super) signature: Option<Vec<u32>>,
-    pub(super) passages: Vec<ProcessedPassage>,
+    /// The document's signature in the run's [`SignatureStore`].
+    pub(super) slot: Option<u64>,
+    /// Bytes of the staged record's text.
+    pub(super) text_len: u64,
+    pub(super) passages: Vec<PassageIndex>,
+}
+
+/// What the corpus-wide steps need of a passage.
+#[derive(Debug, Clone)]
+pub(super) struct PassageIndex {
+    pub(super) byte_start: usize,
+    pub(super) byte_end: usize,
+    pub(super) digest: Digest,
+    pub(super) slot: Option<u64>,
+    pub(super) words: usize,
+}
+
+/// A staged document's signatures on their way into the store (which is filled in input
+/// order, on one thread).
+pub(super) struct PendingSignatures {
+    doc: Option<Vec<u32>>,
+    passages: Vec<Option<Vec<u32>>>,
+}
+
+impl PendingSignatures {
+    /// Moves the signatures into `store` and records their slots in `index`.
+    pub(super) fn store(
+        self,
+        index: &mut DocIndex,
+        store: &mut SignatureStore,
+    ) -> std::io::Result<()> {
+        if let Some(sig) = self.doc {
+            index.slot = Some(store.push(&sig)?);
+        }
+        for (p, sig) in index.passages.iter_mut().zip(self.passages) {
+            if let Some(sig) = sig {
+                p.slot = Some(store.push(&sig)?);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Shingle sets by document.
@@ -98,7 +137,9 @@ impl Staging {
             for e in entries.flatten() {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                if name.starts_with(".staging-") && name.ends_with(".jsonl.tmp") {
+                let staged = name.starts_with(".staging-") && name.ends_with(".jsonl.tmp");
+                let spilled = name.starts_with(".spill-") && name.ends_with(".bin.tmp");
+                if staged || spilled {
                     let _ = std::fs::remove_file(e.path());
                 }
             }
@@ -115,8 +156,12 @@ impl Drop for Staging {
     }
 }
 
-/// Split a processed document into its staged record (JSON) and its index entry.
-pub(super) fn stage(p: Processed, counts: &mut BTreeMap<String, RuleCount>) -> (DocIndex, Vec<u8>) {
+/// Split a processed document into its staged record (JSON), its index entry and its
+/// signatures.
+pub(super) fn stage(
+    mut p: Processed,
+    counts: &mut BTreeMap<String, RuleCount>,
+) -> (DocIndex, Vec<u8>, PendingSignatures) {
     for r in &p.removed {
         let c = counts.entry(r.rule.clone()).or_default();
         c.spans += 1;
@@ -129,12 +174,27 @@ pub(super) fn stage(p: Processed, counts: &mut BTreeMap<String, RuleCount>) -> (
         empty: p.text.is_empty(),
         words: p.words,
         digest: p.digest,
-        signature: p.signature.clone(),
-        passages: p.passages.clone(),
+        slot: None,
+        text_len: p.text.len() as u64,
+        passages: p
+            .passages
+            .iter()
+            .map(|q| PassageIndex {
+                byte_start: q.byte_start,
+                byte_end: q.byte_end,
+                digest: q.digest,
+                slot: None,
+                words: q.words,
+            })
+            .collect(),
+    };
+    let pending = PendingSignatures {
+        doc: p.signature.take(),
+        passages: p.passages.iter_mut().map(|q| q.signature.take()).collect(),
     };
     let mut json = serde_json::to_vec(&corpus_record(p)).unwrap_or_default();
     json.push(b'\n');
-    (index, json)
+    (index, json, pending)
 }
 
 /// A decision about a document after the corpus-wide steps.
@@ -159,7 +219,7 @@ pub(super) struct PassageFate {
 pub(super) fn apply_doc_outcome(
     docs: &[DocIndex],
     idx: &[usize],
-    items: &[Item],
+    items: &Stored,
     outcome: &Outcome,
     mode: DedupMode,
     fates: &mut [DocFate],
@@ -206,7 +266,7 @@ pub(super) fn cluster_record(
     level: &'static str,
     c: &dedup::Cluster,
     outcome: &Outcome,
-    items: &[Item],
+    items: &Stored,
     member_ref: impl Fn(usize) -> MemberRef,
 ) -> ClusterRecord {
     let keeper = c.members[0];
@@ -234,11 +294,15 @@ pub(super) fn cluster_record(
     }
 }
 
-pub(super) fn similarity(items: &[Item], a: usize, b: usize) -> f64 {
-    if a == b || items[a].digest == items[b].digest {
+pub(super) fn similarity(items: &Stored, a: usize, b: usize) -> f64 {
+    if a == b || items.digest(a) == items.digest(b) {
         return 1.0;
     }
-    match (&items[a].signature, &items[b].signature) {
+    let (mut buf_a, mut buf_b) = (Vec::new(), Vec::new());
+    match (
+        items.signature(a, &mut buf_a),
+        items.signature(b, &mut buf_b),
+    ) {
         (Some(x), Some(y)) => round4(estimate_jaccard(x, y)),
         _ => 0.0,
     }
@@ -279,7 +343,7 @@ pub(super) fn passage_cluster_record(
     cluster: u64,
     c: &dedup::Cluster,
     outcome: &Outcome,
-    items: &[Item],
+    items: &Stored,
     refs: &[(usize, usize)],
     docs: &[DocIndex],
     final_index: &[Vec<Option<usize>>],

@@ -8,7 +8,9 @@
 use crate::clean::{Cleaner, rule};
 use crate::config::{Compression, InputSettings};
 use crate::config::{ConfigOrigin, DedupMode, Settings};
-use crate::dedup::{self, Decision, ExactCheck, Item, Outcome, Params};
+use crate::dedup::{
+    self, Decision, ExactCheck, ItemSet, Outcome, Params, SignatureStore, Stored, StoredItem,
+};
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{
@@ -44,6 +46,8 @@ pub enum PipelineError {
     Strict { count: usize, first: String },
     #[error("no input files found in {0}")]
     NoInput(String),
+    #[error("invalid setting {key}: {message}")]
+    Setting { key: &'static str, message: String },
 }
 
 /// What a run is asked to do beyond the settings.
@@ -136,6 +140,13 @@ pub struct Manifest {
 pub struct DedupFacts {
     pub documents: Option<dedup::Stats>,
     pub passages: Option<dedup::Stats>,
+    /// The index's memory budget in bytes (`dedup.memory`; absent: unlimited).
+    pub memory_budget: Option<u64>,
+    /// Signatures kept for the corpus-wide steps.
+    pub signatures: u64,
+    /// Bytes of signatures written to the spill file because they exceeded the budget (0: the
+    /// index stayed in memory).
+    pub spilled_bytes: u64,
 }
 
 struct Progress(Option<ProgressBar>);
@@ -228,6 +239,16 @@ pub fn run(
     let staging_file = File::create(&staging_path).map_err(out_err(&staging_path))?;
     let mut staging_out = BufWriter::with_capacity(1 << 20, staging_file);
     let mut staging_err: Option<std::io::Error> = None;
+    // The dedup index's signatures, within the memory budget (spilling beside the staging file).
+    let memory = settings
+        .dedup
+        .memory_bytes()
+        .map_err(|message| PipelineError::Setting {
+            key: "dedup.memory",
+            message,
+        })?;
+    let mut store = SignatureStore::new(settings.fingerprint.num_hashes, memory, &opts.output);
+    let mut store_err: Option<std::io::Error> = None;
 
     let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
     let progress = Progress::new(opts.progress, total_bytes);
@@ -257,8 +278,8 @@ pub fn run(
         &stages,
         |p| {
             let mut counts = BTreeMap::new();
-            let (index, json) = stage(p, &mut counts);
-            (index, json, counts)
+            let (index, json, sigs) = stage(p, &mut counts);
+            (index, json, sigs, counts)
         },
         |out| {
             let summary = &mut inputs[out.file];
@@ -273,7 +294,12 @@ pub fn run(
                 progress.inc(discovery.files[out.file].size);
             }
             errors.extend(out.errors);
-            for (mut index, json, counts) in out.items {
+            for (mut index, json, sigs, counts) in out.items {
+                if store_err.is_none()
+                    && let Err(e) = sigs.store(&mut index, &mut store)
+                {
+                    store_err = Some(e);
+                }
                 index.staged = (staged_bytes, json.len() as u64);
                 staged_bytes += json.len() as u64;
                 for (rule, c) in counts {
@@ -301,6 +327,10 @@ pub fn run(
     if let Err(e) = staged {
         return Err(out_err(&staging_path)(e));
     }
+    if let Some(e) = store_err.take() {
+        return Err(out_err(&opts.output)(e));
+    }
+    store.finish().map_err(out_err(&opts.output))?;
     mark("read_clean_fingerprint", &mut lap);
 
     if opts.strict && !errors.is_empty() {
@@ -328,22 +358,30 @@ pub fn run(
         near: true,
     };
     let mut duplicates: Vec<ClusterRecord> = Vec::new();
-    let mut dedup_facts = DedupFacts::default();
+    let mut dedup_facts = DedupFacts {
+        memory_budget: memory,
+        signatures: store.len(),
+        spilled_bytes: store.spilled_bytes(),
+        ..DedupFacts::default()
+    };
 
     progress.stage("dedup docs");
     if mode != DedupMode::Off && settings.dedup.documents {
         let idx: Vec<usize> = (0..docs.len())
             .filter(|&i| fates[i].dropped.is_none())
             .collect();
-        // The signatures move into the items: the index does not need them afterwards.
-        let items: Vec<Item> = idx
+        let stored: Vec<StoredItem> = idx
             .iter()
-            .map(|&i| Item {
+            .map(|&i| StoredItem {
                 order: i as u64,
                 digest: docs[i].digest,
-                signature: docs[i].signature.take(),
+                slot: docs[i].slot,
             })
             .collect();
+        let items = Stored {
+            items: &stored,
+            store: &store,
+        };
         let texts = StagedTexts::open(
             &staging_path,
             settings.fingerprint.shingle,
@@ -355,7 +393,8 @@ pub fn run(
             jaccard: &jaccard,
         };
         let exact = (settings.dedup.exact_margin > 0.0).then_some(&check);
-        let outcome = dedup::deduplicate_checked(&items, &params, exact);
+        let outcome =
+            dedup::deduplicate_set(&items, &params, exact).map_err(out_err(&opts.output))?;
         apply_doc_outcome(
             &docs,
             &idx,
@@ -375,11 +414,6 @@ pub fn run(
         .map(|d| vec![PassageFate::default(); d.passages.len()])
         .collect();
     if mode != DedupMode::Off && settings.dedup.passages {
-        // Signatures wait here between rounds (items own them while dedup runs).
-        let mut sigs: Vec<Vec<Option<Vec<u32>>>> = docs
-            .iter_mut()
-            .map(|d| d.passages.iter_mut().map(|p| p.signature.take()).collect())
-            .collect();
         let by_id: std::collections::HashMap<String, usize> = docs
             .iter()
             .enumerate()
@@ -396,7 +430,7 @@ pub fn run(
         // whatever its passages, so no further copies need to come back (and no chain of
         // rounds follows on template-heavy corpora).
         let mut round = 0;
-        let (outcome, refs, items) = loop {
+        let (outcome, refs, stored) = loop {
             round += 1;
             let mut is_keeper = vec![false; docs.len()];
             if round > 1 {
@@ -417,7 +451,7 @@ pub fn run(
                 pf.iter_mut().for_each(|f| *f = PassageFate::default());
             }
             let mut refs: Vec<(usize, usize)> = Vec::new();
-            let mut items: Vec<Item> = Vec::new();
+            let mut stored: Vec<StoredItem> = Vec::new();
             for (di, d) in docs.iter().enumerate() {
                 if fates[di].dropped.is_some()
                     || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some())
@@ -428,10 +462,10 @@ pub fn run(
                     if p.words < settings.dedup.passage_min_words {
                         continue;
                     }
-                    items.push(Item {
+                    stored.push(StoredItem {
                         order: refs.len() as u64,
                         digest: p.digest,
-                        signature: sigs[di][pi].take(),
+                        slot: p.slot,
                     });
                     refs.push((di, pi));
                 }
@@ -439,7 +473,12 @@ pub fn run(
             // Passages are decided on their MinHash estimate alone: re-reading a record for
             // every passage pair near the threshold cost 20x the rest of the run on template-
             // heavy pages (the Debian docs), for a small gain in precision at passage level.
-            let outcome = dedup::deduplicate(&items, &params);
+            let items = Stored {
+                items: &stored,
+                store: &store,
+            };
+            let outcome =
+                dedup::deduplicate_set(&items, &params, None).map_err(out_err(&opts.output))?;
             for (k, decision) in outcome.decisions.iter().enumerate() {
                 if let Decision::Duplicate {
                     of,
@@ -453,7 +492,7 @@ pub fn run(
                 }
             }
             if mode != DedupMode::Drop {
-                break (outcome, refs, items);
+                break (outcome, refs, stored);
             }
             // A document whose text, once its repeated passages are gone, is too short to be
             // worth keeping has nothing new.
@@ -493,11 +532,12 @@ pub fn run(
                 }
             }
             if !revived {
-                break (outcome, refs, items);
+                break (outcome, refs, stored);
             }
-            for (item, &(di, pi)) in items.into_iter().zip(&refs) {
-                sigs[di][pi] = item.signature;
-            }
+        };
+        let items = Stored {
+            items: &stored,
+            store: &store,
         };
         // Document clusters say who is in the corpus: revived copies are, keepers that lost
         // all their text are not.
@@ -717,10 +757,7 @@ pub fn run(
 
 /// Output text length of a record that goes to the corpus unchanged.
 fn staged_text_len(d: &DocIndex) -> u64 {
-    match (d.passages.first(), d.passages.last()) {
-        (Some(_), Some(last)) => last.end as u64,
-        _ => 0,
-    }
+    d.text_len
 }
 
 fn error_record(e: &InputError) -> DroppedRecord {

@@ -1,0 +1,283 @@
+//! Where the MinHash signatures of a run wait for the corpus-wide steps, within a memory budget.
+//!
+//! Signatures are the bulk of the dedup index (128 hashes = 512 bytes an item, against about 40
+//! bytes of everything else). The store keeps them in one flat buffer while they fit in the
+//! budget; past it, the buffer goes to a spill file in the output folder and later signatures
+//! are appended there, read back by position (`pread`, no shared cursor) when the steps need
+//! them. With the signatures on disk, the band keys are not computed band by band in memory
+//! either, but in one pass into sorted run files ([`super::steps`]), which is what makes a
+//! corpus several times larger than memory complete.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Signatures by slot (the order they were pushed in), in memory or in a spill file.
+pub struct SignatureStore {
+    /// Hashes per signature; every pushed signature has this length.
+    k: usize,
+    /// Bytes of signatures held in memory before spilling; `None`: never spill.
+    budget: Option<u64>,
+    dir: PathBuf,
+    mem: Vec<u32>,
+    spill: Option<Spill>,
+    len: u64,
+    /// The first error reading the spill file back (reported by [`SignatureStore::check`]).
+    read_error: Mutex<Option<io::Error>>,
+}
+
+struct Spill {
+    path: PathBuf,
+    writer: Option<BufWriter<File>>,
+    reader: Option<File>,
+    bytes: u64,
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl SignatureStore {
+    /// A store that never spills.
+    pub fn in_memory(k: usize) -> SignatureStore {
+        SignatureStore::new(k, None, Path::new("."))
+    }
+
+    /// A store that spills to a file in `dir` once its signatures exceed `budget` bytes
+    /// (`None`: never).
+    pub fn new(k: usize, budget: Option<u64>, dir: &Path) -> SignatureStore {
+        SignatureStore {
+            k: k.max(1),
+            budget,
+            dir: dir.to_path_buf(),
+            mem: Vec::new(),
+            spill: None,
+            len: 0,
+            read_error: Mutex::new(None),
+        }
+    }
+
+    /// Hashes per signature.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The memory budget this store was made with (`None`: unlimited).
+    pub fn budget(&self) -> Option<u64> {
+        self.budget
+    }
+
+    /// The folder spill files go to (the store's own and the band-key runs).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the signatures live in the spill file.
+    pub fn spilled(&self) -> bool {
+        self.spill.is_some()
+    }
+
+    /// Bytes written to the spill file.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.spill.as_ref().map_or(0, |s| s.bytes)
+    }
+
+    /// Stores one signature and returns its slot. A signature of another length than the
+    /// store's is an error (it would shift every later slot).
+    pub fn push(&mut self, sig: &[u32]) -> io::Result<u64> {
+        if sig.len() != self.k {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("signature of {} hashes in a store of {}", sig.len(), self.k),
+            ));
+        }
+        let slot = self.len;
+        match &mut self.spill {
+            Some(spill) => {
+                let w = spill.writer.as_mut().ok_or_else(finished)?;
+                write_u32s(w, sig)?;
+                spill.bytes += 4 * self.k as u64;
+            }
+            None => {
+                self.mem.extend_from_slice(sig);
+                let bytes = 4 * self.mem.len() as u64;
+                if self.budget.is_some_and(|b| bytes > b) {
+                    self.start_spill()?;
+                }
+            }
+        }
+        self.len += 1;
+        Ok(slot)
+    }
+
+    fn start_spill(&mut self) -> io::Result<()> {
+        let path = self
+            .dir
+            .join(format!(".spill-{}-signatures.bin.tmp", std::process::id()));
+        let file = File::create(&path)?;
+        let mut spill = Spill {
+            path,
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+            reader: None,
+            bytes: 0,
+        };
+        if let Some(w) = spill.writer.as_mut() {
+            write_u32s(w, &self.mem)?;
+        }
+        spill.bytes = 4 * self.mem.len() as u64;
+        self.mem = Vec::new();
+        self.spill = Some(spill);
+        Ok(())
+    }
+
+    /// Ends writing: flushes the spill file and opens it for reading. Signatures can be read
+    /// only after this (in memory they can be read at once; this is then a no-op).
+    pub fn finish(&mut self) -> io::Result<()> {
+        if let Some(spill) = &mut self.spill
+            && let Some(w) = spill.writer.take()
+        {
+            w.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+            spill.reader = Some(File::open(&spill.path)?);
+        }
+        Ok(())
+    }
+
+    /// The signature in `slot`: borrowed from memory, or read into `buf` from the spill file.
+    /// `None` for an unknown slot or a failed read (kept for [`SignatureStore::check`]).
+    pub fn get<'a>(&'a self, slot: u64, buf: &'a mut Vec<u32>) -> Option<&'a [u32]> {
+        if slot >= self.len {
+            return None;
+        }
+        let k = self.k;
+        let Some(spill) = &self.spill else {
+            let at = slot as usize * k;
+            return Some(&self.mem[at..at + k]);
+        };
+        let Some(file) = &spill.reader else {
+            self.note(finished());
+            return None;
+        };
+        let mut bytes = vec![0u8; 4 * k];
+        if let Err(e) = read_at(file, slot * 4 * k as u64, &mut bytes) {
+            self.note(e);
+            return None;
+        }
+        buf.clear();
+        buf.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        Some(buf)
+    }
+
+    fn note(&self, e: io::Error) {
+        let mut slot = self.read_error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert(e);
+    }
+
+    /// The first read error since the store was made, if any: a run must not go on with
+    /// signatures it could not read (their items would silently miss their duplicates).
+    pub fn check(&self) -> io::Result<()> {
+        let mut slot = self.read_error.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+fn finished() -> io::Error {
+    io::Error::other("signature store used before finish() or after it")
+}
+
+fn write_u32s(w: &mut impl Write, values: &[u32]) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(4 * values.len());
+    for v in values {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    w.write_all(&bytes)
+}
+
+/// Reads `buf.len()` bytes at `offset` without moving a shared cursor, so threads need no lock.
+#[cfg(unix)]
+pub(crate) fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = f.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(seed: u32, k: usize) -> Vec<u32> {
+        (0..k as u32)
+            .map(|i| seed.wrapping_mul(2_654_435_761).wrapping_add(i))
+            .collect()
+    }
+
+    #[test]
+    fn memory_and_spilled_stores_return_the_same_signatures() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = 8;
+        let mut mem = SignatureStore::in_memory(k);
+        // 3 signatures (96 bytes) fit, the fourth spills everything.
+        let mut disk = SignatureStore::new(k, Some(100), dir.path());
+        for s in 0..10 {
+            assert_eq!(mem.push(&sig(s, k)).unwrap(), s as u64);
+            assert_eq!(disk.push(&sig(s, k)).unwrap(), s as u64);
+        }
+        assert!(!mem.spilled());
+        assert!(disk.spilled());
+        assert_eq!(disk.spilled_bytes(), 10 * 4 * k as u64);
+        mem.finish().unwrap();
+        disk.finish().unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for s in 0..10u32 {
+            let want = sig(s, k);
+            assert_eq!(mem.get(s as u64, &mut a), Some(&want[..]));
+            assert_eq!(disk.get(s as u64, &mut b), Some(&want[..]));
+        }
+        assert_eq!(disk.get(10, &mut b), None);
+        disk.check().unwrap();
+    }
+
+    #[test]
+    fn a_wrong_length_is_refused_and_the_spill_file_goes_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut disk = SignatureStore::new(4, Some(0), dir.path());
+        assert!(disk.push(&[1, 2, 3]).is_err());
+        disk.push(&[1, 2, 3, 4]).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        drop(disk);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn reading_before_finish_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut disk = SignatureStore::new(2, Some(0), dir.path());
+        disk.push(&[1, 2]).unwrap();
+        let mut buf = Vec::new();
+        assert_eq!(disk.get(0, &mut buf), None);
+        assert!(disk.check().is_err());
+    }
+}
