@@ -336,7 +336,7 @@ impl Default for FingerprintSettings {
             bands: 20,
             rows: 6,
             seed: 1_544_167_462,
-            mask_digits: true,
+            mask_digits: false,
         }
     }
 }
@@ -390,7 +390,7 @@ impl Default for DedupSettings {
             documents: true,
             passages: true,
             passage_min_words: 8,
-            exact_margin: 0.15,
+            exact_margin: 1.0,
             memory: "2G".to_string(),
         }
     }

@@ -306,3 +306,78 @@ fn a_tiny_memory_budget_spills_and_changes_nothing() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--memory"));
 }
+
+/// A changelog-like page: `lines` entries whose numbers come from `seed`.
+fn changelog(seed: u64, lines: usize) -> String {
+    (0..lines as u64)
+        .map(|i| {
+            let n = |k: u64| (seed * 7919 + i * 104_729 + k * 1_299_709) % 9973;
+            format!(
+                "Release {}.{}.{} of the parser fixed {} issues, closed ticket {} and raised the limit to {} entries on day {}.",
+                n(1) % 10,
+                n(2) % 50,
+                n(3) % 20,
+                n(4) % 90,
+                n(5),
+                n(6),
+                n(7) % 365
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn pages_that_differ_only_in_their_numbers_are_not_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let article_text = article(9, 400);
+    // One number changed in a long article: still a near copy.
+    let updated = article_text.replacen(' ', " 2024 ", 1);
+    let docs = [
+        json!({"text": changelog(1, 30), "url": "https://one.example/changes-1"}),
+        json!({"text": changelog(2, 30), "url": "https://one.example/changes-2"}),
+        json!({"text": article_text, "url": "https://one.example/story"}),
+        json!({"text": updated, "url": "https://two.example/story"}),
+    ];
+    let input = dir.path().join("docs.jsonl");
+    let body: String = docs.iter().map(|d| format!("{d}\n")).collect();
+    std::fs::write(&input, body).unwrap();
+
+    let out = run_into(dir.path(), &[&input], &[]);
+    let kept = jsonl(&out.join("corpus.jsonl"));
+    let dropped = jsonl(&out.join("dropped.jsonl"));
+    assert!(by_url(&kept, "https://one.example/changes-1").is_some());
+    let second = by_url(&kept, "https://one.example/changes-2").expect("second changelog kept");
+    assert!(
+        second["removed"].as_array().unwrap().is_empty(),
+        "no passage of it repeats the first: {}",
+        second["removed"]
+    );
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    // The updated story (record 3) is the only drop.
+    assert_eq!(dropped[0]["source"]["record"], 3);
+    assert_eq!(dropped[0]["reason"], "duplicate");
+
+    // With digits masked, MinHash sees the two changelogs as one text; the exact check of the
+    // pair keeps the digits, so the second is still not dropped as a duplicate document.
+    let cfg = dir.path().join("mask.toml");
+    let rules = root().join("config").join("rules");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[clean]\nrules_dir = {:?}\n[fingerprint]\nmask_digits = true\n",
+            rules.display().to_string()
+        ),
+    )
+    .unwrap();
+    let masked = dir.path().join("masked");
+    std::fs::create_dir(&masked).unwrap();
+    let out = run_into(&masked, &[&input], &["--config", cfg.to_str().unwrap()]);
+    let dropped = jsonl(&out.join("dropped.jsonl"));
+    assert!(
+        !dropped
+            .iter()
+            .any(|d| d["reason"] == "duplicate" && d["source"]["record"] != 3),
+        "{dropped:?}"
+    );
+}

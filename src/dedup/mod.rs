@@ -36,6 +36,7 @@ pub use format::{
 };
 pub use steps::{BUCKET_ANCHORS, BUCKET_WINDOW, Candidates, candidate_pairs, resolve};
 pub use store::SignatureStore;
+pub(crate) use store::read_at;
 
 use crate::config::{DedupSettings, FingerprintSettings};
 use crate::fingerprint::{Digest, MinHasher, exact_digest};

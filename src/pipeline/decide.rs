@@ -57,15 +57,27 @@ impl PendingSignatures {
     }
 }
 
-/// Shingle sets by document.
-type ShingleCache = rustc_hash::FxHashMap<usize, Arc<Vec<u64>>>;
+/// Shingle sets by document, and the shingles they hold in all.
+#[derive(Default)]
+struct ShingleCache {
+    sets: rustc_hash::FxHashMap<usize, Arc<Vec<u64>>>,
+    shingles: usize,
+}
+
+/// Shingles the cache holds at most (8 bytes each): past it, it starts over. Pairs come sorted
+/// by their earlier document, so the sets in use are mostly the recent ones.
+const CACHE_SHINGLES: usize = 32 << 20;
 
 /// Reads texts back from the staging file to compute exact Jaccard similarities. Shingle sets
 /// are cached: a document near the threshold usually meets several candidates.
+///
+/// The shingles are of the fingerprint text *with its digits*: MinHash may mask digits to find
+/// candidates that differ in dates and counts, but whether two documents are duplicates is
+/// decided on what they say, and two tables or changelogs that differ only in their numbers are
+/// different documents.
 pub(super) struct StagedTexts {
     file: Option<File>,
     shingle: usize,
-    mask_digits: bool,
     cache: std::sync::Mutex<ShingleCache>,
 }
 
@@ -74,26 +86,11 @@ pub(super) struct StagedText {
     text: String,
 }
 
-/// Read `len` bytes at `offset` without moving a shared cursor, so threads need no lock.
-#[cfg(unix)]
-fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_at(f: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = f.try_clone()?;
-    f.seek(SeekFrom::Start(offset))?;
-    f.read_exact(buf)
-}
-
 impl StagedTexts {
-    pub(super) fn open(path: &Path, shingle: usize, mask_digits: bool) -> StagedTexts {
+    pub(super) fn open(path: &Path, shingle: usize) -> StagedTexts {
         StagedTexts {
             file: File::open(path).ok(),
             shingle,
-            mask_digits,
             cache: Default::default(),
         }
     }
@@ -102,17 +99,22 @@ impl StagedTexts {
     /// although signatures leave out the few shingles that span a paragraph break (near the
     /// threshold, the standard definition decides).
     fn shingles(&self, docs: &[DocIndex], di: usize) -> Option<Arc<Vec<u64>>> {
-        if let Some(hit) = self.cache.lock().ok()?.get(&di) {
+        if let Some(hit) = self.cache.lock().ok()?.sets.get(&di) {
             return Some(hit.clone());
         }
         let d = docs.get(di)?;
         let mut buf = vec![0u8; d.staged.1 as usize];
-        read_at(self.file.as_ref()?, d.staged.0, &mut buf).ok()?;
+        dedup::read_at(self.file.as_ref()?, d.staged.0, &mut buf).ok()?;
         let rec: StagedText = serde_json::from_slice(&buf).ok()?;
         let mut fp = String::new();
-        fingerprint_text_opts(&rec.text, &mut fp, self.mask_digits);
+        fingerprint_text_opts(&rec.text, &mut fp, false);
         let set = Arc::new(shingle_set(&fp, self.shingle));
-        self.cache.lock().ok()?.insert(di, set.clone());
+        let mut cache = self.cache.lock().ok()?;
+        if cache.shingles + set.len() > CACHE_SHINGLES {
+            *cache = ShingleCache::default();
+        }
+        cache.shingles += set.len();
+        cache.sets.insert(di, set.clone());
         Some(set)
     }
 

@@ -382,11 +382,7 @@ pub fn run(
             items: &stored,
             store: &store,
         };
-        let texts = StagedTexts::open(
-            &staging_path,
-            settings.fingerprint.shingle,
-            settings.fingerprint.mask_digits,
-        );
+        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
         let jaccard = |a: usize, b: usize| texts.jaccard(&docs, idx[a], idx[b]);
         let check = ExactCheck {
             margin: settings.dedup.exact_margin,
