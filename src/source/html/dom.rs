@@ -346,6 +346,9 @@ fn word_hint(w: &[u8]) -> (i8, u8) {
     }
 }
 
+/// The hint of an element marked `itemprop="articleBody"`: structured data naming the text.
+pub(super) const ARTICLE_BODY_HINT: i8 = 3;
+
 /// Output builder: one line per block, whitespace collapsed, table cells joined by ` | `, and a
 /// [`Block`] per line.
 struct Writer {
@@ -667,7 +670,7 @@ impl Flattener {
                             hint = hint.max(2);
                         }
                     }
-                    "itemprop" if v.contains("articleBody") => hint = hint.max(3),
+                    "itemprop" if v.contains("articleBody") => hint = hint.max(ARTICLE_BODY_HINT),
                     "class" | "id" if hint >= 0 => {
                         let (h, id) = name_hint(v);
                         if h < 0 {

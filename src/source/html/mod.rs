@@ -386,6 +386,52 @@ mod tests {
     }
 
     #[test]
+    fn grid_of_linked_titles_under_an_intro_is_a_listing() {
+        // A category page: one intro paragraph over cards that are nothing but linked titles.
+        let cards: String = (1..=24)
+            .map(|i| {
+                format!(
+                    "<div class=\"card\"><a href=\"/r{i}\"><img src=\"/{i}.jpg\">\
+                     <h3>Slow cooked tomato sauce with basil, number {i}</h3></a></div>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body>{nav}<main><h1>Tomato sauce recipes</h1><p>Our collection of tomato sauce \
+             recipes has something for every dish, whether you want a big plate of pasta or a \
+             vegetable bake. Each one was tested in our kitchen, and most take under an hour \
+             from chopping board to table, with notes on freezing and reheating.</p><div class=\"grid\">{cards}</div></main></body>",
+            nav = menu(&["Recipes", "Techniques", "Shop", "About"])
+        );
+        let x = extract_html(&page);
+        for i in [1, 24] {
+            let title = format!("Slow cooked tomato sauce with basil, number {i}");
+            assert!(x.text.contains(&title), "{title} missing: {}", x.text);
+        }
+        assert!(x.text.contains("Our collection of tomato sauce recipes"));
+        assert!(!x.text.contains("Techniques"));
+    }
+
+    #[test]
+    fn short_article_body_beside_a_headline_list_stays_an_article() {
+        // A breaking-news item marked as the article body, beside a longer list of headlines.
+        let headlines: String = (1..=20)
+            .map(|i| {
+                format!(
+                    "<li><a href=\"/n{i}\">Another story from the newsroom today, number {i}</a>\
+                     <span>By Staff</span></li>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"page\"><div itemprop=\"articleBody\"><p>{}</p></div>\
+             <ul class=\"latest\">{headlines}</ul></div></body>",
+            para("harbour")
+        );
+        assert_eq!(extract_html(&page).text, para("harbour"));
+    }
+
+    #[test]
     fn text_only_in_json_ld_is_used() {
         let body = (0..10)
             .map(|i| format!("Sentence number {i} of the story."))

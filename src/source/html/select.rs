@@ -10,7 +10,7 @@
 //! Inside the winner, link lists, teaser cards and boilerplate-named parts are dropped line by
 //! line.
 
-use super::dom::{Block, Dom, NEG_WORD_COUNT, Tag, word_name};
+use super::dom::{ARTICLE_BODY_HINT, Block, Dom, NEG_WORD_COUNT, Tag, word_name};
 
 const NONE: u32 = u32::MAX;
 
@@ -59,6 +59,10 @@ const LISTING_SHORT_W: f64 = 0.0;
 /// With real prose in the article candidate, the share of a listing's text it must stay
 /// under for the page to read as a listing.
 const LISTING_OVER_PROSE: f64 = 0.3;
+
+/// What a byte of link-line text in the listing candidate counts for beside its own text when
+/// weighed against the article candidate's prose.
+const LISTING_TITLE_W: f64 = 0.25;
 
 /// Share of link lines in a container that makes a page with little prose a listing.
 const LISTING_MIN_SHARE: f64 = 0.1;
@@ -319,13 +323,21 @@ pub(super) fn select(dom: &Dom) -> Selection {
         // article, a short article beside a list of headlines is.
         let listing = tree.best(dom, 0.25, LISTING_SHORT_W, false);
         let (all, linky, n) = links_in(listing);
-        let listing_text = tree.text.get(listing).copied().unwrap_or(0.0);
+        // Its items' linked titles count too: a grid of linked recipe or course titles under
+        // one intro paragraph is a listing even though its own unlinked text is short.
+        let listing_text =
+            tree.text.get(listing).copied().unwrap_or(0.0) + LISTING_TITLE_W * linky as f64;
         let share = if prose < PROSE_MIN {
             0.5
         } else {
             LISTING_OVER_PROSE
         };
+        // Structured data naming the article candidate the article body settles it.
         if listing != article
+            && dom
+                .elems
+                .get(article)
+                .is_none_or(|e| e.hint < ARTICLE_BODY_HINT)
             && n >= 3
             && linky as f64 > LISTING_MIN_SHARE * all as f64
             && prose < share * listing_text
