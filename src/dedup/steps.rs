@@ -284,6 +284,8 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
         }
     }
 
+    drop((adj, start, fill, kept));
+
     // Clusters: components over exact and verified edges.
     let mut uf = UnionFind::new(n);
     for i in 0..n {
@@ -292,9 +294,14 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
     for e in &edges {
         uf.union(e.a, e.b);
     }
+    // Only sets of two or more become clusters; most items are alone, and a vector each would
+    // be the largest allocation of the step.
     let mut slot = vec![usize::MAX; n];
     let mut comps: Vec<Vec<usize>> = Vec::new();
     for (p, &i) in by_order.iter().enumerate() {
+        if uf.set_size(p) < 2 {
+            continue;
+        }
         let root = uf.find(p);
         if slot[root] == usize::MAX {
             slot[root] = comps.len();

@@ -28,6 +28,12 @@ impl UnionFind {
         root
     }
 
+    /// Members of `x`'s set.
+    pub(crate) fn set_size(&mut self, x: usize) -> usize {
+        let root = self.find(x);
+        self.size[root]
+    }
+
     pub(crate) fn union(&mut self, a: usize, b: usize) {
         let (mut ra, mut rb) = (self.find(a), self.find(b));
         if ra == rb {
