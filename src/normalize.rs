@@ -308,6 +308,10 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
 
 /// The text that fingerprints are computed on: lowercase, diacritics and punctuation folded away,
 /// digits masked as `0`, words separated by single spaces. Writes into `out` (cleared first).
+///
+/// A word is what the regex `\w+` matches (letters, digits and the underscore), the usual unit
+/// of shingle-based dedup: `max_record_bytes` is one word, as in the identifiers of code
+/// documentation, so similarity here agrees with the word 5-gram Jaccard other tools compute.
 pub fn fingerprint_text(text: &str, out: &mut String) {
     fingerprint_text_opts(text, out, true);
 }
@@ -331,6 +335,9 @@ pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
             } else if c.is_ascii_digit() {
                 push_sep(out, &mut need_space);
                 out.push(if mask_digits { '0' } else { c });
+            } else if c == '_' {
+                push_sep(out, &mut need_space);
+                out.push('_');
             } else if !out.is_empty() {
                 need_space = true;
             }
@@ -472,5 +479,8 @@ mod tests {
         assert_eq!(out, "");
         fingerprint_text_opts("NATO 2021", &mut out, false);
         assert_eq!(out, "nato 2021");
+        // Words are what `\w+` matches: identifiers keep their underscores.
+        fingerprint_text_opts("Set max_record_bytes::MAX (see __init__).", &mut out, false);
+        assert_eq!(out, "set max_record_bytes max see __init__");
     }
 }
