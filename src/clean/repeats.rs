@@ -8,11 +8,20 @@
 
 use super::{Page, Verdict, rule};
 use crate::config::RepeatSettings;
+use crate::fingerprint::hash128;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Identity of a line: its words of letters and digits, case folded, one space between.
+#[cfg(test)]
 fn key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::new();
+    key_into(text, &mut out);
+    out
+}
+
+/// [`key`] into `out` (cleared first), so one buffer serves every line.
+fn key_into(text: &str, out: &mut String) {
+    out.clear();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         if w.is_empty() {
             continue;
@@ -26,12 +35,13 @@ fn key(text: &str) -> String {
             out.extend(w.chars().flat_map(char::to_lowercase));
         }
     }
-    out
 }
 
 pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
-    // Key -> ordinal, among the lines left open, of its latest copy.
-    let mut seen: HashMap<String, usize> = HashMap::default();
+    // Key (a 128-bit hash of it: lines are many, and most are seen once) -> ordinal, among the
+    // lines left open, of its latest copy.
+    let mut seen: HashMap<u128, usize> = HashMap::default();
+    let mut buf = String::new();
     let open: Vec<usize> = page.open_lines().collect();
     let mut kept = 0usize;
     for i in open {
@@ -40,7 +50,8 @@ pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
             kept += 1;
             continue;
         }
-        let k = key(line.core);
+        key_into(line.core, &mut buf);
+        let k = hash128(buf.as_bytes());
         match seen.get_mut(&k) {
             Some(last) => {
                 let gap = kept - *last - 1;

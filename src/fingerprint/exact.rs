@@ -21,10 +21,17 @@ pub fn exact_digest_with_digits(fp_text: &str, text: &str) -> Digest {
     let mut h = blake3::Hasher::new();
     h.update(fp_text.as_bytes());
     h.update(&[0]);
-    let mut buf = [0u8; 4];
-    for c in text.chars().filter(|c| c.is_numeric()) {
-        h.update(c.encode_utf8(&mut buf).as_bytes());
+    // The digits go in as one string (one `update` per character cost more than the hashing).
+    let mut digits = Vec::new();
+    if text.is_ascii() {
+        digits.extend(text.bytes().filter(u8::is_ascii_digit));
+    } else {
+        let mut buf = [0u8; 4];
+        for c in text.chars().filter(|c| c.is_numeric()) {
+            digits.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
     }
+    h.update(&digits);
     let full = h.finalize();
     let mut d = [0u8; 16];
     d.copy_from_slice(&full.as_bytes()[..16]);
@@ -53,6 +60,25 @@ mod tests {
         let c = exact_digest_with_digits("high 00 low 00", "high 31 low 18!");
         assert_ne!(a, b);
         assert_eq!(a, c);
+    }
+
+    #[test]
+    fn digits_are_hashed_as_one_string_of_numeric_characters() {
+        let want = |fp: &str, digits: &str| {
+            let mut h = blake3::Hasher::new();
+            h.update(fp.as_bytes());
+            h.update(&[0]);
+            h.update(digits.as_bytes());
+            let mut d = [0u8; 16];
+            d.copy_from_slice(&h.finalize().as_bytes()[..16]);
+            d
+        };
+        assert_eq!(exact_digest_with_digits("a", "x1y22"), want("a", "122"));
+        // Non-ASCII text: every numeric character counts, ASCII or not.
+        assert_eq!(
+            exact_digest_with_digits("a", "\u{e9}t\u{e9} 3\u{bd} \u{663}"),
+            want("a", "3\u{bd}\u{663}")
+        );
     }
 
     #[test]

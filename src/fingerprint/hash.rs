@@ -22,7 +22,17 @@ pub(crate) fn fold_mul(a: u64, b: u64) -> u64 {
 /// padded tail cannot collide with a longer string). The reference for [`for_each_word_hash`].
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = P0;
+    hash_bytes_from(P0, bytes)
+}
+
+/// A 128-bit hash of a byte string: two [`hash_bytes`] streams from different seeds. For keys
+/// compared within one run (a collision chance of 2^-128 a pair), never stored.
+pub(crate) fn hash128(bytes: &[u8]) -> u128 {
+    u128::from(hash_bytes_from(P0, bytes)) << 64 | u128::from(hash_bytes_from(P3 ^ P1, bytes))
+}
+
+fn hash_bytes_from(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed;
     let (chunks, tail) = bytes.as_chunks::<8>();
     for c in chunks {
         h = fold_mul(h ^ u64::from_le_bytes(*c), P1);

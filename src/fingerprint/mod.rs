@@ -9,6 +9,7 @@
 
 pub mod exact;
 mod hash;
+pub(crate) use hash::hash128;
 pub mod lsh;
 pub mod minhash;
 #[cfg(test)]
