@@ -216,19 +216,33 @@ impl Normalizer {
             }
             return;
         }
+        // Words of printable ASCII in a line with other characters elsewhere stay as they are
+        // (only the others need the rewrite and composition of `word`).
         let mut word_start: Option<usize> = None;
+        let mut plain = true;
+        let emit = |w: &mut Writer<'_>, r: Range<usize>, plain: bool| {
+            if plain {
+                w.verbatim(r);
+            } else {
+                self.word(w, r);
+            }
+        };
         for (i, c) in s.char_indices() {
             if c.is_whitespace() {
                 if let Some(st) = word_start.take() {
-                    self.word(w, base + st..base + i);
+                    emit(w, base + st..base + i, plain);
                 }
                 w.space(base + i..base + i + c.len_utf8());
-            } else if word_start.is_none() {
-                word_start = Some(i);
+            } else {
+                if word_start.is_none() {
+                    word_start = Some(i);
+                    plain = true;
+                }
+                plain &= c.is_ascii() && !c.is_ascii_control();
             }
         }
         if let Some(st) = word_start {
-            self.word(w, base + st..base + s.len());
+            emit(w, base + st..base + s.len(), plain);
         }
     }
 

@@ -14,26 +14,40 @@ use rustc_hash::FxHashMap as HashMap;
 /// Identity of a line: its words of letters and digits, case folded, one space between.
 #[cfg(test)]
 fn key(text: &str) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     key_into(text, &mut out);
-    out
+    String::from_utf8(out).expect("keys are UTF-8")
 }
 
-/// [`key`] into `out` (cleared first), so one buffer serves every line.
-fn key_into(text: &str, out: &mut String) {
+/// [`key`]'s bytes into `out` (cleared first), so one buffer serves every line.
+fn key_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
+    if text.is_ascii() {
+        let mut gap = false;
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(b' ');
+                }
+                gap = false;
+                out.push(b.to_ascii_lowercase());
+            } else {
+                gap = true;
+            }
+        }
+        return;
+    }
+    let mut word = String::new();
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         if w.is_empty() {
             continue;
         }
         if !out.is_empty() {
-            out.push(' ');
+            out.push(b' ');
         }
-        if w.is_ascii() {
-            out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            out.extend(w.chars().flat_map(char::to_lowercase));
-        }
+        word.clear();
+        word.extend(w.chars().flat_map(char::to_lowercase));
+        out.extend_from_slice(word.as_bytes());
     }
 }
 
@@ -41,7 +55,7 @@ pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
     // Key (a 128-bit hash of it: lines are many, and most are seen once) -> ordinal, among the
     // lines left open, of its latest copy.
     let mut seen: HashMap<u128, usize> = HashMap::default();
-    let mut buf = String::new();
+    let mut buf = Vec::new();
     let open: Vec<usize> = page.open_lines().collect();
     let mut kept = 0usize;
     for i in open {
@@ -51,7 +65,7 @@ pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
             continue;
         }
         key_into(line.core, &mut buf);
-        let k = hash128(buf.as_bytes());
+        let k = hash128(&buf);
         match seen.get_mut(&k) {
             Some(last) => {
                 let gap = kept - *last - 1;
@@ -96,6 +110,11 @@ mod tests {
     fn keys_keep_words_apart() {
         assert_ne!(key("a bc de"), key("ab c de"));
         assert_eq!(key("Title of it"), key("TITLE: of it!"));
+        assert_eq!(key("  --Title: of it!"), "title of it");
+        assert_eq!(
+            key("\u{c9}T\u{c9} -- 2021: Caf\u{e9}s"),
+            "\u{e9}t\u{e9} 2021 caf\u{e9}s"
+        );
         let src = "We went to a bc de\nWe went to ab c de\n";
         assert_eq!(kept(src), src);
     }
