@@ -10,7 +10,7 @@
 //! pairs. Memory: the buffer, plus a small read buffer per run while a band is merged.
 
 use super::ItemSet;
-use super::steps::{Candidates, bucket_pairs};
+use super::steps::{Candidates, bucket_pairs, sort_entries};
 use super::store::SignatureStore;
 use crate::fingerprint::band_key;
 use rayon::prelude::*;
@@ -120,7 +120,7 @@ fn write_run(
     buffer: &mut [Vec<(u64, u64)>],
     store: &SignatureStore,
 ) -> io::Result<()> {
-    buffer.par_iter_mut().for_each(|b| b.sort_unstable());
+    buffer.par_iter_mut().for_each(sort_entries);
     let path = store.dir().join(format!(
         ".spill-{}-bands-{}.bin.tmp",
         std::process::id(),

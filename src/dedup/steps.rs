@@ -143,7 +143,7 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
                     Some((band_key(sig, band, params.rows)?, order))
                 })
                 .collect();
-            entries.sort_unstable();
+            sort_entries(&mut entries);
             let mut out = Candidates::default();
             let mut orders = Vec::new();
             for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
@@ -155,6 +155,37 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
         })
         .collect();
     Ok(Candidates::merge(parts))
+}
+
+/// Sorts `(band key, order)` entries as `sort_unstable` does, faster on large inputs: band keys
+/// are uniform hashes, so one counting pass on their top bits splits the entries into small
+/// ranges that are then sorted each within the cache, instead of one quicksort over the whole
+/// array (the largest cost of the LSH step on a million-passage corpus).
+pub(crate) fn sort_entries(entries: &mut Vec<(u64, u64)>) {
+    const BITS: u32 = 10;
+    if entries.len() < 1 << 15 {
+        entries.sort_unstable();
+        return;
+    }
+    let shift = 64 - BITS;
+    let mut next = vec![0usize; (1 << BITS) + 1];
+    for e in entries.iter() {
+        next[(e.0 >> shift) as usize + 1] += 1;
+    }
+    for b in 0..1 << BITS {
+        next[b + 1] += next[b];
+    }
+    let starts = next.clone();
+    let mut out = vec![(0u64, 0u64); entries.len()];
+    for &e in entries.iter() {
+        let b = (e.0 >> shift) as usize;
+        out[next[b]] = e;
+        next[b] += 1;
+    }
+    for b in 0..1 << BITS {
+        out[starts[b]..starts[b + 1]].sort_unstable();
+    }
+    *entries = out;
 }
 
 /// The pairs of one band bucket (orders of the items sharing a band key, ascending), within the

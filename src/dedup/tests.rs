@@ -641,3 +641,25 @@ fn spilled_signatures_and_band_runs_equal_the_in_memory_run() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn partitioned_sort_equals_a_plain_sort() {
+    let mut rng = Rng::new(77);
+    for n in [0usize, 5, 40_000, 100_000] {
+        // Uniform keys, plus runs of equal keys (buckets) and keys near the partition edges.
+        let mut v: Vec<(u64, u64)> = (0..n)
+            .map(|i| {
+                let k = match i % 7 {
+                    0 => 42,
+                    1 => u64::MAX - (i as u64 % 3),
+                    _ => rng.next_u64(),
+                };
+                (k, rng.next_u64() % 1000)
+            })
+            .collect();
+        let mut want = v.clone();
+        want.sort_unstable();
+        steps::sort_entries(&mut v);
+        assert_eq!(v, want, "{n}");
+    }
+}
