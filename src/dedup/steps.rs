@@ -68,17 +68,22 @@ impl Groups {
     pub(crate) fn new<S: ItemSet + ?Sized>(items: &S) -> Groups {
         let n = items.count();
         let key = |i: usize| (items.order(i), i);
-        let mut by_digest: Vec<usize> = (0..n).collect();
-        by_digest.par_sort_unstable_by_key(|&i| (items.digest(i), key(i)));
+        // The sort keys are copied next to the indexes: comparing through `items` would be a
+        // cache miss per comparison on a large corpus.
+        let mut by_digest: Vec<(crate::fingerprint::Digest, u64, usize)> = (0..n)
+            .map(|i| (items.digest(i), items.order(i), i))
+            .collect();
+        by_digest.par_sort_unstable();
         let mut rep = vec![0; n];
         let mut sig_of = vec![None; n];
-        for run in by_digest.chunk_by(|&a, &b| items.digest(a) == items.digest(b)) {
-            let first = run[0];
-            for &i in run {
+        for run in by_digest.chunk_by(|a, b| a.0 == b.0) {
+            let first = run[0].2;
+            for &(_, _, i) in run {
                 rep[i] = first;
             }
-            sig_of[first] = run.iter().copied().find(|&i| items.signed(i));
+            sig_of[first] = run.iter().map(|e| e.2).find(|&i| items.signed(i));
         }
+        drop(by_digest);
         let mut by_order: Vec<usize> = (0..n).collect();
         by_order.par_sort_unstable_by_key(|&i| key(i));
         Groups {
