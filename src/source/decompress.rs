@@ -21,6 +21,8 @@ pub(crate) struct Segment {
     pub out_end: usize,
     /// Decoding stopped inside this segment: its output is only what came before the failure.
     pub failure: Option<String>,
+    /// The failure is a member decoding to more than the record limit (its output is dropped).
+    pub too_large: bool,
 }
 
 #[derive(Debug)]
@@ -60,6 +62,7 @@ pub(crate) fn decode(
                 out_start: 0,
                 out_end: stored.len(),
                 failure: None,
+                too_large: false,
             }],
             data: Cow::Borrowed(stored),
         },
@@ -158,6 +161,7 @@ fn segment(
         out_start,
         out_end,
         failure,
+        too_large: false,
     }
 }
 
@@ -243,9 +247,236 @@ fn unzstd(stored: &[u8], limit: Option<u64>) -> Decoded<'_> {
             out_start: 0,
             out_end: out.len(),
             failure,
+            too_large: false,
         }],
         data: Cow::Owned(out),
         over_limit,
+    }
+}
+
+/// Where decoding of a gzip file read in windows goes on with the next window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resume {
+    /// A member (or the end of the data) starts at this stored offset.
+    Member(u64),
+    /// After damage: look from this stored offset on for the next member that decodes to
+    /// plausible output.
+    Scan(u64),
+    /// A run of zero bytes started at `.0` and reading goes on at `.1`: zeros up to the end
+    /// of the file are padding, zeros followed by anything else are damage.
+    Zeros(u64, u64),
+}
+
+impl Resume {
+    /// The first stored byte the next window needs.
+    pub fn needs(self) -> u64 {
+        match self {
+            Resume::Member(p) | Resume::Scan(p) | Resume::Zeros(_, p) => p,
+        }
+    }
+}
+
+/// What [`gunzip_window`] made of one window of stored bytes.
+#[derive(Debug)]
+pub(crate) struct Window {
+    pub data: Vec<u8>,
+    /// Stored offsets are absolute; output offsets index `data`.
+    pub segments: Vec<Segment>,
+    /// Where the next window goes on; `None`: the end of the file was reached.
+    pub next: Option<Resume>,
+    /// The member at this stored offset decodes past the limit, but `holds_many` says it is
+    /// a stream of many records rather than one oversized record: the caller decides.
+    pub stream_at: Option<u64>,
+}
+
+/// How [`gunzip_window`] tells real members from chance magic bytes (`looks_valid`, see
+/// [`Resync`]) and a stream of many records from one oversized record (`holds_many`).
+#[derive(Clone, Copy)]
+pub(crate) struct Probe {
+    pub looks_valid: fn(&[u8]) -> bool,
+    pub holds_many: fn(&[u8]) -> bool,
+}
+
+/// Decode the gzip members in `stored`, the file's bytes from stored offset `base` on,
+/// beginning as `from` says (so `base <= from.needs()`). Same results as [`decode`] with
+/// resync on the whole file, member by member, except that one member may decode to at most
+/// `limit` bytes: past that its output is dropped and it becomes a failed segment marked
+/// `too_large`. A member the window end cuts off (`at_eof` false) is left for the next window:
+/// `next` says where that one starts.
+pub(crate) fn gunzip_window(
+    stored: &[u8],
+    base: u64,
+    from: Resume,
+    at_eof: bool,
+    limit: Option<u64>,
+    probe: Probe,
+) -> Window {
+    let len = stored.len();
+    let rel = |abs: u64| (abs.saturating_sub(base) as usize).min(len);
+    let finder = memchr::memmem::Finder::new(GZIP_MAGIC);
+    let mut out: Vec<u8> = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut stream_at = None;
+    let failed =
+        |segments: &mut Vec<Segment>, start: u64, end: u64, out: &[u8], from: usize, why| {
+            segments.push(Segment {
+                stored_start: start,
+                stored_end: end,
+                out_start: from,
+                out_end: out.len(),
+                failure: Some(why),
+                too_large: false,
+            });
+        };
+    // A member past the limit: one oversized record, or a stream the caller reads otherwise.
+    let too_large =
+        |segments: &mut Vec<Segment>, out: &mut Vec<u8>, mark: usize, abs: u64, used| {
+            let many = (probe.holds_many)(&out[mark..]);
+            out.truncate(mark);
+            if many {
+                return true;
+            }
+            segments.push(Segment {
+            stored_start: abs,
+            stored_end: abs + used as u64,
+            out_start: mark,
+            out_end: mark,
+            failure: Some(format!(
+                "gzip member at stored byte {abs} decodes to more than max_record_bytes ({} bytes)",
+                limit.unwrap_or_default()
+            )),
+            too_large: true,
+        });
+            false
+        };
+    let over = |out: &[u8], mark: usize| limit.is_some_and(|l| (out.len() - mark) as u64 > l);
+    let room = |mark: usize| limit.map(|l| l + mark as u64);
+    let mut at = from;
+    let next = loop {
+        match at {
+            Resume::Member(abs) => {
+                let pos = rel(abs);
+                let rest = &stored[pos..];
+                if rest.is_empty() || (!at_eof && rest.len() < 2) {
+                    break (!at_eof).then_some(at);
+                }
+                let mark = out.len();
+                let why = if rest.starts_with(&GZIP_MAGIC[..2]) {
+                    let (result, used) = member(rest, &mut out, room(mark));
+                    if over(&out, mark) {
+                        if too_large(&mut segments, &mut out, mark, abs, used) {
+                            stream_at = Some(abs);
+                            break Some(at);
+                        }
+                        at = Resume::Scan(abs + 1);
+                        continue;
+                    }
+                    match result {
+                        Ok(()) if used > 0 => {
+                            segments.push(segment(0, 0, mark, out.len(), None));
+                            let s = segments.last_mut().expect("just pushed");
+                            (s.stored_start, s.stored_end) = (abs, abs + used as u64);
+                            at = Resume::Member(abs + used as u64);
+                            continue;
+                        }
+                        // Cut off by the window end: decode it again with more data.
+                        _ if !at_eof && used >= rest.len() => {
+                            out.truncate(mark);
+                            break Some(at);
+                        }
+                        Ok(()) => "gzip member consumed no input".to_string(),
+                        Err(e) => format!(
+                            "gzip member at stored byte {abs} is truncated or corrupt ({e}); \
+                             decoding stopped at stored byte {}",
+                            abs + used as u64
+                        ),
+                    }
+                } else if rest.iter().all(|&b| b == 0) {
+                    if at_eof {
+                        break None;
+                    }
+                    break Some(Resume::Zeros(abs, base + len as u64));
+                } else if abs == 0 {
+                    "not gzip data (no 1f 8b magic at byte 0)".to_string()
+                } else {
+                    format!(
+                        "unexpected non-gzip data at stored byte {abs} after the previous member"
+                    )
+                };
+                failed(&mut segments, abs, abs, &out, mark, why);
+                at = Resume::Scan(abs + 1);
+            }
+            Resume::Zeros(start, abs) => {
+                let pos = rel(abs);
+                let Some(i) = stored[pos..].iter().position(|&b| b != 0) else {
+                    break (!at_eof).then_some(Resume::Zeros(start, base + len as u64));
+                };
+                let why = if start == 0 {
+                    "not gzip data (no 1f 8b magic at byte 0)".to_string()
+                } else {
+                    format!(
+                        "unexpected non-gzip data at stored byte {start} after the previous member"
+                    )
+                };
+                let mark = out.len();
+                failed(&mut segments, start, start, &out, mark, why);
+                // Zeros hold no magic: scanning from the first other byte finds what
+                // scanning from `start + 1` would.
+                at = Resume::Scan(base + (pos + i) as u64);
+            }
+            Resume::Scan(abs) => {
+                let from = rel(abs);
+                let Some(i) = finder.find(&stored[from..]) else {
+                    // Keep the last two bytes: a magic may straddle the window end.
+                    break (!at_eof)
+                        .then(|| Resume::Scan(base + len.saturating_sub(2).max(from) as u64));
+                };
+                let cand = from + i;
+                let cabs = base + cand as u64;
+                let mark = out.len();
+                let (result, used) = member(&stored[cand..], &mut out, room(mark));
+                let plausible = (probe.looks_valid)(&out[mark..]);
+                if plausible && over(&out, mark) {
+                    if too_large(&mut segments, &mut out, mark, cabs, used) {
+                        stream_at = Some(cabs);
+                        break Some(Resume::Member(cabs));
+                    }
+                    at = Resume::Scan(cabs + 1);
+                    continue;
+                }
+                match result {
+                    Ok(()) if plausible && used > 0 => {
+                        segments.push(segment(0, 0, mark, out.len(), None));
+                        let s = segments.last_mut().expect("just pushed");
+                        (s.stored_start, s.stored_end) = (cabs, cabs + used as u64);
+                        at = Resume::Member(cabs + used as u64);
+                    }
+                    _ if !at_eof && cand + used >= len => {
+                        out.truncate(mark);
+                        break Some(Resume::Scan(cabs));
+                    }
+                    Err(e) if plausible => {
+                        let why = format!(
+                            "gzip member at stored byte {cabs} is truncated or corrupt ({e}); \
+                             decoding stopped at stored byte {}",
+                            cabs + used as u64
+                        );
+                        failed(&mut segments, cabs, cabs + used as u64, &out, mark, why);
+                        at = Resume::Scan(cabs + 1);
+                    }
+                    _ => {
+                        out.truncate(mark);
+                        at = Resume::Scan(cabs + 1);
+                    }
+                }
+            }
+        }
+    };
+    Window {
+        data: out,
+        segments,
+        next,
+        stream_at,
     }
 }
 
