@@ -20,7 +20,9 @@ use crate::fingerprint::{
 use crate::normalize::{Normalizer, fingerprint_text_opts};
 use crate::sink::records::*;
 use crate::sink::{OutputPaths, write_atomic, write_json, write_jsonl};
-use crate::source::stream::{JsonlChunk, JsonlStream, StreamItem, StreamTotals};
+use crate::source::stream::{
+    JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
+};
 use crate::source::{self, InputError, InputFile, SkippedFile, SourceCompression};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;

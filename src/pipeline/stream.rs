@@ -1,5 +1,5 @@
-//! Streaming the inputs: a reader thread hands files and JSONL chunks over in bounded batches,
-//! and the workers process each batch in parallel, in input order.
+//! Streaming the inputs: a reader thread hands files, JSONL chunks and WARC windows over in
+//! bounded batches, and the workers process each batch in parallel, in input order.
 
 use super::*;
 
@@ -8,13 +8,18 @@ use super::*;
 pub(super) const BATCH_BYTES: usize = 16 << 20;
 /// JSONL files are cut into chunks of this size (whole lines).
 pub(super) const CHUNK_BYTES: usize = 4 << 20;
+/// WARC files are read in windows of about this many stored bytes (whole gzip members or
+/// records; a window grows for one larger than this).
+pub(super) const WARC_WINDOW_BYTES: usize = 32 << 20;
 
 /// Work the reader thread hands to the workers.
 pub(super) enum Piece {
-    /// A file read whole (txt, html, WARC), still as stored.
+    /// A file read whole (txt, html), still as stored.
     Whole { file: usize, stored: Vec<u8> },
     /// Whole lines of a streamed JSONL file.
     Chunk { file: usize, chunk: JsonlChunk },
+    /// Records of a streamed WARC file.
+    Warc { file: usize, window: WarcWindow },
     /// A record lost before parsing (unreadable file, truncated stream, over-long line).
     Error { file: usize, error: InputError },
     /// A streamed file is finished.
@@ -26,6 +31,7 @@ impl Piece {
         match self {
             Piece::Whole { stored, .. } => stored.len(),
             Piece::Chunk { chunk, .. } => chunk.data.len(),
+            Piece::Warc { window, .. } => window.len(),
             _ => 0,
         }
     }
@@ -58,20 +64,24 @@ pub(super) fn read_inputs(
         }
         true
     };
+    let piece = |i: usize, item: StreamItem| match item {
+        StreamItem::Chunk(chunk) => Piece::Chunk { file: i, chunk },
+        StreamItem::Warc(window) => Piece::Warc { file: i, window },
+        StreamItem::Error(error) => Piece::Error { file: i, error },
+    };
     for (i, f) in files.iter().enumerate() {
         let alive = if f.format == Format::Jsonl {
             let mut stream = JsonlStream::open(f, settings, CHUNK_BYTES);
-            let mut alive = true;
-            for item in stream.by_ref() {
-                let piece = match item {
-                    StreamItem::Chunk(chunk) => Piece::Chunk { file: i, chunk },
-                    StreamItem::Error(error) => Piece::Error { file: i, error },
-                };
-                if !push(piece, &mut batch, &mut weight) {
-                    alive = false;
-                    break;
-                }
-            }
+            let alive = stream
+                .by_ref()
+                .all(|item| push(piece(i, item), &mut batch, &mut weight));
+            let totals = stream.totals();
+            alive && push(Piece::Done { file: i, totals }, &mut batch, &mut weight)
+        } else if f.format == Format::Warc {
+            let mut stream = WarcStream::open(f, settings, WARC_WINDOW_BYTES);
+            let alive = stream
+                .by_ref()
+                .all(|item| push(piece(i, item), &mut batch, &mut weight));
             let totals = stream.totals();
             alive && push(Piece::Done { file: i, totals }, &mut batch, &mut weight)
         } else {
@@ -159,6 +169,11 @@ pub fn process_inputs<T: Send>(
                     Piece::Chunk { file, chunk } => {
                         let read = chunk.parse(&files[file], &settings.input);
                         drop(chunk);
+                        finish(file, read, None)
+                    }
+                    Piece::Warc { file, window } => {
+                        let read = window.parse(&files[file], &settings.input);
+                        drop(window);
                         finish(file, read, None)
                     }
                     Piece::Error { file, error } => PieceOut {

@@ -206,9 +206,19 @@ impl FileRead {
     }
 }
 
-/// Read one file whole and turn it into documents. Never panics on bad input: whatever
-/// cannot be read is reported in `errors`, one per lost record.
+/// Read one file and turn it into documents. Never panics on bad input: whatever cannot be
+/// read is reported in `errors`, one per lost record. WARC files are read in windows (the
+/// documents are still all returned at once; the pipeline hands windows over as they come).
 pub fn read_file(file: &InputFile, settings: &InputSettings) -> FileRead {
+    if file.format == Format::Warc {
+        let mut read = FileRead::default();
+        let stream = stream::WarcStream::open(file, settings, WARC_READ_WINDOW);
+        let totals = warc::read_stream(file, stream, settings, &mut read);
+        read.bytes = totals.bytes;
+        read.blake3 = totals.blake3;
+        read.records = (read.docs.len() + read.errors.len()) as u64;
+        return read;
+    }
     match std::fs::read(&file.path) {
         Ok(stored) => read_stored(file, &stored, settings),
         Err(e) => {
@@ -223,6 +233,9 @@ pub fn read_file(file: &InputFile, settings: &InputSettings) -> FileRead {
         }
     }
 }
+
+/// Window of stored bytes in which [`read_file`] reads WARC files.
+const WARC_READ_WINDOW: usize = 32 << 20;
 
 /// [`read_file`] on bytes already in memory (`stored` is the file as stored, still
 /// compressed); `file.path` is not touched.

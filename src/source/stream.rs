@@ -1,10 +1,12 @@
-//! Streaming input: JSON lines files are read in line-aligned chunks of bounded size, so a
-//! file of any size passes through the pipeline in flat memory and its chunks are parsed in
-//! parallel. (Other formats hold one record per file, or are read whole: WARC.)
+//! Streaming input: JSON lines files are read in line-aligned chunks of bounded size, and WARC
+//! files in windows of whole gzip members or records (see [`WarcStream`]), so a file of any
+//! size passes through the pipeline in flat memory and its pieces are parsed in parallel.
+//! (txt and html files hold one record each.)
 //!
 //! The stream keeps the promises of the whole-file readers: every record lost to damage is one
 //! [`InputError`] with its position, and what can be read before the damage is kept.
 
+pub use super::warc::{WarcStream, WarcWindow};
 use super::{
     FileRead, InputError, InputErrorKind, InputFile, SourceCompression, UTF8_BOM, first_nul,
     has_utf16_bom, jsonl,
@@ -45,10 +47,12 @@ impl JsonlChunk {
     }
 }
 
-/// One item of a stream: a chunk of lines, or an error that cost one record.
+/// One item of a stream: a chunk of lines, a window of WARC records, or an error that cost
+/// one record.
 #[derive(Debug)]
 pub enum StreamItem {
     Chunk(JsonlChunk),
+    Warc(WarcWindow),
     Error(InputError),
 }
 
@@ -350,6 +354,7 @@ mod tests {
                     all.errors.extend(r.errors);
                 }
                 StreamItem::Error(e) => all.errors.push(e),
+                StreamItem::Warc(_) => unreachable!("a JSONL stream yields no WARC windows"),
             }
         }
         all.records = (all.docs.len() + all.errors.len()) as u64;

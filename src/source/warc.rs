@@ -5,14 +5,25 @@
 //! record becomes a document, a skip (warcinfo, request, images, ...) or an error. A record
 //! in its own gzip member is located by the member's offset in the stored file, so it can be
 //! cut out with `dd` and decompressed alone.
+//!
+//! Files are read in windows of stored bytes ([`WarcStream`]): a window is decoded and framed,
+//! the records that more data cannot change are handed over ([`WarcWindow`]), and the rest is
+//! read again with the next window, from the start of its gzip member (or, in a plain file,
+//! of the record). Indexes, offsets and errors are those of reading the file whole. A gzip
+//! member may decode to at most `max_record_bytes`: a larger one (a compression bomb, an
+//! oversized record) is one lost record, and reading goes on with the next member. A member
+//! that holds many records (a single-stream archive, zstd) is still decoded whole.
 
-use super::decompress::{Segment, decode};
+use super::decompress::{Probe, Resume, Segment, decode, gunzip_window};
 use super::html::{charset_param, decode_html_bytes, decode_text_bytes, extract_html};
+use super::stream::{StreamItem, StreamTotals};
 use super::{FileRead, InputError, InputErrorKind, InputFile, SourceCompression};
 use crate::config::InputSettings;
 use crate::doc::{Format, Provenance, RawDoc};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::Read;
 use std::ops::Range;
 
@@ -34,12 +45,14 @@ struct Frame<'a> {
 
 enum Item<'a> {
     Record(Frame<'a>),
-    /// A record that could not be framed. `ran_out`: its data ended early.
+    /// A record that could not be framed. `ran_out`: its data ended early. `horizon`: the
+    /// end of the data this verdict looked at (`usize::MAX` when it needs more than there is).
     Bad {
         start: usize,
         kind: InputErrorKind,
         message: String,
         ran_out: bool,
+        horizon: usize,
     },
     /// The record a failed gzip member or stream took with it.
     Lost {
@@ -58,6 +71,17 @@ impl Item<'_> {
         }
     }
 
+    /// The end of the data that framing this item looked at: with more data after it, the
+    /// item could come out otherwise only if this lies past the data's end.
+    fn horizon(&self) -> usize {
+        match self {
+            // The record ends at a `WARC/` that starts the next one, or at the end of the data.
+            Item::Record(f) => f.end + 5,
+            Item::Bad { horizon, .. } => *horizon,
+            Item::Lost { .. } => 0,
+        }
+    }
+
     fn start(&self, segs: &[Segment]) -> usize {
         match self {
             Item::Record(f) => f.start,
@@ -67,78 +91,477 @@ impl Item<'_> {
     }
 }
 
-pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, read: &mut FileRead) {
-    let path = file.display.as_str();
-    let compression = sniff(stored, file.compression);
-    let decoded = decode(stored, compression, None, Some(looks_like_warc));
-    read.decompressed_bytes = decoded.data.len() as u64;
-    let data: &[u8] = &decoded.data;
-    let segs = decoded.segments.as_slice();
-    if data.is_empty() && decoded.failure().is_none() {
-        read.errors.push(InputError::new(
-            path,
-            InputErrorKind::Empty,
-            "file is empty",
-        ));
-        return;
+/// One window of a WARC file, decoded: the pipeline's unit of work. Its first `take` records
+/// are settled (more data after the window cannot change them) and are this window's; the
+/// rest are framed again at the start of the next window.
+#[derive(Debug)]
+pub struct WarcWindow {
+    data: Vec<u8>,
+    /// Stored offsets absolute, output offsets into `data`.
+    segs: Vec<Segment>,
+    /// Decompressed offset of `data[0]` in the file.
+    out_base: u64,
+    /// Index of the window's first record in the file.
+    first_record: u64,
+    take: usize,
+    gzip: bool,
+}
+
+impl WarcWindow {
+    /// Decoded bytes held, for batching.
+    pub fn len(&self) -> usize {
+        self.data.len()
     }
-    let items = frame_all(data, segs);
-    let mut per_seg = vec![0u32; segs.len()];
-    for item in &items {
-        if let Some(k) = item.seg(segs) {
-            per_seg[k] += 1;
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Turn the window's records into documents, skips and errors. Records are converted
+    /// in parallel (HTML extraction is the costly part) and come out in file order.
+    pub fn parse(&self, file: &InputFile, settings: &InputSettings) -> FileRead {
+        let mut read = FileRead::default();
+        let segs = self.segs.as_slice();
+        let mut items = frame_all(&self.data, segs, self.out_base);
+        // Records starting in each segment: final for every segment this window settles.
+        let mut per_seg = vec![0u32; segs.len()];
+        for item in &items {
+            if let Some(k) = item.seg(segs) {
+                per_seg[k] += 1;
+            }
+        }
+        items.truncate(self.take);
+        let conv = Convert {
+            path: &file.display,
+            settings,
+            data: &self.data,
+            segs,
+            per_seg,
+            gzip: self.gzip,
+            base: self.out_base,
+        };
+        let outcomes: Vec<Outcome> = items
+            .par_iter()
+            .enumerate()
+            .map(|(i, item)| conv.item(self.first_record + i as u64, item))
+            .collect();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Doc(d) => read.docs.push(d),
+                Outcome::Error(e) => read.errors.push(e),
+                Outcome::Skip(why) => read.skip_warc(&why),
+            }
+        }
+        read.records = (read.docs.len() + read.errors.len()) as u64;
+        read
+    }
+}
+
+/// What became of one record.
+enum Outcome {
+    Doc(RawDoc),
+    Error(InputError),
+    Skip(String),
+}
+
+/// How the stored bytes are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Not known until the first bytes are read.
+    Unknown,
+    /// Uncompressed: windows are cut at record starts.
+    Plain,
+    /// Gzip: windows are cut at member starts, each member decoded under the record limit.
+    Gzip,
+    /// Read and decoded whole: zstd, and a gzip member holding a stream of many records.
+    Whole,
+}
+
+/// A WARC file read in windows of about `window` stored bytes, as [`StreamItem`]s of
+/// [`WarcWindow`]s. A gzip member cut by the window end, or in a plain file a record cut by
+/// it, is read again at the start of the next window, so record indexes, offsets and errors
+/// come out exactly as if the file were read whole.
+pub struct WarcStream<'a> {
+    path: String,
+    declared: SourceCompression,
+    reader: Option<Box<dyn Read + Send + 'a>>,
+    window: usize,
+    limit: u64,
+    mode: Mode,
+    /// Stored bytes from offset `sbase` on, not yet settled.
+    sbuf: Vec<u8>,
+    sbase: u64,
+    eof: bool,
+    bytes: u64,
+    hasher: blake3::Hasher,
+    resume: Resume,
+    out_base: u64,
+    next_record: u64,
+    /// Some segment failed: a file that decodes to nothing is then not "empty".
+    failed: bool,
+    queue: VecDeque<StreamItem>,
+    finished: bool,
+}
+
+fn holds_many(out: &[u8]) -> bool {
+    looks_like_warc(out) && memchr::memmem::find(&out[1..], b"\nWARC/1.").is_some()
+}
+
+const PROBE: Probe = Probe {
+    looks_valid: looks_like_warc,
+    holds_many,
+};
+
+impl<'a> WarcStream<'a> {
+    /// Open `file`; a file that cannot be opened yields one error item.
+    pub fn open(file: &InputFile, settings: &InputSettings, window: usize) -> WarcStream<'static> {
+        match std::fs::File::open(&file.path) {
+            Ok(f) => WarcStream::new(file, Box::new(f), settings, window),
+            Err(e) => {
+                let mut s = WarcStream::new(file, Box::new(std::io::empty()), settings, window);
+                s.reader = None;
+                s.queue.push_back(StreamItem::Error(InputError::new(
+                    &file.display,
+                    InputErrorKind::Unreadable,
+                    format!("cannot read file: {e}"),
+                )));
+                s.finished = true;
+                s
+            }
         }
     }
-    let mut conv = Convert {
-        path,
-        settings,
-        data,
-        segs,
-        per_seg,
-        gzip: compression == SourceCompression::Gzip,
-        read,
-    };
-    for (index, item) in items.into_iter().enumerate() {
-        let index = index as u64;
-        match item {
-            Item::Record(frame) => conv.record(index, &frame),
-            Item::Bad {
-                start,
-                kind,
-                message,
-                ..
-            } => {
-                let (byte, at) = conv.locate(start);
-                let e = InputError::new(path, kind, format!("{message} ({at})"))
-                    .at_record(index)
-                    .at_byte(byte);
-                conv.read.errors.push(e);
+
+    /// Read the stored bytes from `reader`.
+    pub fn new(
+        file: &InputFile,
+        reader: Box<dyn Read + Send + 'a>,
+        settings: &InputSettings,
+        window: usize,
+    ) -> WarcStream<'a> {
+        WarcStream {
+            path: file.display.clone(),
+            declared: file.compression,
+            reader: Some(reader),
+            window: window.max(16),
+            limit: settings.max_record_bytes,
+            mode: Mode::Unknown,
+            sbuf: Vec::new(),
+            sbase: 0,
+            eof: false,
+            bytes: 0,
+            hasher: blake3::Hasher::new(),
+            resume: Resume::Member(0),
+            out_base: 0,
+            next_record: 0,
+            failed: false,
+            queue: VecDeque::new(),
+            finished: false,
+        }
+    }
+
+    /// Totals of what was read; final once the stream is exhausted.
+    pub fn totals(&self) -> StreamTotals {
+        StreamTotals {
+            bytes: self.bytes,
+            decompressed_bytes: self.out_base,
+            blake3: if self.reader.is_some() {
+                self.hasher.finalize().to_hex().to_string()
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// Read until `sbuf` holds `want` bytes or the file ends. A read error ends the file
+    /// there, and says so.
+    fn fill(&mut self, want: usize) {
+        let Some(reader) = self.reader.as_mut() else {
+            self.eof = true;
+            return;
+        };
+        let have = self.sbuf.len();
+        if self.eof || have >= want {
+            return;
+        }
+        let result = reader
+            .by_ref()
+            .take((want - have) as u64)
+            .read_to_end(&mut self.sbuf);
+        let got = &self.sbuf[have..];
+        self.bytes += got.len() as u64;
+        self.hasher.update(got);
+        match result {
+            Ok(_) if self.sbuf.len() < want => self.eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                self.eof = true;
+                self.queue.push_back(StreamItem::Error(
+                    InputError::new(
+                        &self.path,
+                        InputErrorKind::Unreadable,
+                        format!(
+                            "cannot read file past stored byte {}: {e}; the rest is not read",
+                            self.bytes
+                        ),
+                    )
+                    .at_byte(self.bytes),
+                ));
             }
-            Item::Lost { seg, message } => {
-                let s = &segs[seg];
-                // A member that held one record locates it; in a longer stream the useful
-                // position is where decoding stopped.
-                let (byte, lost) = if conv.gzip && conv.per_seg[seg] <= 1 {
-                    (
-                        s.stored_start,
-                        "the record in this member is lost".to_string(),
-                    )
-                } else {
-                    let at = s.out_end;
-                    (
-                        at as u64,
-                        format!("the record cut off at decompressed byte {at} is lost"),
-                    )
+        }
+    }
+
+    /// Hand over a window whose first `take` records are settled.
+    fn emit(&mut self, data: Vec<u8>, segs: Vec<Segment>, take: usize, gzip: bool) {
+        self.failed |= segs.iter().any(|s| s.failure.is_some());
+        self.queue.push_back(StreamItem::Warc(WarcWindow {
+            data,
+            segs,
+            out_base: self.out_base,
+            first_record: self.next_record,
+            take,
+            gzip,
+        }));
+        self.next_record += take as u64;
+    }
+
+    /// Drop stored bytes before `at`, which no later window needs.
+    fn keep_from(&mut self, at: u64) {
+        let cut = (at.saturating_sub(self.sbase) as usize).min(self.sbuf.len());
+        self.sbuf.drain(..cut);
+        self.sbase += cut as u64;
+    }
+
+    /// The last window: everything in it is settled.
+    fn finish(&mut self, data: Vec<u8>, segs: Vec<Segment>, gzip: bool) {
+        let total = self.out_base + data.len() as u64;
+        let failed = self.failed || segs.iter().any(|s| s.failure.is_some());
+        if total == 0 && !failed {
+            self.queue.push_back(StreamItem::Error(InputError::new(
+                &self.path,
+                InputErrorKind::Empty,
+                "file is empty",
+            )));
+        } else {
+            let take = frame_all(&data, &segs, self.out_base).len();
+            let len = data.len() as u64;
+            self.emit(data, segs, take, gzip);
+            self.out_base += len;
+        }
+        self.sbuf = Vec::new();
+        self.finished = true;
+    }
+
+    /// Read and decode the next window.
+    fn step(&mut self) {
+        let mut want = self.window;
+        loop {
+            self.fill(want);
+            if self.mode == Mode::Unknown {
+                self.mode = match sniff(&self.sbuf, self.declared) {
+                    SourceCompression::None => Mode::Plain,
+                    SourceCompression::Gzip => Mode::Gzip,
+                    SourceCompression::Zstd => Mode::Whole,
                 };
-                let e = InputError::new(
-                    path,
-                    InputErrorKind::Truncated,
-                    format!("{message}; {lost}"),
-                )
-                .at_record(index)
-                .at_byte(byte);
-                conv.read.errors.push(e);
             }
+            let progressed = match self.mode {
+                Mode::Plain => self.plain_window(),
+                Mode::Gzip => self.gzip_window(),
+                Mode::Unknown | Mode::Whole => {
+                    self.whole();
+                    true
+                }
+            };
+            if progressed || self.finished {
+                return;
+            }
+            // One record or member is larger than the window: read more.
+            want = self.sbuf.len().saturating_mul(2).max(want);
+        }
+    }
+
+    /// Read the rest of the file and decode it in one go (zstd; a gzip stream of records).
+    fn whole(&mut self) {
+        self.fill(usize::MAX);
+        if sniff(&self.sbuf, self.declared) == SourceCompression::Zstd {
+            let stored = std::mem::take(&mut self.sbuf);
+            let decoded = decode(&stored, SourceCompression::Zstd, None, None);
+            let segs = decoded.segments.clone();
+            let data = decoded.data.into_owned();
+            self.finish(data, segs, false);
+            return;
+        }
+        let w = gunzip_window(&self.sbuf, self.sbase, self.resume, true, None, PROBE);
+        self.finish(w.data, w.segments, true);
+    }
+
+    /// Uncompressed WARC: decoded bytes are the stored bytes. True when the window advanced.
+    fn plain_window(&mut self) -> bool {
+        let len = self.sbuf.len();
+        let segs = vec![Segment {
+            stored_start: self.sbase,
+            stored_end: self.sbase + len as u64,
+            out_start: 0,
+            out_end: len,
+            failure: None,
+            too_large: false,
+        }];
+        if self.eof {
+            let data = std::mem::take(&mut self.sbuf);
+            self.finish(data, segs, false);
+            return true;
+        }
+        let (take, cut) = {
+            let items = frame_all(&self.sbuf, &segs, self.out_base);
+            match first_unsettled(&items, 0, len) {
+                Some(f) => (f, items[f].start(&segs)),
+                None => (items.len(), len),
+            }
+        };
+        if cut == 0 {
+            return false;
+        }
+        let data = self.sbuf.clone();
+        self.emit(data, segs, take, false);
+        self.out_base += cut as u64;
+        self.keep_from(self.sbase + cut as u64);
+        true
+    }
+
+    /// Multi-member gzip (or one stream small enough to decode under the record limit).
+    fn gzip_window(&mut self) -> bool {
+        let w = gunzip_window(
+            &self.sbuf,
+            self.sbase,
+            self.resume,
+            self.eof,
+            Some(self.limit),
+            PROBE,
+        );
+        if let Some(at) = w.stream_at {
+            // One member holds many records: a single-stream archive. Settle what came
+            // before it, then decode the rest whole.
+            let cut = {
+                let items = frame_all(&w.data, &w.segments, self.out_base);
+                gzip_cut(&items, &w.segments, &w.data, Resume::Member(at))
+            };
+            let (take, resume, out_at) = cut.unwrap_or((0, self.resume, 0));
+            if take > 0 || out_at > 0 {
+                self.emit(w.data, w.segments, take, true);
+                self.out_base += out_at as u64;
+            }
+            self.resume = resume;
+            self.keep_from(resume.needs());
+            self.mode = Mode::Whole;
+            self.whole();
+            return true;
+        }
+        let Some(next) = w.next else {
+            self.finish(w.data, w.segments, true);
+            return true;
+        };
+        let segs = &w.segments;
+        let cut = {
+            let items = frame_all(&w.data, segs, self.out_base);
+            gzip_cut(&items, segs, &w.data, next)
+        };
+        let Some((take, resume, out_at)) = cut else {
+            return false;
+        };
+        if take == 0 && out_at == 0 && resume == self.resume {
+            return false;
+        }
+        self.emit(w.data, w.segments, take, true);
+        self.out_base += out_at as u64;
+        self.resume = resume;
+        self.keep_from(resume.needs());
+        true
+    }
+}
+
+/// Index of the first record of the open region (items from `open_from` on, data ending at
+/// `end`) that more data could change: the last one, or one whose verdict looked past `end`.
+fn first_unsettled(items: &[Item<'_>], open_from: usize, end: usize) -> Option<usize> {
+    let n = items.len();
+    (open_from..n).find(|&i| i + 1 == n || items[i].horizon() > end)
+}
+
+/// Where a gzip window that does not reach the file end is cut: `(records settled, where the
+/// next window resumes, its decompressed offset in this window)`. The cut is at the start of
+/// a member whose output holds nothing but whitespace before a record that is not settled,
+/// so framing from there finds what framing the whole file finds. `None`: no such member
+/// after the window's first; the window must grow.
+fn gzip_cut(
+    items: &[Item<'_>],
+    segs: &[Segment],
+    data: &[u8],
+    next: Resume,
+) -> Option<(usize, Resume, usize)> {
+    // Segments after the last failed one may continue into the next window.
+    let open = segs
+        .iter()
+        .rposition(|s| s.failure.is_some())
+        .map_or(0, |k| k + 1);
+    let open_from = items
+        .iter()
+        .position(|it| it.seg(segs).is_some_and(|k| k >= open))
+        .unwrap_or(items.len());
+    let Some(f) = first_unsettled(items, open_from, data.len()) else {
+        return Some((items.len(), next, data.len()));
+    };
+    (open_from..=f).rev().find_map(|i| {
+        let start = items[i].start(segs);
+        let c = seg_of(segs, start)?;
+        let s = &segs[c];
+        let clean = data[s.out_start..start].iter().all(u8::is_ascii_whitespace);
+        (clean && c > 0).then_some((i, Resume::Member(s.stored_start), s.out_start))
+    })
+}
+
+/// Read a whole WARC file already in memory.
+pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, read: &mut FileRead) {
+    let stream = WarcStream::new(file, Box::new(stored), settings, stored.len() + 1);
+    read_stream(file, stream, settings, read);
+}
+
+/// Gather a whole stream into `read` (whole-file readers and tests).
+pub(super) fn read_stream(
+    file: &InputFile,
+    mut stream: WarcStream<'_>,
+    settings: &InputSettings,
+    read: &mut FileRead,
+) -> StreamTotals {
+    for item in stream.by_ref() {
+        match item {
+            StreamItem::Warc(w) => {
+                let r = w.parse(file, settings);
+                read.docs.extend(r.docs);
+                read.errors.extend(r.errors);
+                read.warc_skipped += r.warc_skipped;
+                for (why, n) in r.warc_skipped_by_type {
+                    *read.warc_skipped_by_type.entry(why).or_default() += n;
+                }
+            }
+            StreamItem::Error(e) => read.errors.push(e),
+            StreamItem::Chunk(_) => {}
+        }
+    }
+    let totals = stream.totals();
+    read.decompressed_bytes = totals.decompressed_bytes;
+    totals
+}
+
+impl Iterator for WarcStream<'_> {
+    type Item = StreamItem;
+
+    fn next(&mut self) -> Option<StreamItem> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(item);
+            }
+            if self.finished {
+                return None;
+            }
+            self.step();
         }
     }
 }
@@ -173,7 +596,8 @@ fn seg_of(segs: &[Segment], pos: usize) -> Option<usize> {
 
 /// Frame every record. Segments decoded back to back form a region; a region ends at a failed
 /// segment, whose cut-short record becomes one `Lost` item.
-fn frame_all<'a>(data: &'a [u8], segs: &[Segment]) -> Vec<Item<'a>> {
+/// `base` is the decompressed offset of `data[0]`, for messages.
+fn frame_all<'a>(data: &'a [u8], segs: &[Segment], base: u64) -> Vec<Item<'a>> {
     let mut items = Vec::new();
     let mut i = 0;
     while i < segs.len() {
@@ -182,7 +606,7 @@ fn frame_all<'a>(data: &'a [u8], segs: &[Segment]) -> Vec<Item<'a>> {
             j += 1;
         }
         let before = items.len();
-        frame_region(data, &segs[i..=j], &mut items);
+        frame_region(data, &segs[i..=j], base, &mut items);
         if let Some(message) = &segs[j].failure {
             // The record cut short is the tail that ran out of data, or else the last record
             // decoded from the failed member: its bytes did not pass the integrity check.
@@ -205,7 +629,7 @@ fn frame_all<'a>(data: &'a [u8], segs: &[Segment]) -> Vec<Item<'a>> {
     items
 }
 
-fn frame_region<'a>(data: &'a [u8], region: &[Segment], items: &mut Vec<Item<'a>>) {
+fn frame_region<'a>(data: &'a [u8], region: &[Segment], base: u64, items: &mut Vec<Item<'a>>) {
     let (Some(first), Some(last)) = (region.first(), region.last()) else {
         return;
     };
@@ -218,7 +642,7 @@ fn frame_region<'a>(data: &'a [u8], region: &[Segment], items: &mut Vec<Item<'a>
         if pos >= end {
             break;
         }
-        match frame(data, pos, end) {
+        match frame(data, pos, end, base) {
             Ok(f) => {
                 pos = f.end;
                 items.push(Item::Record(f));
@@ -299,33 +723,41 @@ fn header_str(headers: &Headers<'_>, name: &str) -> Option<String> {
     header(headers, name).map(|v| String::from_utf8_lossy(v).into_owned())
 }
 
+/// How many bytes [`preview`] shows.
+const PREVIEW: usize = 24;
+
 /// A short printable view of bytes for messages.
 fn preview(b: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&b[..b.len().min(24)]);
+    let s = String::from_utf8_lossy(&b[..b.len().min(PREVIEW)]);
     format!("{s:?}")
 }
 
-fn frame(data: &[u8], pos: usize, end: usize) -> Result<Frame<'_>, Item<'static>> {
-    let bad = |kind, message: String, ran_out| Item::Bad {
+fn frame(data: &[u8], pos: usize, end: usize, base: u64) -> Result<Frame<'_>, Item<'static>> {
+    let bad = |kind, message: String, horizon: usize| Item::Bad {
         start: pos,
         kind,
         message,
-        ran_out,
+        ran_out: horizon == usize::MAX,
+        horizon,
     };
     let rest = &data[pos..end];
     if !rest.starts_with(b"WARC/") {
         return Err(bad(
             InputErrorKind::MalformedWarc,
             format!("expected a WARC/1.x version line, found {}", preview(rest)),
-            false,
+            pos + PREVIEW,
         ));
     }
     if !rest.starts_with(b"WARC/1.") {
         let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+        let horizon = match memchr::memchr(b'\n', rest) {
+            Some(nl) => pos + nl + 1,
+            None => usize::MAX,
+        };
         return Err(bad(
             InputErrorKind::Unsupported,
             format!("unsupported WARC version {}", preview(line.trim_ascii())),
-            false,
+            horizon,
         ));
     }
     let Some((head, body)) = head_end(rest, MAX_HEAD) else {
@@ -333,13 +765,13 @@ fn frame(data: &[u8], pos: usize, end: usize) -> Result<Frame<'_>, Item<'static>
             bad(
                 InputErrorKind::Truncated,
                 "record headers are cut off (no blank line before the end of the data)".into(),
-                true,
+                usize::MAX,
             )
         } else {
             bad(
                 InputErrorKind::MalformedWarc,
                 "no blank line within the first 1 MiB of record headers".into(),
-                false,
+                pos + MAX_HEAD + 3,
             )
         });
     };
@@ -351,7 +783,7 @@ fn frame(data: &[u8], pos: usize, end: usize) -> Result<Frame<'_>, Item<'static>
         return Err(bad(
             InputErrorKind::MalformedWarc,
             "missing or invalid Content-Length".into(),
-            false,
+            pos + body,
         ));
     };
     let block_start = pos + body;
@@ -362,7 +794,7 @@ fn frame(data: &[u8], pos: usize, end: usize) -> Result<Frame<'_>, Item<'static>
             format!(
                 "record block of {length} bytes runs past the end of the data ({left} bytes left)"
             ),
-            true,
+            usize::MAX,
         ));
     }
     let block_end = block_start + length as usize;
@@ -374,10 +806,11 @@ fn frame(data: &[u8], pos: usize, end: usize) -> Result<Frame<'_>, Item<'static>
         return Err(bad(
             InputErrorKind::MalformedWarc,
             format!(
-                "record does not end where its Content-Length ({length}) says: found {} at decompressed byte {block_end}",
-                preview(&data[block_end..end])
+                "record does not end where its Content-Length ({length}) says: found {} at decompressed byte {}",
+                preview(&data[block_end..end]),
+                base + block_end as u64
             ),
-            false,
+            (block_end + PREVIEW).max(next + 5),
         ));
     }
     Ok(Frame {
@@ -559,7 +992,7 @@ fn sniff_html(p: &[u8]) -> bool {
         || memchr::memmem::find(&low[..n], b"<!doctype html").is_some()
 }
 
-struct Convert<'a, 'r> {
+struct Convert<'a> {
     path: &'a str,
     settings: &'a InputSettings,
     data: &'a [u8],
@@ -567,10 +1000,11 @@ struct Convert<'a, 'r> {
     /// Records (and unreadable records) starting in each segment.
     per_seg: Vec<u32>,
     gzip: bool,
-    read: &'r mut FileRead,
+    /// Decompressed offset of `data[0]` in the file.
+    base: u64,
 }
 
-impl Convert<'_, '_> {
+impl Convert<'_> {
     /// The gzip member holding only this record, if it is one.
     fn own_member(&self, start: usize, end: usize) -> Option<&Segment> {
         if !self.gzip {
@@ -583,35 +1017,88 @@ impl Convert<'_, '_> {
 
     /// A byte offset for an error at output byte `pos`, and words saying what it is.
     fn locate(&self, pos: usize) -> (u64, String) {
+        let abs = self.base + pos as u64;
         match self.own_member(pos, pos) {
             Some(s) => (
                 s.stored_start,
                 format!(
-                    "gzip member at byte {}, decompressed byte {pos}",
+                    "gzip member at byte {}, decompressed byte {abs}",
                     s.stored_start
                 ),
             ),
-            None => (pos as u64, format!("decompressed byte {pos}")),
+            None => (abs, format!("decompressed byte {abs}")),
         }
     }
 
-    fn error(&mut self, index: u64, frame: &Frame<'_>, kind: InputErrorKind, message: String) {
+    fn error(
+        &self,
+        index: u64,
+        frame: &Frame<'_>,
+        kind: InputErrorKind,
+        message: String,
+    ) -> Outcome {
         let (byte, at) = self.locate(frame.start);
-        let e = InputError::new(self.path, kind, format!("{message} ({at})"))
-            .at_record(index)
-            .at_byte(byte);
-        self.read.errors.push(e);
+        Outcome::Error(
+            InputError::new(self.path, kind, format!("{message} ({at})"))
+                .at_record(index)
+                .at_byte(byte),
+        )
     }
 
-    fn record(&mut self, index: u64, frame: &Frame<'_>) {
+    fn item(&self, index: u64, item: &Item<'_>) -> Outcome {
+        match item {
+            Item::Record(frame) => self.record(index, frame),
+            Item::Bad {
+                start,
+                kind,
+                message,
+                ..
+            } => {
+                let (byte, at) = self.locate(*start);
+                Outcome::Error(
+                    InputError::new(self.path, *kind, format!("{message} ({at})"))
+                        .at_record(index)
+                        .at_byte(byte),
+                )
+            }
+            Item::Lost { seg, message } => {
+                let s = &self.segs[*seg];
+                // A member that held one record locates it; in a longer stream the useful
+                // position is where decoding stopped.
+                let (byte, lost) = if self.gzip && self.per_seg[*seg] <= 1 {
+                    (
+                        s.stored_start,
+                        "the record in this member is lost".to_string(),
+                    )
+                } else {
+                    let at = self.base + s.out_end as u64;
+                    (
+                        at,
+                        format!("the record cut off at decompressed byte {at} is lost"),
+                    )
+                };
+                let kind = if s.too_large {
+                    InputErrorKind::TooLarge
+                } else {
+                    InputErrorKind::Truncated
+                };
+                Outcome::Error(
+                    InputError::new(self.path, kind, format!("{message}; {lost}"))
+                        .at_record(index)
+                        .at_byte(byte),
+                )
+            }
+        }
+    }
+
+    fn record(&self, index: u64, frame: &Frame<'_>) -> Outcome {
         let h = &frame.headers;
         let wtype = header_str(h, "WARC-Type")
             .unwrap_or_default()
             .to_ascii_lowercase();
         if !matches!(wtype.as_str(), "response" | "resource" | "conversion") {
-            self.read
-                .skip_warc(if wtype.is_empty() { "untyped" } else { &wtype });
-            return;
+            let why = if wtype.is_empty() { "untyped" } else { &wtype };
+            return Outcome::Skip(why.to_string());
         }
         let block = &self.data[frame.block.clone()];
         let max = self.settings.max_record_bytes;
@@ -640,8 +1127,7 @@ impl Convert<'_, '_> {
                         }
                     };
                     if !(200..300).contains(&http.status) {
-                        self.read.skip_warc("response:status");
-                        return;
+                        return Outcome::Skip("response:status".into());
                     }
                     status = Some(http.status);
                     match http_payload(&http, max) {
@@ -672,12 +1158,12 @@ impl Convert<'_, '_> {
         let text =
             !html && (wtype == "conversion" || (wtype == "response" && media == "text/plain"));
         if !html && !text {
-            self.read.skip_warc(if wtype == "response" {
+            let why = if wtype == "response" {
                 "response:non-text"
             } else {
                 "resource:non-html"
-            });
-            return;
+            };
+            return Outcome::Skip(why.into());
         }
         let charset_bytes = content_type.as_deref().map(|c| c.to_ascii_lowercase());
         let charset = charset_bytes
@@ -724,7 +1210,11 @@ impl Convert<'_, '_> {
         }
         let (byte_start, byte_end, offsets) = match self.own_member(frame.start, frame.end) {
             Some(s) => (s.stored_start, s.stored_end, "gzip_member"),
-            None => (frame.start as u64, frame.end as u64, "decompressed"),
+            None => (
+                self.base + frame.start as u64,
+                self.base + frame.end as u64,
+                "decompressed",
+            ),
         };
         fields.insert("warc_offsets".into(), Value::String(offsets.into()));
         let url = header_str(h, "WARC-Target-URI").map(|u| {
@@ -734,7 +1224,7 @@ impl Convert<'_, '_> {
                 .unwrap_or(u)
                 .to_string()
         });
-        self.read.docs.push(RawDoc {
+        Outcome::Doc(RawDoc {
             source: Provenance {
                 path: self.path.to_string(),
                 format: Format::Warc,
@@ -746,7 +1236,7 @@ impl Convert<'_, '_> {
             },
             text: body,
             fields,
-        });
+        })
     }
 }
 
@@ -754,6 +1244,7 @@ impl Convert<'_, '_> {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use std::collections::BTreeMap;
 
     fn sample(name: &str) -> Vec<u8> {
         std::fs::read(shared_dir().join("data/warc").join(name)).unwrap()
@@ -1081,6 +1572,196 @@ mod tests {
         let r = read_named("x.warc.gz", b"\x1f\x8b\x08garbage");
         assert_eq!(r.records, 1);
         assert_eq!(r.errors[0].kind, InputErrorKind::Truncated);
+    }
+
+    /// Read `bytes` in windows of `window` stored bytes, as the pipeline does.
+    fn windowed(name: &str, bytes: &[u8], window: usize, max: u64) -> (FileRead, StreamTotals) {
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(&dir, name, bytes);
+        let mut s = settings();
+        s.max_record_bytes = max;
+        let mut stream = WarcStream::open(&f, &s, window);
+        stream.window = window;
+        let mut read = FileRead::default();
+        for item in stream.by_ref() {
+            match item {
+                StreamItem::Warc(w) => {
+                    let r = w.parse(&f, &s);
+                    assert_eq!(r.records, (r.docs.len() + r.errors.len()) as u64);
+                    read.docs.extend(r.docs);
+                    read.errors.extend(r.errors);
+                    read.warc_skipped += r.warc_skipped;
+                    for (why, n) in r.warc_skipped_by_type {
+                        *read.warc_skipped_by_type.entry(why).or_default() += n;
+                    }
+                }
+                StreamItem::Error(e) => read.errors.push(e),
+                StreamItem::Chunk(_) => unreachable!(),
+            }
+        }
+        read.records = (read.docs.len() + read.errors.len()) as u64;
+        (read, stream.totals())
+    }
+
+    /// Everything a user sees of a read, in a comparable form.
+    fn seen(r: &FileRead) -> (Vec<String>, Vec<InputError>, BTreeMap<String, u64>) {
+        let docs = r
+            .docs
+            .iter()
+            .map(|d| format!("{:?} {:?} {:?}", d.source, d.text, d.fields))
+            .collect();
+        (docs, r.errors.clone(), r.warc_skipped_by_type.clone())
+    }
+
+    /// Windows of any size read what the whole-file reader reads, with the same totals.
+    fn same_in_windows(name: &str, bytes: &[u8], windows: &[usize], what: &str) {
+        let whole = read_named(name, bytes);
+        for &w in windows {
+            let (r, totals) = windowed(name, bytes, w, settings().max_record_bytes);
+            assert_eq!(seen(&r), seen(&whole), "{what}: window {w}");
+            assert_eq!(r.records, whole.records, "{what}: window {w}");
+            assert_eq!(totals.bytes, bytes.len() as u64);
+            assert_eq!(totals.blake3, whole.blake3);
+            assert_eq!(
+                totals.decompressed_bytes, whole.decompressed_bytes,
+                "{what}: window {w}"
+            );
+        }
+    }
+
+    /// Copies of `good` with a few bytes changed, a stretch overwritten, or the end cut off.
+    fn damaged(good: &[u8], rounds: usize, seed: u64) -> Vec<Vec<u8>> {
+        let mut state = seed;
+        let mut rand = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..rounds)
+            .map(|round| {
+                let mut bytes = good.to_vec();
+                match round % 4 {
+                    0 => bytes.truncate((rand() as usize) % (bytes.len() + 1)),
+                    1 => {
+                        let at = (rand() as usize) % bytes.len();
+                        let n = (1 + rand() as usize % 200).min(bytes.len() - at);
+                        bytes[at..at + n].iter_mut().for_each(|b| *b = !*b);
+                    }
+                    _ => {
+                        for _ in 0..1 + rand() % 4 {
+                            let i = (rand() as usize) % bytes.len();
+                            bytes[i] = rand() as u8;
+                        }
+                    }
+                }
+                bytes
+            })
+            .collect()
+    }
+
+    fn plain_of(gz: &[u8]) -> Vec<u8> {
+        let mut plain = Vec::new();
+        flate2::read::MultiGzDecoder::new(gz)
+            .read_to_end(&mut plain)
+            .unwrap();
+        plain
+    }
+
+    #[test]
+    fn multi_member_gzip_in_windows_reads_as_whole() {
+        let dolma = sample("dolma-sample-0000.warc.gz");
+        let copycat = sample("copycat-wayback-topic-02.warc.gz");
+        let both = [dolma.clone(), copycat].concat();
+        same_in_windows("a.warc.gz", &both, &[16, 3000, 40_000, 1 << 20], "good");
+        // Zero padding at the end, and zeros followed by more members.
+        let padded = [dolma.clone(), vec![0; 5000]].concat();
+        same_in_windows("p.warc.gz", &padded, &[1000, 7000], "padded");
+        let zeros_inside = [dolma.clone(), vec![0; 5000], dolma.clone()].concat();
+        same_in_windows("z.warc.gz", &zeros_inside, &[1000, 7000], "zeros inside");
+        for (i, bad) in damaged(&dolma, 24, 0x2545_f491_4f6c_dd1d)
+            .iter()
+            .enumerate()
+        {
+            same_in_windows("d.warc.gz", bad, &[500, 6000], &format!("damaged {i}"));
+        }
+    }
+
+    #[test]
+    fn plain_warc_in_windows_reads_as_whole() {
+        let plain = plain_of(&sample("dolma-sample-0000.warc.gz"));
+        same_in_windows("a.warc", &plain, &[16, 5000, 100_000], "good");
+        for (i, bad) in damaged(&plain, 24, 0x9e37_79b9_7f4a_7c15)
+            .iter()
+            .enumerate()
+        {
+            same_in_windows("d.warc", bad, &[3000, 50_000], &format!("damaged {i}"));
+        }
+    }
+
+    #[test]
+    fn single_stream_gzip_in_windows_reads_as_whole() {
+        let plain = plain_of(&sample("dolma-sample-0000.warc.gz"));
+        let gz = gzip(&plain);
+        same_in_windows("s.warc.gz", &gz, &[16, 5000], "good");
+        for (i, bad) in damaged(&gz, 12, 0x1234_5678_9abc_def1).iter().enumerate() {
+            same_in_windows("d.warc.gz", bad, &[4000], &format!("damaged {i}"));
+        }
+        // A stream past the record limit is read whole (it holds many records), with tiny
+        // windows too.
+        let (whole, _) = windowed("s.warc.gz", &gz, 1 << 30, 50_000);
+        let (r, _) = windowed("s.warc.gz", &gz, 100, 50_000);
+        assert!(r.docs.len() > 10, "{:?}", r.errors);
+        assert_eq!(seen(&r), seen(&whole));
+    }
+
+    #[test]
+    fn gzip_bomb_member_is_reported_and_reading_goes_on() {
+        let mut members = Vec::new();
+        for n in 0..2 {
+            members.push(gzip(&response(&format!("http://x.org/{n}"), &page(n))));
+        }
+        let bomb_at: usize = members.iter().map(Vec::len).sum();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..100 {
+            std::io::Write::write_all(&mut enc, &zeros).unwrap();
+        }
+        members.push(enc.finish().unwrap());
+        for n in 2..4 {
+            members.push(gzip(&response(&format!("http://x.org/{n}"), &page(n))));
+        }
+        let stored = members.concat();
+        for window in [1000, 1 << 20] {
+            let (r, totals) = windowed("b.warc.gz", &stored, window, 1 << 20);
+            let texts: Vec<_> = r
+                .docs
+                .iter()
+                .map(|d| (d.source.record, d.text.as_str()))
+                .collect();
+            assert_eq!(
+                texts,
+                [(0, "Page 0"), (1, "Page 1"), (3, "Page 2"), (4, "Page 3")]
+            );
+            assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+            let e = &r.errors[0];
+            assert_eq!(e.kind, InputErrorKind::TooLarge);
+            assert_eq!((e.record, e.byte), (Some(2), Some(bomb_at as u64)));
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "b.warc.gz: record 2: byte {bomb_at}: gzip member at stored byte {bomb_at} \
+                     decodes to more than max_record_bytes (1048576 bytes); the record in this \
+                     member is lost"
+                )
+            );
+            // Only what was kept counts as decompressed: never the bomb.
+            assert!(
+                totals.decompressed_bytes < 4000,
+                "{}",
+                totals.decompressed_bytes
+            );
+        }
     }
 
     #[test]
