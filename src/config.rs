@@ -57,8 +57,8 @@ pub struct InputSettings {
     pub text_field: String,
     /// JSONL: the field holding the URL, if any.
     pub url_field: String,
-    /// A record (a JSONL line, a whole txt/html file after decompression) larger than this is
-    /// reported and skipped.
+    /// A record (a JSONL line, a whole txt/html file after decompression, a WARC record block
+    /// or gzip member once decoded) larger than this is reported and skipped.
     pub max_record_bytes: u64,
     /// Follow symbolic links when walking folders.
     pub follow_links: bool,
