@@ -8,8 +8,8 @@ use super::*;
 pub(super) const BATCH_BYTES: usize = 16 << 20;
 /// JSONL files are cut into chunks of this size (whole lines).
 pub(super) const CHUNK_BYTES: usize = 4 << 20;
-/// WARC files are read in windows of about this many stored bytes (whole gzip members or
-/// records; a window grows for one larger than this).
+/// WARC files are read in windows of about this many stored bytes, and of decoded bytes
+/// (whole gzip members or records; a window grows for one larger than this).
 pub(super) const WARC_WINDOW_BYTES: usize = 32 << 20;
 
 /// Work the reader thread hands to the workers.

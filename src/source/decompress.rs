@@ -301,14 +301,15 @@ pub(crate) struct Probe {
 /// beginning as `from` says (so `base <= from.needs()`). Same results as [`decode`] with
 /// resync on the whole file, member by member, except that one member may decode to at most
 /// `limit` bytes: past that its output is dropped and it becomes a failed segment marked
-/// `too_large`. A member the window end cuts off (`at_eof` false) is left for the next window:
-/// `next` says where that one starts.
+/// `too_large`. A member the window end cuts off (`at_eof` false) is left for the next window,
+/// and so are the members after `budget` bytes of output: `next` says where to go on.
 pub(crate) fn gunzip_window(
     stored: &[u8],
     base: u64,
     from: Resume,
     at_eof: bool,
     limit: Option<u64>,
+    budget: usize,
     probe: Probe,
 ) -> Window {
     let len = stored.len();
@@ -359,6 +360,9 @@ pub(crate) fn gunzip_window(
                 let rest = &stored[pos..];
                 if rest.is_empty() || (!at_eof && rest.len() < 2) {
                     break (!at_eof).then_some(at);
+                }
+                if out.len() >= budget {
+                    break Some(at);
                 }
                 let mark = out.len();
                 let why = if rest.starts_with(&GZIP_MAGIC[..2]) {

@@ -6,7 +6,8 @@
 //! in its own gzip member is located by the member's offset in the stored file, so it can be
 //! cut out with `dd` and decompressed alone.
 //!
-//! Files are read in windows of stored bytes ([`WarcStream`]): a window is decoded and framed,
+//! Files are read in windows ([`WarcStream`]) of bounded stored and decoded size: a window is
+//! decoded and framed,
 //! the records that more data cannot change are handed over ([`WarcWindow`]), and the rest is
 //! read again with the next window, from the start of its gzip member (or, in a plain file,
 //! of the record). Indexes, offsets and errors are those of reading the file whole. A gzip
@@ -365,7 +366,7 @@ impl<'a> WarcStream<'a> {
             }
             let progressed = match self.mode {
                 Mode::Plain => self.plain_window(),
-                Mode::Gzip => self.gzip_window(),
+                Mode::Gzip => self.gzip_window(want),
                 Mode::Unknown | Mode::Whole => {
                     self.whole();
                     true
@@ -374,8 +375,8 @@ impl<'a> WarcStream<'a> {
             if progressed || self.finished {
                 return;
             }
-            // One record or member is larger than the window: read more.
-            want = self.sbuf.len().saturating_mul(2).max(want);
+            // One record or member is larger than the window: read and decode more.
+            want = want.max(self.sbuf.len()).saturating_mul(2);
         }
     }
 
@@ -390,7 +391,15 @@ impl<'a> WarcStream<'a> {
             self.finish(data, segs, false);
             return;
         }
-        let w = gunzip_window(&self.sbuf, self.sbase, self.resume, true, None, PROBE);
+        let w = gunzip_window(
+            &self.sbuf,
+            self.sbase,
+            self.resume,
+            true,
+            None,
+            usize::MAX,
+            PROBE,
+        );
         self.finish(w.data, w.segments, true);
     }
 
@@ -427,14 +436,16 @@ impl<'a> WarcStream<'a> {
         true
     }
 
-    /// Multi-member gzip (or one stream small enough to decode under the record limit).
-    fn gzip_window(&mut self) -> bool {
+    /// Multi-member gzip (or one stream small enough to decode under the record limit). The
+    /// window holds about `budget` decoded bytes at most, besides one member past it.
+    fn gzip_window(&mut self, budget: usize) -> bool {
         let w = gunzip_window(
             &self.sbuf,
             self.sbase,
             self.resume,
             self.eof,
             Some(self.limit),
+            budget,
             PROBE,
         );
         if let Some(at) = w.stream_at {
