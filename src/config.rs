@@ -105,6 +105,7 @@ pub struct CleanSettings {
     pub repeats: RepeatSettings,
     pub chrome: ChromeSettings,
     pub menus: MenuSettings,
+    pub edges: EdgeSettings,
 }
 
 impl Default for CleanSettings {
@@ -119,6 +120,7 @@ impl Default for CleanSettings {
             repeats: RepeatSettings::default(),
             chrome: ChromeSettings::default(),
             menus: MenuSettings::default(),
+            edges: EdgeSettings::default(),
         }
     }
 }
@@ -263,6 +265,43 @@ impl Default for MenuSettings {
             lead_lines: 2,
             lead_words: 3,
             min_prose_share: 0.5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EdgeSettings {
+    /// A prose line has at least this many words and ends like a sentence (or has twice as
+    /// many words).
+    pub prose_words: usize,
+    /// `page_edge` runs only on a page with at least this many prose lines holding at least
+    /// `min_prose_share` of its words.
+    pub min_prose_lines: usize,
+    pub min_prose_share: f64,
+    /// Before the first prose line, a line stays when it shares at least this many content
+    /// words with the prose (a title, a standfirst) ...
+    pub topic_words: usize,
+    /// ... or is one of the last `lead_lines` lines before it (a title, a byline, a date).
+    pub lead_lines: usize,
+    /// After the last prose line, a line ending in ":" carries the next `list_lines` lines on
+    /// as its list ...
+    pub list_lines: usize,
+    /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item)
+    /// stay when a line after them carries the article on.
+    pub max_gap: usize,
+}
+
+impl Default for EdgeSettings {
+    fn default() -> Self {
+        EdgeSettings {
+            prose_words: 12,
+            min_prose_lines: 2,
+            min_prose_share: 0.1,
+            topic_words: 2,
+            lead_lines: 3,
+            list_lines: 12,
+            max_gap: 2,
         }
     }
 }

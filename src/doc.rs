@@ -52,6 +52,17 @@ pub struct Provenance {
     pub warc_record_id: Option<String>,
 }
 
+/// What a document's text is: the full visible text of a page (menus, footers and all: a `txt`
+/// scrape, a WET record, a JSONL text field) or what an extractor kept of a page (`html`, a
+/// WARC response). Cleaning trims a page's edges only on the first: an extractor's output
+/// already ends where the content ends, and what follows its last paragraph is content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Input {
+    #[default]
+    Page,
+    Extracted,
+}
+
 /// A document as a reader produced it, before any cleaning.
 ///
 /// `text` is the document's *source text*: every offset in the output (`removed`, `passages`)
@@ -61,6 +72,7 @@ pub struct Provenance {
 pub struct RawDoc {
     pub source: Provenance,
     pub text: String,
+    pub input: Input,
     /// Fields the input carried besides the text (JSONL fields, HTML title, ...).
     pub fields: Map<String, Value>,
 }

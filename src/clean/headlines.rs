@@ -55,7 +55,7 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
 }
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
-fn is_key_value(core: &str) -> bool {
+pub(super) fn is_key_value(core: &str) -> bool {
     let Some((key, value)) = core.split_once(':') else {
         return false;
     };

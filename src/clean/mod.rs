@@ -4,11 +4,13 @@
 //! claims lines (or, for icon glyphs, spans inside a line) that no earlier detector claimed, so a
 //! line is removed by exactly one rule and every removal carries its source byte range. The order
 //! is fixed: glyphs, icon strings, separators and menus, datelines, the rule packs from
-//! `config/rules/`, repeated lines, headline lists, which judge topic against what is left, then
-//! menus printed one item per line.
+//! `config/rules/`, repeated lines, headline lists, which judge topic against what is left,
+//! menus printed one item per line, then (on a page's full text only) the page's edges around
+//! its article.
 
 mod chrome;
 mod dateline;
+mod edges;
 mod headlines;
 mod icons;
 mod menus;
@@ -17,6 +19,7 @@ mod repeats;
 pub mod words;
 
 use crate::config::{CleanSettings, Settings};
+pub use crate::doc::Input;
 use crate::doc::{Extracted, MetaKey, Removal};
 use std::ops::Range;
 
@@ -36,6 +39,7 @@ pub mod rule {
     pub const HEADLINE_LIST: &str = "headline_list";
     pub const RELATED_LIST: &str = "related_list";
     pub const MENU_RUN: &str = "menu_run";
+    pub const PAGE_EDGE: &str = "page_edge";
     /// Set by dedup, not by a detector: a passage that repeats one of an earlier document.
     pub const DUPLICATE_PASSAGE: &str = "duplicate_passage";
 }
@@ -232,8 +236,14 @@ impl Cleaner {
         !self.settings.disabled.iter().any(|d| d == id)
     }
 
-    /// Clean one document's source text.
+    /// Clean one document's source text, taken as a page's full visible text.
     pub fn clean(&self, src: &str) -> Cleaned {
+        self.clean_as(src, Input::Page)
+    }
+
+    /// Clean one document's source text; `input` says whether it is a whole page or an
+    /// extractor's output (whose edges are content).
+    pub fn clean_as(&self, src: &str, input: Input) -> Cleaned {
         let mut page = Page::new(src);
         if self.enabled(rule::ICON_GLYPH) {
             icons::glyphs(&mut page);
@@ -276,6 +286,9 @@ impl Cleaner {
         }
         if self.enabled(rule::MENU_RUN) {
             menus::detect(&mut page, &self.settings.menus);
+        }
+        if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
+            edges::detect(&mut page, &self.settings.edges);
         }
         self.assemble(page)
     }
@@ -365,7 +378,12 @@ pub(crate) mod test_support {
 
     /// The kept text, one kept line per output line.
     pub fn kept(src: &str) -> String {
-        let c = cleaner().clean(src);
+        kept_as(src, Input::Page)
+    }
+
+    /// [`kept`] for text of the given kind.
+    pub fn kept_as(src: &str, input: Input) -> String {
+        let c = cleaner().clean_as(src, input);
         let mut out = String::new();
         for i in 0..c.lines.len() {
             for r in c.line_pieces(i) {

@@ -8,7 +8,7 @@
 //! page's visible text).
 
 use crate::config::{DedupMode, Settings};
-use crate::doc::{Format, Provenance, RawDoc};
+use crate::doc::{Format, Input, Provenance, RawDoc};
 use crate::pipeline::Stages;
 use crate::source::html::{decode_html_bytes, extract_html, visible_text};
 use anyhow::Context;
@@ -343,7 +343,7 @@ struct VariantReport {
 }
 
 /// Text through `Stages::process`, as the pipeline would clean a document of `format`.
-fn through_pipeline(stages: &Stages, text: String, format: Format) -> String {
+fn through_pipeline(stages: &Stages, text: String, format: Format, input: Input) -> String {
     let raw = RawDoc {
         source: Provenance {
             path: String::new(),
@@ -355,6 +355,7 @@ fn through_pipeline(stages: &Stages, text: String, format: Format) -> String {
             warc_record_id: None,
         },
         text,
+        input,
         fields: serde_json::Map::new(),
     };
     stages.process(raw).text
@@ -418,9 +419,16 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
             let t = Instant::now();
             let text = match v {
                 Variant::Extract => extract_html(html).text,
-                Variant::Html => through_pipeline(&stages, extract_html(html).text, Format::Html),
+                Variant::Html => through_pipeline(
+                    &stages,
+                    extract_html(html).text,
+                    Format::Html,
+                    Input::Extracted,
+                ),
                 Variant::Raw => visible_text(html),
-                Variant::Text => through_pipeline(&stages, visible_text(html), Format::Txt),
+                Variant::Text => {
+                    through_pipeline(&stages, visible_text(html), Format::Txt, Input::Page)
+                }
             };
             seconds += t.elapsed().as_secs_f64();
             if let Some(d) = &args.dump {

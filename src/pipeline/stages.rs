@@ -66,7 +66,7 @@ impl Stages {
 
     /// Clean, normalize and fingerprint one document.
     pub fn process(&self, raw: RawDoc) -> Processed {
-        let cleaned = self.cleaner.clean(&raw.text);
+        let cleaned = self.cleaner.clean_as(&raw.text, raw.input);
         let norm = self.normalizer.normalize(&raw.text, &cleaned);
         let removed = cleaned
             .removed

@@ -9,7 +9,7 @@ use super::{
     utf8_message,
 };
 use crate::config::InputSettings;
-use crate::doc::{Format, Provenance, RawDoc};
+use crate::doc::{Format, Input, Provenance, RawDoc};
 use serde_json::Value;
 
 pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, read: &mut FileRead) {
@@ -230,6 +230,7 @@ impl Lines<'_> {
                 warc_record_id: None,
             },
             text,
+            input: Input::Page,
             fields: map,
         });
     }

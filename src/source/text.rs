@@ -7,7 +7,7 @@ use super::{
     utf8_message,
 };
 use crate::config::InputSettings;
-use crate::doc::{Format, Provenance, RawDoc};
+use crate::doc::{Format, Input, Provenance, RawDoc};
 use serde_json::{Map, Value};
 
 pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, read: &mut FileRead) {
@@ -81,6 +81,7 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
                 read.docs.push(RawDoc {
                     source: source(0),
                     text: x.text,
+                    input: Input::Extracted,
                     fields,
                 });
             }
@@ -95,6 +96,7 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
                 Ok(text) => read.docs.push(RawDoc {
                     source: source(start),
                     text: text.to_string(),
+                    input: Input::Page,
                     fields: Map::new(),
                 }),
                 Err(e) => {

@@ -20,7 +20,7 @@ use super::html::{charset_param, decode_html_bytes, decode_text_bytes, extract_h
 use super::stream::{StreamItem, StreamTotals};
 use super::{FileRead, InputError, InputErrorKind, InputFile, SourceCompression};
 use crate::config::InputSettings;
-use crate::doc::{Format, Provenance, RawDoc};
+use crate::doc::{Format, Input, Provenance, RawDoc};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -1246,6 +1246,7 @@ impl Convert<'_> {
                 warc_record_id: header_str(h, "WARC-Record-ID"),
             },
             text: body,
+            input: if html { Input::Extracted } else { Input::Page },
             fields,
         })
     }

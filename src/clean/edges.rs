@@ -1,0 +1,252 @@
+//! Page edges: the full visible text of a page opens with its header and menus and closes with
+//! "more stories", footers and legal lines, around the article in the middle.
+//!
+//! `page_edge`: on a page with an article (at least `min_prose_lines` prose lines, holding at
+//! least `min_prose_share` of the page's words), the lines before its first prose line go
+//! except those on the article's topic (a title, a standfirst: lines sharing at least
+//! `topic_words` content words with the prose) and the `lead_lines` lines right before it (a
+//! title, a byline, a date). After its last prose line the article goes on as long as lines
+//! carry it on: sentences, lines on its topic, verse, "Key: value" facts, and a list that a line
+//! ending in ":" announces; a subheading or list item between two such lines is the article's
+//! too (up to `max_gap` lines). The page's chrome starts where nothing carries the article on.
+//! Only for a full page's text: an extractor's output has no such edges.
+
+use super::{Line, Page, Verdict, headlines, rule, words};
+use crate::config::EdgeSettings;
+use rustc_hash::FxHashSet;
+
+/// The line as written ends like a sentence, looking past closing quotes and brackets ("...",
+/// which `core` leaves off, ends one too).
+fn ends_sentence(l: &Line<'_>) -> bool {
+    l.text
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+        .ends_with(['.', '!', '?', '…', '。', '！', '？'])
+}
+
+/// The line as written ends in ":": it announces what follows.
+fn announces(l: &Line<'_>) -> bool {
+    l.text.trim_end().ends_with(':')
+}
+
+/// A line of running prose: long enough and ending like a sentence.
+fn is_prose(l: &Line<'_>, s: &EdgeSettings) -> bool {
+    l.words >= s.prose_words && ends_sentence(l) || l.words >= 2 * s.prose_words
+}
+
+/// A line that reads on like verse or a running list: ends in a comma or semicolon, or starts
+/// in lower case with several words.
+fn is_verse_like(l: &Line<'_>) -> bool {
+    let core = l.text.trim_end();
+    if core.ends_with([',', ';']) {
+        return true;
+    }
+    l.words >= 3 && l.core.chars().next().is_some_and(|c| c.is_lowercase())
+}
+
+/// How many distinct content words of the line the topic holds.
+fn shared_words(l: &Line<'_>, topic: &FxHashSet<u64>) -> usize {
+    let mut shared = FxHashSet::default();
+    words::for_each_content_hash(l.core, |h| {
+        if topic.contains(&h) {
+            shared.insert(h);
+        }
+    });
+    shared.len()
+}
+
+/// A line after the article that is on its topic: it shares `topic_words` content words with
+/// the prose, and those make up most of its own (a takeaway restating the story). A headline
+/// of another story on the same subject shares a word or two and brings its own.
+fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool {
+    let mut own = FxHashSet::default();
+    words::for_each_content_hash(l.core, |h| {
+        own.insert(h);
+    });
+    let shared = own.iter().filter(|h| topic.contains(h)).count();
+    shared >= s.topic_words && 3 * shared >= 2 * own.len()
+}
+
+pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
+    let open: Vec<usize> = page.open_lines().collect();
+    let prose: Vec<usize> = open
+        .iter()
+        .copied()
+        .filter(|&i| is_prose(&page.lines[i], s))
+        .collect();
+    // One long line is no article to trim a page around.
+    if prose.len() < s.min_prose_lines.max(1) {
+        return;
+    }
+    let (first, last) = (prose[0], prose[prose.len() - 1]);
+    let prose_words: usize = prose.iter().map(|&i| page.lines[i].words).sum();
+    let all_words: usize = open.iter().map(|&i| page.lines[i].words).sum();
+    // Where prose is a small part of the page (a product grid, a listing), the lines around
+    // it are the content.
+    if (prose_words as f64) < s.min_prose_share * all_words as f64 {
+        return;
+    }
+    let mut topic = FxHashSet::default();
+    for &i in &prose {
+        words::for_each_content_hash(page.lines[i].core, |h| {
+            topic.insert(h);
+        });
+    }
+    let cut = head_cut(page, s, &open, first, &topic);
+    for i in cut {
+        page.claim(i, Verdict::remove(rule::PAGE_EDGE));
+    }
+    let cut = tail_cut(page, s, last, &topic);
+    for i in cut {
+        page.claim(i, Verdict::remove(rule::PAGE_EDGE));
+    }
+}
+
+/// The open lines before the first prose line that are not the article's lead.
+fn head_cut(
+    page: &Page<'_>,
+    s: &EdgeSettings,
+    open: &[usize],
+    first: usize,
+    topic: &FxHashSet<u64>,
+) -> Vec<usize> {
+    // The lead: the last `lead_lines` lines before the article, counting those other rules
+    // took (a dateline is part of the lead even though it moves to metadata).
+    let lead_from = (0..first)
+        .rev()
+        .filter(|&i| !page.lines[i].is_blank())
+        .take(s.lead_lines)
+        .last()
+        .unwrap_or(first);
+    open.iter()
+        .copied()
+        .take_while(|&i| i < lead_from)
+        .filter(|&i| shared_words(&page.lines[i], topic) < s.topic_words)
+        .collect()
+}
+
+/// The open lines after the article's end.
+fn tail_cut(page: &Page<'_>, s: &EdgeSettings, last: usize, topic: &FxHashSet<u64>) -> Vec<usize> {
+    let mut end = last;
+    let mut gap = 0;
+    // Lines left of a list a line ending in ":" announced.
+    let mut announced = 0;
+    for i in last + 1..page.lines.len() {
+        let l = &page.lines[i];
+        if l.is_blank() {
+            continue;
+        }
+        if page.verdicts[i].is_some() {
+            // Another rule's chrome ends an announced list.
+            announced = 0;
+            continue;
+        }
+        let carries = announced > 0
+            || announces(l)
+            || ends_sentence(l)
+            || is_verse_like(l)
+            || headlines::is_key_value(l.core)
+            || on_topic_tail(l, topic, s);
+        announced = if announces(l) {
+            s.list_lines
+        } else {
+            announced.saturating_sub(1)
+        };
+        if carries {
+            end = i;
+            gap = 0;
+        } else {
+            gap += 1;
+            if gap > s.max_gap {
+                break;
+            }
+        }
+    }
+    (end + 1..page.lines.len())
+        .filter(|&i| page.verdicts[i].is_none() && !page.lines[i].is_blank())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clean::Input;
+    use crate::clean::test_support::*;
+
+    const P1: &str = "The council voted on Tuesday to approve a new harbour budget for the coming year, after a long debate.\n";
+    const P2: &str = "Members said the harbour plan would need more work before the works could start next spring.\n";
+    const P3: &str = "The mayor welcomed the vote and thanked the staff who had prepared the harbour plan over the winter.\n";
+
+    #[test]
+    fn header_and_footer_of_a_full_page_go() {
+        let src = format!(
+            "The Town Paper\nSubscribe now\nToday in brief\n\
+             Council approves harbour budget\nBy Ann Lee\n12 May 2024\n{P1}{P2}{P3}\
+             More from the paper\nSchool fete raises record sum\nNew bus timetable\n\
+             About us\nContact the newsroom\nCopyright 2024 The Town Paper\n"
+        );
+        // The date moves to metadata (the dateline rule) and counts toward the lead.
+        assert_eq!(
+            kept(&src),
+            format!("Council approves harbour budget\nBy Ann Lee\n{P1}{P2}{P3}")
+        );
+    }
+
+    #[test]
+    fn article_endings_stay() {
+        // A closing sentence cut off with "...", a verse, a list a sentence announces, a run of
+        // facts, and takeaways restating the story under a subheading all end the article.
+        let endings = [
+            "He said he wanted to learn more...\nThe rest is history.\n",
+            "Roses are red,\nViolets are blue,\nSugar is sweet,\nAnd so are you.\n",
+            "The budget pays for these works:\nDredging\nNew lights\nA fish market\nTwo cranes\n",
+            "Recommended:\nOS: Windows 10\nMemory: 8 GB RAM\nStorage: 50 GB free\n",
+            "What happens next\nStaff prepare the harbour budget plan\nHarbour works start next spring\n",
+            "Eggs, flour and milk\nSalt to taste\nThe vote is expected next week.\n",
+        ];
+        for end in endings {
+            let src = format!("Harbour budget approved\n{P1}{P2}{P3}{end}");
+            assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        }
+    }
+
+    #[test]
+    fn page_tails_go() {
+        // Headlines of other stories on the same subject bring their own words; share buttons
+        // and a footer carry nothing on, even with a sentence further down.
+        let src = format!(
+            "Harbour budget approved\n{P1}{P2}{P3}Share\nFacebook\nEmail\n\
+             Harbour festival draws record crowds to the seafront\n\
+             Ferry fares to rise in the new year\n\
+             Sign up to our newsletter for the latest news.\nAbout us\n"
+        );
+        assert_eq!(kept(&src), format!("Harbour budget approved\n{P1}{P2}{P3}"));
+    }
+
+    #[test]
+    fn article_text_between_its_paragraphs_stays() {
+        // Subheadings, short lines and a list between prose lines are the article's own.
+        let src = format!(
+            "A Quiet Harbour\n{P1}The plan\nIt rained.\nFlour\nTwo eggs\n{P2}What comes next\n{P3}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn extracted_text_and_pages_without_prose_keep_their_edges() {
+        // An extractor's output ends where the content ends: a spec table after the last
+        // paragraph is content.
+        let src = format!("Oak Desk 120\n{P1}Width | 120 cm\nWeight | 30 kg\n");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        // A product grid with one sentence: no article to trim around.
+        let src = format!(
+            "Blue Mug 18 dollars\nRed Mug 20 dollars\nGreen Mug 22 dollars\nWhite Mug 19 dollars\n\
+             Grey Mug 21 dollars\nBlack Mug 23 dollars\nPink Mug 24 dollars\nTeal Mug 25 dollars\n\
+             Gold Mug 26 dollars\nJade Mug 27 dollars\nRust Mug 28 dollars\nSand Mug 29 dollars\n\
+             Sage Mug 30 dollars\nRose Mug 31 dollars\nLime Mug 32 dollars\nPlum Mug 33 dollars\n\
+             Navy Mug 34 dollars\nRuby Mug 35 dollars\nOnyx Mug 36 dollars\nIris Mug 37 dollars\n\
+             Mint Mug 38 dollars\nCoal Mug 39 dollars\nOcean Mug 40 dollars\nMoss Mug 41 dollars\n\
+             {P1}Shipping worldwide\n"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+}
