@@ -57,6 +57,11 @@ pub struct InputSettings {
     pub text_field: String,
     /// JSONL: the field holding the URL, if any.
     pub url_field: String,
+    /// JSONL: the text fields are pages' full visible text (menus and footers included), so
+    /// `page_edge` trims them like a `txt` scrape. Off by default: most JSONL corpora hold text
+    /// an extractor already cut to the content, where what follows the last paragraph (a code
+    /// listing, a table, a list of items) is content.
+    pub jsonl_pages: bool,
     /// A record (a JSONL line, a whole txt/html file after decompression, a WARC record block
     /// or gzip member once decoded) larger than this is reported and skipped.
     pub max_record_bytes: u64,
@@ -84,6 +89,7 @@ impl Default for InputSettings {
             formats,
             text_field: "text".into(),
             url_field: "url".into(),
+            jsonl_pages: false,
             max_record_bytes: 64 << 20,
             follow_links: false,
         }

@@ -110,11 +110,13 @@ fn head_cut(
     first: usize,
     topic: &FxHashSet<u64>,
 ) -> Vec<usize> {
-    // The lead: the last `lead_lines` lines before the article, counting those other rules
-    // took (a dateline is part of the lead even though it moves to metadata).
+    // The lead: the last `lead_lines` lines before the article that no other rule took. Lines
+    // that moved to metadata (a dateline, a photo credit) or went as cruft (a repeated title, a
+    // share prompt) do not count: a head of title, date, standfirst and credit would otherwise
+    // push the title out.
     let lead_from = (0..first)
         .rev()
-        .filter(|&i| !page.lines[i].is_blank())
+        .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none())
         .take(s.lead_lines)
         .last()
         .unwrap_or(first);
@@ -184,10 +186,24 @@ mod tests {
              More from the paper\nSchool fete raises record sum\nNew bus timetable\n\
              About us\nContact the newsroom\nCopyright 2024 The Town Paper\n"
         );
-        // The date moves to metadata (the dateline rule) and counts toward the lead.
+        // The lead is the last three lines no other rule took (the date moved to metadata):
+        // a section label right above the title stays with it, the rest of the header goes.
         assert_eq!(
             kept(&src),
-            format!("Council approves harbour budget\nBy Ann Lee\n{P1}{P2}{P3}")
+            format!("Today in brief\nCouncil approves harbour budget\nBy Ann Lee\n{P1}{P2}{P3}")
+        );
+    }
+
+    #[test]
+    fn a_title_printed_twice_above_a_photo_credit_stays_once() {
+        let src = format!(
+            "News \u{b7} Local \u{b7} Sport \u{b7} Weather \u{b7} Business\n\
+             Late night deal ends standoff\n2022-07-21\n\
+             Late night deal ends standoff\n(AP Photo/Ann Lee)\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Late night deal ends standoff\n{P1}{P2}{P3}")
         );
     }
 

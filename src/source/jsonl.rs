@@ -230,7 +230,11 @@ impl Lines<'_> {
                 warc_record_id: None,
             },
             text,
-            input: Input::Page,
+            input: if self.settings.jsonl_pages {
+                Input::Page
+            } else {
+                Input::Extracted
+            },
             fields: map,
         });
     }
