@@ -92,7 +92,16 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
             topic.insert(h);
         });
     }
-    let cut = head_cut(page, s, &open, first, &topic);
+    // An article may open with short paragraphs ("It was late. The room was full."): the
+    // sentences right above the first prose line belong to it, and the lead counts from them.
+    let mut start = first;
+    for &i in open.iter().rev().skip_while(|&&i| i >= first) {
+        if !ends_sentence(&page.lines[i]) {
+            break;
+        }
+        start = i;
+    }
+    let cut = head_cut(page, s, &open, start, &topic);
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
@@ -204,6 +213,23 @@ mod tests {
         assert_eq!(
             kept(&src),
             format!("Late night deal ends standoff\n{P1}{P2}{P3}")
+        );
+    }
+
+    #[test]
+    fn an_article_opening_with_short_sentences_keeps_them_and_its_title() {
+        let src = format!(
+            "Home\nNews\nSport\nLate night in the chamber\nIt was late.\nThe room was full.\n\
+             Everyone waited.\nThen the mayor spoke.\n{P1}{P2}{P3}"
+        );
+        // The lead (three lines above the opening sentences) keeps the title and, with it, the
+        // two menu items just above; the first menu item goes.
+        assert_eq!(
+            kept(&src),
+            format!(
+                "News\nSport\nLate night in the chamber\nIt was late.\nThe room was full.\n\
+                 Everyone waited.\nThen the mayor spoke.\n{P1}{P2}{P3}"
+            )
         );
     }
 

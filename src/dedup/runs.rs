@@ -11,13 +11,13 @@
 
 use super::ItemSet;
 use super::steps::{Candidates, bucket_pairs, sort_entries};
-use super::store::SignatureStore;
+use super::store::{SignatureStore, read_at};
 use crate::fingerprint::band_key;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -102,9 +102,14 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
         write_run(&mut runs, &mut buffer, store)?;
     }
 
+    let files = runs
+        .paths
+        .iter()
+        .map(File::open)
+        .collect::<io::Result<Vec<File>>>()?;
     let parts: Vec<io::Result<Candidates>> = (0..nb)
         .into_par_iter()
-        .map(|b| merge_band(&runs, b))
+        .map(|b| merge_band(&runs, &files, b))
         .collect();
     let mut all = Vec::with_capacity(nb);
     for p in parts {
@@ -149,20 +154,34 @@ fn write_run(
     Ok(())
 }
 
-/// One run's segment of a band, read in order.
-struct Segment {
-    reader: BufReader<File>,
+/// One run's segment of a band, read in order by position from the run's one open file (so
+/// the open files do not multiply with the bands merged at once).
+struct Segment<'f> {
+    file: &'f File,
+    offset: u64,
     left: u64,
+    buf: Vec<u8>,
+    pos: usize,
 }
 
-impl Segment {
+/// Entries read per positional read.
+const READ_ENTRIES: u64 = 4096;
+
+impl Segment<'_> {
     fn next(&mut self) -> io::Result<Option<(u64, u64)>> {
-        if self.left == 0 {
-            return Ok(None);
+        if self.pos == self.buf.len() {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            let n = self.left.min(READ_ENTRIES);
+            self.buf.resize((n * ENTRY) as usize, 0);
+            read_at(self.file, self.offset, &mut self.buf)?;
+            self.offset += n * ENTRY;
+            self.left -= n;
+            self.pos = 0;
         }
-        let mut e = [0u8; ENTRY as usize];
-        self.reader.read_exact(&mut e)?;
-        self.left -= 1;
+        let e = &self.buf[self.pos..self.pos + ENTRY as usize];
+        self.pos += ENTRY as usize;
         let key = u64::from_le_bytes(e[..8].try_into().expect("8 bytes"));
         let order = u64::from_le_bytes(e[8..].try_into().expect("8 bytes"));
         Ok(Some((key, order)))
@@ -171,15 +190,16 @@ impl Segment {
 
 /// The candidates of band `b` (index into the range): its segments merged into one sorted
 /// sequence, cut into buckets.
-fn merge_band(runs: &Runs, b: usize) -> io::Result<Candidates> {
-    let mut segments = Vec::with_capacity(runs.paths.len());
-    for (path, segs) in runs.paths.iter().zip(&runs.segments) {
+fn merge_band(runs: &Runs, files: &[File], b: usize) -> io::Result<Candidates> {
+    let mut segments = Vec::with_capacity(files.len());
+    for (file, segs) in files.iter().zip(&runs.segments) {
         let (offset, count) = segs[b];
-        let mut f = File::open(path)?;
-        f.seek(SeekFrom::Start(offset))?;
         segments.push(Segment {
-            reader: BufReader::with_capacity(64 << 10, f),
+            file,
+            offset,
             left: count,
+            buf: Vec::new(),
+            pos: 0,
         });
     }
     let mut heap = BinaryHeap::with_capacity(segments.len());

@@ -76,9 +76,12 @@ const CACHE_SHINGLES: usize = 32 << 20;
 /// decided on what they say, and two tables or changelogs that differ only in their numbers are
 /// different documents.
 pub(super) struct StagedTexts {
-    file: Option<File>,
+    file: std::io::Result<File>,
     shingle: usize,
     cache: std::sync::Mutex<ShingleCache>,
+    /// The first record that could not be read back: without the check its pair would be
+    /// decided on the estimate, so the run must fail instead ([`StagedTexts::check`]).
+    error: std::sync::Mutex<Option<String>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -89,9 +92,28 @@ pub(super) struct StagedText {
 impl StagedTexts {
     pub(super) fn open(path: &Path, shingle: usize) -> StagedTexts {
         StagedTexts {
-            file: File::open(path).ok(),
+            file: File::open(path),
             shingle,
             cache: Default::default(),
+            error: Default::default(),
+        }
+    }
+
+    fn note(&self, message: String) -> Option<Arc<Vec<u64>>> {
+        if let Ok(mut e) = self.error.lock() {
+            e.get_or_insert(message);
+        }
+        None
+    }
+
+    /// An error if a staged record could not be read back for the exact check.
+    pub(super) fn check(&self) -> std::io::Result<()> {
+        if let Err(e) = &self.file {
+            return Err(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        match self.error.lock().ok().and_then(|mut e| e.take()) {
+            Some(m) => Err(std::io::Error::other(m)),
+            None => Ok(()),
         }
     }
 
@@ -104,8 +126,14 @@ impl StagedTexts {
         }
         let d = docs.get(di)?;
         let mut buf = vec![0u8; d.staged.1 as usize];
-        dedup::read_at(self.file.as_ref()?, d.staged.0, &mut buf).ok()?;
-        let rec: StagedText = serde_json::from_slice(&buf).ok()?;
+        let file = self.file.as_ref().ok()?;
+        if let Err(e) = dedup::read_at(file, d.staged.0, &mut buf) {
+            return self.note(format!("reading back staged record {di}: {e}"));
+        }
+        let rec: StagedText = match serde_json::from_slice(&buf) {
+            Ok(r) => r,
+            Err(e) => return self.note(format!("parsing staged record {di}: {e}")),
+        };
         let mut fp = String::new();
         fingerprint_text_opts(&rec.text, &mut fp, false);
         let set = Arc::new(shingle_set(&fp, self.shingle));

@@ -393,6 +393,9 @@ pub fn run(
         let exact = (settings.dedup.exact_margin > 0.0).then_some(&check);
         let outcome =
             dedup::deduplicate_set(&items, &params, exact).map_err(out_err(&opts.output))?;
+        if exact.is_some() {
+            texts.check().map_err(out_err(&staging_path))?;
+        }
         apply_doc_outcome(
             &docs,
             &idx,
@@ -572,6 +575,9 @@ pub fn run(
         }
         dedup_facts.passages = Some(outcome.stats);
     }
+    // Cluster records read signatures too (their similarities): a failed read must fail the run,
+    // not show up as a similarity of 0.
+    store.check().map_err(out_err(&opts.output))?;
     mark("dedup_passages", &mut lap);
 
     progress.stage("writing");

@@ -343,8 +343,10 @@ pub(crate) fn gunzip_window(
             out_start: mark,
             out_end: mark,
             failure: Some(format!(
-                "gzip member at stored byte {abs} decodes to more than max_record_bytes ({} bytes)",
-                limit.unwrap_or_default()
+                "gzip member at stored byte {abs} decodes to more than {} bytes (max_record_bytes, \
+                 or {} times it for a file that is one gzip stream)",
+                limit.unwrap_or_default(),
+                crate::source::warc::WHOLE_FILE_FACTOR
             )),
             too_large: true,
         });

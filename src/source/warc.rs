@@ -204,14 +204,28 @@ pub struct WarcStream<'a> {
     finished: bool,
 }
 
+/// A member over the limit is a stream of records (a `.warc.gz` written as one gzip stream)
+/// only if its first record frames completely within what was decoded and the next record
+/// starts right after it: a stray "WARC/1." inside one huge block does not make a stream.
 fn holds_many(out: &[u8]) -> bool {
-    looks_like_warc(out) && memchr::memmem::find(&out[1..], b"\nWARC/1.").is_some()
+    looks_like_warc(out)
+        && matches!(frame(out, 0, out.len(), 0), Ok(f) if out[f.end..].starts_with(b"WARC/1."))
 }
 
 const PROBE: Probe = Probe {
     looks_valid: looks_like_warc,
     holds_many,
 };
+
+/// [`PROBE`] for a file read whole: past the whole-file limit nothing is a stream any more.
+const PROBE_WHOLE: Probe = Probe {
+    looks_valid: looks_like_warc,
+    holds_many: |_| false,
+};
+
+/// A file read whole (one gzip stream, zstd) may decode to this many times `max_record_bytes`;
+/// past that it is reported, not decoded on (a compressed bomb must not exhaust memory).
+pub(crate) const WHOLE_FILE_FACTOR: u64 = 16;
 
 impl<'a> WarcStream<'a> {
     /// Open `file`; a file that cannot be opened yields one error item.
@@ -383,12 +397,28 @@ impl<'a> WarcStream<'a> {
     /// Read the rest of the file and decode it in one go (zstd; a gzip stream of records).
     fn whole(&mut self) {
         self.fill(usize::MAX);
+        let cap = self.limit.saturating_mul(WHOLE_FILE_FACTOR);
         if sniff(&self.sbuf, self.declared) == SourceCompression::Zstd {
             let stored = std::mem::take(&mut self.sbuf);
-            let decoded = decode(&stored, SourceCompression::Zstd, None, None);
+            let decoded = decode(&stored, SourceCompression::Zstd, Some(cap), None);
+            let over = decoded.over_limit;
             let segs = decoded.segments.clone();
             let data = decoded.data.into_owned();
+            let at = self.out_base + data.len() as u64;
             self.finish(data, segs, false);
+            if over {
+                self.queue.push_back(StreamItem::Error(
+                    InputError::new(
+                        &self.path,
+                        InputErrorKind::TooLarge,
+                        format!(
+                            "zstd WARC decodes to more than {cap} bytes ({WHOLE_FILE_FACTOR} x \
+                             max_record_bytes); the rest of the file is not read"
+                        ),
+                    )
+                    .at_byte(at),
+                ));
+            }
             return;
         }
         let w = gunzip_window(
@@ -396,9 +426,9 @@ impl<'a> WarcStream<'a> {
             self.sbase,
             self.resume,
             true,
-            None,
+            Some(cap),
             usize::MAX,
-            PROBE,
+            PROBE_WHOLE,
         );
         self.finish(w.data, w.segments, true);
     }
@@ -1246,7 +1276,13 @@ impl Convert<'_> {
                 warc_record_id: header_str(h, "WARC-Record-ID"),
             },
             text: body,
-            input: if html { Input::Extracted } else { Input::Page },
+            // A WET conversion record is a page's full visible text; a text/plain response is a
+            // document in its own right (an RFC, a README), whose ends are content.
+            input: if wtype == "conversion" {
+                Input::Page
+            } else {
+                Input::Extracted
+            },
             fields,
         })
     }
@@ -1763,8 +1799,8 @@ mod tests {
                 e.to_string(),
                 format!(
                     "b.warc.gz: record 2: byte {bomb_at}: gzip member at stored byte {bomb_at} \
-                     decodes to more than max_record_bytes (1048576 bytes); the record in this \
-                     member is lost"
+                     decodes to more than 1048576 bytes (max_record_bytes, or 16 times it for a \
+                     file that is one gzip stream); the record in this member is lost"
                 )
             );
             // Only what was kept counts as decompressed: never the bomb.
@@ -1774,6 +1810,60 @@ mod tests {
                 totals.decompressed_bytes
             );
         }
+    }
+
+    #[test]
+    fn a_bomb_that_looks_like_a_stream_is_still_one_oversized_record() {
+        // "WARC/1." after a version line inside one huge member is not a second record: the
+        // first record must frame completely for the member to count as a stream.
+        let mut members = vec![gzip(&response("http://x.org/0", &page(0)))];
+        let bomb_at: usize = members[0].len();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, b"WARC/1.0\r\n\r\n\nWARC/1.").unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..40 {
+            std::io::Write::write_all(&mut enc, &zeros).unwrap();
+        }
+        members.push(enc.finish().unwrap());
+        members.push(gzip(&response("http://x.org/2", &page(2))));
+        let stored = members.concat();
+        let (r, totals) = windowed("s.warc.gz", &stored, 4096, 1 << 20);
+        let texts: Vec<_> = r.docs.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["Page 0", "Page 2"]);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
+        assert_eq!(r.errors[0].byte, Some(bomb_at as u64));
+        assert!(
+            totals.decompressed_bytes < 1 << 20,
+            "{}",
+            totals.decompressed_bytes
+        );
+    }
+
+    #[test]
+    fn a_whole_file_stream_past_its_limit_is_reported_not_decoded() {
+        // One gzip stream of records (read whole), ending in a huge block: bounded by
+        // WHOLE_FILE_FACTOR x max_record_bytes, and reported.
+        let mut body = Vec::new();
+        for n in 0..3 {
+            body.extend(response(&format!("http://x.org/{n}"), &page(n)));
+        }
+        body.extend_from_slice(
+            b"WARC/1.0\r\nWARC-Type: resource\r\nContent-Length: 99999999\r\n\r\n",
+        );
+        body.extend(vec![b'a'; 3 << 20]);
+        let stored = gzip(&body);
+        let (r, totals) = windowed("one.warc.gz", &stored, 1 << 16, 64 << 10);
+        assert!(
+            r.errors.iter().any(|e| e.kind == InputErrorKind::TooLarge),
+            "{:?}",
+            r.errors
+        );
+        assert!(
+            totals.decompressed_bytes <= WHOLE_FILE_FACTOR * (64 << 10),
+            "{}",
+            totals.decompressed_bytes
+        );
     }
 
     #[test]
