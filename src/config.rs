@@ -664,6 +664,16 @@ fn load_rule_dir(dir: &Path) -> Result<Vec<RuleSpec>, ConfigError> {
 /// Parses sizes like `2G`, `500M`, `64K`, `1000` (powers of 1024).
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let s = s.trim();
+    // "2GB", "512MiB": the unit letter is what counts.
+    let s = s
+        .strip_suffix("iB")
+        .or_else(|| s.strip_suffix("ib"))
+        .filter(|r| r.ends_with(|c: char| c.is_ascii_alphabetic()))
+        .or_else(|| {
+            s.strip_suffix(['B', 'b'])
+                .filter(|r| r.ends_with(|c: char| c.is_ascii_alphabetic()))
+        })
+        .unwrap_or(s);
     let (num, mult) = match s.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => {
             let m: u64 = match c.to_ascii_uppercase() {

@@ -323,9 +323,10 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
 /// The text that fingerprints are computed on: lowercase, diacritics and punctuation folded away,
 /// digits masked as `0`, words separated by single spaces. Writes into `out` (cleared first).
 ///
-/// A word is what the regex `\w+` matches (letters, digits and the underscore), the usual unit
-/// of shingle-based dedup: `max_record_bytes` is one word, as in the identifiers of code
-/// documentation, so similarity here agrees with the word 5-gram Jaccard other tools compute.
+/// A word is a run of letters, digits and ASCII underscores, close to what the regex `\w+`
+/// matches (the usual unit of shingle-based dedup; other connector punctuation still separates):
+/// `max_record_bytes` is one word, as in the identifiers of code documentation, so similarity
+/// here agrees with the word 5-gram Jaccard other tools compute. A line of underscores is a word.
 pub fn fingerprint_text(text: &str, out: &mut String) {
     fingerprint_text_opts(text, out, true);
 }

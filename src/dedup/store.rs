@@ -147,7 +147,8 @@ impl SignatureStore {
         if let Some(spill) = &mut self.spill
             && let Some(w) = spill.writer.take()
         {
-            w.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+            // A scratch file read back by this process: flushed, not synced to disk.
+            w.into_inner().map_err(|e| e.into_error())?;
             spill.reader = Some(File::open(&spill.path)?);
         }
         Ok(())

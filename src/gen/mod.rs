@@ -682,6 +682,10 @@ mod tests {
         assert_eq!(parse_bytes("1.5M"), Ok(3 << 19));
         assert_eq!(parse_bytes("123"), Ok(123));
         assert!(parse_bytes("12X").is_err());
+        assert_eq!(parse_bytes("2GB"), Ok(2 << 30));
+        assert_eq!(parse_bytes("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_bytes("64kb"), Ok(64 << 10));
+        assert_eq!(parse_bytes("100B"), Ok(100));
         assert!(parse_bytes("abc").is_err());
     }
 
