@@ -280,6 +280,8 @@ const NEG_WORDS: &[(&[u8], i8)] = &[
     (b"social", -2),
     (b"related", -2),
     (b"recommended", -2),
+    // Not a class word (names are split at spaces): the mark of a strip found by its heading.
+    (RECOMMENDATIONS, -2),
     (b"recirculation", -2),
     (b"promo", -2),
     (b"advert", -2),
@@ -558,6 +560,9 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
             p.end = end;
         }
     }
+    if mode == Mode::Content {
+        mark_recommendations(&mut elems, &w.blocks, &w.out);
+    }
     Dom {
         text: w.out,
         elems,
@@ -566,6 +571,185 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         first_h1,
         ld_json,
         saw_hidden,
+    }
+}
+
+/// The boilerplate word a recommendation strip's element is marked with: its heading says
+/// what it is, so unlike a class name it holds however much of the page the strip fills.
+pub(super) const RECOMMENDATIONS: &[u8] = b"recommendation strip";
+
+/// Headings of recommendation strips on shop and article pages ("You may also like", "Customers
+/// also viewed"), in a few languages: whole-line matches, lowercase, punctuation dropped.
+const RECOMMENDATION_HEADINGS: &[&str] = &[
+    "you may also like",
+    "you might also like",
+    "you may also be interested in",
+    "you might also be interested in",
+    "you might be interested in",
+    "you may be interested in",
+    "customers also viewed",
+    "customers also bought",
+    "customers who viewed this item also viewed",
+    "customers who bought this item also bought",
+    "people who viewed this item also viewed",
+    "people also viewed",
+    "people also bought",
+    "others also bought",
+    "frequently bought together",
+    "related products",
+    "related items",
+    "similar items",
+    "similar products",
+    "sponsored items",
+    "recently viewed",
+    "recently viewed products",
+    "recently viewed items",
+    "seller's other items",
+    "more from this seller",
+    "complete the look",
+    "shop the look",
+    "recommended for you",
+    "recommended products",
+    "more like this",
+    "das könnte dir auch gefallen",
+    "das könnte ihnen auch gefallen",
+    "ähnliche produkte",
+    "ähnliche artikel",
+    "kunden kauften auch",
+    "zuletzt angesehen",
+    "vous aimerez aussi",
+    "vous aimerez peut-être aussi",
+    "vous pourriez aussi aimer",
+    "produits similaires",
+    "produits associés",
+    "récemment consultés",
+    "también te puede interesar",
+    "te puede interesar",
+    "productos relacionados",
+    "productos similares",
+    "potrebbe interessarti anche",
+    "potrebbero interessarti",
+    "prodotti correlati",
+    "prodotti simili",
+    "misschien vind je dit ook leuk",
+    "gerelateerde producten",
+    "vergelijkbare producten",
+    "produtos relacionados",
+    "você também pode gostar",
+];
+
+/// Is the line as a whole one of [`RECOMMENDATION_HEADINGS`]? A count or a closing word may
+/// follow ("Related products (12)", "Recently viewed items »").
+fn is_recommendation_heading(line: &str) -> bool {
+    if line.len() > 64 {
+        return false;
+    }
+    let mut norm = String::with_capacity(line.len());
+    for c in line.chars() {
+        if c.is_alphabetic() || c == '\'' || c == '’' || c == '-' {
+            for l in c.to_lowercase() {
+                norm.push(if l == '’' { '\'' } else { l });
+            }
+        } else if !norm.is_empty() && !norm.ends_with(' ') {
+            norm.push(' ');
+        }
+    }
+    let norm = norm.trim_end();
+    RECOMMENDATION_HEADINGS.iter().any(|h| {
+        norm.strip_prefix(h).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(' ') && rest.split(' ').count() <= 2
+        })
+    })
+}
+
+/// A recommendation strip is chrome whatever its classes say: the element its heading opens
+/// (the highest one whose first line is the heading) gets a boilerplate hint, or, where the
+/// heading sits among the cards' siblings, the siblings up to the next heading do. A strip
+/// lists other items, so it never holds the page's own title: an element with an `<h1>` in it
+/// is a wrapper the heading happens to open (a shop's whole page under a "Related products"
+/// bar), and an `<h1>` saying "Related products" is the title of a page of them.
+fn mark_recommendations(elems: &mut [Elem], blocks: &[Block], text: &str) {
+    let mut first: Option<(Vec<u32>, Vec<bool>, Vec<bool>)> = None;
+    let Some(word) = NEG_WORDS.iter().position(|(w, _)| *w == RECOMMENDATIONS) else {
+        return;
+    };
+    let word = word as u8 + 1;
+    for (bi, b) in blocks.iter().enumerate() {
+        let line = text
+            .get(b.start as usize..b.end as usize)
+            .unwrap_or_default();
+        if !is_recommendation_heading(line.trim()) {
+            continue;
+        }
+        // First line index under each element, whether it holds an `<h1>` and whether a link,
+        // built once a page has such a heading.
+        let (first, title, linked) = first.get_or_insert_with(|| {
+            let mut linked = vec![false; elems.len()];
+            let mut f = vec![u32::MAX; elems.len()];
+            let mut title: Vec<bool> = elems
+                .iter()
+                .map(|e| matches!(e.tag, Tag::Heading(1)))
+                .collect();
+            for (k, b) in blocks.iter().enumerate() {
+                let o = b.owner as usize;
+                if f[o] == u32::MAX {
+                    f[o] = k as u32;
+                }
+                linked[o] |= b.link_chars > 0;
+            }
+            for i in (1..elems.len()).rev() {
+                let p = elems[i].parent as usize;
+                f[p] = f[p].min(f[i]);
+                title[p] |= title[i];
+                linked[p] |= linked[i];
+            }
+            (f, title, linked)
+        });
+        let h = b.owner as usize;
+        if title[h] {
+            continue;
+        }
+        let mut e = h;
+        loop {
+            let p = elems[e].parent as usize;
+            if p == 0 || first[p] != bi as u32 || title[p] {
+                break;
+            }
+            e = p;
+        }
+        let mark = |elems: &mut [Elem], i: usize| {
+            if elems[i].hint >= 0 {
+                elems[i].hint = -2;
+                elems[i].word = word;
+            }
+        };
+        if elems[e].end as usize > e {
+            mark(elems, e);
+            continue;
+        }
+        // A heading among the cards: it and its following siblings up to the next heading, or
+        // up to one without a link (a card links to the item it recommends; a paragraph or a
+        // table after a heading that only names the topic does not).
+        let p = elems[e].parent as usize;
+        if p == 0 {
+            continue;
+        }
+        let mut cards = 0;
+        let mut j = elems[e].end as usize + 1;
+        while j <= elems[p].end as usize && j < elems.len() {
+            if elems[j].parent as usize == p {
+                if matches!(elems[j].tag, Tag::Heading(_)) || title[j] || !linked[j] {
+                    break;
+                }
+                mark(elems, j);
+                cards += 1;
+            }
+            j = elems[j].end as usize + 1;
+        }
+        // The heading goes with its cards; over a section of prose it is the section's title.
+        if cards > 0 {
+            mark(elems, e);
+        }
     }
 }
 

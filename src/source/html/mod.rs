@@ -356,6 +356,93 @@ mod tests {
         );
     }
 
+    /// Product cards as shops write them: a linked title with no class that names them, a
+    /// price, a rating; long titles, so the strip outweighs the product's own text.
+    fn cards(n: usize) -> String {
+        (1..=n)
+            .map(|i| {
+                format!(
+                    "<div class=\"col\"><a href=\"/p{i}\"><img src=\"/i{i}.jpg\"></a>\
+                     <div class=\"t\">Solid oak writing desk model {i} with two drawers, \
+                     cable tray and adjustable feet, natural oiled finish</div>\
+                     <span>$4{i}9.00</span> <span>Free shipping</span> <a href=\"/p{i}\">View</a></div>"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recommendation_strip_larger_than_the_product_is_dropped_by_its_heading() {
+        let page = format!(
+            r#"<body><div class="x"><h1>Oak Desk 120</h1><p>$599</p><p>{d}</p></div>
+            <div class="y"><h2>Similar items</h2><div class="z">{rec}</div></div></body>"#,
+            d = para("desk"),
+            rec = cards(8),
+        );
+        let x = extract_html(&page);
+        assert_eq!(x.text, format!("Oak Desk 120\n$599\n{}", para("desk")));
+    }
+
+    #[test]
+    fn related_products_heading_opening_the_whole_page_keeps_it() {
+        // The heading is the first line of a wrapper that also holds the page's title and
+        // its text: the wrapper is not the strip.
+        let page = format!(
+            r#"<body><div class="wrap"><div class="bar"><h3>Related Products</h3></div>
+            <h1>Standing desks</h1><p>{a}</p><p>{b}</p></div></body>"#,
+            a = para("desk"),
+            b = para("chair"),
+        );
+        let x = extract_html(&page);
+        assert_eq!(
+            x.text,
+            format!("Standing desks\n{}\n{}", para("desk"), para("chair"))
+        );
+    }
+
+    #[test]
+    fn article_with_recommendations_in_a_class_name_keeps_its_text() {
+        // WordPress puts the post's tags in its classes (`tag-gear-recommendations`): a class
+        // word is not a heading and must not take the article with it.
+        let page = format!(
+            r#"<body><nav>{nav}</nav><article class="entry tag-gear-recommendations">
+            <h1>Packing list</h1><p>{a}</p><p>{b}</p></article></body>"#,
+            nav = menu(&["Home", "Hiking", "Camping", "About"]),
+            a = para("tent"),
+            b = para("stove"),
+        );
+        let x = extract_html(&page);
+        assert_eq!(
+            x.text,
+            format!("Packing list\n{}\n{}", para("tent"), para("stove"))
+        );
+    }
+
+    #[test]
+    fn section_titled_related_products_without_links_is_content() {
+        // Documentation about a "related products" feature: the heading names the topic, the
+        // paragraph and table under it are no cards.
+        let page = format!(
+            r#"<body><main><h1>Feed fields</h1><p>{a}</p>
+            <h2>Related products</h2><p>{b}</p>
+            <table><tr><td>related_id</td><td>String</td></tr></table>
+            <h2>Prices</h2><p>{c}</p></main></body>"#,
+            a = para("feed"),
+            b = para("bundle"),
+            c = para("price"),
+        );
+        let x = extract_html(&page);
+        assert_eq!(
+            x.text,
+            format!(
+                "Feed fields\n{}\nRelated products\n{}\nrelated_id | String\nPrices\n{}",
+                para("feed"),
+                para("bundle"),
+                para("price")
+            )
+        );
+    }
+
     #[test]
     fn listing_keeps_item_titles_and_drops_menus() {
         let items: String = (1..=6)

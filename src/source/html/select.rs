@@ -10,7 +10,7 @@
 //! Inside the winner, link lists, teaser cards and boilerplate-named parts are dropped line by
 //! line.
 
-use super::dom::{ARTICLE_BODY_HINT, Block, Dom, NEG_WORD_COUNT, Tag, word_name};
+use super::dom::{ARTICLE_BODY_HINT, Block, Dom, NEG_WORD_COUNT, RECOMMENDATIONS, Tag, word_name};
 
 const NONE: u32 = u32::MAX;
 
@@ -40,7 +40,8 @@ const NAMES_UNRELIABLE: f64 = 0.5;
 /// Words that keep their meaning however much text they cover: a page's comments or footer
 /// can outweigh a short article and still are not it.
 fn never_framework(word: usize) -> bool {
-    word_name(word).is_some_and(|w| matches!(w, b"comment" | b"comments" | b"footer"))
+    word_name(word)
+        .is_some_and(|w| matches!(w, b"comment" | b"comments" | b"footer") || w == RECOMMENDATIONS)
 }
 
 /// Elements that must carry such a word before it is taken for a framework's.
@@ -84,6 +85,11 @@ struct Tree {
     text: Vec<f64>,
     has_text: Vec<bool>,
     total: f64,
+    /// Elements named boilerplate by what they say, not by a class (a recommendation strip
+    /// under its heading): they count however much of the page they hold.
+    strong: Vec<bool>,
+    /// Per element: is it inside such a strip?
+    in_strip: Vec<bool>,
     /// Per line: is it inside a teaser card (see [`teasers`])?
     teaser_line: Vec<bool>,
 }
@@ -174,7 +180,18 @@ impl Tree {
         }
         let total = text.first().copied().unwrap_or(0.0).max(1.0);
         let teaser_line = teasers(dom, &parent);
+        let strong: Vec<bool> = dom
+            .elems
+            .iter()
+            .map(|e| e.hint < 0 && word_name(e.word as usize) == Some(RECOMMENDATIONS))
+            .collect();
+        let mut in_strip = strong.clone();
+        for i in 1..n {
+            in_strip[i] |= in_strip[parent[i] as usize];
+        }
         let mut tree = Tree {
+            strong,
+            in_strip,
             teaser_line,
             n,
             parent,
@@ -228,7 +245,7 @@ impl Tree {
     fn is_boiler(&self, owner: usize, below: usize) -> bool {
         let mut k = self.neg.get(owner).copied().unwrap_or(NONE);
         while k != NONE && k as usize > below {
-            if self.text[k as usize] < 0.5 * self.total {
+            if self.text[k as usize] < 0.5 * self.total || self.strong[k as usize] {
                 return true;
             }
             let p = self.parent[k as usize] as usize;
@@ -247,7 +264,13 @@ impl Tree {
         for (i, b) in dom.blocks.iter().enumerate() {
             let owner = b.owner as usize;
             let teaser = article && self.teaser_line[i];
-            score[owner] += weight(b, teaser || self.is_boiler(owner, 0), title_w, short_w);
+            let mut w = weight(b, teaser || self.is_boiler(owner, 0), title_w, short_w);
+            if self.in_strip[owner] {
+                // A strip costs at least what its links would unmarked: the mark must not
+                // make a container holding it look better than before.
+                w = w.min(weight(b, teaser, title_w, short_w));
+            }
+            score[owner] += w;
         }
         for i in (1..self.n).rev() {
             let p = self.parent[i] as usize;
