@@ -62,6 +62,10 @@ pub struct InputSettings {
     /// an extractor already cut to the content, where what follows the last paragraph (a code
     /// listing, a table, a list of items) is content.
     pub jsonl_pages: bool,
+    /// txt files are pages' full visible text (a scrape, as the seeds are), so `page_edge`
+    /// trims them. Set false for a folder of texts already cut to their content (articles,
+    /// books), whose ends are content.
+    pub txt_pages: bool,
     /// A record (a JSONL line, a whole txt/html file after decompression, a WARC record block
     /// or gzip member once decoded) larger than this is reported and skipped.
     pub max_record_bytes: u64,
@@ -90,6 +94,7 @@ impl Default for InputSettings {
             text_field: "text".into(),
             url_field: "url".into(),
             jsonl_pages: false,
+            txt_pages: true,
             max_record_bytes: 64 << 20,
             follow_links: false,
         }

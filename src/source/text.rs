@@ -96,7 +96,11 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
                 Ok(text) => read.docs.push(RawDoc {
                     source: source(start),
                     text: text.to_string(),
-                    input: Input::Page,
+                    input: if settings.txt_pages {
+                        Input::Page
+                    } else {
+                        Input::Extracted
+                    },
                     fields: Map::new(),
                 }),
                 Err(e) => {
@@ -228,6 +232,25 @@ mod tests {
         let r = super::super::read_file(&f, &s);
         assert_eq!(r.records, 1);
         assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
+    }
+
+    #[test]
+    fn txt_is_a_page_unless_the_settings_say_it_is_content() {
+        use crate::doc::Input;
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(&dir, "a.txt", b"Menu\nAn article.\n");
+        let mut s = settings();
+        assert_eq!(super::super::read_file(&f, &s).docs[0].input, Input::Page);
+        s.txt_pages = false;
+        assert_eq!(
+            super::super::read_file(&f, &s).docs[0].input,
+            Input::Extracted
+        );
+        let html = file(&dir, "a.html", b"<p>An article.</p>");
+        assert_eq!(
+            super::super::read_file(&html, &s).docs[0].input,
+            Input::Extracted
+        );
     }
 
     #[test]
