@@ -390,6 +390,11 @@ impl Ratio {
         (self.total > 0).then(|| self.hit as f64 / self.total as f64)
     }
 
+    /// One report line: the label in a 32-column field, then [`Ratio::show`].
+    fn row(&self, report: &mut String, label: &str) -> std::fmt::Result {
+        writeln!(report, "  {label:<32}{}", self.show())
+    }
+
     fn show(&self) -> String {
         match self.value() {
             Some(v) => format!("{v:.4} ({}/{})", self.hit, self.total),
@@ -826,46 +831,18 @@ fn documents(
         }
     }
     writeln!(report, "\n== Duplicate documents vs the generator's labels")?;
-    writeln!(
-        report,
-        "  link precision, exact links     {}",
-        link_exact.show()
-    )?;
-    writeln!(
-        report,
-        "  link precision, near links      {}",
-        link_near.show()
-    )?;
-    writeln!(
-        report,
-        "  recall, exact copies            {}",
-        rec_exact.show()
-    )?;
-    writeln!(
-        report,
-        "  recall, near copies (all edits) {}",
-        rec_near.show()
-    )?;
+    link_exact.row(report, "link precision, exact links")?;
+    link_near.row(report, "link precision, near links")?;
+    rec_exact.row(report, "recall, exact copies")?;
+    rec_near.row(report, "recall, near copies (all edits)")?;
     let mut edits: Vec<_> = by_edit.iter().collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.1.total));
     for (e, r) in &edits {
         writeln!(report, "      {e:<28} {}", r.show())?;
     }
-    writeln!(
-        report,
-        "  cluster pairs: precision        {}",
-        cl_prec.show()
-    )?;
-    writeln!(
-        report,
-        "  cluster pairs: recall exact     {}",
-        cl_rec_exact.show()
-    )?;
-    writeln!(
-        report,
-        "  cluster pairs: recall near      {}",
-        cl_rec_near.show()
-    )?;
+    cl_prec.row(report, "cluster pairs: precision")?;
+    cl_rec_exact.row(report, "cluster pairs: recall exact")?;
+    cl_rec_near.row(report, "cluster pairs: recall near")?;
     for b in &bad_links {
         writeln!(report, "    wrong link: {b}")?;
     }
@@ -1011,31 +988,11 @@ fn brute_force(
         sample.len(),
         run.shingle
     )?;
-    writeln!(
-        report,
-        "  recall (same cluster)           {}",
-        recall.show()
-    )?;
-    writeln!(
-        report,
-        "  recall (direct link)            {}",
-        recall_link.show()
-    )?;
-    writeln!(
-        report,
-        "  link precision                  {}",
-        precision.show()
-    )?;
-    writeln!(
-        report,
-        "  link precision (J >= T - 0.05)  {}",
-        precision_margin.show()
-    )?;
-    writeln!(
-        report,
-        "  cluster pair precision          {}",
-        cl_precision.show()
-    )?;
+    recall.row(report, "recall (same cluster)")?;
+    recall_link.row(report, "recall (direct link)")?;
+    precision.row(report, "link precision")?;
+    precision_margin.row(report, "link precision (J >= T - 0.05)")?;
+    cl_precision.row(report, "cluster pair precision")?;
     for m in &missed {
         writeln!(report, "    missed: {m}")?;
     }
@@ -1167,21 +1124,9 @@ fn passages(
         }
     }
     writeln!(report, "\n== Duplicate passages")?;
-    writeln!(
-        report,
-        "  precision (same true origin)    {}",
-        precision.show()
-    )?;
-    writeln!(
-        report,
-        "  recall, verbatim copies         {}",
-        recall_verbatim.show()
-    )?;
-    writeln!(
-        report,
-        "  recall, copies with typos       {}",
-        recall_edited.show()
-    )?;
+    precision.row(report, "precision (same true origin)")?;
+    recall_verbatim.row(report, "recall, verbatim copies")?;
+    recall_edited.row(report, "recall, copies with typos")?;
     for w in &wrong {
         writeln!(report, "    wrong: {w}")?;
     }
