@@ -784,7 +784,10 @@ fn documents(
     let mut rec_near = Ratio::default();
     let mut by_edit: HashMap<String, Ratio> = HashMap::new();
     let mut missed = Vec::new();
-    for members in groups.values() {
+    // Groups in order of their first member, so the examples printed are the same every run.
+    let mut group_list: Vec<&Vec<usize>> = groups.values().collect();
+    group_list.sort_unstable_by_key(|m| m.first().copied());
+    for members in group_list {
         for (k, &i) in members.iter().enumerate() {
             if k == 0 {
                 continue;
@@ -836,7 +839,7 @@ fn documents(
     rec_exact.row(report, "recall, exact copies")?;
     rec_near.row(report, "recall, near copies (all edits)")?;
     let mut edits: Vec<_> = by_edit.iter().collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.1.total));
+    edits.sort_by(|a, b| b.1.total.cmp(&a.1.total).then_with(|| a.0.cmp(b.0)));
     for (e, r) in &edits {
         writeln!(report, "      {e:<28} {}", r.show())?;
     }
@@ -917,6 +920,10 @@ fn brute_force(
         }
     })?;
     let sims = sims.into_inner().unwrap_or_default();
+    // Pairs in order, so the examples printed are the same every run.
+    let mut sims_in_order: Vec<((usize, usize), f64)> =
+        sims.iter().map(|(&p, &j)| (p, j)).collect();
+    sims_in_order.sort_unstable_by_key(|&(p, _)| p);
     let in_sample: HashSet<usize> = sample.iter().copied().collect();
     let mut cluster_of: HashMap<usize, usize> = HashMap::new();
     for (c, members) in run.clusters.iter().enumerate() {
@@ -933,7 +940,7 @@ fn brute_force(
     let mut recall_link = Ratio::default();
     let mut missed = Vec::new();
     let mut true_pairs = 0usize;
-    for (&(a, b), &j) in &sims {
+    for &((a, b), j) in &sims_in_order {
         if j >= threshold {
             true_pairs += 1;
             let hit = same_cluster(a, b);
