@@ -230,6 +230,24 @@ pub struct Outcome {
     pub stats: Stats,
 }
 
+impl Outcome {
+    /// `(item, kept item it duplicates, similarity, exact)` for every item decided a duplicate,
+    /// by item index.
+    pub fn duplicates(&self) -> impl Iterator<Item = (usize, usize, f64, bool)> + '_ {
+        self.decisions
+            .iter()
+            .enumerate()
+            .filter_map(|(k, d)| match *d {
+                Decision::Duplicate {
+                    of,
+                    similarity,
+                    exact,
+                } => Some((k, of, similarity, exact)),
+                Decision::Keep => None,
+            })
+    }
+}
+
 /// All steps in memory: candidates over every band, then [`resolve`].
 pub fn deduplicate(items: &[Item], params: &Params) -> Outcome {
     deduplicate_checked(items, params, None)

@@ -255,22 +255,15 @@ pub(super) fn apply_doc_outcome(
     fates: &mut [DocFate],
     duplicates: &mut Vec<ClusterRecord>,
 ) {
-    for (k, decision) in outcome.decisions.iter().enumerate() {
-        if let Decision::Duplicate {
-            of,
-            similarity,
+    for (k, of, similarity, exact) in outcome.duplicates() {
+        let i = idx[k];
+        fates[i].duplicate_of = Some(DocLink {
+            id: docs[idx[of]].id.clone(),
+            similarity: round4(similarity),
             exact,
-        } = decision
-        {
-            let i = idx[k];
-            fates[i].duplicate_of = Some(DocLink {
-                id: docs[idx[*of]].id.clone(),
-                similarity: round4(*similarity),
-                exact: *exact,
-            });
-            if mode == DedupMode::Drop {
-                fates[i].dropped = Some(DropReason::Duplicate);
-            }
+        });
+        if mode == DedupMode::Drop {
+            fates[i].dropped = Some(DropReason::Duplicate);
         }
     }
     for c in &outcome.clusters {

@@ -480,17 +480,10 @@ pub fn run(
             };
             let outcome =
                 dedup::deduplicate_set(&items, &params, None).map_err(out_err(&opts.output))?;
-            for (k, decision) in outcome.decisions.iter().enumerate() {
-                if let Decision::Duplicate {
-                    of,
-                    similarity,
-                    exact,
-                } = decision
-                {
-                    let (di, pi) = refs[k];
-                    let (kd, kp) = refs[*of];
-                    passage_fates[di][pi].duplicate_of = Some((kd, kp, *similarity, *exact));
-                }
+            for (k, of, similarity, exact) in outcome.duplicates() {
+                let (di, pi) = refs[k];
+                let (kd, kp) = refs[of];
+                passage_fates[di][pi].duplicate_of = Some((kd, kp, similarity, exact));
             }
             if mode != DedupMode::Drop {
                 break (outcome, refs, stored);
@@ -628,7 +621,7 @@ pub fn run(
                 .iter()
                 .any(|p| p.cluster.is_some() || p.duplicate_of.is_some());
         if !touched {
-            let stats = [d.passages.len() as u64, staged_text_len(d), 0, 0];
+            let stats = [d.passages.len() as u64, d.text_len, 0, 0];
             return Ok(Some((None, stats)));
         }
         let mut rec: CorpusRecord = serde_json::from_slice(line).map_err(std::io::Error::other)?;
@@ -776,11 +769,6 @@ pub fn run(
     write_json(&paths.manifest, &manifest).map_err(out_err(&paths.manifest))?;
     progress.finish();
     Ok(RunReport { manifest, paths })
-}
-
-/// Output text length of a record that goes to the corpus unchanged.
-fn staged_text_len(d: &DocIndex) -> u64 {
-    d.text_len
 }
 
 fn error_record(e: &InputError) -> DroppedRecord {
