@@ -71,27 +71,31 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
     // Small enough steps that a run is not much larger than `per_run`.
     let chunk_reps = (per_run / nb.max(1) as u64).clamp(1, CHUNK as u64) as usize;
     for chunk in reps.chunks(chunk_reps) {
-        // Per representative: (band index in the range, key); the order is the rep's own.
-        let keys: Vec<Vec<(usize, u64)>> = chunk
-            .par_iter()
-            .map_init(Vec::new, |buf, &(_, i)| {
-                let Some(sig) = items.signature(i, buf) else {
-                    return Vec::new();
-                };
-                bands
-                    .clone()
-                    .enumerate()
-                    .filter_map(|(b, band)| Some((b, band_key(sig, band, rows)?)))
-                    .collect()
+        // Per slice of representatives, in parallel: (band index in the range, key, order), one
+        // vector a slice rather than one a representative.
+        let keys: Vec<Vec<(usize, u64, u64)>> = chunk
+            .par_chunks(256)
+            .map(|reps| {
+                let mut buf = Vec::new();
+                let mut out = Vec::with_capacity(reps.len() * bands.len());
+                for &(order, i) in reps {
+                    let Some(sig) = items.signature(i, &mut buf) else {
+                        continue;
+                    };
+                    for (b, band) in bands.clone().enumerate() {
+                        if let Some(key) = band_key(sig, band, rows) {
+                            out.push((b, key, order));
+                        }
+                    }
+                }
+                out
             })
             .collect();
         // Entries of one band are distinct (one per representative) and get sorted, so the
         // order they are appended in does not matter.
-        for (&(order, _), k) in chunk.iter().zip(keys) {
-            buffered += k.len() as u64;
-            for (b, key) in k {
-                buffer[b].push((key, order));
-            }
+        for (b, key, order) in keys.into_iter().flatten() {
+            buffer[b].push((key, order));
+            buffered += 1;
         }
         if buffered >= per_run {
             write_run(&mut runs, &mut buffer, store)?;
