@@ -501,7 +501,7 @@ fn holds_content(node: ego_tree::NodeRef<'_, Node>) -> bool {
 /// the page: sites hide the whole body until their scripts run (against a flash of unstyled
 /// content) or stream it into hidden containers, and a browser would show it all.
 pub(super) fn flatten(html: &str, mode: Mode) -> Dom {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&super::elide::without_script_bodies(html));
     let dom = flatten_doc(&doc, mode, false);
     if dom.text.len() >= HIDDEN_FALLBACK || !dom.saw_hidden {
         return dom;
@@ -518,7 +518,7 @@ pub(super) fn flatten(html: &str, mode: Mode) -> Dom {
 /// them.
 const HIDDEN_FALLBACK: usize = 1000;
 
-fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
+pub(super) fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
     let mut f = Flattener {
         mode,
         keep_hidden,

@@ -7,6 +7,7 @@
 //! next to no text.
 
 mod dom;
+mod elide;
 mod select;
 
 use dom::{Mode, flatten};

@@ -1,0 +1,402 @@
+//! Script and style bodies dropped before parsing: they are half of a typical page's bytes,
+//! never rendered, and the HTML tokenizer would copy them character run by character run into
+//! text nodes that the flattener then skips. A byte scan that follows the tokenizer's rules
+//! for tags, comments and raw-text elements cuts them out, so the parser sees
+//! `<script ...></script>` and builds the same tree minus those text nodes.
+//!
+//! The scan only ever removes bytes it is sure the tokenizer would read as the body of a
+//! `<script>` or `<style>` in HTML content. Whenever it cannot tell (inside SVG or MathML,
+//! a comment, another raw-text element, an unterminated tag), it copies bytes unchanged, which
+//! costs only the saving. JSON-LD scripts are kept: extraction reads them.
+
+use std::borrow::Cow;
+
+/// Bodies shorter than this are not worth a copy of the page.
+const MIN_BODY: usize = 256;
+
+/// `html` with the bodies of its `<script>` (except JSON-LD) and `<style>` elements removed,
+/// or `html` itself when there is nothing worth removing.
+pub(super) fn without_script_bodies(html: &str) -> Cow<'_, str> {
+    let cuts = cuts(html.as_bytes());
+    if cuts.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let removed: usize = cuts.iter().map(|&(a, b)| b - a).sum();
+    let mut out = String::with_capacity(html.len() - removed);
+    let mut at = 0;
+    for (a, b) in cuts {
+        // Cuts lie between ASCII bytes ('>' and '<'), so they fall on char boundaries.
+        out.push_str(&html[at..a]);
+        at = b;
+    }
+    out.push_str(&html[at..]);
+    Cow::Owned(out)
+}
+
+/// The byte ranges to remove, in order.
+fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
+    let mut cuts = Vec::new();
+    let mut foreign = 0usize;
+    let mut p = 0;
+    while let Some(off) = memchr::memchr(b'<', &s[p..]) {
+        let lt = p + off;
+        let Some(&next) = s.get(lt + 1) else { break };
+        if s[lt + 1..].starts_with(b"!--") {
+            // A comment: `<!-->` and `<!--->` end at once, others at `-->`. Ending later
+            // than the tokenizer would (at `--!>`) only means removing less.
+            let body = lt + 4;
+            if s[body..].starts_with(b">") {
+                p = body + 1;
+            } else if s[body..].starts_with(b"->") {
+                p = body + 2;
+            } else {
+                match memchr::memmem::find(&s[body..], b"-->") {
+                    Some(i) => p = body + i + 3,
+                    None => break,
+                }
+            }
+        } else if next == b'!' || next == b'?' {
+            // Doctype, CDATA, bogus comment: up to the next '>'.
+            match memchr::memchr(b'>', &s[lt + 1..]) {
+                Some(i) => p = lt + 1 + i + 1,
+                None => break,
+            }
+        } else if next == b'/' && s.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) {
+            let Some((name, end, _)) = tag(s, lt + 2) else {
+                break;
+            };
+            if is(name, b"svg") || is(name, b"math") {
+                foreign = foreign.saturating_sub(1);
+            }
+            p = end;
+        } else if next.is_ascii_alphabetic() {
+            let Some((name, end, self_closing)) = tag(s, lt + 1) else {
+                break;
+            };
+            p = end;
+            if is(name, b"svg") || is(name, b"math") {
+                foreign += usize::from(!self_closing);
+                continue;
+            }
+            if foreign > 0 {
+                // In SVG and MathML, <script> and <style> hold markup, not raw text.
+                continue;
+            }
+            if is(name, b"plaintext") {
+                break;
+            }
+            if is(name, b"script") {
+                let Some(close) = script_end(s, end) else {
+                    // Unterminated or unclear: the rest is script text or unknown.
+                    break;
+                };
+                let json_ld =
+                    memchr::memmem::find(&s[lt..end].to_ascii_lowercase(), b"ld+json").is_some();
+                if !json_ld && close - end >= MIN_BODY {
+                    cuts.push((end, close));
+                }
+                p = close;
+            } else if let Some(raw) = RAW_TEXT.iter().find(|r| is(name, r)) {
+                let Some(close) = end_tag(s, end, raw) else {
+                    break;
+                };
+                if is(name, b"style") && close - end >= MIN_BODY {
+                    cuts.push((end, close));
+                }
+                p = close;
+            }
+        } else {
+            p = lt + 1;
+        }
+    }
+    cuts
+}
+
+/// Elements whose content the tokenizer reads as text up to their end tag (`noscript` too:
+/// the parser runs as a browser with scripts would). `script` has its own rules.
+const RAW_TEXT: &[&[u8]] = &[
+    b"style",
+    b"textarea",
+    b"title",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+    b"noscript",
+];
+
+fn is(name: &[u8], want: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(want)
+}
+
+/// A tag whose name starts at `at`: its name, the position after its `>`, and whether it
+/// ends in `/>`. Quoted attribute values may hold '>'. `None` when the input ends first.
+fn tag(s: &[u8], at: usize) -> Option<(&[u8], usize, bool)> {
+    let name_end = s[at..]
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
+        .map_or(s.len(), |i| at + i);
+    let name = &s[at..name_end];
+    let mut i = name_end;
+    // After '=' (and any whitespace) a quote opens a value; anywhere else it is a character.
+    let mut value_next = false;
+    while let Some(&b) = s.get(i) {
+        match b {
+            b'>' => return Some((name, i + 1, i > at && s[i - 1] == b'/')),
+            b'"' | b'\'' if value_next => {
+                let close = memchr::memchr(b, &s[i + 1..])?;
+                i += close + 2;
+                value_next = false;
+                continue;
+            }
+            b'=' => value_next = true,
+            b if b.is_ascii_whitespace() => {}
+            _ => value_next = false,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Is `</name` at `at`, followed by what ends a tag name (whitespace, '/' or '>')?
+fn end_tag_at(s: &[u8], at: usize, name: &[u8]) -> bool {
+    s.get(at) == Some(&b'<')
+        && s.get(at + 1) == Some(&b'/')
+        && s.get(at + 2..at + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        && matches!(s.get(at + 2 + name.len()), Some(b) if b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+}
+
+/// Where the raw text that starts at `from` ends: the `<` of its `</name`.
+fn end_tag(s: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut p = from;
+    while let Some(i) = memchr::memchr(b'<', &s[p..]) {
+        if end_tag_at(s, p + i, name) {
+            return Some(p + i);
+        }
+        p += i + 1;
+    }
+    None
+}
+
+/// Where a script body that starts at `from` ends: the `<` of the `</script` that the
+/// tokenizer's script data states end it at. Inside `<!--`, a `<script` opens a nested part
+/// whose `</script` does not end the script, until the next `-->`.
+fn script_end(s: &[u8], from: usize) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum State {
+        Data,
+        Escaped,
+        DoubleEscaped,
+    }
+    let mut state = State::Data;
+    let mut p = from;
+    while p < s.len() {
+        let i = match state {
+            State::Data => memchr::memchr(b'<', &s[p..])?,
+            _ => memchr::memchr2(b'<', b'-', &s[p..])?,
+        };
+        let at = p + i;
+        match state {
+            State::Data => {
+                if end_tag_at(s, at, b"script") {
+                    return Some(at);
+                }
+                if s[at..].starts_with(b"<!--") {
+                    state = State::Escaped;
+                    // The dashes of `<!--` may be those of a `-->` right after it.
+                    p = at + 2;
+                    continue;
+                }
+            }
+            State::Escaped | State::DoubleEscaped => {
+                if s[at..].starts_with(b"-->") {
+                    state = State::Data;
+                    p = at + 3;
+                    continue;
+                }
+                if state == State::Escaped && end_tag_at(s, at, b"script") {
+                    return Some(at);
+                }
+                if state == State::Escaped && script_start_at(s, at) {
+                    state = State::DoubleEscaped;
+                    p = at + 7;
+                    continue;
+                }
+                if state == State::DoubleEscaped && end_tag_at(s, at, b"script") {
+                    state = State::Escaped;
+                    p = at + 8;
+                    continue;
+                }
+            }
+        }
+        p = at + 1;
+    }
+    None
+}
+
+/// `<script` followed by what ends a tag name.
+fn script_start_at(s: &[u8], at: usize) -> bool {
+    s.get(at + 1..at + 7)
+        .is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
+        && matches!(s.get(at + 7), Some(b) if b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::dom::{Mode, flatten_doc};
+    use super::*;
+
+    fn long(s: &str) -> String {
+        s.repeat(MIN_BODY / s.len() + 1)
+    }
+
+    #[test]
+    fn script_and_style_bodies_go_and_the_page_stays() {
+        let js = long("var a = 1 < 2 && '</div>';");
+        let css = long("p > a { color: red }");
+        let page = format!(
+            "<html><head><style>{css}</style><script src=x.js></script>\
+             <script type=\"text/javascript\">{js}</script></head>\
+             <body><p>The council met on Tuesday.</p></body></html>"
+        );
+        assert_eq!(
+            without_script_bodies(&page),
+            "<html><head><style></style><script src=x.js></script>\
+             <script type=\"text/javascript\"></script></head>\
+             <body><p>The council met on Tuesday.</p></body></html>"
+        );
+    }
+
+    #[test]
+    fn json_ld_short_bodies_and_foreign_content_are_kept() {
+        let ld = long("{\"articleBody\": \"text\"}");
+        let js = long("x<y;");
+        let pages = [
+            format!("<script type=\"application/ld+json\">{ld}</script><p>a</p>"),
+            "<script>var short = 1;</script><p>a</p>".to_string(),
+            format!("<svg><style>{js}</style><script>{js}</script></svg><p>a</p>"),
+            format!("<!-- <script> --><p>kept</p><!-- </script> -->{js}"),
+            format!("<textarea><script>{js}</script></textarea>"),
+            format!("<noscript><script>{js}</script></noscript>"),
+            format!("<div title='<script>{js}'>text</div>"),
+            format!("<script>{js}"),
+        ];
+        for page in &pages {
+            assert_eq!(without_script_bodies(page), page.as_str(), "{page}");
+        }
+    }
+
+    #[test]
+    fn escaped_script_text_ends_where_the_tokenizer_ends_it() {
+        // Inside `<!--`, `<script>...</script>` is nested and does not end the script.
+        let js = long("a=1;");
+        let page = format!(
+            "<script><!-- document.write(\"<script>x()</script>\"); {js} --></script><p>shown</p>"
+        );
+        assert_eq!(
+            without_script_bodies(&page),
+            "<script></script><p>shown</p>"
+        );
+        // `<!-->` closes at once: the next `</script>` ends the script.
+        let page = format!("<script><!-->{js}</script><p>shown</p>");
+        assert_eq!(
+            without_script_bodies(&page),
+            "<script></script><p>shown</p>"
+        );
+    }
+
+    /// Random soups of the constructs the scan must get right: whatever it cuts, the parser
+    /// must see the same page.
+    #[test]
+    fn random_markup_soups_flatten_the_same() {
+        const PARTS: &[&str] = &[
+            "<script>",
+            "</script>",
+            "<SCRIPT type=module>",
+            "</script >",
+            "<script type=\"application/ld+json\">",
+            "<style>",
+            "</style>",
+            "<!--",
+            "-->",
+            "<!-->",
+            "<svg>",
+            "</svg>",
+            "<svg/>",
+            "<math>",
+            "</math>",
+            "<textarea>",
+            "</textarea>",
+            "<noscript>",
+            "</noscript>",
+            "<title>",
+            "</title>",
+            "<p>",
+            "</p>",
+            "<div class=\"a>b\">",
+            "<div title='<script>'>",
+            "<b>",
+            "<![CDATA[",
+            "]]>",
+            "<!DOCTYPE html>",
+            "\"",
+            "'",
+            "=",
+            " words of text ",
+            "Some visible sentence here.",
+        ];
+        let filler = long("if (a<b) { c = '--'; } ");
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let text = |html: &str, mode| {
+            let dom = flatten_doc(&scraper::Html::parse_document(html), mode, false);
+            (dom.text, dom.title, dom.ld_json)
+        };
+        let mut cut_any = 0;
+        for _ in 0..20_000 {
+            let mut page = String::new();
+            for _ in 0..1 + next(14) {
+                if next(4) == 0 {
+                    page.push_str(&filler);
+                } else {
+                    page.push_str(PARTS[next(PARTS.len())]);
+                }
+            }
+            let cut = without_script_bodies(&page);
+            if cut.len() < page.len() {
+                cut_any += 1;
+            }
+            for mode in [Mode::Content, Mode::Visible] {
+                assert_eq!(text(&cut, mode), text(&page, mode), "{page:?}");
+            }
+        }
+        assert!(cut_any > 200, "only {cut_any} soups had a body cut");
+    }
+
+    #[test]
+    fn extraction_is_the_same_with_and_without_the_bodies() {
+        let js = long("if (a<b) { document.write('<p>not text</p>'); }");
+        let page = format!(
+            "<html><head><title>Budget vote</title><script>{js}</script></head><body>\
+             <article><h1>Budget vote</h1><p>The council approved the budget on Tuesday after \
+             a long debate about the cost of the new bridge and the school repairs.</p>\
+             <script>{js}</script><p>The vote was seven to two, with both members from the \
+             eastern district voting against the plan.</p></article></body></html>"
+        );
+        let cut = without_script_bodies(&page);
+        assert!(cut.len() < page.len() - 2 * MIN_BODY);
+        let text = |html: &str| {
+            let dom = flatten_doc(&scraper::Html::parse_document(html), Mode::Content, false);
+            (dom.text, dom.blocks.len(), dom.elems.len(), dom.title)
+        };
+        let full = text(&page);
+        assert_eq!(text(&cut), full);
+        assert!(full.0.contains("seven to two") && !full.0.contains("not text"));
+    }
+}
