@@ -472,13 +472,28 @@ impl Writer {
 /// Whitespace-collapsed text of the text nodes under `node`.
 fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
     let mut out = String::new();
-    for d in node.descendants() {
-        if let Node::Text(t) = d.value() {
-            for w in t.split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
+    // Inside an element that is never rendered (a script, an icon's SVG) when > 0.
+    let mut hidden = 0usize;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(d) => match d.value() {
+                Node::Element(e) if hidden > 0 || (d != node && never_rendered(e.name())) => {
+                    hidden += 1
                 }
-                out.push_str(w);
+                Node::Text(t) if hidden == 0 => {
+                    for w in t.split_whitespace() {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out.push_str(w);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(d) => {
+                if hidden > 0 && d.value().is_element() {
+                    hidden -= 1;
+                }
             }
         }
     }

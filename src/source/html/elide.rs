@@ -14,8 +14,9 @@ use std::borrow::Cow;
 /// Bodies shorter than this are not worth a copy of the page.
 const MIN_BODY: usize = 256;
 
-/// `html` with the bodies of its `<script>` (except JSON-LD) and `<style>` elements removed,
-/// or `html` itself when there is nothing worth removing.
+/// `html` with the bodies of its `<script>` (except JSON-LD) and `<style>` elements, of its
+/// SVG images and of its long comments removed, or `html` itself when there is nothing worth
+/// removing.
 pub(super) fn without_script_bodies(html: &str) -> Cow<'_, str> {
     let cuts = cuts(html.as_bytes());
     if cuts.is_empty() {
@@ -50,10 +51,14 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
             } else if s[body..].starts_with(b"->") {
                 p = body + 2;
             } else {
-                match memchr::memmem::find(&s[body..], b"-->") {
-                    Some(i) => p = body + i + 3,
-                    None => break,
+                let Some(i) = memchr::memmem::find(&s[body..], b"-->") else {
+                    break;
+                };
+                // Its text is never read: cut it, unless a `--!>` might end it earlier.
+                if i >= MIN_COMMENT && memchr::memmem::find(&s[body..body + i], b"--!>").is_none() {
+                    cuts.push((body, body + i));
                 }
+                p = body + i + 3;
             }
         } else if next == b'!' || next == b'?' {
             // Doctype, CDATA, bogus comment: up to the next '>'.
@@ -74,6 +79,16 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
                 break;
             };
             p = end;
+            if is(name, b"svg") && !self_closing && foreign == 0 {
+                if let Some(close) = svg_end(s, end) {
+                    if close - end >= MIN_BODY {
+                        cuts.push((end, close));
+                    }
+                    // Its `</svg>` comes next, as an end tag that leaves `foreign` at 0.
+                    p = close;
+                    continue;
+                }
+            }
             if is(name, b"svg") || is(name, b"math") {
                 foreign += usize::from(!self_closing);
                 continue;
@@ -111,6 +126,89 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
     }
     cuts
 }
+
+/// Comments shorter than this are kept whole.
+const MIN_COMMENT: usize = 64;
+
+/// Where the body of an `<svg>` element that starts at `from` ends (the `<` of its
+/// `</svg>`), when it holds only SVG elements and text: an HTML tag such as `<p>` or `<div>`
+/// would end the SVG early (the tree builder breaks out of foreign content) and
+/// `<foreignObject>` holds HTML, so then `None`, as for comments, CDATA sections and an
+/// unterminated body.
+fn svg_end(s: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut p = from;
+    loop {
+        let lt = p + memchr::memchr(b'<', &s[p..])?;
+        let next = *s.get(lt + 1)?;
+        let closing = next == b'/';
+        if !closing && !next.is_ascii_alphabetic() {
+            if next == b'!' || next == b'?' {
+                return None;
+            }
+            p = lt + 1;
+            continue;
+        }
+        let (name, end, self_closing) = tag(s, lt + 1 + usize::from(closing))?;
+        if is(name, b"svg") {
+            match (closing, self_closing) {
+                (true, _) if depth == 0 => return Some(lt),
+                (true, _) => depth -= 1,
+                (false, false) => depth += 1,
+                (false, true) => {}
+            }
+        } else if !SVG_ELEMENTS.iter().any(|e| is(name, e)) {
+            return None;
+        }
+        p = end;
+    }
+}
+
+/// SVG elements that hold no HTML (not `foreignObject`).
+const SVG_ELEMENTS: &[&[u8]] = &[
+    b"path",
+    b"g",
+    b"circle",
+    b"rect",
+    b"ellipse",
+    b"line",
+    b"polyline",
+    b"polygon",
+    b"defs",
+    b"use",
+    b"symbol",
+    b"title",
+    b"desc",
+    b"lineargradient",
+    b"radialgradient",
+    b"stop",
+    b"clippath",
+    b"mask",
+    b"pattern",
+    b"marker",
+    b"filter",
+    b"feblend",
+    b"fecolormatrix",
+    b"fecomposite",
+    b"feflood",
+    b"fegaussianblur",
+    b"femerge",
+    b"femergenode",
+    b"feoffset",
+    b"femorphology",
+    b"feturbulence",
+    b"fedisplacementmap",
+    b"fedropshadow",
+    b"image",
+    b"text",
+    b"tspan",
+    b"textpath",
+    b"metadata",
+    b"style",
+    b"animate",
+    b"animatetransform",
+    b"set",
+];
 
 /// Elements whose content the tokenizer reads as text up to their end tag (`noscript` too:
 /// the parser runs as a browser with scripts would). `script` has its own rules.
@@ -288,6 +386,29 @@ mod tests {
     }
 
     #[test]
+    fn svg_icons_and_long_comments_are_emptied() {
+        let d = long("M12 2l3 7h7l-6 4 2 7-6-4-6 4 2-7-6-4h7z ");
+        let note = long("build 1234 ");
+        let page = format!(
+            "<p>a<svg viewBox=\"0 0 24 24\"><g><path d=\"{d}\"/></g></svg>b</p>\
+             <!--{note}--><p>c</p>"
+        );
+        assert_eq!(
+            without_script_bodies(&page),
+            "<p>a<svg viewBox=\"0 0 24 24\"></svg>b</p><!----><p>c</p>"
+        );
+        // An HTML tag inside ends the SVG in the parser (it breaks out), so the page is kept;
+        // foreignObject holds HTML.
+        for inner in [
+            "<p>shown</p>",
+            "<foreignObject><div>x</div></foreignObject>",
+        ] {
+            let page = format!("<svg><path d=\"{d}\"/>{inner}</svg><p>c</p>");
+            assert_eq!(without_script_bodies(&page), page.as_str());
+        }
+    }
+
+    #[test]
     fn escaped_script_text_ends_where_the_tokenizer_ends_it() {
         // Inside `<!--`, `<script>...</script>` is nested and does not end the script.
         let js = long("a=1;");
@@ -334,12 +455,25 @@ mod tests {
             "</title>",
             "<p>",
             "</p>",
+            "<h1>",
+            "</h1>",
             "<div class=\"a>b\">",
             "<div title='<script>'>",
             "<b>",
             "<![CDATA[",
             "]]>",
             "<!DOCTYPE html>",
+            "<svg viewBox=\"0 0 24 24\">",
+            "<path d=\"M0 0h24v24H0z\"/>",
+            "<g>",
+            "</g>",
+            "<foreignObject>",
+            "</foreignObject>",
+            "<div>",
+            "</div>",
+            "<!-- a comment long enough to be cut, longer than sixty-four bytes of text -->",
+            "<!-- a comment with --!> inside, long enough to be cut otherwise, more bytes -->",
+            "--!>",
             "\"",
             "'",
             "=",
@@ -347,6 +481,7 @@ mod tests {
             "Some visible sentence here.",
         ];
         let filler = long("if (a<b) { c = '--'; } ");
+        let icon = format!("<path d=\"{}\"/>", long("M12 2l3 7h7l-6 4 "));
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {
             state ^= state << 13;
@@ -356,7 +491,7 @@ mod tests {
         };
         let text = |html: &str, mode| {
             let dom = flatten_doc(&scraper::Html::parse_document(html), mode, false);
-            (dom.text, dom.title, dom.ld_json)
+            (dom.text, dom.title, dom.first_h1, dom.ld_json)
         };
         let mut cut_any = 0;
         for _ in 0..20_000 {
@@ -364,6 +499,8 @@ mod tests {
             for _ in 0..1 + next(14) {
                 if next(4) == 0 {
                     page.push_str(&filler);
+                } else if next(6) == 0 {
+                    page.push_str(&icon);
                 } else {
                     page.push_str(PARTS[next(PARTS.len())]);
                 }
