@@ -79,15 +79,17 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
                 break;
             };
             p = end;
-            if is(name, b"svg") && !self_closing && foreign == 0 {
-                if let Some(close) = svg_end(s, end) {
-                    if close - end >= MIN_BODY {
-                        cuts.push((end, close));
-                    }
-                    // Its `</svg>` comes next, as an end tag that leaves `foreign` at 0.
-                    p = close;
-                    continue;
+            if is(name, b"svg")
+                && !self_closing
+                && foreign == 0
+                && let Some(close) = svg_end(s, end)
+            {
+                if close - end >= MIN_BODY {
+                    cuts.push((end, close));
                 }
+                // Its `</svg>` comes next, as an end tag that leaves `foreign` at 0.
+                p = close;
+                continue;
             }
             if is(name, b"svg") || is(name, b"math") {
                 foreign += usize::from(!self_closing);
