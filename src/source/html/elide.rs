@@ -1,13 +1,15 @@
-//! Script and style bodies dropped before parsing: they are half of a typical page's bytes,
-//! never rendered, and the HTML tokenizer would copy them character run by character run into
-//! text nodes that the flattener then skips. A byte scan that follows the tokenizer's rules
-//! for tags, comments and raw-text elements cuts them out, so the parser sees
-//! `<script ...></script>` and builds the same tree minus those text nodes.
+//! Bodies dropped before parsing: scripts and styles are half of a typical page's bytes, SVG
+//! icons and long comments a few percent more, none of it is ever rendered, and the HTML
+//! tokenizer would copy it all, character run by character run, into nodes the flattener then
+//! skips. A byte scan that follows the tokenizer's rules for tags, comments and raw-text
+//! elements cuts them out, so the parser sees `<script ...></script>` and builds the same tree
+//! minus those nodes' contents.
 //!
-//! The scan only ever removes bytes it is sure the tokenizer would read as the body of a
-//! `<script>` or `<style>` in HTML content. Whenever it cannot tell (inside SVG or MathML,
-//! a comment, another raw-text element, an unterminated tag), it copies bytes unchanged, which
-//! costs only the saving. JSON-LD scripts are kept: extraction reads them.
+//! The scan only ever removes bytes it is sure the tokenizer would read as such a body: a
+//! `<script>` or `<style>` in HTML content, an `<svg>` that holds only SVG elements, a comment
+//! that no `--!>` could end early. Whenever it cannot tell (inside SVG or MathML, another
+//! raw-text element, an unterminated tag), it copies bytes unchanged, which costs only the
+//! saving. JSON-LD scripts are kept: extraction reads them.
 
 use std::borrow::Cow;
 
