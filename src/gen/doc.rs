@@ -443,7 +443,8 @@ pub fn story(vocab: &Vocab, seed: u64, story: u64) -> Story {
             }
             blocks.push(block(s, BlockKind::Sub, story, blocks.len()));
         }
-        let mut p = String::new();
+        // Room for the usual paragraph (up to four sentences of up to 32 words).
+        let mut p = String::with_capacity(1024);
         let sentences = rng.range(1, 5);
         for j in 0..sentences {
             if j > 0 {
@@ -464,7 +465,7 @@ pub fn story(vocab: &Vocab, seed: u64, story: u64) -> Story {
             p.push(':');
             blocks.push(block(p, BlockKind::Para, story, blocks.len()));
             for _ in 0..rng.range(3, 5) {
-                let mut item = String::new();
+                let mut item = String::with_capacity(128);
                 let k = rng.range(4, 12);
                 sentence(&mut item, vocab, &topic, &mut rng, k);
                 item.pop();
@@ -774,7 +775,7 @@ impl World {
                 blocks.swap(paras[i], paras[i + 1]);
             } else if r < 88 {
                 edits.push("append");
-                let mut p = String::new();
+                let mut p = String::with_capacity(512);
                 for j in 0..rng.range(1, 3) {
                     if j > 0 {
                         p.push(' ');
@@ -795,7 +796,7 @@ impl World {
             } else {
                 edits.push("rewrite_lead");
                 if let Some(&bi) = paras.first() {
-                    let mut p = String::new();
+                    let mut p = String::with_capacity(256);
                     let len = rng.range(14, 30);
                     super::vocab::sentence(&mut p, &self.vocab, &topic, rng, len);
                     blocks[bi] = Block {

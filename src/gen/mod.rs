@@ -414,6 +414,10 @@ fn json_str(out: &mut impl Write, s: &str) -> std::io::Result<()> {
     out.write_all(&buf)
 }
 
+fn push_num(buf: &mut Vec<u8>, n: u64) {
+    buf.extend_from_slice(vocab::digits(n, &mut [0; 20]).as_bytes());
+}
+
 fn json_escape_into(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
     let bytes = s.as_bytes();
@@ -480,23 +484,27 @@ fn jsonl_line(d: &GenDoc) -> Vec<u8> {
 }
 
 fn truth_tail(d: &GenDoc, with_text: bool) -> String {
-    let mut b = Vec::with_capacity(512);
+    let text = if with_text { d.text.len() + 64 } else { 0 };
+    let mut b = Vec::with_capacity(512 + 48 * (d.lines.len() + d.cruft.len()) + text);
     b.extend_from_slice(b"\"doc_id\":");
     json_escape_into(&mut b, &d.doc_id);
     b.extend_from_slice(b",\"url\":");
     json_escape_into(&mut b, &d.url);
     b.extend_from_slice(b",\"site\":");
     json_escape_into(&mut b, &d.site);
-    b.extend_from_slice(format!(",\"group\":{},\"content\":", d.group).as_bytes());
+    b.extend_from_slice(b",\"group\":");
+    push_num(&mut b, d.group);
+    b.extend_from_slice(b",\"content\":");
     // The body's hash, not its lineage: an edit that happens to change nothing (a typo
-    // swapping two equal letters) leaves an exact copy, and the truth must say so.
-    let mut h = blake3::Hasher::new();
-    h.update(d.title.as_bytes());
+    // swapping two equal letters) leaves an exact copy, and the truth must say so. Hashed in
+    // one piece (the same digest as piece by piece), so blake3 works on whole chunks.
+    let mut body = Vec::with_capacity(d.text.len());
+    body.extend_from_slice(d.title.as_bytes());
     for bl in &d.blocks {
-        h.update(b"\n");
-        h.update(bl.text.as_bytes());
+        body.push(b'\n');
+        body.extend_from_slice(bl.text.as_bytes());
     }
-    json_escape_into(&mut b, &h.finalize().to_hex()[..16]);
+    json_escape_into(&mut b, &blake3::hash(&body).to_hex()[..16]);
     match &d.dup {
         Some(dup) => {
             b.extend_from_slice(b",\"dup_of\":");
@@ -517,7 +525,13 @@ fn truth_tail(d: &GenDoc, with_text: bool) -> String {
         if i > 0 {
             b.push(b',');
         }
-        b.extend_from_slice(format!("[{s},{e},\"{k}\"]").as_bytes());
+        b.push(b'[');
+        push_num(&mut b, *s as u64);
+        b.push(b',');
+        push_num(&mut b, *e as u64);
+        b.extend_from_slice(b",\"");
+        b.extend_from_slice(k.as_bytes());
+        b.extend_from_slice(b"\"]");
     }
     b.extend_from_slice(b"],\"passages\":[");
     let mut first = true;
@@ -537,7 +551,11 @@ fn truth_tail(d: &GenDoc, with_text: bool) -> String {
             b.push(b',');
         }
         first = false;
-        b.extend_from_slice(format!("[{start},{},", line.end).as_bytes());
+        b.push(b'[');
+        push_num(&mut b, start as u64);
+        b.push(b',');
+        push_num(&mut b, line.end as u64);
+        b.push(b',');
         json_escape_into(&mut b, origin);
         b.extend_from_slice(if edited { b",true]" } else { b",false]" });
     }

@@ -378,7 +378,7 @@ pub fn sentence(out: &mut String, vocab: &Vocab, topic: &Topic, rng: &mut Rng, n
             continue;
         } else if r < 72 {
             let num = rng.below(2000);
-            out.push_str(itoa(num).as_str());
+            push_num(out, num as u64);
             continue;
         } else {
             vocab.zipf_word(rng)
@@ -444,6 +444,23 @@ pub fn title(out: &mut String, vocab: &Vocab, topic: &Topic, rng: &mut Rng, titl
     }
 }
 
-pub fn itoa(n: usize) -> String {
-    n.to_string()
+/// The decimal digits of `n`, written from the end of `buf`: no allocation, no formatter.
+pub fn digits(n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+/// Append `n` in decimal.
+pub fn push_num(out: &mut String, n: u64) {
+    out.push_str(digits(n, &mut [0; 20]));
 }
