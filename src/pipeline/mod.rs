@@ -668,8 +668,8 @@ pub fn run(
         out.push(b'\n');
         Ok(Some((Some(out), stats)))
     };
-    let write_corpus = |w: &mut dyn Write, counts: &mut Counts| -> std::io::Result<()> {
-        let mut sink: Box<dyn Write + '_> = match settings.output.compression {
+    let write_corpus = |w: &mut (dyn Write + Send), counts: &mut Counts| -> std::io::Result<()> {
+        let mut sink: Box<dyn Write + Send + '_> = match settings.output.compression {
             Compression::None => Box::new(&mut *w),
             Compression::Zstd => {
                 Box::new(zstd::Encoder::new(&mut *w, settings.output.zstd_level)?.auto_finish())
@@ -678,17 +678,15 @@ pub fn run(
         // Records were staged back to back in document order with known lengths: read a block
         // of whole records at once and cut it, instead of a line (and an allocation) at a time.
         let mut reader = File::open(&staging_path)?;
-        let mut block: Vec<u8> = Vec::new();
-        let mut next = 0usize;
-        while next < docs.len() {
-            let first = next;
+        let read_block = |reader: &mut File, first: usize| -> std::io::Result<StagedBlock> {
+            let mut next = first;
             let mut size = 0usize;
             while next < docs.len() && (next == first || size < BATCH_BYTES) {
                 size += docs[next].staged.1 as usize;
                 next += 1;
             }
-            block.resize(size, 0);
-            reader.read_exact(&mut block).map_err(|e| {
+            let mut bytes = vec![0; size];
+            reader.read_exact(&mut bytes).map_err(|e| {
                 std::io::Error::new(e.kind(), format!("staging file ended early: {e}"))
             })?;
             let mut bounds = Vec::with_capacity(next - first);
@@ -698,11 +696,16 @@ pub fn run(
                 bounds.push(at..at + len);
                 at += len;
             }
-            let done: Vec<_> = bounds
-                .par_iter()
-                .enumerate()
-                .map(|(k, r)| finish(first + k, &block[r.clone()]))
-                .collect::<std::io::Result<_>>()?;
+            Ok(StagedBlock {
+                first,
+                bytes,
+                bounds,
+            })
+        };
+        let emit = |sink: &mut dyn Write,
+                    counts: &mut Counts,
+                    (block, done): (StagedBlock, Vec<Finished>)|
+         -> std::io::Result<()> {
             for (k, f) in done.into_iter().enumerate() {
                 let Some((out, [passages, text, removed, bytes])) = f else {
                     continue;
@@ -714,9 +717,46 @@ pub fn run(
                 counts.duplicate_passage_bytes += bytes;
                 match out {
                     Some(json) => sink.write_all(&json)?,
-                    None => sink.write_all(&block[bounds[k].clone()])?,
+                    None => sink.write_all(&block.bytes[block.bounds[k].clone()])?,
                 }
             }
+            Ok(())
+        };
+        // While the workers finish one block, this thread writes the one before and reads the
+        // one after: the copying in and out no longer waits for the JSON work, nor it for them.
+        let mut current = if docs.is_empty() {
+            None
+        } else {
+            Some(read_block(&mut reader, 0)?)
+        };
+        let mut pending: Option<(StagedBlock, Vec<Finished>)> = None;
+        while let Some(block) = current.take() {
+            let next = block.first + block.bounds.len();
+            let (io, done) = rayon::join(
+                || -> std::io::Result<Option<StagedBlock>> {
+                    if let Some(p) = pending.take() {
+                        emit(&mut *sink, counts, p)?;
+                    }
+                    if next < docs.len() {
+                        read_block(&mut reader, next).map(Some)
+                    } else {
+                        Ok(None)
+                    }
+                },
+                || {
+                    block
+                        .bounds
+                        .par_iter()
+                        .enumerate()
+                        .map(|(k, r)| finish(block.first + k, &block.bytes[r.clone()]))
+                        .collect::<std::io::Result<Vec<_>>>()
+                },
+            );
+            current = io?;
+            pending = Some((block, done?));
+        }
+        if let Some(p) = pending {
+            emit(&mut *sink, counts, p)?;
         }
         sink.flush()
     };
@@ -769,6 +809,13 @@ pub fn run(
     write_json(&paths.manifest, &manifest).map_err(out_err(&paths.manifest))?;
     progress.finish();
     Ok(RunReport { manifest, paths })
+}
+
+/// Staged records of documents `first..first + bounds.len()`, read in one piece.
+struct StagedBlock {
+    first: usize,
+    bytes: Vec<u8>,
+    bounds: Vec<std::ops::Range<usize>>,
 }
 
 fn error_record(e: &InputError) -> DroppedRecord {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Write `path` through a temporary file in the same folder, renamed into place on success.
 pub fn write_atomic(
     path: &Path,
-    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    body: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
     let name = path
         .file_name()
