@@ -389,4 +389,40 @@ mod tests {
             goes(line, rule);
         }
     }
+
+    #[test]
+    fn lone_site_links_go_and_sentences_naming_them_stay() {
+        for line in [
+            "Contact Us",
+            "Privacy Policy",
+            "Terms & Conditions",
+            "Careers",
+            "Help Center",
+            "Instagram",
+            "Email address",
+            "Search for:",
+            "View all",
+            "Shop all deals",
+            "5 min read",
+            "Table of Contents",
+            "Add to cart",
+            "Quick view",
+            "Sort by: Featured",
+            "Do Not Sell or Share My Personal Information",
+        ] {
+            goes(line, "nav_label");
+        }
+        for line in [
+            "Contact us if your bin was not collected on Tuesday.",
+            "The privacy policy changed twice this year, regulators said.",
+            "Instagram added a new feature on Monday.",
+            "Menu",
+            "About",
+            "Frequently Asked Questions",
+            "Careers in nursing are drawing more students than ever.",
+            "Add to the pan two cups of flour and a pinch of salt.",
+        ] {
+            stays(line);
+        }
+    }
 }
