@@ -496,6 +496,11 @@ pub struct RuleSpec {
     pub key: Option<MetaKey>,
     #[serde(default = "default_max_words")]
     pub max_words: usize,
+    /// Run after the detectors that read the page's shape (menu runs, page edges), on the lines
+    /// they left: for lone labels that would otherwise break up a menu run or hide where an
+    /// article ends.
+    #[serde(default)]
+    pub last: bool,
     pub patterns: Vec<String>,
 }
 

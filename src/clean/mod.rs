@@ -6,7 +6,7 @@
 //! is fixed: glyphs, icon strings, separators and menus, datelines, the rule packs from
 //! `config/rules/`, repeated lines, headline lists, which judge topic against what is left,
 //! menus printed one item per line, then (on a page's full text only) the page's edges around
-//! its article.
+//! its article, and last the rule-pack rules marked `last` (lone labels) on what is left.
 
 mod chrome;
 mod dateline;
@@ -260,7 +260,7 @@ impl Cleaner {
         if self.enabled(rule::DATELINE) {
             self.dateline.detect(&mut page);
         }
-        self.phrases.detect(&mut page);
+        self.phrases.detect(&mut page, false);
         if self.enabled(rule::REPEATED_LINE) {
             repeats::detect(&mut page, &self.settings.repeats);
         }
@@ -290,6 +290,7 @@ impl Cleaner {
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
             edges::detect(&mut page, &self.settings.edges);
         }
+        self.phrases.detect(&mut page, true);
         self.assemble(page)
     }
 

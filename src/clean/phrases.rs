@@ -13,13 +13,20 @@ struct Compiled {
     action: RuleAction,
     key: Option<MetaKey>,
     max_words: usize,
+    last: bool,
     patterns: Vec<Regex>,
 }
 
 pub struct PhraseRules {
     rules: Vec<Compiled>,
-    /// All patterns in one alternation: most lines match none, and one DFA pass over a line is
-    /// far cheaper than asking a RegexSet which of dozens of patterns match.
+    /// Per pass (first, then `last` rules): all its patterns in one alternation (most lines
+    /// match none, and one DFA pass over a line is far cheaper than asking a RegexSet which of
+    /// dozens of patterns match) and the most words any of its rules allows.
+    passes: [Pass; 2],
+}
+
+#[derive(Default)]
+struct Pass {
     any: Option<Regex>,
     longest: usize,
 }
@@ -31,64 +38,65 @@ fn anchored(p: &str) -> String {
 impl PhraseRules {
     pub fn new(specs: &[RuleSpec]) -> Result<PhraseRules, regex::Error> {
         let names = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>")?;
-        let mut all = Vec::new();
+        let mut all: [Vec<String>; 2] = Default::default();
+        let mut passes: [Pass; 2] = Default::default();
         let mut rules = Vec::new();
         for spec in specs {
+            let pass = usize::from(spec.last);
             let mut patterns = Vec::new();
             for p in &spec.patterns {
                 // Capture names repeat across patterns; the combined test needs none of them.
-                all.push(format!("(?:{})", names.replace_all(p, "(?:")));
+                all[pass].push(format!("(?:{})", names.replace_all(p, "(?:")));
                 patterns.push(Regex::new(&anchored(p))?);
             }
+            passes[pass].longest = passes[pass].longest.max(spec.max_words);
             rules.push(Compiled {
                 id: spec.id.clone(),
                 action: spec.action,
                 key: spec.key,
                 max_words: spec.max_words,
+                last: spec.last,
                 patterns,
             });
         }
-        let longest = rules.iter().map(|r| r.max_words).max().unwrap_or(0);
-        let any = if all.is_empty() {
-            None
-        } else {
-            Some(Regex::new(&anchored(&all.join("|")))?)
-        };
-        Ok(PhraseRules {
-            rules,
-            any,
-            longest,
-        })
+        for (pass, all) in passes.iter_mut().zip(&all) {
+            if !all.is_empty() {
+                pass.any = Some(Regex::new(&anchored(&all.join("|")))?);
+            }
+        }
+        Ok(PhraseRules { rules, passes })
     }
 
     pub fn id(&self, rule: usize) -> &str {
         &self.rules[rule].id
     }
 
-    pub fn detect(&self, page: &mut Page<'_>) {
-        if self.rules.is_empty() {
+    /// The rules of one pass: `last = false` before the shape detectors, `true` after them.
+    pub fn detect(&self, page: &mut Page<'_>, last: bool) {
+        let pass = &self.passes[usize::from(last)];
+        let Some(any) = &pass.any else {
             return;
-        }
+        };
         let open: Vec<usize> = page.open_lines().collect();
         for i in open {
             let line = &page.lines[i];
             // Article paragraphs are longer than any rule allows: skip them before any regex.
-            if line.words > self.longest || line.core.is_empty() {
+            if line.words > pass.longest || line.core.is_empty() {
                 continue;
             }
-            if let Some(v) = self.judge(line.core, line.words) {
+            if let Some(v) = self.judge(any, last, line.core, line.words) {
                 page.claim(i, v);
             }
         }
     }
 
-    fn judge(&self, core: &str, words: usize) -> Option<Verdict> {
-        if !self.any.as_ref()?.is_match(core) {
+    fn judge(&self, any: &Regex, last: bool, core: &str, words: usize) -> Option<Verdict> {
+        if !any.is_match(core) {
             return None;
         }
         // A rare match: find the first rule, in pack order, that claims the line.
         let (ri, caps) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
-            if words > rule.max_words {
+            if rule.last != last || words > rule.max_words {
                 return None;
             }
             rule.patterns
