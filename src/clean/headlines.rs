@@ -158,10 +158,16 @@ fn reads_as_sentence(text: &str, core: &str) -> bool {
 /// The distinct content words of a line, as hashes, sorted.
 fn content_words(text: &str) -> Vec<u64> {
     let mut v = Vec::new();
+    content_words_into(text, &mut v);
+    v
+}
+
+/// [`content_words`] into `v` (cleared first), so one buffer serves many lines.
+fn content_words_into(text: &str, v: &mut Vec<u64>) {
+    v.clear();
     words::for_each_content_hash(text, |h| v.push(h));
     v.sort_unstable();
     v.dedup();
-    v
 }
 
 /// `after_related[i]`: line `i` was claimed as a related-stories heading.
@@ -275,8 +281,10 @@ pub fn detect(
         }
         let vocab = vocabulary.get_or_insert_with(|| {
             let mut v = HashMap::default();
+            let mut line = Vec::new();
             for i in page.open_lines() {
-                for w in content_words(page.lines[i].text) {
+                content_words_into(page.lines[i].text, &mut line);
+                for &w in &line {
                     *v.entry(w).or_insert(0) += 1;
                 }
             }
