@@ -135,7 +135,7 @@ pub fn process_inputs<T: Send>(
     settings: &Settings,
     stages: &Stages,
     map: impl Fn(Processed) -> T + Sync,
-    mut each: impl FnMut(PieceOut<T>) -> bool,
+    mut each: impl FnMut(PieceOut<T>) -> bool + Send,
 ) {
     let (tx, rx) = sync_channel::<Vec<Piece>>(2);
     std::thread::scope(|scope| {
@@ -152,8 +152,8 @@ pub fn process_inputs<T: Send>(
             totals,
             warc_skipped: read.warc_skipped,
         };
-        for batch in rx {
-            let outs: Vec<PieceOut<T>> = batch
+        let process = |batch: Vec<Piece>| -> Vec<PieceOut<T>> {
+            batch
                 .into_par_iter()
                 .map(|piece| match piece {
                     Piece::Whole { file, stored } => {
@@ -191,11 +191,24 @@ pub fn process_inputs<T: Send>(
                         warc_skipped: 0,
                     },
                 })
-                .collect();
+                .collect()
+        };
+        // While the workers process one batch, this thread hands the one before to `each`
+        // (staging, counting): that serial part no longer leaves the other cores idle.
+        let mut pending: Option<Vec<PieceOut<T>>> = None;
+        for batch in rx {
+            let (go_on, outs) = rayon::join(
+                || pending.take().is_none_or(|p| p.into_iter().all(&mut each)),
+                || process(batch),
+            );
             // `each` says stop (its output is gone): dropping the receiver stops the reader.
-            if !outs.into_iter().all(&mut each) {
-                break;
+            if !go_on {
+                return;
             }
+            pending = Some(outs);
+        }
+        if let Some(p) = pending {
+            p.into_iter().all(&mut each);
         }
     });
 }
