@@ -486,14 +486,33 @@ fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
 }
 
 /// Does the subtree hold running text? Old sites (ASP.NET) wrap the whole page in one
-/// `<form>`; such a form is content, a search or login form is not.
+/// `<form>`, and forum software wraps a thread's posts in its moderation form; such a form is
+/// content, a search or login form is not. Content is a paragraph or heading element, or more
+/// running text than a form's labels and buttons come to (posts are often bare `<div>`s).
 fn holds_content(node: ego_tree::NodeRef<'_, Node>) -> bool {
-    node.descendants().any(|d| {
-        d.value()
-            .as_element()
-            .is_some_and(|e| matches!(e.name(), "p" | "article" | "main" | "h1" | "h2"))
+    let mut text = 0usize;
+    node.descendants().any(|d| match d.value() {
+        Node::Element(e) => matches!(e.name(), "p" | "article" | "main" | "h1" | "h2"),
+        Node::Text(t) => {
+            let rendered = d
+                .parent()
+                .and_then(|p| p.value().as_element().map(|e| !never_rendered(e.name())))
+                .unwrap_or(true);
+            // Only runs of prose count: labels, prices and table figures are short.
+            let run = t.trim().len();
+            if rendered && run >= FORM_RUN {
+                text += run;
+            }
+            text > FORM_TEXT
+        }
+        _ => false,
     })
 }
+
+/// Bytes of prose, in text runs of at least `FORM_RUN` bytes, from which a form holds more than
+/// its controls.
+const FORM_TEXT: usize = 300;
+const FORM_RUN: usize = 80;
 
 /// Parse and flatten a page.
 ///

@@ -586,6 +586,42 @@ mod tests {
     }
 
     #[test]
+    fn thread_inside_a_moderation_form_is_kept() {
+        // Forum software wraps a thread's posts, bare `<div>`s of text, in one form.
+        let posts: String = ["kettle", "toaster"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"msg\"><div class=\"inner\">{}</div></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><form action=\"/quickmod\" method=\"post\">{posts}</form>\
+             <form action=\"/login\"><label>Username</label><input name=u>\
+             <label>Password</label><input name=p></form></body>"
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n{}", para("kettle"), para("toaster"))
+        );
+    }
+
+    #[test]
+    fn form_of_short_labels_is_dropped() {
+        let labels: String = ["First name", "Last name", "Email", "Phone", "Company"]
+            .iter()
+            .map(|l| format!("<div class=\"field\"><label>{l} (required)</label><input></div>"))
+            .collect();
+        let page = format!(
+            "<body><div class=\"post\"><p>{}</p><form>{labels}{labels}{labels}</form></div></body>",
+            para("gate")
+        );
+        assert_eq!(extract_html(&page).text, para("gate"));
+    }
+
+    #[test]
     fn long_noscript_markup_is_read() {
         let page = format!(
             "<body><div id=app></div><noscript><div class=post><p>{}</p><p>{}</p><p>{}</p></div></noscript></body>",
