@@ -82,6 +82,10 @@ pub(super) struct Dom {
     pub ld_json: Vec<String>,
     /// Were hidden elements dropped?
     pub saw_hidden: bool,
+    /// Does structured data (microdata `itemtype` or JSON-LD `@type`) call the page a
+    /// discussion: a forum thread or a question with its answers? Its comments are then the
+    /// content.
+    pub discussion: bool,
 }
 
 impl Dom {
@@ -348,6 +352,11 @@ fn word_hint(w: &[u8]) -> (i8, u8) {
     }
 }
 
+/// Does a schema.org type name (or JSON-LD text) say the page is a discussion?
+fn names_discussion(s: &str) -> bool {
+    s.contains("DiscussionForumPosting")
+}
+
 /// The hint of an element marked `itemprop="articleBody"`: structured data naming the text.
 pub(super) const ARTICLE_BODY_HINT: i8 = 3;
 
@@ -542,6 +551,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         mode,
         keep_hidden,
         saw_hidden: false,
+        discussion: false,
         w: Writer::new(16 * 1024),
         elems: vec![Elem {
             tag: Tag::Root,
@@ -567,6 +577,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         first_h1,
         ld_json,
         saw_hidden,
+        discussion,
         ..
     } = f;
     w.newline();
@@ -582,6 +593,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
     if mode == Mode::Content {
         mark_recommendations(&mut elems, &w.blocks, &w.out);
     }
+    let discussion = discussion || ld_json.iter().any(|j| names_discussion(j));
     Dom {
         text: w.out,
         elems,
@@ -590,6 +602,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         first_h1,
         ld_json,
         saw_hidden,
+        discussion,
     }
 }
 
@@ -783,6 +796,7 @@ struct Flattener {
     /// Walk hidden elements too (the fallback for pages that hide everything).
     keep_hidden: bool,
     saw_hidden: bool,
+    discussion: bool,
     w: Writer,
     elems: Vec<Elem>,
     /// Per open element: the block element index it opened, or `u32::MAX` for inline elements,
@@ -874,6 +888,7 @@ impl Flattener {
                         }
                     }
                     "itemprop" if v.contains("articleBody") => hint = hint.max(ARTICLE_BODY_HINT),
+                    "itemtype" if names_discussion(v) => self.discussion = true,
                     "class" | "id" if hint >= 0 => {
                         let (h, id) = name_hint(v);
                         if h < 0 {

@@ -333,6 +333,65 @@ mod tests {
         assert!(!x.text.contains("Members"));
     }
 
+    /// Replies as blog and forum software mark them up: each under a `comment` class.
+    fn replies(topics: &[&str]) -> String {
+        topics
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"comment\"><div class=\"comment-author\"><a href=\"/u/{t}\">{t}_fan</a></div>\
+                     <div class=\"comment-text\"><p>{}</p></div></div>",
+                    para(t)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn thread_marked_as_a_discussion_keeps_its_comment_posts() {
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@context":"https://schema.org",
+            "@type":"DiscussionForumPosting","headline":"Allotment rules"}}</script></head>
+            <body><nav>{nav}</nav><div id="comments"><h1>Allotment rules</h1>{posts}</div></body></html>"#,
+            nav = menu(&["Forums", "Members", "Search", "Help"]),
+            posts = replies(&["allotment", "hedge", "shed"]),
+        );
+        let x = extract_html(&page).text;
+        assert!(x.starts_with("Allotment rules\n"), "{x}");
+        for t in ["allotment", "hedge", "shed"] {
+            assert!(x.contains(&para(t)), "{t} missing: {x}");
+        }
+        assert!(!x.contains("Members"), "{x}");
+    }
+
+    #[test]
+    fn link_post_with_only_comments_keeps_them() {
+        // A link aggregator: the story is a link, the comments are all the page says.
+        let page = format!(
+            r#"<body><div class="story"><a href="https://example.org/x">Tram line reopens</a></div>
+            <div class="comments">{}</div></body>"#,
+            replies(&["tram", "timetable"])
+        );
+        let x = extract_html(&page).text;
+        assert!(x.contains(&para("tram")), "{x}");
+        assert!(x.contains(&para("timetable")), "{x}");
+    }
+
+    #[test]
+    fn short_blog_post_drops_its_longer_comment_section() {
+        let page = format!(
+            r#"<body><article class="post"><h1>Open thread</h1><p>{a}</p><p>{b}</p></article>
+            <section class="comments"><h2>Comments</h2>{c}</section></body>"#,
+            a = para("thread"),
+            b = para("question"),
+            c = replies(&["one", "two", "three", "four", "five", "six"]),
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Open thread\n{}\n{}", para("thread"), para("question"))
+        );
+    }
+
     #[test]
     fn product_page_keeps_description_and_specs() {
         let page = format!(

@@ -40,9 +40,19 @@ const NAMES_UNRELIABLE: f64 = 0.5;
 /// Words that keep their meaning however much text they cover: a page's comments or footer
 /// can outweigh a short article and still are not it.
 fn never_framework(word: usize) -> bool {
-    word_name(word)
-        .is_some_and(|w| matches!(w, b"comment" | b"comments" | b"footer") || w == RECOMMENDATIONS)
+    comment_word(word) || word_name(word).is_some_and(|w| w == b"footer" || w == RECOMMENDATIONS)
 }
+
+fn comment_word(word: usize) -> bool {
+    word_name(word).is_some_and(|w| matches!(w, b"comment" | b"comments"))
+}
+
+/// How many times the text outside comment-named elements the text inside them must be for
+/// the comments to be the page's content.
+const COMMENTS_OVER: f64 = 3.0;
+/// Bytes of text outside comments under which the page has no article of its own (a link
+/// post's title is a link; a blog post however short says more).
+const COMMENTS_ALONE: f64 = 250.0;
 
 /// Elements that must carry such a word before it is taken for a framework's.
 const FRAMEWORK_USES: u32 = 8;
@@ -215,7 +225,7 @@ impl Tree {
                 *u += 1;
             }
         }
-        let ignored: Vec<bool> = by_word
+        let mut ignored: Vec<bool> = by_word
             .iter()
             .zip(uses)
             .enumerate()
@@ -227,17 +237,51 @@ impl Tree {
             })
             .collect();
         if ignored.iter().any(|&x| x) {
-            for i in 1..n {
-                let e = &dom.elems[i];
-                let own = e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false);
-                tree.neg[i] = if own {
-                    i as u32
-                } else {
-                    tree.neg[tree.parent[i] as usize]
-                };
+            tree.ignore_words(dom, &ignored);
+        }
+        // On a forum thread the replies are the content: structured data says so, or the page
+        // holds little text outside its comments (a link post and its thread).
+        if dom.discussion || tree.comments_alone(dom) {
+            for (w, x) in ignored.iter_mut().enumerate() {
+                *x |= comment_word(w);
             }
+            tree.ignore_words(dom, &ignored);
         }
         tree
+    }
+
+    /// Recompute the boilerplate ancestors with the words in `ignored` taken for no name.
+    fn ignore_words(&mut self, dom: &Dom, ignored: &[bool]) {
+        for i in 1..self.n {
+            let e = &dom.elems[i];
+            let own = e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false);
+            self.neg[i] = if own {
+                i as u32
+            } else {
+                self.neg[self.parent[i] as usize]
+            };
+        }
+    }
+
+    /// Does the page hold little text beside its comments: short, and a fraction of theirs?
+    fn comments_alone(&self, dom: &Dom) -> bool {
+        let mut in_comment = vec![false; self.n];
+        for i in 1..self.n {
+            let e = &dom.elems[i];
+            in_comment[i] = in_comment[self.parent[i] as usize]
+                || (e.hint < 0 && comment_word(e.word as usize));
+        }
+        let (mut comments, mut other) = (0f64, 0f64);
+        for b in &dom.blocks {
+            let o = b.owner as usize;
+            let t = (b.chars - b.link_chars) as f64;
+            if in_comment[o] {
+                comments += t;
+            } else if !self.is_boiler(o, 0) {
+                other += t;
+            }
+        }
+        other < COMMENTS_ALONE && comments > COMMENTS_OVER * other
     }
 
     /// Is the line owned by `owner` under a boilerplate-named element below `below`? A name on
