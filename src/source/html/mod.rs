@@ -559,6 +559,38 @@ mod tests {
     }
 
     #[test]
+    fn link_heavy_wrapper_holding_the_whole_text_is_not_an_aside() {
+        // A shop's home page: its intro and its product cards share one wrapper inside
+        // `<main>`. The cards make the wrapper link-heavy, but the wrapper is the content.
+        let cards: String = ["Ridge", "Valley", "Summit", "Canyon", "Meadow", "Harbour"]
+            .iter()
+            .map(|n| {
+                format!(
+                    "<div class=\"card\"><a href=\"/{n}\">The {n} thirty litre frameless roll top \
+                     pack in dyneema</a><p>From $240</p></div>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><nav>{nav}</nav><main><div class=\"wrap\"><p>{a}</p><p>{b}</p><p>{c}</p>\
+             {cards}</div></main></body>",
+            nav = menu(&["Packs", "Tents", "About", "Contact"]),
+            a = para("workshop"),
+            b = para("fabric"),
+            c = para("repair"),
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "{}\n{}\n{}",
+                para("workshop"),
+                para("fabric"),
+                para("repair")
+            )
+        );
+    }
+
+    #[test]
     fn short_article_body_beside_a_headline_list_stays_an_article() {
         // A breaking-news item marked as the article body, beside a longer list of headlines.
         let headlines: String = (1..=20)

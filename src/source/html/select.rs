@@ -81,6 +81,9 @@ const LISTING_MIN_SHARE: f64 = 0.1;
 /// Share of a container's text in link lines above which it is a list of links.
 const LISTING_SHARE: f64 = 0.3;
 
+/// Share of the container's unlinked text above which a link cluster in it is no aside.
+const CLUSTER_MAX_SHARE: f64 = 0.5;
+
 /// Prose, in bytes of long non-link lines, that makes the article reading of a page win.
 const PROSE_MIN: f64 = 400.0;
 /// A line this long outside links is a paragraph of prose.
@@ -432,7 +435,14 @@ pub(super) fn select(dom: &Dom) -> Selection {
         chars[p] += chars[i];
         link_chars[p] += link_chars[i];
     }
-    let cluster = |i: usize| links[i] >= 3 && link_chars[i] > 0.35 * chars[i];
+    // A cluster holding most of the container's own text is the content itself (a page of
+    // linked cards with their descriptions), not an aside in it.
+    let own_text = chars[best] - link_chars[best];
+    let cluster = |i: usize| {
+        links[i] >= 3
+            && link_chars[i] > 0.35 * chars[i]
+            && chars[i] - link_chars[i] < CLUSTER_MAX_SHARE * own_text
+    };
     let in_cluster = |owner: usize| {
         let mut k = owner;
         while k > best {
