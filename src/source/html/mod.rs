@@ -591,6 +591,46 @@ mod tests {
     }
 
     #[test]
+    fn product_grid_with_its_text_in_caption_boxes_is_a_listing() {
+        // Thumbnail cards in the Bootstrap way: a linked image over a `caption` box.
+        let cards: String = (1..=12)
+            .map(|i| {
+                format!(
+                    "<div class=\"col\"><a class=\"thumbnail\" href=\"/p{i}\"><img src=\"/{i}.jpg\"></a>\
+                     <a href=\"/p{i}\"><div class=\"caption\"><div>Short throw laser projector model \
+                     {i}, 4K, 5000 lumens</div><div>Maker: Lumen Works</div><div>Price: $1,{i}99.00</div></div></a></div>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><nav>{nav}</nav><div class=\"content\"><h1>Laser projectors</h1>\
+             <div class=\"products\">{cards}</div></div></body>",
+            nav = menu(&["Screens", "Projectors", "Mounts", "Contact"])
+        );
+        let x = extract_html(&page).text;
+        for i in [1, 12] {
+            let t = format!("Short throw laser projector model {i}, 4K, 5000 lumens");
+            assert!(x.contains(&t), "{t} missing: {x}");
+        }
+        assert!(!x.contains("Mounts"), "{x}");
+    }
+
+    #[test]
+    fn photo_captions_in_an_article_are_still_dropped() {
+        let page = format!(
+            "<body><article><h1>Harbour works</h1><p>{}</p>\
+             <div class=\"image\"><img src=\"/h.jpg\"><div class=\"caption\">The new quay wall \
+             seen from the ferry terminal on Monday morning</div></div><p>{}</p></article></body>",
+            para("harbour"),
+            para("quay")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Harbour works\n{}\n{}", para("harbour"), para("quay"))
+        );
+    }
+
+    #[test]
     fn short_article_body_beside_a_headline_list_stays_an_article() {
         // A breaking-news item marked as the article body, beside a longer list of headlines.
         let headlines: String = (1..=20)

@@ -105,6 +105,8 @@ struct Tree {
     in_strip: Vec<bool>,
     /// Per line: is it inside a teaser card (see [`teasers`])?
     teaser_line: Vec<bool>,
+    /// Per element: is its name only a caption's or a credit's (a weak boilerplate hint)?
+    caption: Vec<bool>,
 }
 
 /// Teaser cards: small boxes whose first line is a linked headline followed by a little text
@@ -202,7 +204,9 @@ impl Tree {
         for i in 1..n {
             in_strip[i] |= in_strip[parent[i] as usize];
         }
+        let caption = dom.elems.iter().map(|e| e.hint == -1).collect();
         let mut tree = Tree {
+            caption,
             strong,
             in_strip,
             teaser_line,
@@ -280,7 +284,7 @@ impl Tree {
             let t = (b.chars - b.link_chars) as f64;
             if in_comment[o] {
                 comments += t;
-            } else if !self.is_boiler(o, 0) {
+            } else if !self.is_boiler(o, 0, true) {
                 other += t;
             }
         }
@@ -289,10 +293,13 @@ impl Tree {
 
     /// Is the line owned by `owner` under a boilerplate-named element below `below`? A name on
     /// a wrapper holding half the page (`<div class="has-sidebar">`) does not count.
-    fn is_boiler(&self, owner: usize, below: usize) -> bool {
+    /// Without `captions`, caption and credit names do not count: on a listing a card's
+    /// caption is its text.
+    fn is_boiler(&self, owner: usize, below: usize, captions: bool) -> bool {
         let mut k = self.neg.get(owner).copied().unwrap_or(NONE);
         while k != NONE && k as usize > below {
-            if self.text[k as usize] < 0.5 * self.total || self.strong[k as usize] {
+            let named = captions || !self.caption[k as usize];
+            if named && (self.text[k as usize] < 0.5 * self.total || self.strong[k as usize]) {
                 return true;
             }
             let p = self.parent[k as usize] as usize;
@@ -311,7 +318,12 @@ impl Tree {
         for (i, b) in dom.blocks.iter().enumerate() {
             let owner = b.owner as usize;
             let teaser = article && self.teaser_line[i];
-            let mut w = weight(b, teaser || self.is_boiler(owner, 0), title_w, short_w);
+            let mut w = weight(
+                b,
+                teaser || self.is_boiler(owner, 0, article),
+                title_w,
+                short_w,
+            );
             if self.in_strip[owner] {
                 // A strip costs at least what its links would unmarked: the mark must not
                 // make a container holding it look better than before.
@@ -461,7 +473,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
     let mut blocks = Vec::new();
     for (i, b) in dom.blocks.iter().enumerate() {
         let owner = b.owner as usize;
-        if !inside(b) || tree.is_boiler(owner, best) {
+        if !inside(b) || tree.is_boiler(owner, best, is_article) {
             continue;
         }
         if link_line(b) && (!listing || (b.link_chars as f64) < TITLE_LINK) {
