@@ -631,6 +631,56 @@ mod tests {
     }
 
     #[test]
+    fn landing_page_of_short_sections_is_read_whole() {
+        // A service page: short sections with no paragraph of prose, split by long promo links
+        // that make any one section look better than the page to the article reading.
+        let section = |name: &str| {
+            format!(
+                "<section><h2>{name} services</h2><div>We plan, install and service {name} systems \
+                 for homes and offices.</div><div>Our {name} engineers are certified and insured \
+                 in all regions.</div><div>Book a free {name} survey and get a fixed quote in \
+                 writing.</div></section>"
+            )
+        };
+        let promo = "<div class=\"strip\"><a href=\"/guide\">Download our complete buyer's guide \
+            to heating, cooling, ventilation, solar panels, heat pumps and home batteries for \
+            the year ahead, free for every customer</a></div>";
+        let page = format!(
+            "<body><nav>{nav}</nav><main>{a}{promo}{b}{promo}{c}</main></body>",
+            nav = menu(&["Home", "Services", "About", "Contact"]),
+            a = section("heating"),
+            b = section("cooling"),
+            c = section("solar"),
+        );
+        let x = extract_html(&page).text;
+        for name in ["heating", "cooling", "solar"] {
+            assert!(
+                x.contains(&format!("{name} services")),
+                "{name} missing: {x}"
+            );
+        }
+        assert!(!x.contains("Contact"), "{x}");
+    }
+
+    #[test]
+    fn short_news_item_beside_a_headline_list_stays_the_item() {
+        let headlines: String = (1..=10)
+            .map(|i| {
+                format!("<li><a href=\"/n{i}\">Another story from the newsroom today, number {i}</a></li>")
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"cols\"><article><h1>Ferry cancelled</h1><p>{}</p></article>\
+             <div class=\"list\"><h3>Latest</h3><ul>{headlines}</ul></div></div></body>",
+            para("ferry")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Ferry cancelled\n{}", para("ferry"))
+        );
+    }
+
+    #[test]
     fn short_article_body_beside_a_headline_list_stays_an_article() {
         // A breaking-news item marked as the article body, beside a longer list of headlines.
         let headlines: String = (1..=20)

@@ -420,8 +420,9 @@ pub(super) fn select(dom: &Dom) -> Selection {
                 .elems
                 .get(article)
                 .is_none_or(|e| e.hint < ARTICLE_BODY_HINT)
-            && n >= 3
-            && linky as f64 > LISTING_MIN_SHARE * all as f64
+            // Without prose in the article candidate the listing need not be made of links: a
+            // landing page of short sections is read whole, not one section of it.
+            && ((n >= 3 && linky as f64 > LISTING_MIN_SHARE * all as f64) || prose < PROSE_MIN)
             && prose < share * listing_text
         {
             is_article = false;
