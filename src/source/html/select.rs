@@ -248,7 +248,8 @@ impl Tree {
         }
         // On a forum thread the replies are the content: structured data says so, or the page
         // holds little text outside its comments (a link post and its thread).
-        if dom.discussion || tree.comments_alone(dom) {
+        let commented = (1..=NEG_WORD_COUNT).any(|w| comment_word(w) && uses[w] > 0);
+        if commented && (dom.discussion || tree.comments_alone(dom)) {
             for (w, x) in ignored.iter_mut().enumerate() {
                 *x |= comment_word(w);
             }
