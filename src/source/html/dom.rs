@@ -82,9 +82,9 @@ pub(super) struct Dom {
     pub ld_json: Vec<String>,
     /// Were hidden elements dropped?
     pub saw_hidden: bool,
-    /// Does structured data (microdata `itemtype` or JSON-LD `@type`) call the page a
-    /// discussion: a forum thread or a question with its answers? Its comments are then the
-    /// content.
+    /// Does structured data (microdata `itemtype` or JSON-LD `@type`) call the page a forum
+    /// thread (`DiscussionForumPosting`)? Its comments are then the content. Question pages
+    /// (`QAPage`) are not: their answers are, the remarks under each answer are not.
     pub discussion: bool,
 }
 
