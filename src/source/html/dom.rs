@@ -668,6 +668,32 @@ const RECOMMENDATION_HEADINGS: &[&str] = &[
     "vergelijkbare producten",
     "produtos relacionados",
     "você também pode gostar",
+    // "Read also" strips under articles. Not "related articles": wikis open their pages with
+    // a box so titled, and the heading would take the page it opens with it.
+    "você pode gostar",
+    "você também pode se interessar",
+    "leia também",
+    "veja também",
+    "you may also enjoy",
+    "you might also enjoy",
+    "recommended reading",
+    "recommended stories",
+    "recommended articles",
+    "more stories",
+    "read next",
+    "what to read next",
+    "lesen sie auch",
+    "das könnte sie auch interessieren",
+    "à lire aussi",
+    "a lire aussi",
+    "vous aimerez également",
+    "sur le même sujet",
+    "te puede interesar también",
+    "también te puede gustar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "articoli correlati",
+    "leggi anche",
 ];
 
 /// Is the line as a whole one of [`RECOMMENDATION_HEADINGS`]? A count or a closing word may

@@ -460,6 +460,51 @@ mod tests {
     }
 
     #[test]
+    fn read_next_strip_under_an_article_is_dropped() {
+        // Excerpts of other posts under a "Leia também" (read also) heading, in unnamed boxes.
+        let teasers: String = ["chuva", "feira", "ponte"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"b\"><a href=\"/{t}\"><img src=\"/{t}.jpg\"></a><p>{}</p></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"wrap\"><div class=\"a\"><h1>Mercado reabre</h1><p>{}</p><p>{}</p></div>\
+             <div class=\"c\"><h3>Leia também</h3>{teasers}</div></div></body>",
+            para("market"),
+            para("stalls")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Mercado reabre\n{}\n{}", para("market"), para("stalls"))
+        );
+    }
+
+    #[test]
+    fn section_titled_more_stories_over_prose_is_kept() {
+        // An essay whose section is called "More stories": no links, so no strip.
+        let page = format!(
+            "<body><article><h1>Grandmother's kitchen</h1><p>{}</p><h2>More stories</h2>\
+             <p>{}</p><p>{}</p></article></body>",
+            para("kitchen"),
+            para("oven"),
+            para("garden")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "Grandmother's kitchen\n{}\nMore stories\n{}\n{}",
+                para("kitchen"),
+                para("oven"),
+                para("garden")
+            )
+        );
+    }
+
+    #[test]
     fn article_with_recommendations_in_a_class_name_keeps_its_text() {
         // WordPress puts the post's tags in its classes (`tag-gear-recommendations`): a class
         // word is not a heading and must not take the article with it.
