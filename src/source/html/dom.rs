@@ -86,6 +86,9 @@ pub(super) struct Dom {
     /// thread (`DiscussionForumPosting`)? Its comments are then the content. Question pages
     /// (`QAPage`) are not: their answers are, the remarks under each answer are not.
     pub discussion: bool,
+    /// Does structured data call the page a product (`Product`)? Its customer reviews are
+    /// then beside the content, not the content.
+    pub product: bool,
 }
 
 impl Dom {
@@ -326,6 +329,7 @@ const NEG_WORDS: &[(&[u8], i8)] = &[
     (b"trending", -2),
     (b"popular", -2),
     (b"most", -2),
+    (b"reviews", -2),
     (b"caption", -1),
     (b"credit", -1),
     (b"credits", -1),
@@ -355,6 +359,24 @@ fn word_hint(w: &[u8]) -> (i8, u8) {
 /// Does a schema.org type name (or JSON-LD text) say the page is a discussion?
 fn names_discussion(s: &str) -> bool {
     s.contains("DiscussionForumPosting")
+}
+
+/// Does JSON-LD text give something the `@type` `Product`?
+fn ld_names_product(json: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = json[from..].find("\"@type\"") {
+        let rest = json[from + i + 7..].trim_start();
+        let value = rest.strip_prefix(':').map(str::trim_start).unwrap_or("");
+        let value = value
+            .strip_prefix('[')
+            .map(str::trim_start)
+            .unwrap_or(value);
+        if value.starts_with("\"Product\"") {
+            return true;
+        }
+        from += i + 7;
+    }
+    false
 }
 
 /// The hint of an element marked `itemprop="articleBody"`: structured data naming the text.
@@ -552,6 +574,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         keep_hidden,
         saw_hidden: false,
         discussion: false,
+        product: false,
         w: Writer::new(16 * 1024),
         elems: vec![Elem {
             tag: Tag::Root,
@@ -578,6 +601,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         ld_json,
         saw_hidden,
         discussion,
+        product,
         ..
     } = f;
     w.newline();
@@ -594,6 +618,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         mark_recommendations(&mut elems, &w.blocks, &w.out);
     }
     let discussion = discussion || ld_json.iter().any(|j| names_discussion(j));
+    let product = product || ld_json.iter().any(|j| ld_names_product(j));
     Dom {
         text: w.out,
         elems,
@@ -603,6 +628,7 @@ fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         ld_json,
         saw_hidden,
         discussion,
+        product,
     }
 }
 
@@ -823,6 +849,7 @@ struct Flattener {
     keep_hidden: bool,
     saw_hidden: bool,
     discussion: bool,
+    product: bool,
     w: Writer,
     elems: Vec<Elem>,
     /// Per open element: the block element index it opened, or `u32::MAX` for inline elements,
@@ -915,6 +942,9 @@ impl Flattener {
                     }
                     "itemprop" if v.contains("articleBody") => hint = hint.max(ARTICLE_BODY_HINT),
                     "itemtype" if names_discussion(v) => self.discussion = true,
+                    "itemtype" if v.trim_end_matches('/').ends_with("/Product") => {
+                        self.product = true
+                    }
                     "class" | "id" if hint >= 0 => {
                         let (h, id) = name_hint(v);
                         if h < 0 {
@@ -1034,6 +1064,20 @@ mod tests {
         assert_eq!(name_hint("post nav-links"), (-2, 1));
         assert_eq!(name_hint(""), (0, 0));
         assert_eq!(name_hint("ünïcode-é"), (0, 0));
+    }
+
+    #[test]
+    fn json_ld_product_type() {
+        assert!(ld_names_product(
+            r#"{"@context":"https://schema.org","@type": "Product"}"#
+        ));
+        assert!(ld_names_product(
+            r#"{"@graph":[{"@type":["Product","Thing"]}]}"#
+        ));
+        assert!(!ld_names_product(
+            r#"{"@type":"ProductGroup","name":"Product"}"#
+        ));
+        assert!(!ld_names_product(r#"{"@type":"Article"}"#));
     }
 
     #[test]

@@ -415,6 +415,49 @@ mod tests {
         );
     }
 
+    /// Customer reviews as shops mark them up, under a `reviews` section.
+    fn reviews_section() -> String {
+        let items: String = ["Sturdy", "Lovely", "Solid"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"item\"><h4>{t} desk, five stars</h4><p>{}</p><p>Verified buyer</p></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        format!("<section class=\"product-reviews\"><h2>Customer reviews</h2>{items}</section>")
+    }
+
+    #[test]
+    fn reviews_on_a_product_page_are_dropped() {
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@context":"https://schema.org",
+            "@type":"Product","name":"Oak Desk 120"}}</script></head><body><main>
+            <div class="summary"><h1>Oak Desk 120</h1><p>$599</p><p>{}</p></div>{}</main></body></html>"#,
+            para("desk"),
+            reviews_section()
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Oak Desk 120\n$599\n{}", para("desk"))
+        );
+    }
+
+    #[test]
+    fn reviews_elsewhere_are_kept() {
+        // Without Product structured data a page of reviews is what it says: a testimonials
+        // page, a review site's round-up.
+        let page = format!(
+            "<body><main><h1>What our clients say</h1>{}</main></body>",
+            reviews_section()
+        );
+        let x = extract_html(&page).text;
+        for t in ["Sturdy", "Lovely", "Solid"] {
+            assert!(x.contains(&para(t)), "{t} missing: {x}");
+        }
+    }
+
     /// Product cards as shops write them: a linked title with no class that names them, a
     /// price, a rating; long titles, so the strip outweighs the product's own text.
     fn cards(n: usize) -> String {

@@ -43,6 +43,11 @@ fn never_framework(word: usize) -> bool {
     comment_word(word) || word_name(word).is_some_and(|w| w == b"footer" || w == RECOMMENDATIONS)
 }
 
+/// Customer reviews: boilerplate on a product's page only (a page of reviews is made of them).
+fn reviews_word(word: usize) -> bool {
+    word_name(word) == Some(b"reviews")
+}
+
 fn comment_word(word: usize) -> bool {
     word_name(word).is_some_and(|w| matches!(w, b"comment" | b"comments"))
 }
@@ -198,7 +203,11 @@ impl Tree {
         let strong: Vec<bool> = dom
             .elems
             .iter()
-            .map(|e| e.hint < 0 && word_name(e.word as usize) == Some(RECOMMENDATIONS))
+            .map(|e| {
+                e.hint < 0
+                    && (word_name(e.word as usize) == Some(RECOMMENDATIONS)
+                        || (dom.product && reviews_word(e.word as usize)))
+            })
             .collect();
         let mut in_strip = strong.clone();
         for i in 1..n {
@@ -237,10 +246,11 @@ impl Tree {
             .zip(uses)
             .enumerate()
             .map(|(w, (t, u))| {
-                w > 0
-                    && u >= FRAMEWORK_USES
-                    && *t > NAMES_UNRELIABLE * tree.total
-                    && !never_framework(w)
+                (reviews_word(w) && !dom.product)
+                    || (w > 0
+                        && u >= FRAMEWORK_USES
+                        && *t > NAMES_UNRELIABLE * tree.total
+                        && !never_framework(w))
             })
             .collect();
         if ignored.iter().any(|&x| x) {
