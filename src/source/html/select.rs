@@ -9,6 +9,11 @@
 //! links are its items); the listing wins only when its text dwarfs the article's prose.
 //! Inside the winner, link lists, teaser cards and boilerplate-named parts are dropped line by
 //! line.
+//!
+//! Some names depend on the page: comments are the content of a forum thread (structured data
+//! says `DiscussionForumPosting`, or the page says next to nothing outside them), customer
+//! reviews are boilerplate only where structured data names a `Product`, and caption names
+//! count only in the article reading (a product card's caption is the card's text).
 
 use super::dom::{ARTICLE_BODY_HINT, Block, Dom, NEG_WORD_COUNT, RECOMMENDATIONS, Tag, word_name};
 
