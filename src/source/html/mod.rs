@@ -434,13 +434,23 @@ mod tests {
         let page = format!(
             r#"<html><head><script type="application/ld+json">{{"@context":"https://schema.org",
             "@type":"Product","name":"Oak Desk 120"}}</script></head><body><main>
-            <div class="summary"><h1>Oak Desk 120</h1><p>$599</p><p>{}</p></div>{}</main></body></html>"#,
+            <div class="summary"><h1>Oak Desk 120</h1><p>$599</p><p>{}</p><p>{}</p><p>{}</p>
+            <p>{}</p></div>{}</main></body></html>"#,
             para("desk"),
+            para("drawer"),
+            para("oak"),
+            para("finish"),
             reviews_section()
         );
         assert_eq!(
             extract_html(&page).text,
-            format!("Oak Desk 120\n$599\n{}", para("desk"))
+            format!(
+                "Oak Desk 120\n$599\n{}\n{}\n{}\n{}",
+                para("desk"),
+                para("drawer"),
+                para("oak"),
+                para("finish")
+            )
         );
     }
 

@@ -208,11 +208,7 @@ impl Tree {
         let strong: Vec<bool> = dom
             .elems
             .iter()
-            .map(|e| {
-                e.hint < 0
-                    && (word_name(e.word as usize) == Some(RECOMMENDATIONS)
-                        || (dom.product && reviews_word(e.word as usize)))
-            })
+            .map(|e| e.hint < 0 && word_name(e.word as usize) == Some(RECOMMENDATIONS))
             .collect();
         let mut in_strip = strong.clone();
         for i in 1..n {
