@@ -82,6 +82,13 @@ pub(super) struct Dom {
     pub ld_json: Vec<String>,
     /// Were hidden elements dropped?
     pub saw_hidden: bool,
+    /// Does structured data (microdata `itemtype` or JSON-LD `@type`) call the page a forum
+    /// thread (`DiscussionForumPosting`)? Its comments are then the content. Question pages
+    /// (`QAPage`) are not: their answers are, the remarks under each answer are not.
+    pub discussion: bool,
+    /// Does structured data call the page a product (`Product`)? Its customer reviews are
+    /// then beside the content, not the content.
+    pub product: bool,
 }
 
 impl Dom {
@@ -322,6 +329,7 @@ const NEG_WORDS: &[(&[u8], i8)] = &[
     (b"trending", -2),
     (b"popular", -2),
     (b"most", -2),
+    (b"reviews", -2),
     (b"caption", -1),
     (b"credit", -1),
     (b"credits", -1),
@@ -346,6 +354,29 @@ fn word_hint(w: &[u8]) -> (i8, u8) {
             .position(|(n, _)| *n == w)
             .map_or((0, 0), |i| (NEG_WORDS[i].1, i as u8 + 1)),
     }
+}
+
+/// Does a schema.org type name (or JSON-LD text) say the page is a discussion?
+fn names_discussion(s: &str) -> bool {
+    s.contains("DiscussionForumPosting")
+}
+
+/// Does JSON-LD text give something the `@type` `Product`?
+fn ld_names_product(json: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = json[from..].find("\"@type\"") {
+        let rest = json[from + i + 7..].trim_start();
+        let value = rest.strip_prefix(':').map(str::trim_start).unwrap_or("");
+        let value = value
+            .strip_prefix('[')
+            .map(str::trim_start)
+            .unwrap_or(value);
+        if value.starts_with("\"Product\"") {
+            return true;
+        }
+        from += i + 7;
+    }
+    false
 }
 
 /// The hint of an element marked `itemprop="articleBody"`: structured data naming the text.
@@ -501,14 +532,33 @@ fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
 }
 
 /// Does the subtree hold running text? Old sites (ASP.NET) wrap the whole page in one
-/// `<form>`; such a form is content, a search or login form is not.
+/// `<form>`, and forum software wraps a thread's posts in its moderation form; such a form is
+/// content, a search or login form is not. Content is a paragraph or heading element, or more
+/// running text than a form's labels and buttons come to (posts are often bare `<div>`s).
 fn holds_content(node: ego_tree::NodeRef<'_, Node>) -> bool {
-    node.descendants().any(|d| {
-        d.value()
-            .as_element()
-            .is_some_and(|e| matches!(e.name(), "p" | "article" | "main" | "h1" | "h2"))
+    let mut text = 0usize;
+    node.descendants().any(|d| match d.value() {
+        Node::Element(e) => matches!(e.name(), "p" | "article" | "main" | "h1" | "h2"),
+        Node::Text(t) => {
+            let rendered = d
+                .parent()
+                .and_then(|p| p.value().as_element().map(|e| !never_rendered(e.name())))
+                .unwrap_or(true);
+            // Only runs of prose count: labels, prices and table figures are short.
+            let run = t.trim().len();
+            if rendered && run >= FORM_RUN {
+                text += run;
+            }
+            text > FORM_TEXT
+        }
+        _ => false,
     })
 }
+
+/// Bytes of prose, in text runs of at least `FORM_RUN` bytes, from which a form holds more than
+/// its controls.
+const FORM_TEXT: usize = 300;
+const FORM_RUN: usize = 80;
 
 /// Parse and flatten a page.
 ///
@@ -538,6 +588,8 @@ pub(super) fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         mode,
         keep_hidden,
         saw_hidden: false,
+        discussion: false,
+        product: false,
         w: Writer::new(16 * 1024),
         elems: vec![Elem {
             tag: Tag::Root,
@@ -563,6 +615,8 @@ pub(super) fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         first_h1,
         ld_json,
         saw_hidden,
+        discussion,
+        product,
         ..
     } = f;
     w.newline();
@@ -578,6 +632,8 @@ pub(super) fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
     if mode == Mode::Content {
         mark_recommendations(&mut elems, &w.blocks, &w.out);
     }
+    let discussion = discussion || ld_json.iter().any(|j| names_discussion(j));
+    let product = product || ld_json.iter().any(|j| ld_names_product(j));
     Dom {
         text: w.out,
         elems,
@@ -586,6 +642,8 @@ pub(super) fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         first_h1,
         ld_json,
         saw_hidden,
+        discussion,
+        product,
     }
 }
 
@@ -651,6 +709,32 @@ const RECOMMENDATION_HEADINGS: &[&str] = &[
     "vergelijkbare producten",
     "produtos relacionados",
     "você também pode gostar",
+    // "Read also" strips under articles. Not "related articles": wikis open their pages with
+    // a box so titled, and the heading would take the page it opens with it.
+    "você pode gostar",
+    "você também pode se interessar",
+    "leia também",
+    "veja também",
+    "you may also enjoy",
+    "you might also enjoy",
+    "recommended reading",
+    "recommended stories",
+    "recommended articles",
+    "more stories",
+    "read next",
+    "what to read next",
+    "lesen sie auch",
+    "das könnte sie auch interessieren",
+    "à lire aussi",
+    "a lire aussi",
+    "vous aimerez également",
+    "sur le même sujet",
+    "te puede interesar también",
+    "también te puede gustar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "articoli correlati",
+    "leggi anche",
 ];
 
 /// Is the line as a whole one of [`RECOMMENDATION_HEADINGS`]? A count or a closing word may
@@ -779,6 +863,8 @@ struct Flattener {
     /// Walk hidden elements too (the fallback for pages that hide everything).
     keep_hidden: bool,
     saw_hidden: bool,
+    discussion: bool,
+    product: bool,
     w: Writer,
     elems: Vec<Elem>,
     /// Per open element: the block element index it opened, or `u32::MAX` for inline elements,
@@ -870,6 +956,10 @@ impl Flattener {
                         }
                     }
                     "itemprop" if v.contains("articleBody") => hint = hint.max(ARTICLE_BODY_HINT),
+                    "itemtype" if names_discussion(v) => self.discussion = true,
+                    "itemtype" if v.trim_end_matches('/').ends_with("/Product") => {
+                        self.product = true
+                    }
                     "class" | "id" if hint >= 0 => {
                         let (h, id) = name_hint(v);
                         if h < 0 {
@@ -989,6 +1079,20 @@ mod tests {
         assert_eq!(name_hint("post nav-links"), (-2, 1));
         assert_eq!(name_hint(""), (0, 0));
         assert_eq!(name_hint("ünïcode-é"), (0, 0));
+    }
+
+    #[test]
+    fn json_ld_product_type() {
+        assert!(ld_names_product(
+            r#"{"@context":"https://schema.org","@type": "Product"}"#
+        ));
+        assert!(ld_names_product(
+            r#"{"@graph":[{"@type":["Product","Thing"]}]}"#
+        ));
+        assert!(!ld_names_product(
+            r#"{"@type":"ProductGroup","name":"Product"}"#
+        ));
+        assert!(!ld_names_product(r#"{"@type":"Article"}"#));
     }
 
     #[test]

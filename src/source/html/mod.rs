@@ -334,6 +334,65 @@ mod tests {
         assert!(!x.text.contains("Members"));
     }
 
+    /// Replies as blog and forum software mark them up: each under a `comment` class.
+    fn replies(topics: &[&str]) -> String {
+        topics
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"comment\"><div class=\"comment-author\"><a href=\"/u/{t}\">{t}_fan</a></div>\
+                     <div class=\"comment-text\"><p>{}</p></div></div>",
+                    para(t)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn thread_marked_as_a_discussion_keeps_its_comment_posts() {
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@context":"https://schema.org",
+            "@type":"DiscussionForumPosting","headline":"Allotment rules"}}</script></head>
+            <body><nav>{nav}</nav><div id="comments"><h1>Allotment rules</h1>{posts}</div></body></html>"#,
+            nav = menu(&["Forums", "Members", "Search", "Help"]),
+            posts = replies(&["allotment", "hedge", "shed"]),
+        );
+        let x = extract_html(&page).text;
+        assert!(x.starts_with("Allotment rules\n"), "{x}");
+        for t in ["allotment", "hedge", "shed"] {
+            assert!(x.contains(&para(t)), "{t} missing: {x}");
+        }
+        assert!(!x.contains("Members"), "{x}");
+    }
+
+    #[test]
+    fn link_post_with_only_comments_keeps_them() {
+        // A link aggregator: the story is a link, the comments are all the page says.
+        let page = format!(
+            r#"<body><div class="story"><a href="https://example.org/x">Tram line reopens</a></div>
+            <div class="comments">{}</div></body>"#,
+            replies(&["tram", "timetable"])
+        );
+        let x = extract_html(&page).text;
+        assert!(x.contains(&para("tram")), "{x}");
+        assert!(x.contains(&para("timetable")), "{x}");
+    }
+
+    #[test]
+    fn short_blog_post_drops_its_longer_comment_section() {
+        let page = format!(
+            r#"<body><article class="post"><h1>Open thread</h1><p>{a}</p><p>{b}</p></article>
+            <section class="comments"><h2>Comments</h2>{c}</section></body>"#,
+            a = para("thread"),
+            b = para("question"),
+            c = replies(&["one", "two", "three", "four", "five", "six"]),
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Open thread\n{}\n{}", para("thread"), para("question"))
+        );
+    }
+
     #[test]
     fn product_page_keeps_description_and_specs() {
         let page = format!(
@@ -355,6 +414,59 @@ mod tests {
                 para("desk")
             )
         );
+    }
+
+    /// Customer reviews as shops mark them up, under a `reviews` section.
+    fn reviews_section() -> String {
+        let items: String = ["Sturdy", "Lovely", "Solid"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"item\"><h4>{t} desk, five stars</h4><p>{}</p><p>Verified buyer</p></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        format!("<section class=\"product-reviews\"><h2>Customer reviews</h2>{items}</section>")
+    }
+
+    #[test]
+    fn reviews_on_a_product_page_are_dropped() {
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@context":"https://schema.org",
+            "@type":"Product","name":"Oak Desk 120"}}</script></head><body><main>
+            <div class="summary"><h1>Oak Desk 120</h1><p>$599</p><p>{}</p><p>{}</p><p>{}</p>
+            <p>{}</p></div>{}</main></body></html>"#,
+            para("desk"),
+            para("drawer"),
+            para("oak"),
+            para("finish"),
+            reviews_section()
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "Oak Desk 120\n$599\n{}\n{}\n{}\n{}",
+                para("desk"),
+                para("drawer"),
+                para("oak"),
+                para("finish")
+            )
+        );
+    }
+
+    #[test]
+    fn reviews_elsewhere_are_kept() {
+        // Without Product structured data a page of reviews is what it says: a testimonials
+        // page, a review site's round-up.
+        let page = format!(
+            "<body><main><h1>What our clients say</h1>{}</main></body>",
+            reviews_section()
+        );
+        let x = extract_html(&page).text;
+        for t in ["Sturdy", "Lovely", "Solid"] {
+            assert!(x.contains(&para(t)), "{t} missing: {x}");
+        }
     }
 
     /// Product cards as shops write them: a linked title with no class that names them, a
@@ -398,6 +510,51 @@ mod tests {
         assert_eq!(
             x.text,
             format!("Standing desks\n{}\n{}", para("desk"), para("chair"))
+        );
+    }
+
+    #[test]
+    fn read_next_strip_under_an_article_is_dropped() {
+        // Excerpts of other posts under a "Leia também" (read also) heading, in unnamed boxes.
+        let teasers: String = ["chuva", "feira", "ponte"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"b\"><a href=\"/{t}\"><img src=\"/{t}.jpg\"></a><p>{}</p></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"wrap\"><div class=\"a\"><h1>Mercado reabre</h1><p>{}</p><p>{}</p></div>\
+             <div class=\"c\"><h3>Leia também</h3>{teasers}</div></div></body>",
+            para("market"),
+            para("stalls")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Mercado reabre\n{}\n{}", para("market"), para("stalls"))
+        );
+    }
+
+    #[test]
+    fn section_titled_more_stories_over_prose_is_kept() {
+        // An essay whose section is called "More stories": no links, so no strip.
+        let page = format!(
+            "<body><article><h1>Grandmother's kitchen</h1><p>{}</p><h2>More stories</h2>\
+             <p>{}</p><p>{}</p></article></body>",
+            para("kitchen"),
+            para("oven"),
+            para("garden")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "Grandmother's kitchen\n{}\nMore stories\n{}\n{}",
+                para("kitchen"),
+                para("oven"),
+                para("garden")
+            )
         );
     }
 
@@ -501,6 +658,128 @@ mod tests {
     }
 
     #[test]
+    fn link_heavy_wrapper_holding_the_whole_text_is_not_an_aside() {
+        // A shop's home page: its intro and its product cards share one wrapper inside
+        // `<main>`. The cards make the wrapper link-heavy, but the wrapper is the content.
+        let cards: String = ["Ridge", "Valley", "Summit", "Canyon", "Meadow", "Harbour"]
+            .iter()
+            .map(|n| {
+                format!(
+                    "<div class=\"card\"><a href=\"/{n}\">The {n} thirty litre frameless roll top \
+                     pack in dyneema</a><p>From $240</p></div>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><nav>{nav}</nav><main><div class=\"wrap\"><p>{a}</p><p>{b}</p><p>{c}</p>\
+             {cards}</div></main></body>",
+            nav = menu(&["Packs", "Tents", "About", "Contact"]),
+            a = para("workshop"),
+            b = para("fabric"),
+            c = para("repair"),
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "{}\n{}\n{}",
+                para("workshop"),
+                para("fabric"),
+                para("repair")
+            )
+        );
+    }
+
+    #[test]
+    fn product_grid_with_its_text_in_caption_boxes_is_a_listing() {
+        // Thumbnail cards in the Bootstrap way: a linked image over a `caption` box.
+        let cards: String = (1..=12)
+            .map(|i| {
+                format!(
+                    "<div class=\"col\"><a class=\"thumbnail\" href=\"/p{i}\"><img src=\"/{i}.jpg\"></a>\
+                     <a href=\"/p{i}\"><div class=\"caption\"><div>Short throw laser projector model \
+                     {i}, 4K, 5000 lumens</div><div>Maker: Lumen Works</div><div>Price: $1,{i}99.00</div></div></a></div>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><nav>{nav}</nav><div class=\"content\"><h1>Laser projectors</h1>\
+             <div class=\"products\">{cards}</div></div></body>",
+            nav = menu(&["Screens", "Projectors", "Mounts", "Contact"])
+        );
+        let x = extract_html(&page).text;
+        for i in [1, 12] {
+            let t = format!("Short throw laser projector model {i}, 4K, 5000 lumens");
+            assert!(x.contains(&t), "{t} missing: {x}");
+        }
+        assert!(!x.contains("Mounts"), "{x}");
+    }
+
+    #[test]
+    fn photo_captions_in_an_article_are_still_dropped() {
+        let page = format!(
+            "<body><article><h1>Harbour works</h1><p>{}</p>\
+             <div class=\"image\"><img src=\"/h.jpg\"><div class=\"caption\">The new quay wall \
+             seen from the ferry terminal on Monday morning</div></div><p>{}</p></article></body>",
+            para("harbour"),
+            para("quay")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Harbour works\n{}\n{}", para("harbour"), para("quay"))
+        );
+    }
+
+    #[test]
+    fn landing_page_of_short_sections_is_read_whole() {
+        // A service page: short sections with no paragraph of prose, split by long promo links
+        // that make any one section look better than the page to the article reading.
+        let section = |name: &str| {
+            format!(
+                "<section><h2>{name} services</h2><div>We plan, install and service {name} systems \
+                 for homes and offices.</div><div>Our {name} engineers are certified and insured \
+                 in all regions.</div><div>Book a free {name} survey and get a fixed quote in \
+                 writing.</div></section>"
+            )
+        };
+        let promo = "<div class=\"strip\"><a href=\"/guide\">Download our complete buyer's guide \
+            to heating, cooling, ventilation, solar panels, heat pumps and home batteries for \
+            the year ahead, free for every customer</a></div>";
+        let page = format!(
+            "<body><nav>{nav}</nav><main>{a}{promo}{b}{promo}{c}</main></body>",
+            nav = menu(&["Home", "Services", "About", "Contact"]),
+            a = section("heating"),
+            b = section("cooling"),
+            c = section("solar"),
+        );
+        let x = extract_html(&page).text;
+        for name in ["heating", "cooling", "solar"] {
+            assert!(
+                x.contains(&format!("{name} services")),
+                "{name} missing: {x}"
+            );
+        }
+        assert!(!x.contains("Contact"), "{x}");
+    }
+
+    #[test]
+    fn short_news_item_beside_a_headline_list_stays_the_item() {
+        let headlines: String = (1..=10)
+            .map(|i| {
+                format!("<li><a href=\"/n{i}\">Another story from the newsroom today, number {i}</a></li>")
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"cols\"><article><h1>Ferry cancelled</h1><p>{}</p></article>\
+             <div class=\"list\"><h3>Latest</h3><ul>{headlines}</ul></div></div></body>",
+            para("ferry")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Ferry cancelled\n{}", para("ferry"))
+        );
+    }
+
+    #[test]
     fn short_article_body_beside_a_headline_list_stays_an_article() {
         // A breaking-news item marked as the article body, beside a longer list of headlines.
         let headlines: String = (1..=20)
@@ -584,6 +863,42 @@ mod tests {
         let page = "<body><form id=aspnetForm><div><p>Real content here.</p></div>\
             </form><form><input name=q><label>Search</label></form></body>";
         assert_eq!(extract_html(page).text, "Real content here.");
+    }
+
+    #[test]
+    fn thread_inside_a_moderation_form_is_kept() {
+        // Forum software wraps a thread's posts, bare `<div>`s of text, in one form.
+        let posts: String = ["kettle", "toaster"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<div class=\"msg\"><div class=\"inner\">{}</div></div>",
+                    para(t)
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><form action=\"/quickmod\" method=\"post\">{posts}</form>\
+             <form action=\"/login\"><label>Username</label><input name=u>\
+             <label>Password</label><input name=p></form></body>"
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n{}", para("kettle"), para("toaster"))
+        );
+    }
+
+    #[test]
+    fn form_of_short_labels_is_dropped() {
+        let labels: String = ["First name", "Last name", "Email", "Phone", "Company"]
+            .iter()
+            .map(|l| format!("<div class=\"field\"><label>{l} (required)</label><input></div>"))
+            .collect();
+        let page = format!(
+            "<body><div class=\"post\"><p>{}</p><form>{labels}{labels}{labels}</form></div></body>",
+            para("gate")
+        );
+        assert_eq!(extract_html(&page).text, para("gate"));
     }
 
     #[test]

@@ -9,6 +9,11 @@
 //! links are its items); the listing wins only when its text dwarfs the article's prose.
 //! Inside the winner, link lists, teaser cards and boilerplate-named parts are dropped line by
 //! line.
+//!
+//! Some names depend on the page: comments are the content of a forum thread (structured data
+//! says `DiscussionForumPosting`, or the page says next to nothing outside them), customer
+//! reviews are boilerplate only where structured data names a `Product`, and caption names
+//! count only in the article reading (a product card's caption is the card's text).
 
 use super::dom::{ARTICLE_BODY_HINT, Block, Dom, NEG_WORD_COUNT, RECOMMENDATIONS, Tag, word_name};
 
@@ -40,9 +45,24 @@ const NAMES_UNRELIABLE: f64 = 0.5;
 /// Words that keep their meaning however much text they cover: a page's comments or footer
 /// can outweigh a short article and still are not it.
 fn never_framework(word: usize) -> bool {
-    word_name(word)
-        .is_some_and(|w| matches!(w, b"comment" | b"comments" | b"footer") || w == RECOMMENDATIONS)
+    comment_word(word) || word_name(word).is_some_and(|w| w == b"footer" || w == RECOMMENDATIONS)
 }
+
+/// Customer reviews: boilerplate on a product's page only (a page of reviews is made of them).
+fn reviews_word(word: usize) -> bool {
+    word_name(word) == Some(b"reviews")
+}
+
+fn comment_word(word: usize) -> bool {
+    word_name(word).is_some_and(|w| matches!(w, b"comment" | b"comments"))
+}
+
+/// How many times the text outside comment-named elements the text inside them must be for
+/// the comments to be the page's content.
+const COMMENTS_OVER: f64 = 3.0;
+/// Bytes of text outside comments under which the page has no article of its own (a link
+/// post's title is a link; a blog post however short says more).
+const COMMENTS_ALONE: f64 = 250.0;
 
 /// Elements that must carry such a word before it is taken for a framework's.
 const FRAMEWORK_USES: u32 = 8;
@@ -71,6 +91,9 @@ const LISTING_MIN_SHARE: f64 = 0.1;
 /// Share of a container's text in link lines above which it is a list of links.
 const LISTING_SHARE: f64 = 0.3;
 
+/// Share of the container's unlinked text above which a link cluster in it is no aside.
+const CLUSTER_MAX_SHARE: f64 = 0.5;
+
 /// Prose, in bytes of long non-link lines, that makes the article reading of a page win.
 const PROSE_MIN: f64 = 400.0;
 /// A line this long outside links is a paragraph of prose.
@@ -92,6 +115,8 @@ struct Tree {
     in_strip: Vec<bool>,
     /// Per line: is it inside a teaser card (see [`teasers`])?
     teaser_line: Vec<bool>,
+    /// Per element: is its name only a caption's or a credit's (a weak boilerplate hint)?
+    caption: Vec<bool>,
 }
 
 /// Teaser cards: small boxes whose first line is a linked headline followed by a little text
@@ -189,7 +214,9 @@ impl Tree {
         for i in 1..n {
             in_strip[i] |= in_strip[parent[i] as usize];
         }
+        let caption = dom.elems.iter().map(|e| e.hint == -1).collect();
         let mut tree = Tree {
+            caption,
             strong,
             in_strip,
             teaser_line,
@@ -215,37 +242,76 @@ impl Tree {
                 *u += 1;
             }
         }
-        let ignored: Vec<bool> = by_word
+        let mut ignored: Vec<bool> = by_word
             .iter()
             .zip(uses)
             .enumerate()
             .map(|(w, (t, u))| {
-                w > 0
-                    && u >= FRAMEWORK_USES
-                    && *t > NAMES_UNRELIABLE * tree.total
-                    && !never_framework(w)
+                (reviews_word(w) && !dom.product)
+                    || (w > 0
+                        && u >= FRAMEWORK_USES
+                        && *t > NAMES_UNRELIABLE * tree.total
+                        && !never_framework(w))
             })
             .collect();
         if ignored.iter().any(|&x| x) {
-            for i in 1..n {
-                let e = &dom.elems[i];
-                let own = e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false);
-                tree.neg[i] = if own {
-                    i as u32
-                } else {
-                    tree.neg[tree.parent[i] as usize]
-                };
+            tree.ignore_words(dom, &ignored);
+        }
+        // On a forum thread the replies are the content: structured data says so, or the page
+        // holds little text outside its comments (a link post and its thread).
+        let commented = (1..=NEG_WORD_COUNT).any(|w| comment_word(w) && uses[w] > 0);
+        if commented && (dom.discussion || tree.comments_alone(dom)) {
+            for (w, x) in ignored.iter_mut().enumerate() {
+                *x |= comment_word(w);
             }
+            tree.ignore_words(dom, &ignored);
         }
         tree
     }
 
+    /// Recompute the boilerplate ancestors with the words in `ignored` taken for no name.
+    fn ignore_words(&mut self, dom: &Dom, ignored: &[bool]) {
+        for i in 1..self.n {
+            let e = &dom.elems[i];
+            let own = e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false);
+            self.neg[i] = if own {
+                i as u32
+            } else {
+                self.neg[self.parent[i] as usize]
+            };
+        }
+    }
+
+    /// Does the page hold little text beside its comments: short, and a fraction of theirs?
+    fn comments_alone(&self, dom: &Dom) -> bool {
+        let mut in_comment = vec![false; self.n];
+        for i in 1..self.n {
+            let e = &dom.elems[i];
+            in_comment[i] = in_comment[self.parent[i] as usize]
+                || (e.hint < 0 && comment_word(e.word as usize));
+        }
+        let (mut comments, mut other) = (0f64, 0f64);
+        for b in &dom.blocks {
+            let o = b.owner as usize;
+            let t = (b.chars - b.link_chars) as f64;
+            if in_comment[o] {
+                comments += t;
+            } else if !self.is_boiler(o, 0, true) {
+                other += t;
+            }
+        }
+        other < COMMENTS_ALONE && comments > COMMENTS_OVER * other
+    }
+
     /// Is the line owned by `owner` under a boilerplate-named element below `below`? A name on
     /// a wrapper holding half the page (`<div class="has-sidebar">`) does not count.
-    fn is_boiler(&self, owner: usize, below: usize) -> bool {
+    /// Without `captions`, caption and credit names do not count: on a listing a card's
+    /// caption is its text.
+    fn is_boiler(&self, owner: usize, below: usize, captions: bool) -> bool {
         let mut k = self.neg.get(owner).copied().unwrap_or(NONE);
         while k != NONE && k as usize > below {
-            if self.text[k as usize] < 0.5 * self.total || self.strong[k as usize] {
+            let named = captions || !self.caption[k as usize];
+            if named && (self.text[k as usize] < 0.5 * self.total || self.strong[k as usize]) {
                 return true;
             }
             let p = self.parent[k as usize] as usize;
@@ -264,7 +330,12 @@ impl Tree {
         for (i, b) in dom.blocks.iter().enumerate() {
             let owner = b.owner as usize;
             let teaser = article && self.teaser_line[i];
-            let mut w = weight(b, teaser || self.is_boiler(owner, 0), title_w, short_w);
+            let mut w = weight(
+                b,
+                teaser || self.is_boiler(owner, 0, article),
+                title_w,
+                short_w,
+            );
             if self.in_strip[owner] {
                 // A strip costs at least what its links would unmarked: the mark must not
                 // make a container holding it look better than before.
@@ -361,8 +432,9 @@ pub(super) fn select(dom: &Dom) -> Selection {
                 .elems
                 .get(article)
                 .is_none_or(|e| e.hint < ARTICLE_BODY_HINT)
-            && n >= 3
-            && linky as f64 > LISTING_MIN_SHARE * all as f64
+            // Without prose in the article candidate the listing need not be made of links: a
+            // landing page of short sections is read whole, not one section of it.
+            && ((n >= 3 && linky as f64 > LISTING_MIN_SHARE * all as f64) || prose < PROSE_MIN)
             && prose < share * listing_text
         {
             is_article = false;
@@ -388,7 +460,14 @@ pub(super) fn select(dom: &Dom) -> Selection {
         chars[p] += chars[i];
         link_chars[p] += link_chars[i];
     }
-    let cluster = |i: usize| links[i] >= 3 && link_chars[i] > 0.35 * chars[i];
+    // A cluster holding most of the container's own text is the content itself (a page of
+    // linked cards with their descriptions), not an aside in it.
+    let own_text = chars[best] - link_chars[best];
+    let cluster = |i: usize| {
+        links[i] >= 3
+            && link_chars[i] > 0.35 * chars[i]
+            && chars[i] - link_chars[i] < CLUSTER_MAX_SHARE * own_text
+    };
     let in_cluster = |owner: usize| {
         let mut k = owner;
         while k > best {
@@ -407,7 +486,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
     let mut blocks = Vec::new();
     for (i, b) in dom.blocks.iter().enumerate() {
         let owner = b.owner as usize;
-        if !inside(b) || tree.is_boiler(owner, best) {
+        if !inside(b) || tree.is_boiler(owner, best, is_article) {
             continue;
         }
         if link_line(b) && (!listing || (b.link_chars as f64) < TITLE_LINK) {
