@@ -104,13 +104,48 @@ const MENU_SEPARATORS: &[char] = &['|', '•', '·', '»', '›', '¦', '∙', '
 
 pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
     let open: Vec<usize> = page.open_lines().collect();
-    for i in open {
+    let table = table_rows(page, &open);
+    for (k, &i) in open.iter().enumerate() {
         let text = page.lines[i].text.trim();
-        if is_menu(text, s) {
+        if !table[k] && is_menu(text, s) {
             page.claim(i, Verdict::remove(rule::NAV_MENU));
         }
     }
 }
+
+/// Lines that are rows of a table, by `open` position: at least `TABLE_ROWS` lines in a row
+/// split into the same number (3 or more) of cells. An extractor writes a table's cells
+/// separated by " | ", which one line alone cannot tell from a menu; a menu is one line, or
+/// a few of different lengths.
+fn table_rows(page: &Page<'_>, open: &[usize]) -> Vec<bool> {
+    let cells: Vec<usize> = open
+        .iter()
+        .map(|&i| {
+            let text = page.lines[i].text;
+            if !text.contains(MENU_SEPARATORS) {
+                return 0;
+            }
+            text.split(|c| MENU_SEPARATORS.contains(&c))
+                .filter(|c| !c.trim().is_empty())
+                .count()
+        })
+        .collect();
+    let mut table = vec![false; open.len()];
+    let mut start = 0;
+    while start < open.len() {
+        let mut end = start + 1;
+        while end < open.len() && cells[end] == cells[start] {
+            end += 1;
+        }
+        if cells[start] >= 3 && end - start >= TABLE_ROWS {
+            table[start..end].fill(true);
+        }
+        start = end;
+    }
+    table
+}
+
+const TABLE_ROWS: usize = 3;
 
 fn is_menu(text: &str, s: &ChromeSettings) -> bool {
     // Every separator is '|', '/' or starts with one of these UTF-8 lead bytes: most lines are
@@ -218,6 +253,25 @@ mod tests {
                    | Miami | 50 | 32 | .610 |\n\
                    Prep: 15 min · Cook: 30 min · Serves: 4 · Difficulty: Easy\n";
         assert_eq!(kept(src), src);
+    }
+
+    #[test]
+    fn tables_written_with_bars_between_cells_stay_and_menus_around_them_go() {
+        // How the HTML extractor writes a table: cells joined by " | ", no frame.
+        let table = "Pos. | Driver | Points | Wins\n1 | Kyle Busch | 5040 | 5\n\
+                     2 | Martin Truex Jr. | 5035 | 7\n3 | Kevin Harvick | 5033 | 4\n";
+        let src = format!(
+            "Home | World | Business | Tech | Sport\nThe final standings after 36 races:\n\
+             {table}Privacy Policy | Terms of Service | Contact Us\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("The final standings after 36 races:\n{table}")
+        );
+        // Two rows alone are no table: two menus of the same length still go.
+        let src =
+            "Home | World | Business | Tech\nStory text that stays.\nAbout | Jobs | Press | Help\n";
+        assert_eq!(kept(src), "Story text that stays.\n");
     }
 
     #[test]
