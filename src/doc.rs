@@ -251,7 +251,7 @@ impl OffsetMap {
 }
 
 /// Why an input record is not in the corpus.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DropReason {
     /// Nothing was left after cleaning.

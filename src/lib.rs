@@ -13,6 +13,7 @@ pub mod doc;
 pub mod eval;
 pub mod fingerprint;
 pub mod r#gen;
+pub mod memory;
 pub mod normalize;
 pub mod pipeline;
 pub mod sink;

@@ -276,13 +276,27 @@ pub fn deduplicate_set<S: ItemSet + ?Sized>(
     params: &Params,
     exact: Option<&ExactCheck>,
 ) -> io::Result<Outcome> {
+    if items.count() >= u32::MAX as usize {
+        return Err(io::Error::other(format!(
+            "{} items in one dedup step; at most {} fit",
+            items.count(),
+            u32::MAX - 1
+        )));
+    }
+    crate::memory::trace("dedup: start");
     let groups = steps::Groups::new(items);
+    // The grouping's sort buffer goes back before the band keys take the budget.
+    crate::memory::release_free();
+    crate::memory::trace("dedup: groups");
     let candidates = if params.near {
         steps::candidates_for(items, &groups, params, 0..params.bands)?
     } else {
         Candidates::default()
     };
+    crate::memory::release_free();
+    crate::memory::trace("dedup: candidates");
     let mut outcome = steps::resolve_with(items, &groups, &candidates, params, exact);
+    crate::memory::trace("dedup: resolved");
     outcome.stats.band_runs = candidates.runs;
     if let Some(store) = items.spilled() {
         store.check()?;

@@ -3,14 +3,15 @@
 //! In memory, each band's keys are computed from every signature, sorted and scanned for
 //! buckets, one band per task. With the signatures on disk that would read them once per band.
 //! Instead one pass reads each signature once, computes the keys of every band, and collects
-//! `(key, order)` entries per band in a buffer bounded by the store's budget; a full buffer is
-//! sorted and written as a run file (band by band, so a band's entries are one segment of each
-//! run). Then each band's segments are merged (k-way, by key then order) into the same sorted
-//! sequence the in-memory scan sees, and the same bucket guard ([`bucket_pairs`]) makes the same
-//! pairs. Memory: the buffer, plus a small read buffer per run while a band is merged.
+//! `(key, rank)` entries per band (rank: the representative's position among them, which
+//! follows its order) in a buffer bounded by the store's budget; a full buffer is sorted and
+//! written as a run file (band by band, so a band's entries are one segment of each run). Then
+//! each band's segments are merged (k-way, by key then rank) into the same sorted sequence the
+//! in-memory scan sees, and the same bucket guard ([`bucket_pairs`]) makes the same pairs.
+//! Memory: the buffer, plus a small read buffer per run while a band is merged.
 
 use super::ItemSet;
-use super::steps::{Candidates, bucket_pairs, sort_entries};
+use super::steps::{Candidates, Groups, bucket_pairs};
 use super::store::{SignatureStore, read_at};
 use crate::fingerprint::band_key;
 use rayon::prelude::*;
@@ -21,8 +22,24 @@ use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// Bytes of one run entry: key and order, u64 little-endian each.
+/// Bytes of budget an entry is counted for when runs are sized. Entries used to be a key and
+/// an order (u64 each); they now name the representative by its rank among `reps` (u32) and
+/// take 12 bytes, but runs are still sized as before so a budget makes the same runs (and the
+/// same `band_runs` in the manifest), now in three quarters of the memory.
 const ENTRY: u64 = 16;
+/// Bytes of one entry in memory and in a run file: key (u64) and rank (u32), little-endian.
+const RECORD: u64 = 12;
+
+/// A run entry packed in 12 bytes; comparing it compares `(key, rank)`, as ranks follow orders.
+type Entry = [u32; 3];
+
+fn pack(key: u64, rank: u32) -> Entry {
+    [(key >> 32) as u32, key as u32, rank]
+}
+
+fn unpack(e: Entry) -> (u64, u32) {
+    (((e[0] as u64) << 32) | e[1] as u64, e[2])
+}
 /// More runs than this would hold too many files open per band merge: the buffer grows past
 /// the budget instead (a budget that small for the corpus is not met anyway).
 const MAX_RUNS: u64 = 256;
@@ -46,11 +63,12 @@ impl Drop for Runs {
     }
 }
 
-/// Candidate pairs of the bands in `bands` for the representatives `reps` (`(order, item whose
-/// signature stands for it)`, ascending by order), reading each signature once from `store`.
+/// Candidate pairs of the bands in `bands` for the signed representatives `reps` of `groups`
+/// (ascending by order), reading each signature once from `store`.
 pub(crate) fn candidates<S: ItemSet + ?Sized>(
     items: &S,
-    reps: &[(u64, usize)],
+    groups: &Groups,
+    reps: &[u32],
     store: &SignatureStore,
     bands: Range<usize>,
     rows: usize,
@@ -66,25 +84,33 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
         paths: Vec::new(),
         segments: Vec::new(),
     };
-    let mut buffer: Vec<Vec<(u64, u64)>> = vec![Vec::new(); nb];
-    let mut buffered = 0u64;
     // Small enough steps that a run is not much larger than `per_run`.
     let chunk_reps = (per_run / nb.max(1) as u64).clamp(1, CHUNK as u64) as usize;
-    for chunk in reps.chunks(chunk_reps) {
-        // Per slice of representatives, in parallel: (band index in the range, key, order), one
+    // Each band's buffer gets the room it will need at once: grown by doubling, its old
+    // copies would stay resident beside it (the budget twice over, for vectors of tens of MB
+    // that the allocator keeps in its heap).
+    let per_band = (per_run.div_ceil(nb.max(1) as u64) as usize + chunk_reps).min(reps.len());
+    let mut buffer: Vec<Vec<Entry>> = (0..nb).map(|_| Vec::with_capacity(per_band)).collect();
+    let mut buffered = 0u64;
+    for (c, chunk) in reps.chunks(chunk_reps).enumerate() {
+        let first = c * chunk_reps;
+        // Per slice of representatives, in parallel: (band index in the range, entry), one
         // vector a slice rather than one a representative.
-        let keys: Vec<Vec<(usize, u64, u64)>> = chunk
+        let keys: Vec<Vec<(usize, Entry)>> = chunk
             .par_chunks(256)
-            .map(|reps| {
+            .enumerate()
+            .map(|(s, slice)| {
                 let mut buf = Vec::new();
-                let mut out = Vec::with_capacity(reps.len() * bands.len());
-                for &(order, i) in reps {
+                let mut out = Vec::with_capacity(slice.len() * bands.len());
+                for (j, &rep) in slice.iter().enumerate() {
+                    let rank = (first + s * 256 + j) as u32;
+                    let (_, i) = groups.signed_rep(items, rep);
                     let Some(sig) = items.signature(i, &mut buf) else {
                         continue;
                     };
                     for (b, band) in bands.clone().enumerate() {
                         if let Some(key) = band_key(sig, band, rows) {
-                            out.push((b, key, order));
+                            out.push((b, pack(key, rank)));
                         }
                     }
                 }
@@ -93,8 +119,8 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
             .collect();
         // Entries of one band are distinct (one per representative) and get sorted, so the
         // order they are appended in does not matter.
-        for (b, key, order) in keys.into_iter().flatten() {
-            buffer[b].push((key, order));
+        for (b, e) in keys.into_iter().flatten() {
+            buffer[b].push(e);
             buffered += 1;
         }
         if buffered >= per_run {
@@ -105,6 +131,8 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
     if buffered > 0 || runs.paths.is_empty() {
         write_run(&mut runs, &mut buffer, store)?;
     }
+    drop(buffer);
+    crate::memory::release_free();
 
     let files = runs
         .paths
@@ -113,7 +141,11 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
         .collect::<io::Result<Vec<File>>>()?;
     let parts: Vec<io::Result<Candidates>> = (0..nb)
         .into_par_iter()
-        .map(|b| merge_band(&runs, &files, b))
+        .map(|b| {
+            merge_band(&runs, &files, b, &|rank| {
+                groups.signed_rep(items, reps[rank as usize]).0
+            })
+        })
         .collect();
     let mut all = Vec::with_capacity(nb);
     for p in parts {
@@ -124,12 +156,10 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
     Ok(out)
 }
 
-fn write_run(
-    runs: &mut Runs,
-    buffer: &mut [Vec<(u64, u64)>],
-    store: &SignatureStore,
-) -> io::Result<()> {
-    buffer.par_iter_mut().for_each(sort_entries);
+fn write_run(runs: &mut Runs, buffer: &mut [Vec<Entry>], store: &SignatureStore) -> io::Result<()> {
+    buffer
+        .par_iter_mut()
+        .for_each_init(Vec::new, |scratch, b| sort_run(b, scratch));
     let path = store.dir().join(format!(
         ".spill-{}-bands-{}.bin.tmp",
         std::process::id(),
@@ -144,18 +174,52 @@ fn write_run(
         segments.push((offset, b.len() as u64));
         for chunk in b.chunks(4096) {
             bytes.clear();
-            for &(key, order) in chunk {
+            for &e in chunk {
+                let (key, rank) = unpack(e);
                 bytes.extend_from_slice(&key.to_le_bytes());
-                bytes.extend_from_slice(&order.to_le_bytes());
+                bytes.extend_from_slice(&rank.to_le_bytes());
             }
             w.write_all(&bytes)?;
         }
-        offset += b.len() as u64 * ENTRY;
+        offset += b.len() as u64 * RECORD;
         b.clear();
     }
     w.into_inner().map_err(|e| e.into_error())?;
     runs.segments.push(segments);
     Ok(())
+}
+
+/// Sorts one band's entries by key, then rank. As [`super::steps::sort_entries`] does in
+/// memory: band keys are uniform hashes, so one counting pass on their top bits spreads the
+/// entries into `scratch` in small ranges that are each sorted within the cache (a quicksort of
+/// the whole band took a third longer). The result is copied back, so the buffer keeps its room
+/// for the next run; `scratch` is one band's worth, per thread.
+fn sort_run(entries: &mut [Entry], scratch: &mut Vec<Entry>) {
+    const BITS: u32 = 10;
+    if entries.len() < 1 << 15 {
+        entries.sort_unstable_by_key(|&e| unpack(e));
+        return;
+    }
+    let shift = 32 - BITS;
+    let mut next = vec![0usize; (1 << BITS) + 1];
+    for e in entries.iter() {
+        next[(e[0] >> shift) as usize + 1] += 1;
+    }
+    for b in 0..1 << BITS {
+        next[b + 1] += next[b];
+    }
+    let starts = next.clone();
+    scratch.clear();
+    scratch.resize(entries.len(), [0; 3]);
+    for &e in entries.iter() {
+        let b = (e[0] >> shift) as usize;
+        scratch[next[b]] = e;
+        next[b] += 1;
+    }
+    for b in 0..1 << BITS {
+        scratch[starts[b]..starts[b + 1]].sort_unstable_by_key(|&e| unpack(e));
+    }
+    entries.copy_from_slice(scratch);
 }
 
 /// One run's segment of a band, read in order by position from the run's one open file (so
@@ -172,29 +236,34 @@ struct Segment<'f> {
 const READ_ENTRIES: u64 = 4096;
 
 impl Segment<'_> {
-    fn next(&mut self) -> io::Result<Option<(u64, u64)>> {
+    fn next(&mut self) -> io::Result<Option<(u64, u32)>> {
         if self.pos == self.buf.len() {
             if self.left == 0 {
                 return Ok(None);
             }
             let n = self.left.min(READ_ENTRIES);
-            self.buf.resize((n * ENTRY) as usize, 0);
+            self.buf.resize((n * RECORD) as usize, 0);
             read_at(self.file, self.offset, &mut self.buf)?;
-            self.offset += n * ENTRY;
+            self.offset += n * RECORD;
             self.left -= n;
             self.pos = 0;
         }
-        let e = &self.buf[self.pos..self.pos + ENTRY as usize];
-        self.pos += ENTRY as usize;
+        let e = &self.buf[self.pos..self.pos + RECORD as usize];
+        self.pos += RECORD as usize;
         let key = u64::from_le_bytes(e[..8].try_into().expect("8 bytes"));
-        let order = u64::from_le_bytes(e[8..].try_into().expect("8 bytes"));
-        Ok(Some((key, order)))
+        let rank = u32::from_le_bytes(e[8..].try_into().expect("4 bytes"));
+        Ok(Some((key, rank)))
     }
 }
 
 /// The candidates of band `b` (index into the range): its segments merged into one sorted
-/// sequence, cut into buckets.
-fn merge_band(runs: &Runs, files: &[File], b: usize) -> io::Result<Candidates> {
+/// sequence, cut into buckets; `order` gives a representative's order by its rank.
+fn merge_band(
+    runs: &Runs,
+    files: &[File],
+    b: usize,
+    order: &(dyn Fn(u32) -> u64 + Sync),
+) -> io::Result<Candidates> {
     let mut segments = Vec::with_capacity(files.len());
     for (file, segs) in files.iter().zip(&runs.segments) {
         let (offset, count) = segs[b];
@@ -208,24 +277,49 @@ fn merge_band(runs: &Runs, files: &[File], b: usize) -> io::Result<Candidates> {
     }
     let mut heap = BinaryHeap::with_capacity(segments.len());
     for (s, seg) in segments.iter_mut().enumerate() {
-        if let Some((key, order)) = seg.next()? {
-            heap.push(Reverse((key, order, s)));
+        if let Some((key, rank)) = seg.next()? {
+            heap.push(Reverse((key, rank, s)));
         }
     }
     let mut out = Candidates::default();
     let mut bucket: Vec<u64> = Vec::new();
     let mut bucket_key = None;
-    while let Some(Reverse((key, order, s))) = heap.pop() {
+    while let Some(Reverse((key, rank, s))) = heap.pop() {
         if bucket_key != Some(key) {
             bucket_pairs(&bucket, &mut out);
             bucket.clear();
             bucket_key = Some(key);
         }
-        bucket.push(order);
+        bucket.push(order(rank));
         if let Some((k, o)) = segments[s].next()? {
             heap.push(Reverse((k, o, s)));
         }
     }
     bucket_pairs(&bucket, &mut out);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_sorts_as_key_then_rank() {
+        // Past the radix threshold, with keys sharing top bits and equal keys.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut entries: Vec<Entry> = (0..100_000u32)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                pack(((x % 5000) << 51) | (x % 7), 100_000 - i)
+            })
+            .collect();
+        let mut want = entries.clone();
+        want.sort_unstable_by_key(|&e| unpack(e));
+        let mut scratch = Vec::new();
+        sort_run(&mut entries, &mut scratch);
+        assert_eq!(entries, want);
+        assert!(want.windows(2).all(|w| unpack(w[0]) < unpack(w[1])));
+    }
 }

@@ -53,44 +53,89 @@ impl Candidates {
     }
 }
 
-/// Exact groups (items with one digest) and the order of the items.
+/// "None" for the `u32` item indexes below.
+const NONE: u32 = u32::MAX;
+
+/// Exact groups (items with one digest) and the order of the items. Item indexes are `u32`
+/// (checked by [`super::deduplicate_set`]): these arrays are the dedup step's memory per item.
 pub(crate) struct Groups {
-    /// Item indexes sorted by `(order, index)`.
-    by_order: Vec<usize>,
+    /// Item indexes sorted by `(order, index)`; `None` when that is `0..n` (items given in
+    /// order, as the pipeline does), which saves this array and its inverse.
+    by_order: Option<Vec<u32>>,
     /// `rep[i]`: the earliest item with `i`'s digest (its representative).
-    rep: Vec<usize>,
+    rep: Vec<u32>,
     /// For representatives: the earliest member with a signature, which stands for the group
-    /// in near matching (the members' texts are identical, so any would do).
-    sig_of: Vec<Option<usize>>,
+    /// in near matching (the members' texts are identical, so any would do); [`NONE`]: none.
+    sig_of: Vec<u32>,
 }
 
 impl Groups {
     pub(crate) fn new<S: ItemSet + ?Sized>(items: &S) -> Groups {
         let n = items.count();
-        let key = |i: usize| (items.order(i), i);
-        // The sort keys are copied next to the indexes: comparing through `items` would be a
-        // cache miss per comparison on a large corpus.
-        let mut by_digest: Vec<(crate::fingerprint::Digest, u64, usize)> = (0..n)
-            .map(|i| (items.digest(i), items.order(i), i))
+        assert!(
+            n < NONE as usize,
+            "more than {} items in one dedup step",
+            NONE - 1
+        );
+        let key = |i: u32| (items.order(i as usize), i);
+        // Sorted by digest alone (20 bytes an entry); each run's earliest members by
+        // `(order, index)` are picked after, as a sort by `(digest, order, index)` would.
+        let mut by_digest: Vec<(crate::fingerprint::Digest, u32)> = (0..n as u32)
+            .map(|i| (items.digest(i as usize), i))
             .collect();
         by_digest.par_sort_unstable();
-        let mut rep = vec![0; n];
-        let mut sig_of = vec![None; n];
+        let mut rep = vec![0u32; n];
+        let mut sig_of = vec![NONE; n];
         for run in by_digest.chunk_by(|a, b| a.0 == b.0) {
-            let first = run[0].2;
-            for &(_, _, i) in run {
-                rep[i] = first;
+            let first = run.iter().map(|e| e.1).min_by_key(|&i| key(i)).unwrap_or(0);
+            for &(_, i) in run {
+                rep[i as usize] = first;
             }
-            sig_of[first] = run.iter().map(|e| e.2).find(|&i| items.signed(i));
+            sig_of[first as usize] = run
+                .iter()
+                .map(|e| e.1)
+                .filter(|&i| items.signed(i as usize))
+                .min_by_key(|&i| key(i))
+                .unwrap_or(NONE);
         }
         drop(by_digest);
-        let mut by_order: Vec<usize> = (0..n).collect();
-        by_order.par_sort_unstable_by_key(|&i| key(i));
+        let in_order = (1..n).all(|i| key(i as u32 - 1) < key(i as u32));
+        let by_order = (!in_order).then(|| {
+            let mut by_order: Vec<u32> = (0..n as u32).collect();
+            by_order.par_sort_unstable_by_key(|&i| key(i));
+            by_order
+        });
         Groups {
             by_order,
             rep,
             sig_of,
         }
+    }
+
+    fn len(&self) -> usize {
+        self.rep.len()
+    }
+
+    /// The item at position `p` in order.
+    fn at(&self, p: usize) -> usize {
+        match &self.by_order {
+            Some(b) => b[p] as usize,
+            None => p,
+        }
+    }
+
+    /// Positions in order by item (the inverse of [`Groups::at`]); `None`: the identity.
+    fn positions(&self) -> Option<Vec<u32>> {
+        let by_order = self.by_order.as_ref()?;
+        let mut pos = vec![0u32; by_order.len()];
+        for (p, &i) in by_order.iter().enumerate() {
+            pos[i as usize] = p as u32;
+        }
+        Some(pos)
+    }
+
+    fn rep(&self, i: usize) -> usize {
+        self.rep[i] as usize
     }
 
     /// The signature standing for `rep`'s group.
@@ -100,17 +145,26 @@ impl Groups {
         rep: usize,
         buf: &'a mut Vec<u32>,
     ) -> Option<&'a [u32]> {
-        self.sig_of[rep].and_then(|i| items.signature(i, buf))
+        match self.sig_of[rep] {
+            NONE => None,
+            i => items.signature(i as usize, buf),
+        }
     }
 
-    /// Representatives that take part in near matching, by order: `(order, item whose
-    /// signature stands for the group)`.
-    fn signed_reps<S: ItemSet + ?Sized>(&self, items: &S) -> Vec<(u64, usize)> {
-        self.by_order
-            .iter()
-            .filter(|&&i| self.rep[i] == i)
-            .filter_map(|&i| Some((items.order(i), self.sig_of[i]?)))
+    /// Representatives that take part in near matching, by order (4 bytes each).
+    fn signed_reps(&self) -> Vec<u32> {
+        (0..self.len())
+            .map(|p| self.at(p) as u32)
+            .filter(|&i| self.rep[i as usize] == i && self.sig_of[i as usize] != NONE)
             .collect()
+    }
+
+    /// `(order, item whose signature stands for the group)` of a signed representative.
+    pub(crate) fn signed_rep<S: ItemSet + ?Sized>(&self, items: &S, rep: u32) -> (u64, usize) {
+        (
+            items.order(rep as usize),
+            self.sig_of[rep as usize] as usize,
+        )
     }
 }
 
@@ -132,9 +186,9 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
     if !params.near || params.rows == 0 || range.is_empty() {
         return Ok(Candidates::default());
     }
-    let reps = groups.signed_reps(items);
+    let reps = groups.signed_reps();
     if let Some(store) = items.spilled() {
-        return super::runs::candidates(items, &reps, store, range, params.rows);
+        return super::runs::candidates(items, groups, &reps, store, range, params.rows);
     }
     // One band per task; rayon keeps the results in band order, and they are sorted anyway.
     let parts: Vec<Candidates> = range
@@ -143,7 +197,8 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
             let mut buf = Vec::new();
             let mut entries: Vec<(u64, u64)> = reps
                 .iter()
-                .filter_map(|&(order, i)| {
+                .filter_map(|&rep| {
+                    let (order, i) = groups.signed_rep(items, rep);
                     let sig = items.signature(i, &mut buf)?;
                     Some((band_key(sig, band, params.rows)?, order))
                 })
@@ -224,8 +279,8 @@ pub fn resolve(items: &[Item], candidates: &Candidates, params: &Params) -> Outc
 /// A verified near edge between two representatives (by position in `by_order`).
 #[derive(Clone, Copy)]
 struct Edge {
-    a: usize,
-    b: usize,
+    a: u32,
+    b: u32,
     similarity: f64,
 }
 
@@ -237,15 +292,13 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
     exact: Option<&super::ExactCheck>,
 ) -> Outcome {
     let n = items.count();
-    let by_order = &groups.by_order;
-    let mut pos = vec![0; n];
-    for (p, &i) in by_order.iter().enumerate() {
-        pos[i] = p;
-    }
+    // Position in order of item `i`.
+    let pos_of = groups.positions();
+    let pos = |i: usize| pos_of.as_ref().map_or(i, |p| p[i] as usize);
     let mut stats = Stats {
         items: n as u64,
         signed_items: (0..n).filter(|&i| items.signed(i)).count() as u64,
-        exact_pairs: (0..n).filter(|&i| groups.rep[i] != i).count() as u64,
+        exact_pairs: (0..n).filter(|&i| groups.rep(i) != i).count() as u64,
         oversized_buckets: candidates.oversized_buckets,
         largest_bucket: candidates.largest_bucket,
         skipped_pairs: candidates.skipped_pairs,
@@ -264,31 +317,28 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
     stats.exact_checked_pairs = exact_checked;
     stats.verified_pairs = edges.len() as u64;
 
-    // Adjacency of representatives by position, in compressed rows.
-    let mut start = vec![0usize; n + 1];
+    // Adjacency of representatives by position: both directions of every edge, sorted by
+    // position, searched per item (edges are few next to items, so no array per item).
+    let mut adj: Vec<(u32, u32, f64)> = Vec::with_capacity(2 * edges.len());
     for e in &edges {
-        start[e.a + 1] += 1;
-        start[e.b + 1] += 1;
+        adj.push((e.a, e.b, e.similarity));
+        adj.push((e.b, e.a, e.similarity));
     }
-    for p in 0..n {
-        start[p + 1] += start[p];
-    }
-    let mut fill = start.clone();
-    let mut adj = vec![(0usize, 0.0f64); 2 * edges.len()];
-    for e in &edges {
-        adj[fill[e.a]] = (e.b, e.similarity);
-        fill[e.a] += 1;
-        adj[fill[e.b]] = (e.a, e.similarity);
-        fill[e.b] += 1;
-    }
+    adj.sort_unstable_by_key(|x| (x.0, x.1));
+    let neighbours = |p: usize| {
+        let from = adj.partition_point(|x| (x.0 as usize) < p);
+        let to = from + adj[from..].partition_point(|x| x.0 as usize == p);
+        &adj[from..to]
+    };
 
     // Greedy in order. Members of a dropped group share its edges (same text), so they follow
     // it to the same kind of kept neighbour; a group's representative is always its earliest.
     let mut kept = vec![false; n];
     let mut decisions = vec![Decision::Keep; n];
-    for (p, &i) in by_order.iter().enumerate() {
-        let r = groups.rep[i];
-        if r != i && kept[pos[r]] {
+    for p in 0..n {
+        let i = groups.at(p);
+        let r = groups.rep(i);
+        if r != i && kept[pos(r)] {
             decisions[i] = Decision::Duplicate {
                 of: r,
                 similarity: 1.0,
@@ -297,9 +347,10 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
             stats.exact_duplicates += 1;
             continue;
         }
-        let rp = pos[r];
+        let rp = pos(r);
         let mut best: Option<(usize, f64)> = None;
-        for &(q, sim) in &adj[start[rp]..start[rp + 1]] {
+        for &(_, q, sim) in neighbours(rp) {
+            let q = q as usize;
             if q < p && kept[q] && best.is_none_or(|(bq, bs)| sim > bs || (sim == bs && q < bq)) {
                 best = Some((q, sim));
             }
@@ -307,7 +358,7 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
         match best {
             Some((q, similarity)) => {
                 decisions[i] = Decision::Duplicate {
-                    of: by_order[q],
+                    of: groups.at(q),
                     similarity,
                     exact: false,
                 };
@@ -320,32 +371,36 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
         }
     }
 
-    drop((adj, start, fill, kept));
+    drop((adj, kept));
 
     // Clusters: components over exact and verified edges.
     let mut uf = UnionFind::new(n);
     for i in 0..n {
-        uf.union(pos[i], pos[groups.rep[i]]);
+        uf.union(pos(i), pos(groups.rep(i)));
     }
     for e in &edges {
-        uf.union(e.a, e.b);
+        uf.union(e.a as usize, e.b as usize);
     }
+    drop(pos_of);
     // Only sets of two or more become clusters; most items are alone, and a vector each would
     // be the largest allocation of the step.
-    let mut slot = vec![usize::MAX; n];
+    let mut slot = vec![NONE; n];
     let mut comps: Vec<Vec<usize>> = Vec::new();
-    for (p, &i) in by_order.iter().enumerate() {
+    for p in 0..n {
         if uf.set_size(p) < 2 {
             continue;
         }
+        let i = groups.at(p);
         let root = uf.find(p);
-        if slot[root] == usize::MAX {
-            slot[root] = comps.len();
+        if slot[root] == NONE {
+            slot[root] = comps.len() as u32;
             comps.push(Vec::new());
         }
-        comps[slot[root]].push(i);
+        comps[slot[root] as usize].push(i);
     }
+    drop((uf, slot));
     // Components were opened in order of their first member, so they are already sorted.
+    // Members share one digest when they share one exact group.
     let clusters: Vec<Cluster> = comps
         .into_iter()
         .filter(|m| m.len() >= 2)
@@ -375,17 +430,24 @@ pub(crate) fn resolve_with<S: ItemSet + ?Sized>(
 fn verify<S: ItemSet + ?Sized>(
     items: &S,
     groups: &Groups,
-    pos: &[usize],
+    pos: &(dyn Fn(usize) -> usize + Sync),
     candidates: &Candidates,
     threshold: f64,
     exact: Option<&super::ExactCheck>,
 ) -> (Vec<Edge>, u64, u64) {
-    let by_order = &groups.by_order;
-    // Orders in sequence, flat, so each lookup is a binary search without indirection.
-    let orders: Vec<u64> = by_order.iter().map(|&i| items.order(i)).collect();
+    // The item of an order: a binary search over the positions.
+    let n = groups.len();
     let lookup = |order: u64| -> Option<usize> {
-        let p = orders.partition_point(|&o| o < order);
-        (orders.get(p) == Some(&order)).then(|| by_order[p])
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if items.order(groups.at(mid)) < order {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo < n && items.order(groups.at(lo)) == order).then(|| groups.at(lo))
     };
     enum Checked {
         Unknown,
@@ -404,7 +466,7 @@ fn verify<S: ItemSet + ?Sized>(
                 };
                 // Pairs normally name representatives already; map anyway so pairs from other
                 // item sets cannot link a non-representative.
-                let (ra, rb) = (groups.rep[ia], groups.rep[ib]);
+                let (ra, rb) = (groups.rep(ia), groups.rep(ib));
                 if ra == rb {
                     return Checked::Rejected(false);
                 }
@@ -424,7 +486,7 @@ fn verify<S: ItemSet + ?Sized>(
                     checked = true;
                 }
                 if similarity >= threshold {
-                    let (pa, pb) = (pos[ra], pos[rb]);
+                    let (pa, pb) = (pos(ra) as u32, pos(rb) as u32);
                     Checked::Edge(
                         Edge {
                             a: pa.min(pb),

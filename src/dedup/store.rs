@@ -203,12 +203,18 @@ fn finished() -> io::Error {
     io::Error::other("signature store used before finish() or after it")
 }
 
+/// Writes `values` little-endian, a slice at a time: the whole buffer at once would be a
+/// second copy of the signatures in memory just when they leave it for the budget.
 fn write_u32s(w: &mut impl Write, values: &[u32]) -> io::Result<()> {
-    let mut bytes = Vec::with_capacity(4 * values.len());
-    for v in values {
-        bytes.extend_from_slice(&v.to_le_bytes());
+    let mut bytes = Vec::with_capacity(4 * values.len().min(1 << 14));
+    for chunk in values.chunks(1 << 14) {
+        bytes.clear();
+        for v in chunk {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        w.write_all(&bytes)?;
     }
-    w.write_all(&bytes)
+    Ok(())
 }
 
 /// Reads `buf.len()` bytes at `offset` without moving a shared cursor, so threads need no lock.
@@ -258,6 +264,29 @@ mod tests {
             assert_eq!(disk.get(s as u64, &mut b), Some(&want[..]));
         }
         assert_eq!(disk.get(10, &mut b), None);
+        disk.check().unwrap();
+    }
+
+    #[test]
+    fn a_spill_larger_than_one_write_slice_comes_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = 128;
+        // 200 signatures fit (25,600 hashes, more than one slice of `write_u32s`): the 201st
+        // sends them all to the file at once.
+        let mut disk = SignatureStore::new(k, Some(200 * 4 * k as u64), dir.path());
+        for s in 0..300 {
+            disk.push(&sig(s, k)).unwrap();
+            assert_eq!(disk.spilled(), s >= 200);
+        }
+        disk.finish().unwrap();
+        let mut buf = Vec::new();
+        for s in 0..300u32 {
+            assert_eq!(
+                disk.get(s as u64, &mut buf),
+                Some(&sig(s, k)[..]),
+                "slot {s}"
+            );
+        }
         disk.check().unwrap();
     }
 

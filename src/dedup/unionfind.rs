@@ -1,28 +1,29 @@
-//! Disjoint sets over `0..n` with union by size and path compression, for clustering.
+//! Disjoint sets over `0..n` (`n` below `u32::MAX`) with union by size and path compression,
+//! for clustering.
 
 pub(crate) struct UnionFind {
-    parent: Vec<usize>,
-    size: Vec<usize>,
+    parent: Vec<u32>,
+    size: Vec<u32>,
 }
 
 impl UnionFind {
     pub(crate) fn new(n: usize) -> UnionFind {
         UnionFind {
-            parent: (0..n).collect(),
+            parent: (0..n as u32).collect(),
             size: vec![1; n],
         }
     }
 
     pub(crate) fn find(&mut self, x: usize) -> usize {
         let mut root = x;
-        while self.parent[root] != root {
-            root = self.parent[root];
+        while self.parent[root] as usize != root {
+            root = self.parent[root] as usize;
         }
         // Second pass points the whole path at the root, so later finds are O(1).
         let mut cur = x;
-        while self.parent[cur] != root {
-            let next = self.parent[cur];
-            self.parent[cur] = root;
+        while self.parent[cur] as usize != root {
+            let next = self.parent[cur] as usize;
+            self.parent[cur] = root as u32;
             cur = next;
         }
         root
@@ -31,7 +32,7 @@ impl UnionFind {
     /// Members of `x`'s set.
     pub(crate) fn set_size(&mut self, x: usize) -> usize {
         let root = self.find(x);
-        self.size[root]
+        self.size[root] as usize
     }
 
     pub(crate) fn union(&mut self, a: usize, b: usize) {
@@ -42,7 +43,7 @@ impl UnionFind {
         if self.size[ra] < self.size[rb] {
             std::mem::swap(&mut ra, &mut rb);
         }
-        self.parent[rb] = ra;
+        self.parent[rb] = ra as u32;
         self.size[ra] += self.size[rb];
     }
 }

@@ -1,35 +1,9 @@
 //! The corpus-wide decisions: what dedup's outcome means for each document and passage, the
 //! cluster records, and the staged texts read back for exact verification.
 
+use super::index::*;
 use super::*;
 use std::sync::Arc;
-
-/// What the corpus-wide steps need of a document; its text waits on disk.
-#[derive(Debug, Clone)]
-pub(super) struct DocIndex {
-    pub(super) id: String,
-    /// Where the staged record is: byte offset and length in the staging file.
-    pub(super) staged: (u64, u64),
-    pub(super) source: Provenance,
-    pub(super) empty: bool,
-    pub(super) words: usize,
-    pub(super) digest: Digest,
-    /// The document's signature in the run's [`SignatureStore`].
-    pub(super) slot: Option<u64>,
-    /// Bytes of the staged record's text.
-    pub(super) text_len: u64,
-    pub(super) passages: Vec<PassageIndex>,
-}
-
-/// What the corpus-wide steps need of a passage.
-#[derive(Debug, Clone)]
-pub(super) struct PassageIndex {
-    pub(super) byte_start: usize,
-    pub(super) byte_end: usize,
-    pub(super) digest: Digest,
-    pub(super) slot: Option<u64>,
-    pub(super) words: usize,
-}
 
 /// A staged document's signatures on their way into the store (which is filled in input
 /// order, on one thread).
@@ -38,23 +12,44 @@ pub(super) struct PendingSignatures {
     passages: Vec<Option<Vec<u32>>>,
 }
 
+/// A slot or passage index as `u32`: 4 billion of either is far past any corpus one run can
+/// hold, and refusing it beats wrapping around.
+pub(super) fn narrow(n: u64, what: &str) -> std::io::Result<u32> {
+    u32::try_from(n)
+        .ok()
+        .filter(|&n| n != NONE)
+        .ok_or_else(|| std::io::Error::other(format!("more than {} {what} in one run", NONE - 1)))
+}
+
 impl PendingSignatures {
-    /// Moves the signatures into `store` and records their slots in `index`.
+    /// Moves the signatures into `store` and records their slots in `doc` and `rows`.
     pub(super) fn store(
         self,
-        index: &mut DocIndex,
+        doc: &mut DocEntry,
+        rows: &mut [PassageRow],
         store: &mut SignatureStore,
     ) -> std::io::Result<()> {
         if let Some(sig) = self.doc {
-            index.slot = Some(store.push(&sig)?);
+            doc.slot = narrow(store.push(&sig)?, "signatures")?;
         }
-        for (p, sig) in index.passages.iter_mut().zip(self.passages) {
+        for (p, sig) in rows.iter_mut().zip(self.passages) {
             if let Some(sig) = sig {
-                p.slot = Some(store.push(&sig)?);
+                p.slot = narrow(store.push(&sig)?, "signatures")?;
             }
         }
         Ok(())
     }
+}
+
+/// A processed document as the consumer of the workers gets it: its index entry (slot, staging
+/// offset and passage position still to fill in), its path and its passages' rows.
+pub(super) struct StagedDoc {
+    pub(super) entry: DocEntry,
+    /// The id as a number (`None`: not one made by [`doc_id`], refused by the consumer).
+    pub(super) id: Option<u64>,
+    pub(super) digest: Digest,
+    pub(super) path: String,
+    pub(super) rows: Vec<PassageRow>,
 }
 
 /// Shingle sets by document, and the shingles they hold in all.
@@ -64,7 +59,8 @@ struct ShingleCache {
     shingles: usize,
 }
 
-/// Shingles the cache holds at most (8 bytes each): past it, it starts over. Pairs come sorted
+/// Shingles the cache holds at most (8 bytes each; less under a small memory budget): past it,
+/// it starts over. Pairs come sorted
 /// by their earlier document, so the sets in use are mostly the recent ones.
 const CACHE_SHINGLES: usize = 32 << 20;
 
@@ -78,6 +74,8 @@ const CACHE_SHINGLES: usize = 32 << 20;
 pub(super) struct StagedTexts {
     file: std::io::Result<File>,
     shingle: usize,
+    /// Shingles the cache may hold.
+    cache_shingles: usize,
     cache: std::sync::Mutex<ShingleCache>,
     /// The first record that could not be read back: without the check its pair would be
     /// decided on the estimate, so the run must fail instead ([`StagedTexts::check`]).
@@ -90,10 +88,15 @@ pub(super) struct StagedText {
 }
 
 impl StagedTexts {
-    pub(super) fn open(path: &Path, shingle: usize) -> StagedTexts {
+    /// `budget`: the run's memory budget, of which the cache takes at most a quarter.
+    pub(super) fn open(path: &Path, shingle: usize, budget: Option<u64>) -> StagedTexts {
+        let cap = budget.map_or(usize::MAX, |b| {
+            usize::try_from(b / 4 / 8).unwrap_or(usize::MAX)
+        });
         StagedTexts {
             file: File::open(path),
             shingle,
+            cache_shingles: CACHE_SHINGLES.min(cap),
             cache: Default::default(),
             error: Default::default(),
         }
@@ -120,14 +123,14 @@ impl StagedTexts {
     /// Shingle set of document `di`: shingles of its whole text, the standard definition,
     /// although signatures leave out the few shingles that span a paragraph break (near the
     /// threshold, the standard definition decides).
-    fn shingles(&self, docs: &[DocIndex], di: usize) -> Option<Arc<Vec<u64>>> {
+    fn shingles(&self, docs: &[DocEntry], di: usize) -> Option<Arc<Vec<u64>>> {
         if let Some(hit) = self.cache.lock().ok()?.sets.get(&di) {
             return Some(hit.clone());
         }
         let d = docs.get(di)?;
-        let mut buf = vec![0u8; d.staged.1 as usize];
+        let mut buf = vec![0u8; d.staged_len as usize];
         let file = self.file.as_ref().ok()?;
-        if let Err(e) = dedup::read_at(file, d.staged.0, &mut buf) {
+        if let Err(e) = dedup::read_at(file, d.staged_at, &mut buf) {
             return self.note(format!("reading back staged record {di}: {e}"));
         }
         let rec: StagedText = match serde_json::from_slice(&buf) {
@@ -138,7 +141,7 @@ impl StagedTexts {
         fingerprint_text_opts(&rec.text, &mut fp, false);
         let set = Arc::new(shingle_set(&fp, self.shingle));
         let mut cache = self.cache.lock().ok()?;
-        if cache.shingles + set.len() > CACHE_SHINGLES {
+        if cache.shingles + set.len() > self.cache_shingles {
             *cache = ShingleCache::default();
         }
         cache.shingles += set.len();
@@ -147,7 +150,7 @@ impl StagedTexts {
     }
 
     /// Exact Jaccard similarity of documents `a` and `b`.
-    pub(super) fn jaccard(&self, docs: &[DocIndex], a: usize, b: usize) -> Option<f64> {
+    pub(super) fn jaccard(&self, docs: &[DocEntry], a: usize, b: usize) -> Option<f64> {
         Some(exact_jaccard(
             &self.shingles(docs, a)?,
             &self.shingles(docs, b)?,
@@ -191,30 +194,46 @@ impl Drop for Staging {
 pub(super) fn stage(
     mut p: Processed,
     counts: &mut BTreeMap<String, RuleCount>,
-) -> (DocIndex, Vec<u8>, PendingSignatures) {
+    min_words: usize,
+) -> (StagedDoc, Vec<u8>, PendingSignatures) {
     for r in &p.removed {
         let c = counts.entry(r.rule.clone()).or_default();
         c.spans += 1;
         c.bytes += (r.byte_end - r.byte_start) as u64;
     }
-    let index = DocIndex {
-        id: p.id.clone(),
-        staged: (0, 0),
-        source: p.source.clone(),
-        empty: p.text.is_empty(),
-        words: p.words,
+    let dropped = if p.text.is_empty() {
+        Some(DropReason::EmptyAfterCleaning)
+    } else if p.words < min_words {
+        Some(DropReason::TooShort)
+    } else {
+        None
+    };
+    let doc = StagedDoc {
+        entry: DocEntry {
+            id: 0,
+            staged_at: 0,
+            staged_len: 0,
+            first_passage: 0,
+            record: p.source.record,
+            byte_start: p.source.byte_start,
+            text_len: p.text.len() as u64,
+            slot: NONE,
+            path: 0,
+            passages: p.passages.len().min(NONE as usize) as u32,
+            dropped,
+        },
+        id: parse_id(&p.id),
         digest: p.digest,
-        slot: None,
-        text_len: p.text.len() as u64,
-        passages: p
+        path: p.source.path.clone(),
+        rows: p
             .passages
             .iter()
-            .map(|q| PassageIndex {
-                byte_start: q.byte_start,
-                byte_end: q.byte_end,
+            .map(|q| PassageRow {
                 digest: q.digest,
-                slot: None,
-                words: q.words,
+                byte_start: q.byte_start as u64,
+                byte_end: q.byte_end as u64,
+                words: q.words.min(u32::MAX as usize) as u32,
+                slot: NONE,
             })
             .collect(),
     };
@@ -224,100 +243,202 @@ pub(super) fn stage(
     };
     let mut json = serde_json::to_vec(&corpus_record(p)).unwrap_or_default();
     json.push(b'\n');
-    (index, json, pending)
+    (doc, json, pending)
+}
+
+/// A document's link to the kept document it duplicates.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DocDup {
+    pub(super) of: u32,
+    /// Rounded to 4 places, as written.
+    pub(super) similarity: f64,
+    pub(super) exact: bool,
 }
 
 /// A decision about a document after the corpus-wide steps.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct DocFate {
     pub(super) dropped: Option<DropReason>,
-    pub(super) duplicate_of: Option<DocLink>,
-    pub(super) cluster: Option<u64>,
+    pub(super) duplicate_of: Option<DocDup>,
+    pub(super) cluster: Option<u32>,
     /// It was a copy of a document that then lost all its text to earlier documents, so it
     /// went through the passage step itself instead.
     pub(super) revived: bool,
 }
 
-/// A decision about one passage.
-#[derive(Debug, Clone, Default)]
-pub(super) struct PassageFate {
-    pub(super) cluster: Option<u64>,
-    /// (keeper doc index, keeper passage index, similarity, exact)
-    pub(super) duplicate_of: Option<(usize, usize, f64, bool)>,
+/// A passage that repeats a kept passage (passage table indexes).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PassageDup {
+    pub(super) passage: u32,
+    pub(super) of: u32,
+    pub(super) similarity: f64,
+    pub(super) exact: bool,
 }
 
-pub(super) fn apply_doc_outcome(
-    docs: &[DocIndex],
-    idx: &[usize],
-    items: &Stored,
-    outcome: &Outcome,
-    mode: DedupMode,
-    fates: &mut [DocFate],
-    duplicates: &mut Vec<ClusterRecord>,
-) {
-    for (k, of, similarity, exact) in outcome.duplicates() {
-        let i = idx[k];
-        fates[i].duplicate_of = Some(DocLink {
-            id: docs[idx[of]].id.clone(),
-            similarity: round4(similarity),
-            exact,
-        });
-        if mode == DedupMode::Drop {
-            fates[i].dropped = Some(DropReason::Duplicate);
+/// A passage in a cluster, with its source range for the cluster record.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PassageMember {
+    pub(super) passage: u32,
+    pub(super) cluster: u32,
+    pub(super) byte_start: u64,
+    pub(super) byte_end: u64,
+}
+
+/// The entries of a list sorted by passage that fall in `range`.
+pub(super) fn in_range<T>(
+    list: &[T],
+    key: impl Fn(&T) -> u32,
+    range: std::ops::Range<u64>,
+) -> &[T] {
+    let a = list.partition_point(|x| (key(x) as u64) < range.start);
+    let b = list.partition_point(|x| (key(x) as u64) < range.end);
+    &list[a..b]
+}
+
+/// The passage-level decisions: duplicates and cluster members, each sorted by passage.
+#[derive(Default)]
+pub(super) struct PassageFates {
+    pub(super) dups: Vec<PassageDup>,
+    pub(super) members: Vec<PassageMember>,
+    pub(super) mode: Option<DedupMode>,
+}
+
+impl PassageFates {
+    pub(super) fn dups_in(&self, range: std::ops::Range<u64>) -> &[PassageDup] {
+        in_range(&self.dups, |d| d.passage, range)
+    }
+
+    pub(super) fn members_in(&self, range: std::ops::Range<u64>) -> &[PassageMember] {
+        in_range(&self.members, |m| m.passage, range)
+    }
+
+    /// Index of passage `g` of document `di` among the passages that end up in the corpus.
+    pub(super) fn final_index(
+        &self,
+        index: &Index,
+        fates: &[DocFate],
+        di: usize,
+        g: u64,
+    ) -> Option<usize> {
+        if fates[di].dropped.is_some() {
+            return None;
+        }
+        let d = &index.docs[di];
+        let pi = (g - d.first_passage) as usize;
+        if self.mode != Some(DedupMode::Drop) {
+            return Some(pi);
+        }
+        let before = self.dups_in(d.first_passage..g);
+        if self.dups_in(g..g + 1).is_empty() {
+            Some(pi - before.len())
+        } else {
+            None
         }
     }
-    for c in &outcome.clusters {
-        let cluster = duplicates.len() as u64;
-        for &k in &c.members {
-            fates[idx[k]].cluster = Some(cluster);
+
+    /// The link to passage `g`, as written in records.
+    pub(super) fn link(&self, index: &Index, fates: &[DocFate], d: &PassageDup) -> PassageLink {
+        let g = d.of as u64;
+        let kd = index.doc_of(g);
+        let kp = (g - index.docs[kd].first_passage) as usize;
+        PassageLink {
+            id: index.docs[kd].id(),
+            passage: self.final_index(index, fates, kd, g).unwrap_or(kp),
+            similarity: d.similarity,
+            exact: d.exact,
         }
-        let member_ref = |k: usize| MemberRef {
-            id: docs[idx[k]].id.clone(),
-            passage: None,
-            byte_start: None,
-            byte_end: None,
-        };
-        duplicates.push(cluster_record(
-            cluster, "document", c, outcome, items, member_ref,
-        ));
     }
 }
 
-/// The `duplicates.jsonl` record of a cluster; `member_ref` names item `k`.
-pub(super) fn cluster_record(
-    cluster: u64,
-    level: &'static str,
-    c: &dedup::Cluster,
-    outcome: &Outcome,
-    items: &Stored,
-    member_ref: impl Fn(usize) -> MemberRef,
-) -> ClusterRecord {
-    let keeper = c.members[0];
-    ClusterRecord {
-        cluster,
-        level,
-        kind: if c.exact { "exact" } else { "near" },
-        keeper: member_ref(keeper),
-        members: c
-            .members
-            .iter()
-            .map(|&k| {
-                let (kept, duplicate_of) = match &outcome.decisions[k] {
-                    Decision::Keep => (true, None),
-                    Decision::Duplicate { of, .. } => (false, Some(member_ref(*of))),
-                };
-                ClusterMember {
-                    member: member_ref(k),
+/// Clusters of one level as flat rows, turned into records only when they are written.
+#[derive(Default)]
+pub(super) struct ClusterRows {
+    /// Per cluster: first member row, all members share one digest.
+    pub(super) clusters: Vec<(u32, bool)>,
+    pub(super) members: Vec<MemberRow>,
+}
+
+/// A cluster member: a document index or a passage table index.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct MemberRow {
+    pub(super) item: u32,
+    /// The kept member it duplicates ([`NONE`]: kept).
+    pub(super) duplicate_of: u32,
+    pub(super) similarity: f64,
+}
+
+impl ClusterRows {
+    /// Adds the clusters of `outcome`, naming items by `name`.
+    pub(super) fn add(
+        &mut self,
+        outcome: &Outcome,
+        items: &dyn ItemSet,
+        name: impl Fn(usize) -> u32,
+    ) {
+        for c in &outcome.clusters {
+            self.clusters.push((self.members.len() as u32, c.exact));
+            let keeper = c.members[0];
+            for &k in &c.members {
+                self.members.push(MemberRow {
+                    item: name(k),
+                    duplicate_of: match outcome.decisions[k] {
+                        Decision::Keep => NONE,
+                        Decision::Duplicate { of, .. } => name(of),
+                    },
                     similarity: similarity(items, keeper, k),
-                    kept,
-                    duplicate_of,
-                }
-            })
-            .collect(),
+                });
+            }
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.clusters.len()
+    }
+
+    /// Members of cluster `c`.
+    pub(super) fn cluster(&self, c: usize) -> (&[MemberRow], bool) {
+        let start = self.clusters[c].0 as usize;
+        let end = self
+            .clusters
+            .get(c + 1)
+            .map_or(self.members.len(), |n| n.0 as usize);
+        (&self.members[start..end], self.clusters[c].1)
+    }
+
+    /// The `duplicates.jsonl` record of cluster `c`, numbered `number`; `member_ref` names an
+    /// item, `fix` adjusts a member (`kept`, `duplicate_of`) for later decisions.
+    pub(super) fn record(
+        &self,
+        c: usize,
+        number: u64,
+        level: &'static str,
+        member_ref: impl Fn(u32) -> MemberRef,
+        fix: impl Fn(u32, &mut ClusterMember),
+    ) -> ClusterRecord {
+        let (members, exact) = self.cluster(c);
+        ClusterRecord {
+            cluster: number,
+            level,
+            kind: if exact { "exact" } else { "near" },
+            keeper: member_ref(members[0].item),
+            members: members
+                .iter()
+                .map(|m| {
+                    let mut member = ClusterMember {
+                        member: member_ref(m.item),
+                        similarity: m.similarity,
+                        kept: m.duplicate_of == NONE,
+                        duplicate_of: (m.duplicate_of != NONE).then(|| member_ref(m.duplicate_of)),
+                    };
+                    fix(m.item, &mut member);
+                    member
+                })
+                .collect(),
+        }
     }
 }
 
-pub(super) fn similarity(items: &Stored, a: usize, b: usize) -> f64 {
+pub(super) fn similarity(items: &dyn ItemSet, a: usize, b: usize) -> f64 {
     if a == b || items.digest(a) == items.digest(b) {
         return 1.0;
     }
@@ -335,72 +456,82 @@ pub(super) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// For each document and passage, its index among the passages that end up in the corpus.
-pub(super) fn final_passage_indexes(
-    docs: &[DocIndex],
-    fates: &[DocFate],
-    passage_fates: &[Vec<PassageFate>],
-    mode: DedupMode,
-) -> Vec<Vec<Option<usize>>> {
-    docs.iter()
-        .enumerate()
-        .map(|(di, d)| {
-            let mut next = 0;
-            (0..d.passages.len())
-                .map(|pi| {
-                    let removed =
-                        mode == DedupMode::Drop && passage_fates[di][pi].duplicate_of.is_some();
-                    if fates[di].dropped.is_some() || removed {
-                        None
-                    } else {
-                        next += 1;
-                        Some(next - 1)
-                    }
-                })
-                .collect()
-        })
-        .collect()
+/// The passages of one round of the passage step, as dedup items: item `i` is passage
+/// `refs[i]` (ascending), its order is `i`. Its digest is a stand-in, the index of the first
+/// item with its digest: equal exactly when the real digests are, which is all the steps ask of
+/// digests, and 4 bytes an item in memory instead of 16.
+pub(super) struct PassageItems<'a> {
+    pub(super) refs: Vec<u32>,
+    slots: Vec<u32>,
+    groups: Vec<u32>,
+    store: &'a SignatureStore,
 }
 
-pub(super) fn passage_cluster_record(
-    cluster: u64,
-    c: &dedup::Cluster,
-    outcome: &Outcome,
-    items: &Stored,
-    refs: &[(usize, usize)],
-    docs: &[DocIndex],
-    final_index: &[Vec<Option<usize>>],
-) -> ClusterRecord {
-    let member_ref = |k: usize| {
-        let (di, pi) = refs[k];
-        let p = &docs[di].passages[pi];
-        MemberRef {
-            id: docs[di].id.clone(),
-            passage: final_index[di][pi],
-            byte_start: Some(p.byte_start),
-            byte_end: Some(p.byte_end),
+impl<'a> PassageItems<'a> {
+    /// `rows`: `(passage, digest, slot)` of the round's passages, ascending by passage.
+    pub(super) fn new(
+        store: &'a SignatureStore,
+        refs: Vec<u32>,
+        slots: Vec<u32>,
+        mut keyed: Vec<(Digest, u32)>,
+    ) -> PassageItems<'a> {
+        keyed.par_sort_unstable();
+        let mut groups = vec![0u32; refs.len()];
+        for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let first = run[0].1;
+            for &(_, i) in run {
+                groups[i as usize] = first;
+            }
         }
-    };
-    cluster_record(cluster, "passage", c, outcome, items, member_ref)
+        PassageItems {
+            refs,
+            slots,
+            groups,
+            store,
+        }
+    }
 }
 
-/// Take duplicate passages out of a record's text, recording each as a removal.
-pub(super) fn remove_passages(
-    rec: &mut CorpusRecord,
-    fates: &[PassageFate],
-    link: impl Fn(&PassageFate) -> Option<PassageLink>,
-) {
+impl ItemSet for PassageItems<'_> {
+    fn count(&self) -> usize {
+        self.refs.len()
+    }
+    fn order(&self, i: usize) -> u64 {
+        i as u64
+    }
+    fn digest(&self, i: usize) -> Digest {
+        let mut d = [0u8; 16];
+        d[..4].copy_from_slice(&self.groups[i].to_be_bytes());
+        d
+    }
+    fn signed(&self, i: usize) -> bool {
+        self.slots[i] != NONE
+    }
+    fn signature<'b>(&'b self, i: usize, buf: &'b mut Vec<u32>) -> Option<&'b [u32]> {
+        match self.slots[i] {
+            NONE => None,
+            slot => self.store.get(slot as u64, buf),
+        }
+    }
+    fn spilled(&self) -> Option<&SignatureStore> {
+        self.store.spilled().then_some(self.store)
+    }
+}
+
+/// Take duplicate passages out of a record's text, recording each as a removal; `fates` gives
+/// each passage's duplicate link, if it has one.
+pub(super) fn remove_passages(rec: &mut CorpusRecord, fates: &[Option<PassageLink>]) {
     let mut text = String::with_capacity(rec.text.len());
     let mut passages = Vec::with_capacity(rec.passages.len());
     for (p, fate) in rec.passages.iter().zip(fates) {
         let body = &rec.text[p.start..p.end];
-        if fate.duplicate_of.is_some() {
+        if let Some(link) = fate {
             rec.removed.push(RemovedSpan {
                 rule: rule::DUPLICATE_PASSAGE.to_string(),
                 byte_start: p.byte_start,
                 byte_end: p.byte_end,
                 text: body.to_string(),
-                duplicate_of: link(fate),
+                duplicate_of: Some(link.clone()),
             });
             continue;
         }

@@ -63,10 +63,12 @@ pub struct RunOptions {
 }
 
 mod decide;
+mod index;
 mod stages;
 mod stream;
 
 use decide::*;
+use index::*;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
 use stream::BATCH_BYTES;
 pub use stream::{PieceOut, process_inputs};
@@ -186,13 +188,8 @@ impl Progress {
     }
 }
 
-/// Peak resident memory of this process, where the OS tells it.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
+pub use crate::memory::peak_rss_bytes;
+use crate::memory::{release_free, trace as memtrace};
 
 pub struct RunReport {
     pub manifest: Manifest,
@@ -214,6 +211,7 @@ pub fn run(
     let mut seconds: BTreeMap<&'static str, f64> = BTreeMap::new();
     let mut lap = Instant::now();
     let mut mark = |name: &'static str, lap: &mut Instant| {
+        memtrace(name);
         seconds.insert(name, lap.elapsed().as_secs_f64());
         *lap = Instant::now();
     };
@@ -271,17 +269,26 @@ pub fn run(
         })
         .collect();
     let mut errors = discovery.errors;
-    let mut docs: Vec<DocIndex> = Vec::new();
+    let mut index = Index {
+        docs: Vec::new(),
+        digests: Vec::new(),
+        paths: Vec::new(),
+        passages: PassageTable::create(&opts.output).map_err(out_err(&opts.output))?,
+    };
+    let index_path = index.passages.path.clone();
+    let table_err = |e| out_err(&index_path)(e);
+    let mut index_err: Option<std::io::Error> = None;
     let mut removed_by_rule: BTreeMap<String, RuleCount> = BTreeMap::new();
     let mut staged_bytes = 0u64;
+    let min_words = settings.clean.min_words;
     process_inputs(
         &discovery.files,
         settings,
         &stages,
         |p| {
             let mut counts = BTreeMap::new();
-            let (index, json, sigs) = stage(p, &mut counts);
-            (index, json, sigs, counts)
+            let (doc, json, sigs) = stage(p, &mut counts, min_words);
+            (doc, json, sigs, counts)
         },
         |out| {
             let summary = &mut inputs[out.file];
@@ -296,14 +303,24 @@ pub fn run(
                 progress.inc(discovery.files[out.file].size);
             }
             errors.extend(out.errors);
-            for (mut index, json, sigs, counts) in out.items {
+            for (doc, json, sigs, counts) in out.items {
+                let StagedDoc {
+                    mut entry,
+                    id,
+                    digest,
+                    path,
+                    mut rows,
+                } = doc;
                 if store_err.is_none()
-                    && let Err(e) = sigs.store(&mut index, &mut store)
+                    && let Err(e) = sigs.store(&mut entry, &mut rows, &mut store)
                 {
                     store_err = Some(e);
                 }
-                index.staged = (staged_bytes, json.len() as u64);
+                entry.staged_at = staged_bytes;
+                entry.staged_len = json.len() as u64;
                 staged_bytes += json.len() as u64;
+                entry.path = index.path_index(&path);
+                entry.first_passage = index.passages.len();
                 for (rule, c) in counts {
                     let total = removed_by_rule.entry(rule).or_default();
                     total.spans += c.spans;
@@ -314,7 +331,22 @@ pub fn run(
                 {
                     staging_err = Some(e);
                 }
-                docs.push(index);
+                if index_err.is_none() {
+                    let pushed = rows.iter().try_for_each(|r| index.passages.push(r));
+                    let end = narrow(index.passages.len(), "passages").map(|_| ());
+                    entry.id = id.unwrap_or_default();
+                    let id = id.map(|_| ()).ok_or_else(|| {
+                        std::io::Error::other(format!(
+                            "document {} of {path} has no 16-digit id",
+                            entry.record
+                        ))
+                    });
+                    if let Err(e) = pushed.and(end).and(id) {
+                        index_err = Some(e);
+                    }
+                }
+                index.docs.push(entry);
+                index.digests.push(digest);
             }
             true
         },
@@ -332,7 +364,12 @@ pub fn run(
     if let Some(e) = store_err.take() {
         return Err(out_err(&opts.output)(e));
     }
+    if let Some(e) = index_err.take() {
+        return Err(table_err(e));
+    }
+    index.passages.finish().map_err(table_err)?;
     store.finish().map_err(out_err(&opts.output))?;
+    release_free();
     mark("read_clean_fingerprint", &mut lap);
 
     if opts.strict && !errors.is_empty() {
@@ -343,14 +380,15 @@ pub fn run(
         });
     }
 
-    let mut fates: Vec<DocFate> = vec![DocFate::default(); docs.len()];
-    for (d, f) in docs.iter().zip(fates.iter_mut()) {
-        if d.empty {
-            f.dropped = Some(DropReason::EmptyAfterCleaning);
-        } else if d.words < settings.clean.min_words {
-            f.dropped = Some(DropReason::TooShort);
-        }
-    }
+    let doc_digests = std::mem::take(&mut index.digests);
+    let docs = &index.docs;
+    let mut fates: Vec<DocFate> = docs
+        .iter()
+        .map(|d| DocFate {
+            dropped: d.dropped,
+            ..DocFate::default()
+        })
+        .collect();
 
     let mode = settings.dedup.mode;
     let params = Params {
@@ -359,7 +397,8 @@ pub fn run(
         threshold: settings.dedup.threshold,
         near: true,
     };
-    let mut duplicates: Vec<ClusterRecord> = Vec::new();
+    let mut doc_clusters = ClusterRows::default();
+    let mut passage_clusters = ClusterRows::default();
     let mut dedup_facts = DedupFacts {
         memory_budget: memory,
         signatures: store.len(),
@@ -369,23 +408,26 @@ pub fn run(
 
     progress.stage("dedup docs");
     if mode != DedupMode::Off && settings.dedup.documents {
-        let idx: Vec<usize> = (0..docs.len())
-            .filter(|&i| fates[i].dropped.is_none())
+        let idx: Vec<u32> = (0..docs.len() as u32)
+            .filter(|&i| fates[i as usize].dropped.is_none())
             .collect();
         let stored: Vec<StoredItem> = idx
             .iter()
-            .map(|&i| StoredItem {
-                order: i as u64,
-                digest: docs[i].digest,
-                slot: docs[i].slot,
+            .map(|&i| {
+                let d = &docs[i as usize];
+                StoredItem {
+                    order: i as u64,
+                    digest: doc_digests[i as usize],
+                    slot: (d.slot != NONE).then_some(d.slot as u64),
+                }
             })
             .collect();
         let items = Stored {
             items: &stored,
             store: &store,
         };
-        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle);
-        let jaccard = |a: usize, b: usize| texts.jaccard(&docs, idx[a], idx[b]);
+        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle, memory);
+        let jaccard = |a: usize, b: usize| texts.jaccard(docs, idx[a] as usize, idx[b] as usize);
         let check = ExactCheck {
             margin: settings.dedup.exact_margin,
             jaccard: &jaccard,
@@ -396,34 +438,38 @@ pub fn run(
         if exact.is_some() {
             texts.check().map_err(out_err(&staging_path))?;
         }
-        apply_doc_outcome(
-            &docs,
-            &idx,
-            &items,
-            &outcome,
-            mode,
-            &mut fates,
-            &mut duplicates,
-        );
+        drop(texts);
+        for (k, of, similarity, exact) in outcome.duplicates() {
+            let f = &mut fates[idx[k] as usize];
+            f.duplicate_of = Some(DocDup {
+                of: idx[of],
+                similarity: round4(similarity),
+                exact,
+            });
+            if mode == DedupMode::Drop {
+                f.dropped = Some(DropReason::Duplicate);
+            }
+        }
+        for (ci, c) in outcome.clusters.iter().enumerate() {
+            for &k in &c.members {
+                fates[idx[k] as usize].cluster = Some(ci as u32);
+            }
+        }
+        doc_clusters.add(&outcome, &items, |k| idx[k]);
         dedup_facts.documents = Some(outcome.stats);
     }
+    drop(doc_digests);
+    release_free();
     mark("dedup_documents", &mut lap);
 
     progress.stage("dedup passages");
-    let mut passage_fates: Vec<Vec<PassageFate>> = docs
-        .iter()
-        .map(|d| vec![PassageFate::default(); d.passages.len()])
-        .collect();
+    let mut passage_fates = PassageFates::default();
     if mode != DedupMode::Off && settings.dedup.passages {
-        let by_id: std::collections::HashMap<String, usize> = docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.clone(), i))
-            .collect();
         let enough = settings
             .dedup
             .passage_min_words
             .max(settings.clean.min_words);
+        let min_words = settings.dedup.passage_min_words;
         // Two rounds at most: a document can lose all its text to earlier documents after
         // others were dropped as its copies. Those copies then come back and go through the
         // passage step themselves, so what only they had (an update appended to a roundup) is
@@ -431,15 +477,13 @@ pub fn run(
         // whatever its passages, so no further copies need to come back (and no chain of
         // rounds follows on template-heavy corpora).
         let mut round = 0;
-        let (outcome, refs, stored) = loop {
+        let (outcome, items) = loop {
             round += 1;
             let mut is_keeper = vec![false; docs.len()];
             if round > 1 {
                 for f in &fates {
-                    if let Some(link) = &f.duplicate_of
-                        && let Some(&k) = by_id.get(&link.id)
-                    {
-                        is_keeper[k] = true;
+                    if let Some(link) = &f.duplicate_of {
+                        is_keeper[link.of as usize] = true;
                     }
                 }
             }
@@ -448,67 +492,66 @@ pub fn run(
                     f.dropped = None;
                 }
             }
-            for pf in passage_fates.iter_mut() {
-                pf.iter_mut().for_each(|f| *f = PassageFate::default());
-            }
-            let mut refs: Vec<(usize, usize)> = Vec::new();
-            let mut stored: Vec<StoredItem> = Vec::new();
+            // The round's passages, read from the table in order.
+            let mut refs: Vec<u32> = Vec::new();
+            let mut slots: Vec<u32> = Vec::new();
+            let mut keyed: Vec<(Digest, u32)> = Vec::new();
+            let mut scan = index.passages.scan().map_err(table_err)?;
             for (di, d) in docs.iter().enumerate() {
-                if fates[di].dropped.is_some()
-                    || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some())
-                {
-                    continue;
-                }
-                for (pi, p) in d.passages.iter().enumerate() {
-                    if p.words < settings.dedup.passage_min_words {
+                let skip = fates[di].dropped.is_some()
+                    || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some());
+                for g in d.passage_range() {
+                    let row = scan.next_row().map_err(table_err)?;
+                    if skip || (row.words as usize) < min_words {
                         continue;
                     }
-                    stored.push(StoredItem {
-                        order: refs.len() as u64,
-                        digest: p.digest,
-                        slot: p.slot,
-                    });
-                    refs.push((di, pi));
+                    keyed.push((row.digest, refs.len() as u32));
+                    refs.push(g as u32);
+                    slots.push(row.slot);
                 }
             }
+            drop(scan);
+            memtrace("passages: items read");
+            let items = PassageItems::new(&store, refs, slots, keyed);
+            release_free();
+            memtrace("passages: items grouped");
             // Passages are decided on their MinHash estimate alone: re-reading a record for
             // every passage pair near the threshold cost 20x the rest of the run on template-
             // heavy pages (the Debian docs), for a small gain in precision at passage level.
-            let items = Stored {
-                items: &stored,
-                store: &store,
-            };
             let outcome =
                 dedup::deduplicate_set(&items, &params, None).map_err(out_err(&opts.output))?;
-            for (k, of, similarity, exact) in outcome.duplicates() {
-                let (di, pi) = refs[k];
-                let (kd, kp) = refs[of];
-                passage_fates[di][pi].duplicate_of = Some((kd, kp, similarity, exact));
-            }
+            passage_fates.dups = outcome
+                .duplicates()
+                .map(|(k, of, similarity, exact)| PassageDup {
+                    passage: items.refs[k],
+                    of: items.refs[of],
+                    similarity,
+                    exact,
+                })
+                .collect();
             if mode != DedupMode::Drop {
-                break (outcome, refs, stored);
+                break (outcome, items);
             }
             // A document whose text, once its repeated passages are gone, is too short to be
             // worth keeping has nothing new.
+            let mut scan = index.passages.scan().map_err(table_err)?;
             for (di, d) in docs.iter().enumerate() {
-                let pf = &passage_fates[di];
-                if fates[di].dropped.is_some()
-                    || is_keeper[di]
-                    || !pf.iter().any(|p| p.duplicate_of.is_some())
-                {
-                    continue;
+                let range = d.passage_range();
+                let dups = passage_fates.dups_in(range.clone());
+                let look = fates[di].dropped.is_none() && !is_keeper[di] && !dups.is_empty();
+                let mut left = 0usize;
+                let mut next_dup = dups.iter().peekable();
+                for g in range {
+                    let row = scan.next_row().map_err(table_err)?;
+                    if next_dup.next_if(|x| x.passage as u64 == g).is_none() {
+                        left += row.words as usize;
+                    }
                 }
-                let left: usize = d
-                    .passages
-                    .iter()
-                    .zip(pf)
-                    .filter(|(_, f)| f.duplicate_of.is_none())
-                    .map(|(p, _)| p.words)
-                    .sum();
-                if left < enough {
+                if look && left < enough {
                     fates[di].dropped = Some(DropReason::AllPassagesDuplicate);
                 }
             }
+            drop(scan);
             let mut revived = false;
             let gone: Vec<bool> = fates
                 .iter()
@@ -517,7 +560,7 @@ pub fn run(
             for f in fates.iter_mut() {
                 if f.dropped == Some(DropReason::Duplicate)
                     && let Some(link) = &f.duplicate_of
-                    && by_id.get(&link.id).is_some_and(|&k| gone[k])
+                    && gone[link.of as usize]
                 {
                     f.dropped = None;
                     f.duplicate_of = None;
@@ -526,46 +569,41 @@ pub fn run(
                 }
             }
             if !revived {
-                break (outcome, refs, stored);
+                break (outcome, items);
             }
         };
-        let items = Stored {
-            items: &stored,
-            store: &store,
-        };
-        // Document clusters say who is in the corpus: revived copies are, keepers that lost
-        // all their text are not.
-        for c in duplicates.iter_mut().filter(|c| c.level == "document") {
-            for m in c.members.iter_mut() {
-                if let Some(&di) = by_id.get(&m.member.id) {
-                    if fates[di].revived {
-                        m.kept = true;
-                        m.duplicate_of = None;
-                    } else if fates[di].dropped.is_some() {
-                        m.kept = false;
-                    }
-                }
-            }
-        }
-        let first_cluster = duplicates.len() as u64;
+        release_free();
+        memtrace("passages: loop done");
+        passage_fates.mode = Some(mode);
+        let first_cluster = doc_clusters.len() as u32;
+        let mut members: Vec<PassageMember> = Vec::new();
         for (ci, c) in outcome.clusters.iter().enumerate() {
             for &m in &c.members {
-                let (di, pi) = refs[m];
-                passage_fates[di][pi].cluster = Some(first_cluster + ci as u64);
+                members.push(PassageMember {
+                    passage: items.refs[m],
+                    cluster: first_cluster + ci as u32,
+                    byte_start: 0,
+                    byte_end: 0,
+                });
             }
         }
-        let final_index = final_passage_indexes(&docs, &fates, &passage_fates, mode);
-        for (ci, c) in outcome.clusters.iter().enumerate() {
-            duplicates.push(passage_cluster_record(
-                first_cluster + ci as u64,
-                c,
-                &outcome,
-                &items,
-                &refs,
-                &docs,
-                &final_index,
-            ));
+        members.sort_unstable_by_key(|m| m.passage);
+        // Their source ranges, for the cluster records.
+        let mut scan = index.passages.scan().map_err(table_err)?;
+        let mut g = 0u64;
+        for m in members.iter_mut() {
+            while g < m.passage as u64 {
+                scan.next_row().map_err(table_err)?;
+                g += 1;
+            }
+            let row = scan.next_row().map_err(table_err)?;
+            g += 1;
+            m.byte_start = row.byte_start;
+            m.byte_end = row.byte_end;
         }
+        drop(scan);
+        passage_fates.members = members;
+        passage_clusters.add(&outcome, &items, |k| items.refs[k]);
         dedup_facts.passages = Some(outcome.stats);
     }
     // Cluster records read signatures too (their similarities): a failed read must fail the run,
@@ -574,34 +612,43 @@ pub fn run(
     mark("dedup_passages", &mut lap);
 
     progress.stage("writing");
-    let final_index = final_passage_indexes(&docs, &fates, &passage_fates, mode);
     let mut counts = Counts {
         failed: errors.len() as u64,
         input_bytes: inputs.iter().map(|i| i.bytes).sum(),
         records_in: (docs.len() + errors.len()) as u64,
         ..Counts::default()
     };
-    let mut dropped: Vec<DroppedRecord> = errors.iter().map(error_record).collect();
-    for (d, fate) in docs.iter().zip(&fates) {
+    for fate in &fates {
         if let Some(reason) = &fate.dropped {
             *counts.dropped_by_reason.entry(reason.as_str()).or_default() += 1;
             counts.dropped += 1;
-            dropped.push(DroppedRecord {
-                id: Some(d.id.clone()),
-                source: DroppedSource {
-                    path: d.source.path.clone(),
-                    record: Some(d.source.record),
-                    line: None,
-                    byte: Some(d.source.byte_start),
-                },
-                reason: reason.as_str(),
-                duplicate_of: fate.duplicate_of.clone(),
-                cluster: fate.cluster,
-                error: None,
-                error_kind: None,
-            });
         }
     }
+    let doc_link = |dup: &DocDup| DocLink {
+        id: docs[dup.of as usize].id(),
+        similarity: dup.similarity,
+        exact: dup.exact,
+    };
+    let dropped = errors.iter().map(error_record).chain(
+        docs.iter()
+            .zip(&fates)
+            .filter(|(_, f)| f.dropped.is_some())
+            .map(|(d, fate)| DroppedRecord {
+                id: Some(d.id()),
+                source: DroppedSource {
+                    path: index.paths[d.path as usize].clone(),
+                    record: Some(d.record),
+                    line: None,
+                    byte: Some(d.byte_start),
+                },
+                reason: fate.dropped.as_ref().map_or("", |r| r.as_str()),
+                duplicate_of: fate.duplicate_of.as_ref().map(doc_link),
+                cluster: fate.cluster.map(u64::from),
+                error: None,
+                error_kind: None,
+            }),
+    );
+    memtrace("write: start");
 
     // Copy the staged records to the corpus; rewrite only those a decision touches. Blocks of
     // records are finished in parallel and written in order.
@@ -613,39 +660,42 @@ pub fn run(
         if fate.dropped.is_some() {
             return Ok(None);
         }
-        let pf = &passage_fates[di];
-        let removed_passages = pf.iter().filter(|p| p.duplicate_of.is_some()).count() as u64;
+        let dups = passage_fates.dups_in(d.passage_range());
+        let members = passage_fates.members_in(d.passage_range());
+        let removed_passages = dups.len() as u64;
         let touched = fate.cluster.is_some()
             || fate.duplicate_of.is_some()
-            || pf
-                .iter()
-                .any(|p| p.cluster.is_some() || p.duplicate_of.is_some());
+            || !dups.is_empty()
+            || !members.is_empty();
         if !touched {
-            let stats = [d.passages.len() as u64, d.text_len, 0, 0];
+            let stats = [d.passages as u64, d.text_len, 0, 0];
             return Ok(Some((None, stats)));
         }
         let mut rec: CorpusRecord = serde_json::from_slice(line).map_err(std::io::Error::other)?;
-        let link = |pfate: &PassageFate| {
-            pfate
-                .duplicate_of
-                .map(|(kd, kp, similarity, exact)| PassageLink {
-                    id: docs[kd].id.clone(),
-                    passage: final_index[kd][kp].unwrap_or(kp),
-                    similarity,
-                    exact,
-                })
-        };
-        rec.cluster = fate.cluster;
-        rec.duplicate_of = fate.duplicate_of.clone();
-        for (p, pfate) in rec.passages.iter_mut().zip(pf) {
-            p.cluster = pfate.cluster;
+        // Each passage's cluster and duplicate link.
+        let mut clusters = vec![None; rec.passages.len()];
+        for m in members {
+            if let Some(c) = clusters.get_mut((m.passage as u64 - d.first_passage) as usize) {
+                *c = Some(m.cluster as u64);
+            }
+        }
+        let mut links = vec![None; rec.passages.len()];
+        for x in dups {
+            if let Some(l) = links.get_mut((x.passage as u64 - d.first_passage) as usize) {
+                *l = Some(passage_fates.link(&index, &fates, x));
+            }
+        }
+        rec.cluster = fate.cluster.map(u64::from);
+        rec.duplicate_of = fate.duplicate_of.as_ref().map(doc_link);
+        for ((p, cluster), link) in rec.passages.iter_mut().zip(&clusters).zip(&links) {
+            p.cluster = *cluster;
             if mode == DedupMode::Annotate {
-                p.duplicate_of = link(pfate);
+                p.duplicate_of = link.clone();
             }
         }
         let mut dup_bytes = 0;
         if mode == DedupMode::Drop && removed_passages > 0 {
-            remove_passages(&mut rec, pf, link);
+            remove_passages(&mut rec, &links);
             dup_bytes = rec
                 .removed
                 .iter()
@@ -682,7 +732,7 @@ pub fn run(
             let mut next = first;
             let mut size = 0usize;
             while next < docs.len() && (next == first || size < BATCH_BYTES) {
-                size += docs[next].staged.1 as usize;
+                size += docs[next].staged_len as usize;
                 next += 1;
             }
             let mut bytes = vec![0; size];
@@ -692,7 +742,7 @@ pub fn run(
             let mut bounds = Vec::with_capacity(next - first);
             let mut at = 0usize;
             for d in &docs[first..next] {
-                let len = d.staged.1 as usize;
+                let len = d.staged_len as usize;
                 bounds.push(at..at + len);
                 at += len;
             }
@@ -772,14 +822,49 @@ pub fn run(
             },
         );
     }
-    for c in &duplicates {
-        match c.level {
-            "document" => counts.document_clusters += 1,
-            _ => counts.passage_clusters += 1,
+    counts.document_clusters = doc_clusters.len() as u64;
+    counts.passage_clusters = passage_clusters.len() as u64;
+    write_jsonl(&paths.dropped, dropped, Compression::None, 0).map_err(out_err(&paths.dropped))?;
+    // Document clusters say who is in the corpus: revived copies are, keepers that lost all
+    // their text are not.
+    let doc_ref = |di: u32| MemberRef {
+        id: docs[di as usize].id(),
+        passage: None,
+        byte_start: None,
+        byte_end: None,
+    };
+    let doc_fix = |di: u32, m: &mut ClusterMember| {
+        let f = &fates[di as usize];
+        if f.revived {
+            m.kept = true;
+            m.duplicate_of = None;
+        } else if f.dropped.is_some() {
+            m.kept = false;
         }
-    }
-    write_jsonl(&paths.dropped, &dropped, Compression::None, 0).map_err(out_err(&paths.dropped))?;
-    write_jsonl(&paths.duplicates, &duplicates, Compression::None, 0)
+    };
+    let passage_ref = |g: u32| {
+        let di = index.doc_of(g as u64);
+        let m = passage_fates.members_in(g as u64..g as u64 + 1);
+        MemberRef {
+            id: docs[di].id(),
+            passage: passage_fates.final_index(&index, &fates, di, g as u64),
+            byte_start: m.first().map(|m| m.byte_start as usize),
+            byte_end: m.first().map(|m| m.byte_end as usize),
+        }
+    };
+    let first_cluster = doc_clusters.len();
+    let duplicates = (0..doc_clusters.len())
+        .map(|c| doc_clusters.record(c, c as u64, "document", doc_ref, doc_fix))
+        .chain((0..passage_clusters.len()).map(|c| {
+            passage_clusters.record(
+                c,
+                (first_cluster + c) as u64,
+                "passage",
+                passage_ref,
+                |_, _| {},
+            )
+        }));
+    write_jsonl(&paths.duplicates, duplicates, Compression::None, 0)
         .map_err(out_err(&paths.duplicates))?;
     mark("write", &mut lap);
 

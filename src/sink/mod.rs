@@ -37,10 +37,11 @@ pub fn write_atomic(
     }
 }
 
-/// Serialize records to JSON lines in parallel (order kept) and write them in one pass.
-pub fn write_jsonl<T: Serialize + Sync>(
+/// Serialize records to JSON lines in parallel (order kept) and write them in one pass. Records
+/// are taken from `records` a chunk at a time, so they can be made as they are written.
+pub fn write_jsonl<T: Serialize + Send>(
     path: &Path,
-    records: &[T],
+    records: impl IntoIterator<Item = T>,
     compression: Compression,
     zstd_level: i32,
 ) -> io::Result<()> {
@@ -49,12 +50,14 @@ pub fn write_jsonl<T: Serialize + Sync>(
             Compression::None => Box::new(&mut *w),
             Compression::Zstd => Box::new(zstd::Encoder::new(&mut *w, zstd_level)?.auto_finish()),
         };
-        // Chunks bound the memory of serialized text while keeping the cores busy.
-        for chunk in records.chunks(4096) {
+        // Chunks bound the memory of records and serialized text while keeping the cores busy.
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            let chunk: Vec<T> = records.by_ref().take(4096).collect();
             let lines: Vec<Vec<u8>> = chunk
-                .par_iter()
+                .into_par_iter()
                 .map(|r| {
-                    let mut v = serde_json::to_vec(r).map_err(io::Error::other)?;
+                    let mut v = serde_json::to_vec(&r).map_err(io::Error::other)?;
                     v.push(b'\n');
                     Ok(v)
                 })
@@ -106,8 +109,8 @@ mod tests {
     fn atomic_write_leaves_no_temp_file_and_replaces_content() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
-        write_jsonl(&p, &[1, 2, 3], Compression::None, 3).unwrap();
-        write_jsonl(&p, &["x"], Compression::None, 3).unwrap();
+        write_jsonl(&p, [1, 2, 3], Compression::None, 3).unwrap();
+        write_jsonl(&p, ["x"], Compression::None, 3).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"x\"\n");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
@@ -128,7 +131,7 @@ mod tests {
     fn zstd_corpus_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.jsonl.zst");
-        write_jsonl(&p, &["a", "b"], Compression::Zstd, 3).unwrap();
+        write_jsonl(&p, ["a", "b"], Compression::Zstd, 3).unwrap();
         let bytes = zstd::decode_all(File::open(&p).unwrap()).unwrap();
         assert_eq!(bytes, b"\"a\"\n\"b\"\n");
     }
