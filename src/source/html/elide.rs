@@ -56,8 +56,12 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
                 let Some(i) = memchr::memmem::find(&s[body..], b"-->") else {
                     break;
                 };
-                // Its text is never read: cut it, unless a `--!>` might end it earlier.
-                if i >= MIN_COMMENT && memchr::memmem::find(&s[body..body + i], b"--!>").is_none() {
+                // Its text is never read: cut it, unless a `--!>` might end it earlier, or
+                // the scan may have lost track of where SVG or MathML ends (see below).
+                if foreign == 0
+                    && i >= MIN_COMMENT
+                    && memchr::memmem::find(&s[body..body + i], b"--!>").is_none()
+                {
                     cuts.push((body, body + i));
                 }
                 p = body + i + 3;
@@ -76,6 +80,12 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
                 foreign = foreign.saturating_sub(1);
             }
             p = end;
+        } else if next == b'/' {
+            // `</` and no letter: a bogus comment up to the next '>' (`</>` is dropped).
+            match memchr::memchr(b'>', &s[lt + 2..]) {
+                Some(i) => p = lt + 2 + i + 1,
+                None => break,
+            }
         } else if next.is_ascii_alphabetic() {
             let Some((name, end, self_closing)) = tag(s, lt + 1) else {
                 break;
@@ -98,7 +108,22 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
                 continue;
             }
             if foreign > 0 {
-                // In SVG and MathML, <script> and <style> hold markup, not raw text.
+                // In SVG and MathML <script> and <style> hold markup, but an HTML tag in
+                // there may have ended the SVG in the tree builder unseen by this count, and
+                // then they are raw text again. Either way nothing is cut until the count is
+                // back at 0, and their bodies are passed over as raw text, so that a "<!--"
+                // or "<style>" in a script's strings is never taken for markup.
+                let close = if is(name, b"script") {
+                    script_end(s, end)
+                } else if is(name, b"style") {
+                    end_tag(s, end, b"style")
+                } else {
+                    continue;
+                };
+                match close {
+                    Some(close) => p = close,
+                    None => break,
+                }
                 continue;
             }
             if is(name, b"plaintext") {
@@ -232,28 +257,65 @@ fn is(name: &[u8], want: &[u8]) -> bool {
 }
 
 /// A tag whose name starts at `at`: its name, the position after its `>`, and whether it
-/// ends in `/>`. Quoted attribute values may hold '>'. `None` when the input ends first.
+/// ends in `/>`. Follows the tokenizer's attribute states: a quote opens a value only as the
+/// first character after an attribute's `=`; inside an unquoted value quotes and '/' are
+/// characters. `None` when the input ends first.
 fn tag(s: &[u8], at: usize) -> Option<(&[u8], usize, bool)> {
+    #[derive(PartialEq)]
+    enum State {
+        /// Between attributes (also right after the tag name or a quoted value).
+        Between,
+        Name,
+        AfterName,
+        BeforeValue,
+        Unquoted,
+    }
     let name_end = s[at..]
         .iter()
         .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
         .map_or(s.len(), |i| at + i);
     let name = &s[at..name_end];
     let mut i = name_end;
-    // After '=' (and any whitespace) a quote opens a value; anywhere else it is a character.
-    let mut value_next = false;
+    let mut state = State::Between;
     while let Some(&b) = s.get(i) {
-        match b {
-            b'>' => return Some((name, i + 1, i > at && s[i - 1] == b'/')),
-            b'"' | b'\'' if value_next => {
-                let close = memchr::memchr(b, &s[i + 1..])?;
-                i += close + 2;
-                value_next = false;
-                continue;
+        let space = b.is_ascii_whitespace();
+        match state {
+            State::Unquoted => {
+                if b == b'>' {
+                    return Some((name, i + 1, false));
+                }
+                if space {
+                    state = State::Between;
+                }
             }
-            b'=' => value_next = true,
-            b if b.is_ascii_whitespace() => {}
-            _ => value_next = false,
+            State::BeforeValue => match b {
+                b'"' | b'\'' => {
+                    let close = memchr::memchr(b, &s[i + 1..])?;
+                    i += close + 2;
+                    state = State::Between;
+                    continue;
+                }
+                b'>' => return Some((name, i + 1, false)),
+                _ if space => {}
+                _ => state = State::Unquoted,
+            },
+            State::Between | State::Name | State::AfterName => match b {
+                b'>' => return Some((name, i + 1, false)),
+                // The self-closing flag: '/' right before '>'; any other '/' is dropped.
+                b'/' => {
+                    if s.get(i + 1) == Some(&b'>') {
+                        return Some((name, i + 2, true));
+                    }
+                    state = State::Between;
+                }
+                b'=' if state != State::Between => state = State::BeforeValue,
+                _ if space => {
+                    if state == State::Name {
+                        state = State::AfterName;
+                    }
+                }
+                _ => state = State::Name,
+            },
         }
         i += 1;
     }
@@ -467,6 +529,13 @@ mod tests {
             "<![CDATA[",
             "]]>",
             "<!DOCTYPE html>",
+            "<a href=x='>",
+            "<div =\"a>\">",
+            "</ ",
+            "<svg a=b/>",
+            "<img>",
+            "<span>",
+            "var s = \"<!--\";",
             "<svg viewBox=\"0 0 24 24\">",
             "<path d=\"M0 0h24v24H0z\"/>",
             "<g>",
@@ -518,6 +587,38 @@ mod tests {
             }
         }
         assert!(cut_any > 200, "only {cut_any} soups had a body cut");
+    }
+
+    /// Malformed pages where a scan that is out of step with the tokenizer would cut text
+    /// the page shows (found in review).
+    #[test]
+    fn malformed_tags_and_stale_svg_never_cut_shown_text() {
+        let js = long("var q = 'a>b'; ");
+        let pages = [
+            // A quote inside an unquoted value is a character, not the start of a value.
+            format!(
+                "<a href=x='>Home</a><script>var q='a>b'; var css=\"<style>\"; {js}</script>\
+                 <p>Real content one</p><style>.x{{}}</style>"
+            ),
+            // An HTML tag ends the SVG in the tree builder; the count does not see it.
+            format!(
+                "<svg><path/><div>x<script>if(x.indexOf(\"<!--\")==0){{}}{js}</script>\
+                 <p>Real content two</p><!-- footer {js} -->"
+            ),
+            // `</` and no letter is a bogus comment to the next '>', not one byte.
+            format!("</ <script><p>Real content three {js}</p></script>"),
+            // '/' in an unquoted value: the SVG is open, its style holds markup.
+            format!("<svg a=b/><style>{js}</style></svg><p>Real content four</p>"),
+        ];
+        for page in &pages {
+            let text = |html: &str| {
+                let dom = flatten_doc(&scraper::Html::parse_document(html), Mode::Visible, false);
+                dom.text
+            };
+            let shown = text(page);
+            assert!(shown.contains("Real content"), "{shown:?}");
+            assert_eq!(text(&without_script_bodies(page)), shown, "{page:?}");
+        }
     }
 
     #[test]
