@@ -19,7 +19,7 @@ use crate::fingerprint::{
 };
 use crate::normalize::{Normalizer, fingerprint_text_opts};
 use crate::sink::records::*;
-use crate::sink::{OutputPaths, write_atomic, write_json, write_jsonl};
+use crate::sink::{OutputPaths, Sink, write_atomic, write_json, write_jsonl};
 use crate::source::stream::{
     JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
 };
@@ -719,12 +719,7 @@ pub fn run(
         Ok(Some((Some(out), stats)))
     };
     let write_corpus = |w: &mut (dyn Write + Send), counts: &mut Counts| -> std::io::Result<()> {
-        let mut sink: Box<dyn Write + Send + '_> = match settings.output.compression {
-            Compression::None => Box::new(&mut *w),
-            Compression::Zstd => {
-                Box::new(zstd::Encoder::new(&mut *w, settings.output.zstd_level)?.auto_finish())
-            }
-        };
+        let mut sink = Sink::new(w, settings.output.compression, settings.output.zstd_level)?;
         // Records were staged back to back in document order with known lengths: read a block
         // of whole records at once and cut it, instead of a line (and an allocation) at a time.
         let mut reader = File::open(&staging_path)?;
@@ -785,7 +780,7 @@ pub fn run(
             let (io, done) = rayon::join(
                 || -> std::io::Result<Option<StagedBlock>> {
                     if let Some(p) = pending.take() {
-                        emit(&mut *sink, counts, p)?;
+                        emit(&mut sink, counts, p)?;
                     }
                     if next < docs.len() {
                         read_block(&mut reader, next).map(Some)
@@ -806,9 +801,9 @@ pub fn run(
             pending = Some((block, done?));
         }
         if let Some(p) = pending {
-            emit(&mut *sink, counts, p)?;
+            emit(&mut sink, counts, p)?;
         }
-        sink.flush()
+        sink.finish()
     };
     let written = write_atomic(&paths.corpus, |w| write_corpus(w, &mut counts));
     drop(staging);

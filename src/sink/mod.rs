@@ -46,10 +46,7 @@ pub fn write_jsonl<T: Serialize + Send>(
     zstd_level: i32,
 ) -> io::Result<()> {
     write_atomic(path, |w| {
-        let mut sink: Box<dyn Write + '_> = match compression {
-            Compression::None => Box::new(&mut *w),
-            Compression::Zstd => Box::new(zstd::Encoder::new(&mut *w, zstd_level)?.auto_finish()),
-        };
+        let mut sink = Sink::new(w, compression, zstd_level)?;
         // Chunks bound the memory of records and serialized text while keeping the cores busy.
         let mut records = records.into_iter().peekable();
         while records.peek().is_some() {
@@ -66,8 +63,60 @@ pub fn write_jsonl<T: Serialize + Send>(
                 sink.write_all(&l)?;
             }
         }
-        sink.flush()
+        sink.finish()
     })
+}
+
+/// Where a JSON-lines file's bytes go: straight to the file, or through a zstd frame that
+/// [`Sink::finish`] ends, so that an error in the frame's last write is returned (dropping an
+/// auto-finishing encoder would lose it and leave a truncated file to be renamed into place).
+pub enum Sink<'a> {
+    Plain(&'a mut (dyn Write + Send)),
+    Zstd(zstd::Encoder<'static, &'a mut (dyn Write + Send)>),
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(
+        w: &'a mut (dyn Write + Send),
+        compression: Compression,
+        zstd_level: i32,
+    ) -> io::Result<Sink<'a>> {
+        Ok(match compression {
+            Compression::None => Sink::Plain(w),
+            Compression::Zstd => Sink::Zstd(zstd::Encoder::new(w, zstd_level)?),
+        })
+    }
+
+    /// End the stream (the zstd frame) and flush.
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Plain(w) => w.flush(),
+            Sink::Zstd(e) => e.finish()?.flush(),
+        }
+    }
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Plain(w) => w.write(buf),
+            Sink::Zstd(e) => e.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Plain(w) => w.write_all(buf),
+            Sink::Zstd(e) => e.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Plain(w) => w.flush(),
+            Sink::Zstd(e) => e.flush(),
+        }
+    }
 }
 
 /// Pretty JSON, for the manifest.
@@ -134,5 +183,37 @@ mod tests {
         write_jsonl(&p, ["a", "b"], Compression::Zstd, 3).unwrap();
         let bytes = zstd::decode_all(File::open(&p).unwrap()).unwrap();
         assert_eq!(bytes, b"\"a\"\n\"b\"\n");
+    }
+
+    /// Takes `room` bytes, then fails every write.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::other("disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_zstd_frame_that_cannot_be_ended_is_an_error() {
+        // The encoder buffers small writes: only ending the frame reaches the full disk.
+        let mut full = Full { room: 4 };
+        let mut sink = Sink::new(&mut full, Compression::Zstd, 3).unwrap();
+        sink.write_all(b"a short line\n").unwrap();
+        assert!(sink.finish().is_err());
+        let mut roomy = Full { room: 1 << 20 };
+        let mut sink = Sink::new(&mut roomy, Compression::Zstd, 3).unwrap();
+        sink.write_all(b"a short line\n").unwrap();
+        assert!(sink.finish().is_ok());
     }
 }
