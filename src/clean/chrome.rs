@@ -122,7 +122,7 @@ fn table_rows(page: &Page<'_>, open: &[usize]) -> Vec<bool> {
         .iter()
         .map(|&i| {
             let text = page.lines[i].text;
-            if !text.contains(MENU_SEPARATORS) {
+            if !has_separator(text) {
                 return 0;
             }
             text.split(|c| MENU_SEPARATORS.contains(&c))
@@ -147,14 +147,16 @@ fn table_rows(page: &Page<'_>, open: &[usize]) -> Vec<bool> {
 
 const TABLE_ROWS: usize = 3;
 
-fn is_menu(text: &str, s: &ChromeSettings) -> bool {
-    // Every separator is '|', '/' or starts with one of these UTF-8 lead bytes: most lines are
-    // ruled out by one SIMD scan.
+/// Does the line hold a menu separator? Every separator is '|' or starts with one of two
+/// UTF-8 lead bytes: most lines are ruled out by one SIMD scan.
+fn has_separator(text: &str) -> bool {
     let b = text.as_bytes();
-    if memchr::memchr3(b'|', b'/', 0xC2, b).is_none() && memchr::memchr(0xE2, b).is_none() {
-        return false;
-    }
-    if !text.contains(MENU_SEPARATORS) && !text.contains(" / ") {
+    (memchr::memchr2(b'|', 0xC2, b).is_some() || memchr::memchr(0xE2, b).is_some())
+        && text.contains(MENU_SEPARATORS)
+}
+
+fn is_menu(text: &str, s: &ChromeSettings) -> bool {
+    if !(has_separator(text) || text.contains(" / ")) {
         return false;
     }
     // A line framed by pipes is a row of a table ("| Boston | 64 | 18 | .780 |").

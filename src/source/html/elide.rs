@@ -76,7 +76,7 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
             let Some((name, end, _)) = tag(s, lt + 2) else {
                 break;
             };
-            if is(name, b"svg") || is(name, b"math") {
+            if opens_foreign(name) {
                 foreign = foreign.saturating_sub(1);
             }
             p = end;
@@ -103,7 +103,7 @@ fn cuts(s: &[u8]) -> Vec<(usize, usize)> {
                 p = close;
                 continue;
             }
-            if is(name, b"svg") || is(name, b"math") {
+            if opens_foreign(name) {
                 foreign += usize::from(!self_closing);
                 continue;
             }
@@ -256,6 +256,11 @@ fn is(name: &[u8], want: &[u8]) -> bool {
     name.eq_ignore_ascii_case(want)
 }
 
+/// Elements whose content is SVG or MathML (foreign content) rather than HTML.
+fn opens_foreign(name: &[u8]) -> bool {
+    is(name, b"svg") || is(name, b"math")
+}
+
 /// A tag whose name starts at `at`: its name, the position after its `>`, and whether it
 /// ends in `/>`. Follows the tokenizer's attribute states: a quote opens a value only as the
 /// first character after an attribute's `=`; inside an unquoted value quotes and '/' are
@@ -324,11 +329,14 @@ fn tag(s: &[u8], at: usize) -> Option<(&[u8], usize, bool)> {
 
 /// Is `</name` at `at`, followed by what ends a tag name (whitespace, '/' or '>')?
 fn end_tag_at(s: &[u8], at: usize, name: &[u8]) -> bool {
-    s.get(at) == Some(&b'<')
-        && s.get(at + 1) == Some(&b'/')
-        && s.get(at + 2..at + 2 + name.len())
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        && matches!(s.get(at + 2 + name.len()), Some(b) if b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+    s.get(at) == Some(&b'<') && s.get(at + 1) == Some(&b'/') && name_at(s, at + 2, name)
+}
+
+/// Is the tag name `name` at `at`, followed by what ends a tag name (whitespace, '/', '>')?
+fn name_at(s: &[u8], at: usize, name: &[u8]) -> bool {
+    s.get(at..at + name.len())
+        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        && matches!(s.get(at + name.len()), Some(b) if b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
 }
 
 /// Where the raw text that starts at `from` ends: the `<` of its `</name`.
@@ -401,9 +409,7 @@ fn script_end(s: &[u8], from: usize) -> Option<usize> {
 
 /// `<script` followed by what ends a tag name.
 fn script_start_at(s: &[u8], at: usize) -> bool {
-    s.get(at + 1..at + 7)
-        .is_some_and(|n| n.eq_ignore_ascii_case(b"script"))
-        && matches!(s.get(at + 7), Some(b) if b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+    s.get(at) == Some(&b'<') && name_at(s, at + 1, b"script")
 }
 
 #[cfg(test)]
