@@ -254,12 +254,13 @@ pub fn deduplicate(items: &[Item], params: &Params) -> Outcome {
 }
 
 /// Exact verification of near pairs: a MinHash estimate within `margin` of the threshold is
-/// replaced by `jaccard(a, b)` (item indexes), the exact similarity of the two texts, when it
-/// can be computed. With 128 hashes the estimate's standard error is about 0.035 at 0.8, so
+/// replaced by `jaccard(a, b, threshold)` (item indexes), the exact similarity of the two
+/// texts when it can be computed (it may stop early with any value below the threshold once
+/// the pair cannot reach it). With 128 hashes the estimate's standard error is about 0.035 at 0.8, so
 /// pairs just below the threshold would otherwise pass and pairs just above would be missed.
 pub struct ExactCheck<'a> {
     pub margin: f64,
-    pub jaccard: &'a (dyn Fn(usize, usize) -> Option<f64> + Sync),
+    pub jaccard: &'a (dyn Fn(usize, usize, f64) -> Option<f64> + Sync),
 }
 
 /// [`deduplicate`] with exact verification of the pairs near the threshold.

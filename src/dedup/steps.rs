@@ -480,7 +480,7 @@ fn verify<S: ItemSet + ?Sized>(
                 let mut checked = false;
                 if let Some(ex) = exact
                     && (similarity - threshold).abs() < ex.margin
-                    && let Some(j) = (ex.jaccard)(ra, rb)
+                    && let Some(j) = (ex.jaccard)(ra, rb, threshold)
                 {
                     similarity = j;
                     checked = true;

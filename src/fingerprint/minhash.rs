@@ -228,10 +228,28 @@ pub fn shingle_set(fp_text: &str, shingle: usize) -> Vec<u64> {
 
 /// Exact Jaccard similarity of two sorted, deduplicated sets; 1.0 when both are empty.
 pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    exact_jaccard_from(a, b, 0.0)
+}
+
+/// [`exact_jaccard`] when it is at least `floor`; otherwise some value below `floor`, found
+/// without walking both sets to the end. The similarity cannot exceed the smaller set's size
+/// over the larger's, and during the merge it cannot exceed what the shingles still ahead
+/// could give: once that bound falls below `floor` the answer is known to be "below". The bound
+/// uses the same arithmetic as the final value (`x / (n - x)` is monotone in `x` under
+/// rounding too), so a pair that the full merge puts at or above `floor` is never cut short.
+pub fn exact_jaccard_from(a: &[u64], b: &[u64], floor: f64) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    let total = (a.len() + b.len()) as f64;
+    let bound = |shared: usize| shared as f64 / (total - shared as f64);
+    let best = bound(a.len().min(b.len()));
+    if best < floor {
+        return best;
+    }
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    // The bound is looked at once per block of steps: cheap beside the merge itself.
+    let mut next_check = 256;
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
@@ -242,8 +260,16 @@ pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
                 j += 1;
             }
         }
+        next_check -= 1;
+        if next_check == 0 {
+            next_check = 256;
+            let reach = bound(inter + (a.len() - i).min(b.len() - j));
+            if reach < floor {
+                return reach;
+            }
+        }
     }
-    inter as f64 / (a.len() + b.len() - inter) as f64
+    bound(inter)
 }
 
 /// Estimated Jaccard similarity: the fraction of positions where two signatures agree. Over
@@ -433,6 +459,55 @@ mod tests {
         assert_eq!(estimate_jaccard(&[1, 2], &[1, 2, 3]), 1.0);
     }
 
+    /// The early stop never changes a value at or above the floor, and says "below" only when
+    /// the full merge agrees. Sets of many sizes and overlaps, floors on both sides of each
+    /// pair's value, and pairs exactly at a floor.
+    #[test]
+    fn bounded_jaccard_agrees_with_the_full_merge() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut early, mut exact_at_floor) = (0, 0);
+        for round in 0..400 {
+            let shared = (next() % 3000) as usize;
+            let only_a = (next() % 1500) as usize;
+            let only_b = if round % 3 == 0 {
+                0
+            } else {
+                (next() % 1500) as usize
+            };
+            let mut a: Vec<u64> = (0..shared).map(|k| k as u64 * 4).collect();
+            let mut b = a.clone();
+            a.extend((0..only_a).map(|k| k as u64 * 4 + 1));
+            b.extend((0..only_b).map(|k| k as u64 * 4 + 2));
+            // Interleave the private shingles with the shared ones, not after them.
+            for v in a.iter_mut().chain(b.iter_mut()) {
+                *v = v.wrapping_mul(0x2545_f491_4f6c_dd1d);
+            }
+            a.sort_unstable();
+            b.sort_unstable();
+            let full = exact_jaccard(&a, &b);
+            for floor in [0.0, 0.3, 0.5, 0.8, 0.95, full] {
+                let got = exact_jaccard_from(&a, &b, floor);
+                if full >= floor {
+                    assert_eq!(got, full, "round {round} floor {floor}");
+                    exact_at_floor += usize::from(floor == full);
+                } else {
+                    assert!(got < floor, "round {round}: {got} for {full} under {floor}");
+                    early += usize::from(got != full);
+                }
+            }
+        }
+        // The test must reach both ways out: stopped early, and exactly at the floor.
+        assert!(
+            early > 100 && exact_at_floor >= 400,
+            "{early} {exact_at_floor}"
+        );
+    }
     #[test]
     fn from_settings_uses_settings() {
         let s = crate::config::FingerprintSettings::default();

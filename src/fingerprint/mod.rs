@@ -17,4 +17,4 @@ pub(crate) mod testgen;
 
 pub use exact::{Digest, digest_hex, exact_digest, exact_digest_with_digits};
 pub use lsh::{band_key, band_keys};
-pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, shingle_set};
+pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set};

@@ -149,11 +149,13 @@ impl StagedTexts {
         Some(set)
     }
 
-    /// Exact Jaccard similarity of documents `a` and `b`.
-    pub(super) fn jaccard(&self, docs: &[DocEntry], a: usize, b: usize) -> Option<f64> {
-        Some(exact_jaccard(
+    /// Exact Jaccard similarity of documents `a` and `b` when it is at least `floor`, else
+    /// some value below `floor` ([`exact_jaccard_from`]).
+    pub(super) fn jaccard(&self, docs: &[DocEntry], a: usize, b: usize, floor: f64) -> Option<f64> {
+        Some(exact_jaccard_from(
             &self.shingles(docs, a)?,
             &self.shingles(docs, b)?,
+            floor,
         ))
     }
 }

@@ -14,7 +14,7 @@ use crate::dedup::{
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{
-    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_with_digits, exact_jaccard,
+    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_with_digits, exact_jaccard_from,
     shingle_set,
 };
 use crate::normalize::{Normalizer, fingerprint_text_opts};
@@ -427,7 +427,9 @@ pub fn run(
             store: &store,
         };
         let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle, memory);
-        let jaccard = |a: usize, b: usize| texts.jaccard(docs, idx[a] as usize, idx[b] as usize);
+        let jaccard = |a: usize, b: usize, floor: f64| {
+            texts.jaccard(docs, idx[a] as usize, idx[b] as usize, floor)
+        };
         let check = ExactCheck {
             margin: settings.dedup.exact_margin,
             jaccard: &jaccard,
