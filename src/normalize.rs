@@ -333,52 +333,89 @@ pub fn fingerprint_text(text: &str, out: &mut String) {
 
 /// [`fingerprint_text`], with digits masked or kept as they are.
 pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
-    out.clear();
-    out.reserve(text.len());
+    // Bytes are written to a plain buffer (a `String` push encodes each char) and checked as
+    // UTF-8 once at the end; only whole characters go in, so the check cannot fail.
+    let mut v = std::mem::take(out).into_bytes();
+    v.clear();
+    v.reserve(text.len());
     let mut need_space = false;
-    let push_sep = |out: &mut String, need_space: &mut bool| {
-        if *need_space {
-            out.push(' ');
-            *need_space = false;
-        }
-    };
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphabetic() {
-                push_sep(out, &mut need_space);
-                out.push(c.to_ascii_lowercase());
-            } else if c.is_ascii_digit() {
-                push_sep(out, &mut need_space);
-                out.push(if mask_digits { '0' } else { c });
-            } else if c == '_' {
-                push_sep(out, &mut need_space);
-                out.push('_');
-            } else if !out.is_empty() {
-                need_space = true;
+    let mut utf8 = [0u8; 4];
+    let mut push =
+        |v: &mut Vec<u8>, c: char| v.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    // ASCII bytes go through a table (0: a separator); only other characters are decoded.
+    let fold = if mask_digits { &FOLD_MASKED } else { &FOLD };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let f = fold[usize::from(b)];
+            if f != 0 {
+                if need_space {
+                    v.push(b' ');
+                    need_space = false;
+                }
+                v.push(f);
+            } else {
+                need_space = !v.is_empty();
             }
+            i += 1;
             continue;
         }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        let keep = c.is_alphabetic() || c.is_numeric();
+        if keep && need_space {
+            v.push(b' ');
+            need_space = false;
+        }
         if c.is_alphabetic() {
-            push_sep(out, &mut need_space);
             let mut any = false;
             unicode_normalization::char::decompose_canonical(c, |d| {
                 if !unicode_normalization::char::is_combining_mark(d) {
-                    out.extend(d.to_lowercase());
+                    d.to_lowercase().for_each(|l| push(&mut v, l));
                     any = true;
                 }
             });
             if !any {
-                out.extend(c.to_lowercase());
+                c.to_lowercase().for_each(|l| push(&mut v, l));
             }
         } else if c.is_numeric() {
-            push_sep(out, &mut need_space);
-            out.push(if mask_digits { '0' } else { c });
+            push(&mut v, if mask_digits { '0' } else { c });
         } else if unicode_normalization::char::is_combining_mark(c) {
             // A mark after a letter (decomposed input): folded like a precomposed one.
-        } else if !out.is_empty() {
+        } else if !v.is_empty() {
             need_space = true;
         }
     }
+    *out =
+        String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// What [`fingerprint_text_opts`] writes for an ASCII byte: letters lowercased, digits and
+/// `_` as they are, 0 for a separator.
+const FOLD: [u8; 128] = fold_table(false);
+/// [`FOLD`] with digits masked to `0`.
+const FOLD_MASKED: [u8; 128] = fold_table(true);
+
+const fn fold_table(mask_digits: bool) -> [u8; 128] {
+    let mut t = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        t[b as usize] = if b.is_ascii_alphabetic() {
+            b.to_ascii_lowercase()
+        } else if b.is_ascii_digit() {
+            if mask_digits { b'0' } else { b }
+        } else if b == b'_' {
+            b'_'
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
 }
 
 #[cfg(test)]
@@ -480,6 +517,84 @@ mod tests {
         let src = "  Caf\u{e9}\u{2019}s \u{201c}x\u{201d}\u{200b} y \n\n z  ";
         let once = norm(src).text;
         assert_eq!(norm(&once).text, once);
+    }
+
+    /// The folding char by char, as it was written before the byte table: the table must give
+    /// the same fingerprint text for any mix of ASCII and other characters.
+    fn fold_by_char(text: &str, mask_digits: bool) -> String {
+        let mut out = String::new();
+        let mut need_space = false;
+        for c in text.chars() {
+            let keep = c.is_alphabetic() || c.is_numeric() || c == '_';
+            if !keep {
+                if !unicode_normalization::char::is_combining_mark(c) && !out.is_empty() {
+                    need_space = true;
+                }
+                continue;
+            }
+            if need_space {
+                out.push(' ');
+                need_space = false;
+            }
+            if c.is_numeric() && !c.is_alphabetic() {
+                out.push(if mask_digits { '0' } else { c });
+            } else if c == '_' {
+                out.push('_');
+            } else {
+                let mut any = false;
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !unicode_normalization::char::is_combining_mark(d) {
+                        out.extend(d.to_lowercase());
+                        any = true;
+                    }
+                });
+                if !any {
+                    out.extend(c.to_lowercase());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn byte_table_folds_like_the_char_loop() {
+        let pieces = [
+            "a",
+            "Q",
+            "7",
+            "_",
+            " ",
+            "-",
+            "'",
+            "\u{e9}",
+            "\u{c9}",
+            "e\u{301}",
+            "\u{2014}",
+            "\u{663}",
+            "\u{bd}",
+            "\u{130}",
+            "\u{1f600}",
+            "\u{a0}",
+            "\u{301}",
+            "\u{df}",
+            "\u{3b1}",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut out = String::new();
+        for round in 0..5000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut r = state;
+            let mut t = String::new();
+            for _ in 0..(r % 14) {
+                r = r.rotate_left(5).wrapping_mul(0x2545_f491_4f6c_dd1d);
+                t.push_str(pieces[(r >> 40) as usize % pieces.len()]);
+            }
+            let mask = round % 2 == 0;
+            fingerprint_text_opts(&t, &mut out, mask);
+            assert_eq!(out, fold_by_char(&t, mask), "{t:?} mask {mask}");
+        }
     }
 
     #[test]
