@@ -371,10 +371,15 @@ impl Cleaner {
 pub(crate) mod test_support {
     use super::*;
 
-    pub fn cleaner() -> Cleaner {
-        let settings = Settings::from_toml(crate::config::DEFAULT_CONFIG, "default", None)
-            .expect("default config");
-        Cleaner::new(&settings).expect("rules compile")
+    /// The default cleaner, built once: compiling the rule packs costs far more than
+    /// cleaning a test's text.
+    pub fn cleaner() -> &'static Cleaner {
+        static CLEANER: std::sync::OnceLock<Cleaner> = std::sync::OnceLock::new();
+        CLEANER.get_or_init(|| {
+            let settings = Settings::from_toml(crate::config::DEFAULT_CONFIG, "default", None)
+                .expect("default config");
+            Cleaner::new(&settings).expect("rules compile")
+        })
     }
 
     /// The kept text, one kept line per output line.
