@@ -518,6 +518,7 @@ mod tests {
             text,
             core: crate::clean::core_of(text),
             words: crate::clean::words::count(text),
+            key_size: 0,
         };
         assert!(!is_title_like(
             &line("Her favourite poem was read at the service:"),

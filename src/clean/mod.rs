@@ -54,6 +54,9 @@ pub struct Line<'a> {
     pub text: &'a str,
     pub core: &'a str,
     pub words: usize,
+    /// Size of the line's repeat key ([`words::measure`]): lines with equal keys have equal
+    /// sizes.
+    pub key_size: usize,
 }
 
 impl Line<'_> {
@@ -104,12 +107,14 @@ impl<'a> Page<'a> {
             }
             let text = &src[start..end];
             let core = core_of(text);
+            let (words, key_size) = words::measure(core);
             lines.push(Line {
                 start,
                 end,
                 text,
                 core,
-                words: words::count(core),
+                words,
+                key_size,
             });
             start = nl + 1;
         }

@@ -51,32 +51,15 @@ fn key_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// A number that lines with the same key share, counted without building the key: the bytes
-/// of the key's case-folded letters and digits, spaces left out. ASCII lines take a loop the
-/// compiler runs many bytes at a time; other lines fold each letter on its own, as
-/// [`key_into`] does (`char::to_lowercase` looks at no neighbours).
-fn key_size(core: &str) -> usize {
-    if core.is_ascii() {
-        return core.bytes().filter(u8::is_ascii_alphanumeric).count();
-    }
-    core.chars()
-        .map(|c| match c {
-            c if c.is_ascii() => usize::from(c.is_ascii_alphanumeric()),
-            c if c.is_alphanumeric() => c.to_lowercase().map(char::len_utf8).sum(),
-            _ => 0,
-        })
-        .sum()
-}
-
 pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
     let open: Vec<usize> = page.open_lines().collect();
-    // Most lines are seen once. Two lines can only share a key if they share its size, so a
-    // line whose size no other line has needs no key at all.
+    // Most lines are seen once. Two lines can only share a key if they share its size
+    // (`Line::key_size`), so a line whose size no other line has needs no key at all.
     let sizes: Vec<Option<usize>> = open
         .iter()
         .map(|&i| {
             let line = &page.lines[i];
-            (line.words >= s.min_words).then(|| key_size(line.core))
+            (line.words >= s.min_words).then_some(line.key_size)
         })
         .collect();
     let mut size_count: HashMap<usize, u32> = HashMap::default();
@@ -145,7 +128,7 @@ mod tests {
     /// small alphabet of letters, digits, punctuation and non-ASCII separators and letters.
     #[test]
     fn equal_keys_have_equal_sizes() {
-        use super::key_size;
+        let key_size = |l: &str| crate::clean::words::measure(l).1;
         let pieces = [
             "a", "B", "1", " ", "  ", "-", ":", "\u{2014}", "\u{e9}", "\u{c9}", "\u{a0}", "x",
             "\u{130}",

@@ -3,18 +3,27 @@
 
 /// Number of whitespace-separated tokens that contain a letter or digit.
 pub fn count(text: &str) -> usize {
+    measure(text).0
+}
+
+/// [`count`], and the size of the line's repeat key (see `repeats`): the bytes of its letters
+/// and digits, case folded one by one (`char::to_lowercase` looks at no neighbours). Lines
+/// whose keys are equal have equal sizes; one pass gives both.
+pub fn measure(text: &str) -> (usize, usize) {
     // Byte by byte: ASCII bytes are classed by a table, and only the other characters are
     // decoded, so text with a few curly quotes or dashes stays on the fast path.
     let bytes = text.as_bytes();
-    let (mut n, mut alnum, mut i) = (0usize, 0usize, 0);
+    let (mut n, mut alnum, mut size, mut i) = (0usize, 0usize, 0usize, 0);
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
             // No branch per byte: a space ends a token (counted if it held a letter or digit).
             let class = CLASS[usize::from(b)];
             let space = usize::from(class == SPACE);
+            let letter = usize::from(class == ALNUM);
             n += space & alnum;
-            alnum = (alnum | usize::from(class == ALNUM)) & (space ^ 1);
+            alnum = (alnum | letter) & (space ^ 1);
+            size += letter;
             i += 1;
             continue;
         }
@@ -24,12 +33,13 @@ pub fn count(text: &str) -> usize {
         if c.is_whitespace() {
             n += alnum;
             alnum = 0;
-        } else {
-            alnum |= usize::from(c.is_alphanumeric());
+        } else if c.is_alphanumeric() {
+            alnum = 1;
+            size += c.to_lowercase().map(char::len_utf8).sum::<usize>();
         }
         i += c.len_utf8();
     }
-    n + alnum
+    (n + alnum, size)
 }
 
 const SPACE: u8 = 1;
