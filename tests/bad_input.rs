@@ -167,3 +167,56 @@ fn clean_command_reports_errors_on_stderr_and_still_prints_good_records() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("b_invalid_utf8.txt"), "{err}");
 }
+
+/// A run holds its output folder: a second run into it fails with a clear message while the
+/// first one's process lives, and a lock left by a process that is gone is taken over and
+/// removed at the end.
+#[test]
+fn a_second_run_into_a_busy_output_folder_fails_and_a_dead_runs_lock_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(
+        &input,
+        "A short article about the harbour ferry and its timetable.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let lock = out.join(".scour.lock");
+    let args = |out: &Path| {
+        vec![
+            "run".to_string(),
+            "--quiet".into(),
+            "--input".into(),
+            input.display().to_string(),
+            "--output".into(),
+            out.display().to_string(),
+        ]
+    };
+    let argv = args(&out);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+
+    // A live process holds the folder.
+    let mut holder = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    std::fs::write(&lock, format!("{}\n", holder.id())).unwrap();
+    let busy = scour(&argv);
+    let _ = holder.kill();
+    let gone_pid = holder.id();
+    holder.wait().unwrap();
+    assert!(!busy.status.success());
+    let err = String::from_utf8_lossy(&busy.stderr);
+    assert!(
+        err.contains("another scour run") && err.contains(&gone_pid.to_string()),
+        "{err}"
+    );
+    assert!(!out.join("corpus.jsonl").exists());
+    assert!(lock.exists(), "the holder's lock stays");
+
+    // The holder is gone: its lock is stale, the run goes ahead and leaves no lock behind.
+    ok(&argv);
+    assert!(out.join("corpus.jsonl").exists());
+    assert!(!lock.exists());
+}

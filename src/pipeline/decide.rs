@@ -160,14 +160,65 @@ impl StagedTexts {
     }
 }
 
-/// The staging file of a run: removed when the run ends, however it ends.
+/// The staging file of a run and its hold on the output folder: both removed when the run
+/// ends, however it ends.
 pub(super) struct Staging {
     pub(super) path: PathBuf,
+    lock: PathBuf,
 }
 
+/// The file that says which run is writing into an output folder.
+const LOCK_NAME: &str = ".scour.lock";
+
 impl Staging {
-    /// A fresh staging path in `dir`; staging files left by runs that were killed go first.
-    pub(super) fn new(dir: &Path) -> Staging {
+    /// Takes the output folder `dir` for this run, then a fresh staging path in it; staging and
+    /// spill files left by runs that were killed go first. Two runs writing into one folder at
+    /// once would remove each other's staging files and overwrite each other's outputs, so a
+    /// second run fails while the first one's process lives. A lock left by a run that died
+    /// (its process is gone) is taken over.
+    pub(super) fn new(dir: &Path) -> std::io::Result<Staging> {
+        let lock = dir.join(LOCK_NAME);
+        let me = std::process::id();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(mut f) => {
+                    writeln!(f, "{me}")?;
+                    break;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempts < 3 => {
+                    let text = std::fs::read_to_string(&lock).unwrap_or_default();
+                    match text.trim().parse::<u32>() {
+                        Ok(pid) if pid != me && !process_gone(pid) => {
+                            return Err(std::io::Error::other(format!(
+                                "another scour run (process {pid}) is writing into this folder; \
+                                 wait for it, choose another --output, or delete {} if no run \
+                                 is active",
+                                lock.display()
+                            )));
+                        }
+                        Ok(_) => {
+                            // A killed run's lock (or this process's own, from an earlier run
+                            // in it).
+                            let _ = std::fs::remove_file(&lock);
+                        }
+                        Err(_) => {
+                            return Err(std::io::Error::other(format!(
+                                "{} exists and names no process: another run may be starting; \
+                                 delete it if no run is active",
+                                lock.display()
+                            )));
+                        }
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 let name = e.file_name();
@@ -179,15 +230,24 @@ impl Staging {
                 }
             }
         }
-        Staging {
-            path: dir.join(format!(".staging-{}.jsonl.tmp", std::process::id())),
-        }
+        Ok(Staging {
+            path: dir.join(format!(".staging-{me}.jsonl.tmp")),
+            lock,
+        })
     }
+}
+
+/// Whether process `pid` is known to have ended: where `/proc` lists processes (Linux), its
+/// entry is gone. Elsewhere nothing is known, and the lock is held.
+fn process_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(&self.lock);
     }
 }
 

@@ -234,7 +234,7 @@ pub fn run(
     let stages = Stages::new(settings)?;
     std::fs::create_dir_all(&opts.output).map_err(out_err(&opts.output))?;
     let paths = OutputPaths::new(&opts.output, settings.output.compression);
-    let staging = Staging::new(&opts.output);
+    let staging = Staging::new(&opts.output).map_err(out_err(&opts.output))?;
     let staging_path = staging.path.clone();
     let staging_file = File::create(&staging_path).map_err(out_err(&staging_path))?;
     let mut staging_out = BufWriter::with_capacity(1 << 20, staging_file);
