@@ -259,7 +259,11 @@ pub(super) fn stage(
     min_words: usize,
 ) -> (StagedDoc, Vec<u8>, PendingSignatures) {
     for r in &p.removed {
-        let c = counts.entry(r.rule.clone()).or_default();
+        // A rule seen before needs no new key (most spans are of rules already counted).
+        let c = match counts.get_mut(&r.rule) {
+            Some(c) => c,
+            None => counts.entry(r.rule.clone()).or_default(),
+        };
         c.spans += 1;
         c.bytes += (r.byte_end - r.byte_start) as u64;
     }
@@ -303,9 +307,21 @@ pub(super) fn stage(
         doc: p.signature.take(),
         passages: p.passages.iter_mut().map(|q| q.signature.take()).collect(),
     };
-    let mut json = serde_json::to_vec(&corpus_record(p)).unwrap_or_default();
+    let mut json = Vec::with_capacity(record_size_hint(&p));
+    if serde_json::to_writer(&mut json, &corpus_record(p)).is_err() {
+        json.clear();
+    }
     json.push(b'\n');
     (doc, json, pending)
+}
+
+/// About the size of a document's staged JSON record, so that the buffer is not grown (and
+/// copied) several times while it is written: the texts, with room for escapes, and the
+/// fixed-size fields of each passage and removed span.
+fn record_size_hint(p: &Processed) -> usize {
+    let removed: usize = p.removed.iter().map(|r| r.text.len() + 96).sum();
+    let text = p.text.len() + removed;
+    text + text / 16 + p.passages.len() * 128 + 1024
 }
 
 /// A document's link to the kept document it duplicates.
