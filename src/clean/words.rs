@@ -247,8 +247,17 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
             if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
                 continue;
             }
+            // ASCII letters, digits and quotes only: lowercased on the stack when short (most
+            // words), else in the reused buffer.
+            let mut small = [0u8; 32];
+            if let Some(dst) = small.get_mut(..w.len()) {
+                for (d, b) in dst.iter_mut().zip(w) {
+                    *d = b.to_ascii_lowercase();
+                }
+                content_stem(std::str::from_utf8(dst).unwrap_or_default(), &mut f);
+                continue;
+            }
             buf.clear();
-            // ASCII letters, digits and quotes only.
             buf.push_str(std::str::from_utf8(w).unwrap_or_default());
             buf.make_ascii_lowercase();
             content_stem(&buf, &mut f);
