@@ -59,14 +59,18 @@ pub(super) fn is_key_value(core: &str) -> bool {
     let Some((key, value)) = core.split_once(':') else {
         return false;
     };
-    let (kw, vw) = (words::count(key), words::count(value));
+    // "10:30" is a time, "https://" an address: a key's colon is followed by a space. The
+    // cheap tests first: most lines with a colon are sentences, and counting a long value's
+    // words is the costly part.
     let capital = key
         .trim_start()
         .chars()
         .next()
         .is_some_and(char::is_uppercase);
-    // "10:30" is a time, "https://" an address: a key's colon is followed by a space.
-    capital && (1..=3).contains(&kw) && (1..=6).contains(&vw) && value.starts_with(' ')
+    capital
+        && value.starts_with(' ')
+        && (1..=3).contains(&words::count(key))
+        && (1..=6).contains(&words::count(value))
 }
 
 /// For each line: is it one of two or more "Key: value" lines in a row (blank lines between)?
