@@ -307,21 +307,9 @@ pub(super) fn stage(
         doc: p.signature.take(),
         passages: p.passages.iter_mut().map(|q| q.signature.take()).collect(),
     };
-    let mut json = Vec::with_capacity(record_size_hint(&p));
-    if serde_json::to_writer(&mut json, &corpus_record(p)).is_err() {
-        json.clear();
-    }
+    let mut json = serde_json::to_vec(&corpus_record(p)).unwrap_or_default();
     json.push(b'\n');
     (doc, json, pending)
-}
-
-/// About the size of a document's staged JSON record, so that the buffer is not grown (and
-/// copied) several times while it is written: the texts, with room for escapes, and the
-/// fixed-size fields of each passage and removed span.
-fn record_size_hint(p: &Processed) -> usize {
-    let removed: usize = p.removed.iter().map(|r| r.text.len() + 96).sum();
-    let text = p.text.len() + removed;
-    text + text / 16 + p.passages.len() * 128 + 1024
 }
 
 /// A document's link to the kept document it duplicates.

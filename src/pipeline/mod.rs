@@ -716,9 +716,7 @@ pub fn run(
             removed_passages,
             dup_bytes,
         ];
-        // Sized from the staged record, so the buffer is not grown and copied while written.
-        let mut out = Vec::with_capacity(line.len() + line.len() / 8 + 256);
-        serde_json::to_writer(&mut out, &rec).map_err(std::io::Error::other)?;
+        let mut out = serde_json::to_vec(&rec).map_err(std::io::Error::other)?;
         out.push(b'\n');
         Ok(Some((Some(out), stats)))
     };
