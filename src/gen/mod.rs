@@ -46,7 +46,7 @@
 //! range excludes its line break. `meta.json` holds the arguments.
 
 mod doc;
-mod vocab;
+pub(crate) mod vocab;
 
 use anyhow::{Context, Result, bail};
 use doc::{CHUNK, GenDoc, Rates, Role, World};

@@ -307,7 +307,10 @@ pub(super) fn stage(
         doc: p.signature.take(),
         passages: p.passages.iter_mut().map(|q| q.signature.take()).collect(),
     };
-    let mut json = serde_json::to_vec(&corpus_record(p)).unwrap_or_default();
+    let mut json = Vec::new();
+    if corpus_record(p).write_json(&mut json).is_err() {
+        json.clear();
+    }
     json.push(b'\n');
     (doc, json, pending)
 }

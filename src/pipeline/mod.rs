@@ -716,7 +716,8 @@ pub fn run(
             removed_passages,
             dup_bytes,
         ];
-        let mut out = serde_json::to_vec(&rec).map_err(std::io::Error::other)?;
+        let mut out = Vec::new();
+        rec.write_json(&mut out).map_err(std::io::Error::other)?;
         out.push(b'\n');
         Ok(Some((Some(out), stats)))
     };
