@@ -234,7 +234,7 @@ mod tests {
                 1 => "not \"hex\"\n\u{e9}".into(),
                 _ => String::new(),
             },
-            cluster: (k % 2 == 0).then_some(u64::MAX - k as u64),
+            cluster: k.is_multiple_of(2).then_some(u64::MAX - k as u64),
             duplicate_of: (k % 4 == 1).then(|| link.clone()),
         };
         for n in [0usize, 1, 2, 7] {
