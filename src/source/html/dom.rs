@@ -555,6 +555,17 @@ fn holds_content(node: ego_tree::NodeRef<'_, Node>) -> bool {
     })
 }
 
+/// Does the subtree hold the page's main element (`<main>`, `role="main"`)?
+fn holds_main(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants().skip(1).any(|d| {
+        d.value().as_element().is_some_and(|e| {
+            e.name() == "main"
+                || e.attr("role")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("main"))
+        })
+    })
+}
+
 /// Bytes of prose, in text runs of at least `FORM_RUN` bytes, from which a form holds more than
 /// its controls.
 const FORM_TEXT: usize = 300;
@@ -972,7 +983,9 @@ impl Flattener {
                     _ => {}
                 }
             }
-            if chrome {
+            // A chrome element around the page's `<main>` is a wrapper, or one left unclosed
+            // (an `<aside>` banner missing its end tag swallows the page after it).
+            if chrome && !holds_main(node) {
                 return false;
             }
             // Photo captions and credits are not the story's text.

@@ -850,6 +850,24 @@ mod tests {
     }
 
     #[test]
+    fn unclosed_aside_around_the_page_is_not_chrome() {
+        // The banner's `</aside>` is missing: the parser nests the whole page in it. An aside
+        // around `<main>` is no aside; the chrome inside the page still goes.
+        let page = format!(
+            r#"<body><aside class="announcement-banner"><a href="/news">We joined a bigger company</a>
+            <nav>{}</nav><main><article><p>{}</p><p>{}</p></article></main>
+            <footer>Copyright 2024</footer></body>"#,
+            menu(&["Home", "Docs", "Blog", "About"]),
+            para("road"),
+            para("bridge")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n{}", para("road"), para("bridge"))
+        );
+    }
+
+    #[test]
     fn short_one_paragraph_page_is_kept() {
         let x = extract_html("<html><body><p>Closed on Monday.</p></body></html>");
         assert_eq!(x.text, "Closed on Monday.");
