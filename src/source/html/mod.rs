@@ -456,6 +456,23 @@ mod tests {
     }
 
     #[test]
+    fn reviews_outweighing_a_short_product_description_are_still_dropped() {
+        // Three reviews hold most of the page's text: on a product's page they still are not
+        // its content.
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"Product"}}</script>
+            </head><body><main><div class="summary"><h1>Oak Desk 120</h1><p>$599</p><p>{}</p>
+            </div>{}</main></body></html>"#,
+            para("desk"),
+            reviews_section()
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Oak Desk 120\n$599\n{}", para("desk"))
+        );
+    }
+
+    #[test]
     fn reviews_elsewhere_are_kept() {
         // Without Product structured data a page of reviews is what it says: a testimonials
         // page, a review site's round-up.

@@ -109,7 +109,8 @@ struct Tree {
     has_text: Vec<bool>,
     total: f64,
     /// Elements named boilerplate by what they say, not by a class (a recommendation strip
-    /// under its heading): they count however much of the page they hold.
+    /// under its heading), or by a name structured data confirms (customer reviews on a
+    /// product's page): they count however much of the page they hold.
     strong: Vec<bool>,
     /// Per element: is it inside such a strip?
     in_strip: Vec<bool>,
@@ -208,7 +209,11 @@ impl Tree {
         let strong: Vec<bool> = dom
             .elems
             .iter()
-            .map(|e| e.hint < 0 && word_name(e.word as usize) == Some(RECOMMENDATIONS))
+            .map(|e| {
+                e.hint < 0
+                    && (word_name(e.word as usize) == Some(RECOMMENDATIONS)
+                        || (dom.product && reviews_word(e.word as usize)))
+            })
             .collect();
         let mut in_strip = strong.clone();
         for i in 1..n {
@@ -251,7 +256,9 @@ impl Tree {
                     || (w > 0
                         && u >= FRAMEWORK_USES
                         && *t > NAMES_UNRELIABLE * tree.total
-                        && !never_framework(w))
+                        && !never_framework(w)
+                        // A product's reviews can outweigh its description and still are not it.
+                        && !(reviews_word(w) && dom.product))
             })
             .collect();
         if ignored.iter().any(|&x| x) {
