@@ -169,6 +169,9 @@ fn block_tag(name: &str) -> Option<Tag> {
     })
 }
 
+/// Hidden, and not a collapsed panel: the closed sections of an accordion or the other tabs
+/// of a tab set (a product's details, a course's syllabus) are the page's text a click away,
+/// as a closed `<details>` is.
 fn is_hidden(el: &Element) -> bool {
     let mut hidden = false;
     for (k, v) in el.attrs() {
@@ -182,7 +185,69 @@ fn is_hidden(el: &Element) -> bool {
             _ => false,
         };
     }
-    hidden
+    hidden && !collapsed_panel(el)
+}
+
+/// An accordion or tab panel, by its ARIA role or its class and id names.
+fn collapsed_panel(el: &Element) -> bool {
+    el.attrs().any(|(k, v)| match k {
+        "role" => v.eq_ignore_ascii_case("tabpanel") || v.eq_ignore_ascii_case("region"),
+        "class" | "id" => has_word(v, PANEL_WORDS),
+        _ => false,
+    })
+}
+
+/// Class and id words of collapsible panels.
+const PANEL_WORDS: &[&[u8]] = &[
+    b"accordion",
+    b"collapse",
+    b"collapsible",
+    b"expander",
+    b"expandable",
+    b"tabpanel",
+];
+
+/// Does a class or id value hold one of `words` (lowercase) as a whole word, split as
+/// [`name_hint`] splits?
+fn has_word(value: &str, words: &[&[u8]]) -> bool {
+    let mut found = false;
+    for_each_word(value, |w| {
+        found |= words.contains(&w);
+        found
+    });
+    found
+}
+
+/// Call `f` with each word of a class or id value, lowercased, split at non-alphanumerics and
+/// lower-to-upper case changes; stop when it returns `true`.
+fn for_each_word(value: &str, mut f: impl FnMut(&[u8]) -> bool) {
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut word = [0u8; 24];
+    while i <= bytes.len() {
+        let at_end = i == bytes.len();
+        let split = at_end
+            || !bytes[i].is_ascii_alphanumeric()
+            || (i > start && bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
+        if split {
+            let w = &bytes[start..i];
+            if !w.is_empty() && w.len() <= word.len() {
+                let low = &mut word[..w.len()];
+                low.copy_from_slice(w);
+                low.make_ascii_lowercase();
+                if f(low) {
+                    return;
+                }
+            }
+            start = if at_end || !bytes[i].is_ascii_alphanumeric() {
+                i + 1
+            } else {
+                i
+            };
+        }
+        i += 1;
+    }
 }
 
 /// Does inline CSS `style` set `prop: value` (ASCII case-insensitive)?
@@ -232,36 +297,17 @@ fn chrome_role(role: &str) -> bool {
 /// `siteFooter` match but `canvas` or `unavailable` do not.
 fn name_hint(value: &str) -> (i8, u8) {
     let mut hint = 0i8;
-    let bytes = value.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    let mut word = [0u8; 24];
-    while i <= bytes.len() {
-        let at_end = i == bytes.len();
-        let split = at_end
-            || !bytes[i].is_ascii_alphanumeric()
-            || (i > start && bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
-        if split {
-            let w = &bytes[start..i];
-            if !w.is_empty() && w.len() <= word.len() {
-                let low = &mut word[..w.len()];
-                low.copy_from_slice(w);
-                low.make_ascii_lowercase();
-                let (h, id) = word_hint(low);
-                if h < 0 {
-                    return (h, id);
-                }
-                hint = hint.max(h);
-            }
-            start = if at_end || !bytes[i].is_ascii_alphanumeric() {
-                i + 1
-            } else {
-                i
-            };
+    let mut neg = None;
+    for_each_word(value, |w| {
+        let (h, id) = word_hint(w);
+        if h < 0 {
+            neg = Some((h, id));
+            return true;
         }
-        i += 1;
-    }
-    (hint, 0)
+        hint = hint.max(h);
+        false
+    });
+    neg.unwrap_or((hint, 0))
 }
 
 /// Class and id words that name boilerplate: -2 for chrome, -1 for captions and credits.
@@ -1091,6 +1137,9 @@ mod tests {
         assert_eq!(name_hint("entry-content"), (1, 0));
         assert_eq!(name_hint("post nav-links"), (-2, 1));
         assert_eq!(name_hint(""), (0, 0));
+        assert!(has_word("product-accordion__item", PANEL_WORDS));
+        assert!(has_word("js-tabpanel-2", PANEL_WORDS));
+        assert!(!has_word("collapsed-header", PANEL_WORDS));
         assert_eq!(name_hint("ünïcode-é"), (0, 0));
     }
 

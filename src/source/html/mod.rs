@@ -885,6 +885,32 @@ mod tests {
     }
 
     #[test]
+    fn collapsed_accordion_and_tab_panels_are_read() {
+        // Closed panels are hidden until clicked; other hidden parts (a dropdown, a
+        // script-filled template) stay out.
+        let page = format!(
+            r#"<body><main><h1>Oak Desk 120</h1><p>{}</p>
+            <button aria-controls="p1">Details</button>
+            <div id="p1" role="region" aria-hidden="true"><p>{}</p></div>
+            <div class="tab-pane collapse" style="display:none"><p>{}</p></div>
+            <div class="dropdown" hidden><p>{}</p></div></main></body>"#,
+            para("desk"),
+            para("drawer"),
+            para("finish"),
+            para("dropdown")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "Oak Desk 120\n{}\n{}\n{}",
+                para("desk"),
+                para("drawer"),
+                para("finish")
+            )
+        );
+    }
+
+    #[test]
     fn short_one_paragraph_page_is_kept() {
         let x = extract_html("<html><body><p>Closed on Monday.</p></body></html>");
         assert_eq!(x.text, "Closed on Monday.");
