@@ -68,6 +68,9 @@ pub(super) struct Block {
     /// Bytes of words, and of words inside links.
     pub chars: u32,
     pub link_chars: u32,
+    /// Bytes of the words inside links before the line's first word outside one: a line
+    /// opening with a linked title.
+    pub lead_link: u32,
 }
 
 /// The flattened page.
@@ -438,6 +441,7 @@ struct Writer {
     in_link: bool,
     chars: u32,
     link_chars: u32,
+    lead_link: u32,
     blocks: Vec<Block>,
 }
 
@@ -458,6 +462,7 @@ impl Writer {
             in_link: false,
             chars: 0,
             link_chars: 0,
+            lead_link: 0,
             blocks: Vec::new(),
         }
     }
@@ -498,6 +503,9 @@ impl Writer {
         let n = w.len() as u32;
         self.chars += n;
         if self.in_link {
+            if self.link_chars + n == self.chars {
+                self.lead_link += n;
+            }
             self.link_chars += n;
         }
     }
@@ -536,12 +544,14 @@ impl Writer {
                 owner: self.owner,
                 chars: self.chars,
                 link_chars: self.link_chars.min(self.chars),
+                lead_link: self.lead_link.min(self.chars),
             });
             self.out.push('\n');
             self.line_start = self.out.len();
         }
         self.chars = 0;
         self.link_chars = 0;
+        self.lead_link = 0;
         self.pending = Pending::None;
     }
 }

@@ -779,6 +779,48 @@ mod tests {
     }
 
     #[test]
+    fn news_ticker_of_headlines_with_summaries_beside_an_article_is_dropped() {
+        // Each entry is one line: a linked headline, then its first sentence. Beside the
+        // article they are other stories; a list of linked names with descriptions inside the
+        // article body is the article's own.
+        let ticker: String = ["budget", "bridge", "park", "school"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<li><a href=\"/{t}\">Council argues again over the {t} plans</a> CITY: The \
+                     {t} plans were debated on Monday.</li>"
+                )
+            })
+            .collect();
+        let tools: String = ["hammer", "saw", "drill"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<li><a href=\"/{t}\">The best {t} for beginners at home</a> – a sturdy \
+                     {t} that does not cost much and lasts for years.</li>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"cols\"><div class=\"ticker\"><h3>Breaking</h3><ul>{ticker}</ul>\
+             </div><div class=\"story\"><h1>Tools to start with</h1><p>{}</p><ul>{tools}</ul>\
+             <p>{}</p><p>{}</p></div></div></body>",
+            para("hammer"),
+            para("saw"),
+            para("drill")
+        );
+        let x = extract_html(&page).text;
+        assert!(!x.contains("Council argues"), "{x}");
+        for t in ["hammer", "saw", "drill"] {
+            assert!(
+                x.contains(&format!("The best {t} for beginners")),
+                "{t}: {x}"
+            );
+        }
+        assert!(x.contains(&para("saw")));
+    }
+
+    #[test]
     fn short_news_item_beside_a_headline_list_stays_the_item() {
         let headlines: String = (1..=10)
             .map(|i| {
