@@ -707,6 +707,41 @@ mod tests {
     }
 
     #[test]
+    fn short_product_names_in_a_grid_are_kept_and_the_menu_still_goes() {
+        // Names shorter than a headline, each the only link of its card, are items' titles as
+        // the longer names are. The category menu beside the grid is all links and goes.
+        let cards: String = [
+            "Oak Desk",
+            "Walnut writing desk with two drawers",
+            "Folding garden chair in green steel",
+            "Glass Lamp",
+            "Tall bookcase in white painted pine",
+            "Round dining table for six people",
+            "Steel Shelf",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "<div class=\"card\"><a href=\"/p{i}\">{n}</a><div>Ships in {i} days</div>\
+                     <div>Price: ${i}99.00</div><div>In stock</div></div>"
+            )
+        })
+        .collect();
+        let page = format!(
+            "<body><div class=\"shop\"><div class=\"filters\">{}</div><div class=\"grid\">\
+             <h1>Furniture</h1>{cards}</div></div></body>",
+            menu(&["Desks", "Chairs", "Lamps", "Rugs", "Shelves", "Sale"])
+        );
+        let x = extract_html(&page).text;
+        for n in ["Oak Desk", "Glass Lamp", "Steel Shelf", "Tall bookcase"] {
+            assert!(x.contains(n), "{n} missing: {x}");
+        }
+        assert!(x.contains("Price: $199.00"), "{x}");
+        assert!(!x.contains("Chairs"), "{x}");
+    }
+
+    #[test]
     fn product_grid_with_its_text_in_caption_boxes_is_a_listing() {
         // Thumbnail cards in the Bootstrap way: a linked image over a `caption` box.
         let cards: String = (1..=12)

@@ -201,6 +201,9 @@ fn teasers(dom: &Dom, parent: &[u32]) -> Vec<u8> {
 const CARD: u8 = 1;
 const ONE_LINE_CARD: u8 = 2;
 
+/// Most lines of an item's card on a listing.
+const CARD_LINES: u32 = 16;
+
 /// Shortest linked headline of a teaser card, and the largest card, in bytes.
 const TEASER_TITLE: f64 = 20.0;
 const TEASER_MAX: u32 = 400;
@@ -477,17 +480,20 @@ pub(super) fn select(dom: &Dom) -> Selection {
     // Link clusters under the container (teaser cards, tag clouds, link lists): elements
     // with 3+ link lines and over a third of their text in links.
     let mut links = vec![0u32; tree.n];
+    let mut lines = vec![0u32; tree.n];
     let mut chars = vec![0f64; tree.n];
     let mut link_chars = vec![0f64; tree.n];
     for b in dom.blocks.iter().filter(|b| inside(b)) {
         let o = b.owner as usize;
         links[o] += link_line(b) as u32;
+        lines[o] += 1;
         chars[o] += b.chars as f64;
         link_chars[o] += b.link_chars as f64;
     }
     for i in (best + 1..=end.min(tree.n.saturating_sub(1))).rev() {
         let p = tree.parent[i] as usize;
         links[p] += links[i];
+        lines[p] += lines[i];
         chars[p] += chars[i];
         link_chars[p] += link_chars[i];
     }
@@ -509,6 +515,16 @@ pub(super) fn select(dom: &Dom) -> Selection {
         }
         false
     };
+    // On a listing a short linked title is an item's when it is the only link line of the
+    // smallest box around it that holds more lines (a product card: name, price, rating); a
+    // menu item's box is the menu, all links.
+    let card_title = |owner: usize| {
+        let mut k = owner;
+        while k > best && lines[k] < 2 {
+            k = tree.parent[k] as usize;
+        }
+        k > best && links[k] == 1 && lines[k] <= CARD_LINES
+    };
     // In prose, lines that are mostly a link are asides (related stories, tags) whatever
     // their length; in a container that is mostly such lines (a listing, a forum index) the
     // long ones are the items and only menu-length ones go.
@@ -520,7 +536,10 @@ pub(super) fn select(dom: &Dom) -> Selection {
         if !inside(b) || tree.is_boiler(owner, best, is_article) {
             continue;
         }
-        if link_line(b) && (!listing || (b.link_chars as f64) < TITLE_LINK) {
+        if link_line(b)
+            && (!listing || (b.link_chars as f64) < TITLE_LINK)
+            && !(!is_article && card_title(owner))
+        {
             continue;
         }
         if is_article && (in_cluster(owner) || tree.teaser_line[i] == CARD) {
