@@ -538,7 +538,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
         }
         if link_line(b)
             && (!listing || (b.link_chars as f64) < TITLE_LINK)
-            && !(!is_article && card_title(owner))
+            && (is_article || !card_title(owner))
         {
             continue;
         }
