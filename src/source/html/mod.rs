@@ -742,6 +742,37 @@ mod tests {
     }
 
     #[test]
+    fn poster_names_in_a_thread_are_no_item_titles() {
+        // On a thread (structured data says so) a short link alone in a box is the poster's
+        // name, not a listed item's title.
+        let posts: String = [
+            ("ann", "hedge"),
+            ("bob", "shed"),
+            ("cy", "gate"),
+            ("dee", "pond"),
+        ]
+        .iter()
+        .map(|(u, t)| {
+            format!(
+                "<div class=\"post\"><div class=\"author\"><a href=\"/u/{u}\">{u}</a>\
+                     <div>Member</div><div>Joined 2019</div></div><div class=\"body\"><p>Thanks, \
+                     the {t} tip worked for me too.</p></div></div>"
+            )
+        })
+        .collect();
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"DiscussionForumPosting"}}
+            </script></head><body><div class="thread"><h1>Hedge trimming</h1>{posts}</div>
+            </body></html>"#
+        );
+        let x = extract_html(&page).text;
+        assert!(x.contains("Thanks, the pond tip worked for me too."), "{x}");
+        for u in ["ann", "bob", "dee"] {
+            assert!(!x.lines().any(|l| l == u), "{u}: {x}");
+        }
+    }
+
+    #[test]
     fn product_grid_with_its_text_in_caption_boxes_is_a_listing() {
         // Thumbnail cards in the Bootstrap way: a linked image over a `caption` box.
         let cards: String = (1..=12)

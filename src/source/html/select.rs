@@ -517,7 +517,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
     };
     // On a listing a short linked title is an item's when it is the only link line of the
     // smallest box around it that holds more lines (a product card: name, price, rating); a
-    // menu item's box is the menu, all links.
+    // menu item's box is the menu, all links. On a thread such a box is a poster's.
     let card_title = |owner: usize| {
         let mut k = owner;
         while k > best && lines[k] < 2 {
@@ -538,7 +538,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
         }
         if link_line(b)
             && (!listing || (b.link_chars as f64) < TITLE_LINK)
-            && (is_article || !card_title(owner))
+            && (is_article || dom.discussion || !card_title(owner))
         {
             continue;
         }
