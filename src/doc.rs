@@ -53,14 +53,19 @@ pub struct Provenance {
 }
 
 /// What a document's text is: the full visible text of a page (menus, footers and all: a `txt`
-/// scrape, a WET record, a JSONL text field) or what an extractor kept of a page (`html`, a
-/// WARC response). Cleaning trims a page's edges only on the first: an extractor's output
-/// already ends where the content ends, and what follows its last paragraph is content.
+/// scrape, a WET record, a JSONL text field), what some extractor kept of a page (a JSONL
+/// corpus of articles) or what scour's own extractor kept (`html`, a WARC response). Cleaning
+/// trims a page's edges only on the first: an extractor's output already ends where the content
+/// ends, and what follows its last paragraph is content. On the last, lists of other stories
+/// (`headline_list`, `related_list`) are not guessed from the text again: the extractor judged
+/// them on the page itself, by their links, and the title lists it kept are the page's own (a
+/// listing's items, a shop category's products).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Input {
     #[default]
     Page,
     Extracted,
+    Dom,
 }
 
 /// A document as a reader produced it, before any cleaning.

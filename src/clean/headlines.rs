@@ -354,6 +354,7 @@ pub fn detect(
 #[cfg(test)]
 mod tests {
     use crate::clean::test_support::*;
+    use crate::doc::Input;
 
     const ARTICLE: &str = "Harbour authority approves new ferry terminal\n\
         The harbour authority on Monday approved plans for a new ferry terminal on the east quay, \
@@ -377,6 +378,24 @@ mod tests {
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules[0], "separator");
         assert!(rules[1..].iter().all(|r| r == "headline_list"), "{rules:?}");
+    }
+
+    #[test]
+    fn scour_extraction_keeps_its_title_lists() {
+        // A shop category or news section read by scour's extractor: its list of titles is
+        // what the page holds, and the extractor already dropped the link lists beside it.
+        // Another extractor's output and a page's full text are still judged.
+        let src = format!(
+            "{ARTICLE}Related stories\n\
+             Pop Star Reveals Wedding Plans In Surprise Interview\n\
+             Ten Recipes For A Quick Weeknight Dinner\n\
+             Football Club Signs Young Striker From Brazil\n"
+        );
+        assert_eq!(
+            kept_as(&src, Input::Dom),
+            src.replace("Related stories\n", "")
+        );
+        assert_eq!(kept_as(&src, Input::Extracted), ARTICLE);
     }
 
     #[test]

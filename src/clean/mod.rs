@@ -4,8 +4,9 @@
 //! claims lines (or, for icon glyphs, spans inside a line) that no earlier detector claimed, so a
 //! line is removed by exactly one rule and every removal carries its source byte range. The order
 //! is fixed: glyphs, icon strings, separators and menus, datelines, the rule packs from
-//! `config/rules/`, repeated lines, headline lists, which judge topic against what is left,
-//! menus printed one item per line, then (on a page's full text only) the page's edges around
+//! `config/rules/`, repeated lines, headline lists, which judge topic against what is left (not
+//! on scour's own extraction: it judged them on the page, links and all), menus printed one
+//! item per line, then (on a page's full text only) the page's edges around
 //! its article, and last the rule-pack rules marked `last` (lone labels) on what is left.
 
 mod chrome;
@@ -269,8 +270,10 @@ impl Cleaner {
         if self.enabled(rule::REPEATED_LINE) {
             repeats::detect(&mut page, &self.settings.repeats);
         }
-        let related = self.enabled(rule::RELATED_LIST);
-        let headlines = self.enabled(rule::HEADLINE_LIST);
+        // On scour's own extraction the lists were judged on the page, links and all.
+        let judged = input == Input::Dom;
+        let related = self.enabled(rule::RELATED_LIST) && !judged;
+        let headlines = self.enabled(rule::HEADLINE_LIST) && !judged;
         if related || headlines {
             let after_related: Vec<bool> = page
                 .verdicts

@@ -419,12 +419,9 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
             let t = Instant::now();
             let text = match v {
                 Variant::Extract => extract_html(html).text,
-                Variant::Html => through_pipeline(
-                    &stages,
-                    extract_html(html).text,
-                    Format::Html,
-                    Input::Extracted,
-                ),
+                Variant::Html => {
+                    through_pipeline(&stages, extract_html(html).text, Format::Html, Input::Dom)
+                }
                 Variant::Raw => visible_text(html),
                 Variant::Text => {
                     through_pipeline(&stages, visible_text(html), Format::Txt, Input::Page)

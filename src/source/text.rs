@@ -81,7 +81,7 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
                 read.docs.push(RawDoc {
                     source: source(0),
                     text: x.text,
-                    input: Input::Extracted,
+                    input: Input::Dom,
                     fields,
                 });
             }
@@ -247,10 +247,7 @@ mod tests {
             Input::Extracted
         );
         let html = file(&dir, "a.html", b"<p>An article.</p>");
-        assert_eq!(
-            super::super::read_file(&html, &s).docs[0].input,
-            Input::Extracted
-        );
+        assert_eq!(super::super::read_file(&html, &s).docs[0].input, Input::Dom);
     }
 
     #[test]

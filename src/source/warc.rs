@@ -1277,9 +1277,12 @@ impl Convert<'_> {
             },
             text: body,
             // A WET conversion record is a page's full visible text; a text/plain response is a
-            // document in its own right (an RFC, a README), whose ends are content.
+            // document in its own right (an RFC, a README), whose ends are content; an HTML one
+            // is what the extractor kept.
             input: if wtype == "conversion" {
                 Input::Page
+            } else if html {
+                Input::Dom
             } else {
                 Input::Extracted
             },

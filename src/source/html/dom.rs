@@ -68,6 +68,9 @@ pub(super) struct Block {
     /// Bytes of words, and of words inside links.
     pub chars: u32,
     pub link_chars: u32,
+    /// Bytes of the words inside links before the line's first word outside one: a line
+    /// opening with a linked title.
+    pub lead_link: u32,
 }
 
 /// The flattened page.
@@ -169,6 +172,9 @@ fn block_tag(name: &str) -> Option<Tag> {
     })
 }
 
+/// Hidden, and not a collapsed panel: the closed sections of an accordion or the other tabs
+/// of a tab set (a product's details, a course's syllabus) are the page's text a click away,
+/// as a closed `<details>` is.
 fn is_hidden(el: &Element) -> bool {
     let mut hidden = false;
     for (k, v) in el.attrs() {
@@ -182,7 +188,69 @@ fn is_hidden(el: &Element) -> bool {
             _ => false,
         };
     }
-    hidden
+    hidden && !collapsed_panel(el)
+}
+
+/// An accordion or tab panel, by its ARIA role or its class and id names.
+fn collapsed_panel(el: &Element) -> bool {
+    el.attrs().any(|(k, v)| match k {
+        "role" => v.eq_ignore_ascii_case("tabpanel") || v.eq_ignore_ascii_case("region"),
+        "class" | "id" => has_word(v, PANEL_WORDS),
+        _ => false,
+    })
+}
+
+/// Class and id words of collapsible panels.
+const PANEL_WORDS: &[&[u8]] = &[
+    b"accordion",
+    b"collapse",
+    b"collapsible",
+    b"expander",
+    b"expandable",
+    b"tabpanel",
+];
+
+/// Does a class or id value hold one of `words` (lowercase) as a whole word, split as
+/// [`name_hint`] splits?
+fn has_word(value: &str, words: &[&[u8]]) -> bool {
+    let mut found = false;
+    for_each_word(value, |w| {
+        found |= words.contains(&w);
+        found
+    });
+    found
+}
+
+/// Call `f` with each word of a class or id value, lowercased, split at non-alphanumerics and
+/// lower-to-upper case changes; stop when it returns `true`.
+fn for_each_word(value: &str, mut f: impl FnMut(&[u8]) -> bool) {
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut word = [0u8; 24];
+    while i <= bytes.len() {
+        let at_end = i == bytes.len();
+        let split = at_end
+            || !bytes[i].is_ascii_alphanumeric()
+            || (i > start && bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
+        if split {
+            let w = &bytes[start..i];
+            if !w.is_empty() && w.len() <= word.len() {
+                let low = &mut word[..w.len()];
+                low.copy_from_slice(w);
+                low.make_ascii_lowercase();
+                if f(low) {
+                    return;
+                }
+            }
+            start = if at_end || !bytes[i].is_ascii_alphanumeric() {
+                i + 1
+            } else {
+                i
+            };
+        }
+        i += 1;
+    }
 }
 
 /// Does inline CSS `style` set `prop: value` (ASCII case-insensitive)?
@@ -232,36 +300,17 @@ fn chrome_role(role: &str) -> bool {
 /// `siteFooter` match but `canvas` or `unavailable` do not.
 fn name_hint(value: &str) -> (i8, u8) {
     let mut hint = 0i8;
-    let bytes = value.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    let mut word = [0u8; 24];
-    while i <= bytes.len() {
-        let at_end = i == bytes.len();
-        let split = at_end
-            || !bytes[i].is_ascii_alphanumeric()
-            || (i > start && bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
-        if split {
-            let w = &bytes[start..i];
-            if !w.is_empty() && w.len() <= word.len() {
-                let low = &mut word[..w.len()];
-                low.copy_from_slice(w);
-                low.make_ascii_lowercase();
-                let (h, id) = word_hint(low);
-                if h < 0 {
-                    return (h, id);
-                }
-                hint = hint.max(h);
-            }
-            start = if at_end || !bytes[i].is_ascii_alphanumeric() {
-                i + 1
-            } else {
-                i
-            };
+    let mut neg = None;
+    for_each_word(value, |w| {
+        let (h, id) = word_hint(w);
+        if h < 0 {
+            neg = Some((h, id));
+            return true;
         }
-        i += 1;
-    }
-    (hint, 0)
+        hint = hint.max(h);
+        false
+    });
+    neg.unwrap_or((hint, 0))
 }
 
 /// Class and id words that name boilerplate: -2 for chrome, -1 for captions and credits.
@@ -392,6 +441,7 @@ struct Writer {
     in_link: bool,
     chars: u32,
     link_chars: u32,
+    lead_link: u32,
     blocks: Vec<Block>,
 }
 
@@ -412,6 +462,7 @@ impl Writer {
             in_link: false,
             chars: 0,
             link_chars: 0,
+            lead_link: 0,
             blocks: Vec::new(),
         }
     }
@@ -452,6 +503,9 @@ impl Writer {
         let n = w.len() as u32;
         self.chars += n;
         if self.in_link {
+            if self.link_chars + n == self.chars {
+                self.lead_link += n;
+            }
             self.link_chars += n;
         }
     }
@@ -490,12 +544,14 @@ impl Writer {
                 owner: self.owner,
                 chars: self.chars,
                 link_chars: self.link_chars.min(self.chars),
+                lead_link: self.lead_link.min(self.chars),
             });
             self.out.push('\n');
             self.line_start = self.out.len();
         }
         self.chars = 0;
         self.link_chars = 0;
+        self.lead_link = 0;
         self.pending = Pending::None;
     }
 }
@@ -552,6 +608,17 @@ fn holds_content(node: ego_tree::NodeRef<'_, Node>) -> bool {
             text > FORM_TEXT
         }
         _ => false,
+    })
+}
+
+/// Does the subtree hold the page's main element (`<main>`, `role="main"`)?
+fn holds_main(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants().skip(1).any(|d| {
+        d.value().as_element().is_some_and(|e| {
+            e.name() == "main"
+                || e.attr("role")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("main"))
+        })
     })
 }
 
@@ -972,7 +1039,9 @@ impl Flattener {
                     _ => {}
                 }
             }
-            if chrome {
+            // A chrome element around the page's `<main>` is a wrapper, or one left unclosed
+            // (an `<aside>` banner missing its end tag swallows the page after it).
+            if chrome && !holds_main(node) {
                 return false;
             }
             // Photo captions and credits are not the story's text.
@@ -1078,6 +1147,9 @@ mod tests {
         assert_eq!(name_hint("entry-content"), (1, 0));
         assert_eq!(name_hint("post nav-links"), (-2, 1));
         assert_eq!(name_hint(""), (0, 0));
+        assert!(has_word("product-accordion__item", PANEL_WORDS));
+        assert!(has_word("js-tabpanel-2", PANEL_WORDS));
+        assert!(!has_word("collapsed-header", PANEL_WORDS));
         assert_eq!(name_hint("ünïcode-é"), (0, 0));
     }
 

@@ -456,6 +456,23 @@ mod tests {
     }
 
     #[test]
+    fn reviews_outweighing_a_short_product_description_are_still_dropped() {
+        // Three reviews hold most of the page's text: on a product's page they still are not
+        // its content.
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"Product"}}</script>
+            </head><body><main><div class="summary"><h1>Oak Desk 120</h1><p>$599</p><p>{}</p>
+            </div>{}</main></body></html>"#,
+            para("desk"),
+            reviews_section()
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("Oak Desk 120\n$599\n{}", para("desk"))
+        );
+    }
+
+    #[test]
     fn reviews_elsewhere_are_kept() {
         // Without Product structured data a page of reviews is what it says: a testimonials
         // page, a review site's round-up.
@@ -690,6 +707,72 @@ mod tests {
     }
 
     #[test]
+    fn short_product_names_in_a_grid_are_kept_and_the_menu_still_goes() {
+        // Names shorter than a headline, each the only link of its card, are items' titles as
+        // the longer names are. The category menu beside the grid is all links and goes.
+        let cards: String = [
+            "Oak Desk",
+            "Walnut writing desk with two drawers",
+            "Folding garden chair in green steel",
+            "Glass Lamp",
+            "Tall bookcase in white painted pine",
+            "Round dining table for six people",
+            "Steel Shelf",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "<div class=\"card\"><a href=\"/p{i}\">{n}</a><div>Ships in {i} days</div>\
+                     <div>Price: ${i}99.00</div><div>In stock</div></div>"
+            )
+        })
+        .collect();
+        let page = format!(
+            "<body><div class=\"shop\"><div class=\"filters\">{}</div><div class=\"grid\">\
+             <h1>Furniture</h1>{cards}</div></div></body>",
+            menu(&["Desks", "Chairs", "Lamps", "Rugs", "Shelves", "Sale"])
+        );
+        let x = extract_html(&page).text;
+        for n in ["Oak Desk", "Glass Lamp", "Steel Shelf", "Tall bookcase"] {
+            assert!(x.contains(n), "{n} missing: {x}");
+        }
+        assert!(x.contains("Price: $199.00"), "{x}");
+        assert!(!x.contains("Chairs"), "{x}");
+    }
+
+    #[test]
+    fn poster_names_in_a_thread_are_no_item_titles() {
+        // On a thread (structured data says so) a short link alone in a box is the poster's
+        // name, not a listed item's title.
+        let posts: String = [
+            ("ann", "hedge"),
+            ("bob", "shed"),
+            ("cy", "gate"),
+            ("dee", "pond"),
+        ]
+        .iter()
+        .map(|(u, t)| {
+            format!(
+                "<div class=\"post\"><div class=\"author\"><a href=\"/u/{u}\">{u}</a>\
+                     <div>Member</div><div>Joined 2019</div></div><div class=\"body\"><p>Thanks, \
+                     the {t} tip worked for me too.</p></div></div>"
+            )
+        })
+        .collect();
+        let page = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"DiscussionForumPosting"}}
+            </script></head><body><div class="thread"><h1>Hedge trimming</h1>{posts}</div>
+            </body></html>"#
+        );
+        let x = extract_html(&page).text;
+        assert!(x.contains("Thanks, the pond tip worked for me too."), "{x}");
+        for u in ["ann", "bob", "dee"] {
+            assert!(!x.lines().any(|l| l == u), "{u}: {x}");
+        }
+    }
+
+    #[test]
     fn product_grid_with_its_text_in_caption_boxes_is_a_listing() {
         // Thumbnail cards in the Bootstrap way: a linked image over a `caption` box.
         let cards: String = (1..=12)
@@ -759,6 +842,48 @@ mod tests {
             );
         }
         assert!(!x.contains("Contact"), "{x}");
+    }
+
+    #[test]
+    fn news_ticker_of_headlines_with_summaries_beside_an_article_is_dropped() {
+        // Each entry is one line: a linked headline, then its first sentence. Beside the
+        // article they are other stories; a list of linked names with descriptions inside the
+        // article body is the article's own.
+        let ticker: String = ["budget", "bridge", "park", "school"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<li><a href=\"/{t}\">Council argues again over the {t} plans</a> CITY: The \
+                     {t} plans were debated on Monday.</li>"
+                )
+            })
+            .collect();
+        let tools: String = ["hammer", "saw", "drill"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<li><a href=\"/{t}\">The best {t} for beginners at home</a> – a sturdy \
+                     {t} that does not cost much and lasts for years.</li>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"cols\"><div class=\"ticker\"><h3>Breaking</h3><ul>{ticker}</ul>\
+             </div><div class=\"story\"><h1>Tools to start with</h1><p>{}</p><ul>{tools}</ul>\
+             <p>{}</p><p>{}</p></div></div></body>",
+            para("hammer"),
+            para("saw"),
+            para("drill")
+        );
+        let x = extract_html(&page).text;
+        assert!(!x.contains("Council argues"), "{x}");
+        for t in ["hammer", "saw", "drill"] {
+            assert!(
+                x.contains(&format!("The best {t} for beginners")),
+                "{t}: {x}"
+            );
+        }
+        assert!(x.contains(&para("saw")));
     }
 
     #[test]
@@ -847,6 +972,50 @@ mod tests {
             menu(&["tag-one", "tag-two", "tag-three", "tag-four"])
         );
         assert_eq!(extract_html(&page).text, para("road"));
+    }
+
+    #[test]
+    fn unclosed_aside_around_the_page_is_not_chrome() {
+        // The banner's `</aside>` is missing: the parser nests the whole page in it. An aside
+        // around `<main>` is no aside; the chrome inside the page still goes.
+        let page = format!(
+            r#"<body><aside class="announcement-banner"><a href="/news">We joined a bigger company</a>
+            <nav>{}</nav><main><article><p>{}</p><p>{}</p></article></main>
+            <footer>Copyright 2024</footer></body>"#,
+            menu(&["Home", "Docs", "Blog", "About"]),
+            para("road"),
+            para("bridge")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n{}", para("road"), para("bridge"))
+        );
+    }
+
+    #[test]
+    fn collapsed_accordion_and_tab_panels_are_read() {
+        // Closed panels are hidden until clicked; other hidden parts (a dropdown, a
+        // script-filled template) stay out.
+        let page = format!(
+            r#"<body><main><h1>Oak Desk 120</h1><p>{}</p>
+            <button aria-controls="p1">Details</button>
+            <div id="p1" role="region" aria-hidden="true"><p>{}</p></div>
+            <div class="tab-pane collapse" style="display:none"><p>{}</p></div>
+            <div class="dropdown" hidden><p>{}</p></div></main></body>"#,
+            para("desk"),
+            para("drawer"),
+            para("finish"),
+            para("dropdown")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "Oak Desk 120\n{}\n{}\n{}",
+                para("desk"),
+                para("drawer"),
+                para("finish")
+            )
+        );
     }
 
     #[test]

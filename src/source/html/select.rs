@@ -109,20 +109,23 @@ struct Tree {
     has_text: Vec<bool>,
     total: f64,
     /// Elements named boilerplate by what they say, not by a class (a recommendation strip
-    /// under its heading): they count however much of the page they hold.
+    /// under its heading), or by a name structured data confirms (customer reviews on a
+    /// product's page): they count however much of the page they hold.
     strong: Vec<bool>,
     /// Per element: is it inside such a strip?
     in_strip: Vec<bool>,
-    /// Per line: is it inside a teaser card (see [`teasers`])?
-    teaser_line: Vec<bool>,
+    /// Per line: the kind of teaser card it is in, 0 for none (see [`teasers`]).
+    teaser_line: Vec<u8>,
     /// Per element: is its name only a caption's or a credit's (a weak boilerplate hint)?
     caption: Vec<bool>,
 }
 
 /// Teaser cards: small boxes whose first line is a linked headline followed by a little text
-/// (a date, a summary), standing beside at least one more such box. Next to an article they
-/// are "more stories"; on a listing page they are the items.
-fn teasers(dom: &Dom, parent: &[u32]) -> Vec<bool> {
+/// (a date, a summary), or list items of one line that open with a linked headline and go on
+/// with a summary, standing beside at least one more such card. Next to an article they are
+/// "more stories"; on a listing page they are the items. Per line: the kind of card it is in,
+/// 0 for none.
+fn teasers(dom: &Dom, parent: &[u32]) -> Vec<u8> {
     let n = dom.elems.len();
     let mut first = vec![NONE; n];
     let mut chars = vec![0u32; n];
@@ -147,34 +150,59 @@ fn teasers(dom: &Dom, parent: &[u32]) -> Vec<bool> {
         chars[p] += chars[i];
         lines[p] += lines[i];
     }
-    let mut card = vec![false; n];
+    let mut card = vec![0u8; n];
     for i in 1..n {
         let Some(head) = dom.blocks.get(first[i] as usize) else {
             continue;
         };
-        card[i] = link_line(head)
-            && head.link_chars as f64 >= TEASER_TITLE
-            && lines[i] >= 2
-            && chars[i] < TEASER_MAX;
+        // Or a list item of one line that opens with its linked headline and goes on with a
+        // summary: a news ticker's entry.
+        let one_line = dom.elems[i].tag == Tag::Li
+            && lines[i] == 1
+            && head.lead_link as f64 >= TEASER_TITLE
+            && head.link_chars < head.chars;
+        let fits = head.link_chars as f64 >= TEASER_TITLE && chars[i] < TEASER_MAX;
+        card[i] = if fits && link_line(head) && lines[i] >= 2 {
+            CARD
+        } else if fits && one_line {
+            ONE_LINE_CARD
+        } else {
+            0
+        };
     }
     // Only cards with a sibling card count: one linked heading over a short text is not a
     // list of stories.
     let mut siblings = vec![0u32; n];
     for i in 1..n {
-        if card[i] {
+        if card[i] > 0 {
             siblings[parent[i] as usize] += 1;
         }
     }
-    let mut inside = vec![false; n];
+    let mut inside = vec![0u8; n];
     for i in 1..n {
         let p = parent[i] as usize;
-        inside[i] = inside[p] || (card[i] && siblings[p] >= 2);
+        inside[i] = if inside[p] > 0 {
+            inside[p]
+        } else if siblings[p] >= 2 {
+            card[i]
+        } else {
+            0
+        };
     }
     dom.blocks
         .iter()
         .map(|b| inside[b.owner as usize])
         .collect()
 }
+
+/// Kinds of teaser card: boxes of lines, and one-line list items. The second kind only
+/// weighs against a container: inside an article body a list of linked names each with its
+/// description ("Product X – what it does") is the article's own.
+const CARD: u8 = 1;
+const ONE_LINE_CARD: u8 = 2;
+
+/// Most lines of an item's card on a listing.
+const CARD_LINES: u32 = 16;
 
 /// Shortest linked headline of a teaser card, and the largest card, in bytes.
 const TEASER_TITLE: f64 = 20.0;
@@ -208,7 +236,11 @@ impl Tree {
         let strong: Vec<bool> = dom
             .elems
             .iter()
-            .map(|e| e.hint < 0 && word_name(e.word as usize) == Some(RECOMMENDATIONS))
+            .map(|e| {
+                e.hint < 0
+                    && (word_name(e.word as usize) == Some(RECOMMENDATIONS)
+                        || (dom.product && reviews_word(e.word as usize)))
+            })
             .collect();
         let mut in_strip = strong.clone();
         for i in 1..n {
@@ -251,7 +283,9 @@ impl Tree {
                     || (w > 0
                         && u >= FRAMEWORK_USES
                         && *t > NAMES_UNRELIABLE * tree.total
-                        && !never_framework(w))
+                        && !never_framework(w)
+                        // A product's reviews can outweigh its description and still are not it.
+                        && !(reviews_word(w) && dom.product))
             })
             .collect();
         if ignored.iter().any(|&x| x) {
@@ -329,7 +363,7 @@ impl Tree {
         let mut score = vec![0f64; self.n];
         for (i, b) in dom.blocks.iter().enumerate() {
             let owner = b.owner as usize;
-            let teaser = article && self.teaser_line[i];
+            let teaser = article && self.teaser_line[i] > 0;
             let mut w = weight(
                 b,
                 teaser || self.is_boiler(owner, 0, article),
@@ -388,7 +422,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
         dom.blocks
             .iter()
             .zip(&tree.teaser_line)
-            .filter(|(b, t)| !**t && (article..=end).contains(&(b.owner as usize)))
+            .filter(|(b, t)| **t == 0 && (article..=end).contains(&(b.owner as usize)))
             .map(|(b, _)| b)
             .filter(|b| !link_line(b) && b.chars - b.link_chars >= PARAGRAPH)
             .map(|b| (b.chars - b.link_chars) as f64)
@@ -446,17 +480,20 @@ pub(super) fn select(dom: &Dom) -> Selection {
     // Link clusters under the container (teaser cards, tag clouds, link lists): elements
     // with 3+ link lines and over a third of their text in links.
     let mut links = vec![0u32; tree.n];
+    let mut lines = vec![0u32; tree.n];
     let mut chars = vec![0f64; tree.n];
     let mut link_chars = vec![0f64; tree.n];
     for b in dom.blocks.iter().filter(|b| inside(b)) {
         let o = b.owner as usize;
         links[o] += link_line(b) as u32;
+        lines[o] += 1;
         chars[o] += b.chars as f64;
         link_chars[o] += b.link_chars as f64;
     }
     for i in (best + 1..=end.min(tree.n.saturating_sub(1))).rev() {
         let p = tree.parent[i] as usize;
         links[p] += links[i];
+        lines[p] += lines[i];
         chars[p] += chars[i];
         link_chars[p] += link_chars[i];
     }
@@ -478,6 +515,16 @@ pub(super) fn select(dom: &Dom) -> Selection {
         }
         false
     };
+    // On a listing a short linked title is an item's when it is the only link line of the
+    // smallest box around it that holds more lines (a product card: name, price, rating); a
+    // menu item's box is the menu, all links. On a thread such a box is a poster's.
+    let card_title = |owner: usize| {
+        let mut k = owner;
+        while k > best && lines[k] < 2 {
+            k = tree.parent[k] as usize;
+        }
+        k > best && links[k] == 1 && lines[k] <= CARD_LINES
+    };
     // In prose, lines that are mostly a link are asides (related stories, tags) whatever
     // their length; in a container that is mostly such lines (a listing, a forum index) the
     // long ones are the items and only menu-length ones go.
@@ -489,10 +536,13 @@ pub(super) fn select(dom: &Dom) -> Selection {
         if !inside(b) || tree.is_boiler(owner, best, is_article) {
             continue;
         }
-        if link_line(b) && (!listing || (b.link_chars as f64) < TITLE_LINK) {
+        if link_line(b)
+            && (!listing || (b.link_chars as f64) < TITLE_LINK)
+            && (is_article || dom.discussion || !card_title(owner))
+        {
             continue;
         }
-        if is_article && (in_cluster(owner) || tree.teaser_line[i]) {
+        if is_article && (in_cluster(owner) || tree.teaser_line[i] == CARD) {
             continue;
         }
         blocks.push(i);
