@@ -19,7 +19,17 @@ fn main() -> ExitCode {
             if e.chain().any(is_broken_pipe) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("scour: error: {e:#}");
+            // The error and its causes, each once: errors that name their cause in their own
+            // message (`cannot write output X: <cause>`) would otherwise print it twice.
+            let mut message = e.to_string();
+            for cause in e.chain().skip(1) {
+                let cause = cause.to_string();
+                if !message.contains(&cause) {
+                    message.push_str(": ");
+                    message.push_str(&cause);
+                }
+            }
+            eprintln!("scour: error: {message}");
             match e.downcast_ref::<PipelineError>() {
                 Some(PipelineError::Strict { .. }) => ExitCode::from(3),
                 _ => ExitCode::FAILURE,

@@ -169,10 +169,9 @@ fn clean_command_reports_errors_on_stderr_and_still_prints_good_records() {
 }
 
 /// A run holds its output folder: a second run into it fails with a clear message while the
-/// first one's process lives, and a lock left by a process that is gone is taken over and
-/// removed at the end.
+/// lock is held, and once it is released (the holder's process ends) the run goes ahead.
 #[test]
-fn a_second_run_into_a_busy_output_folder_fails_and_a_dead_runs_lock_is_taken_over() {
+fn a_second_run_into_a_busy_output_folder_fails_and_goes_ahead_once_it_is_free() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.txt");
     std::fs::write(
@@ -182,41 +181,39 @@ fn a_second_run_into_a_busy_output_folder_fails_and_a_dead_runs_lock_is_taken_ov
     .unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let lock = out.join(".scour.lock");
-    let args = |out: &Path| {
-        vec![
-            "run".to_string(),
-            "--quiet".into(),
-            "--input".into(),
-            input.display().to_string(),
-            "--output".into(),
-            out.display().to_string(),
-        ]
-    };
-    let argv = args(&out);
+    let lock_path = out.join(".scour.lock");
+    let argv = [
+        "run".to_string(),
+        "--quiet".into(),
+        "--input".into(),
+        input.display().to_string(),
+        "--output".into(),
+        out.display().to_string(),
+    ];
     let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
 
-    // A live process holds the folder.
-    let mut holder = std::process::Command::new("sleep")
-        .arg("30")
-        .spawn()
+    // This test process holds the folder, as a running scour would (it names itself).
+    let mut holder = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&lock_path)
         .unwrap();
-    std::fs::write(&lock, format!("{}\n", holder.id())).unwrap();
+    holder.try_lock().unwrap();
+    writeln!(holder, "{}", std::process::id()).unwrap();
     let busy = scour(&argv);
-    let _ = holder.kill();
-    let gone_pid = holder.id();
-    holder.wait().unwrap();
     assert!(!busy.status.success());
     let err = String::from_utf8_lossy(&busy.stderr);
     assert!(
-        err.contains("another scour run") && err.contains(&gone_pid.to_string()),
+        err.contains("another scour run") && err.contains(&std::process::id().to_string()),
         "{err}"
     );
     assert!(!out.join("corpus.jsonl").exists());
-    assert!(lock.exists(), "the holder's lock stays");
 
-    // The holder is gone: its lock is stale, the run goes ahead and leaves no lock behind.
+    // Released (as when the holder's process ends): the run goes ahead, and a later one too.
+    drop(holder);
     ok(&argv);
     assert!(out.join("corpus.jsonl").exists());
-    assert!(!lock.exists());
+    ok(&argv);
 }

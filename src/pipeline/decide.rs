@@ -160,65 +160,77 @@ impl StagedTexts {
     }
 }
 
-/// The staging file of a run and its hold on the output folder: both removed when the run
-/// ends, however it ends.
+/// The staging file of a run, removed when the run ends however it ends, and the run's hold on
+/// its output folder.
 pub(super) struct Staging {
     pub(super) path: PathBuf,
-    lock: PathBuf,
+    /// `.scour.lock` and the file locked (an OS advisory lock) for as long as the run lives:
+    /// the kernel releases it when the process ends, however it ends, so no lock is ever stale.
+    lock: Option<(PathBuf, File)>,
 }
 
-/// The file that says which run is writing into an output folder.
+/// The file whose lock says that a run is writing into an output folder.
 const LOCK_NAME: &str = ".scour.lock";
 
 impl Staging {
     /// Takes the output folder `dir` for this run, then a fresh staging path in it; staging and
     /// spill files left by runs that were killed go first. Two runs writing into one folder at
     /// once would remove each other's staging files and overwrite each other's outputs, so a
-    /// second run fails while the first one's process lives. A lock left by a run that died
-    /// (its process is gone) is taken over.
+    /// second run fails while the first one holds the lock. The lock file names its holder's
+    /// process (for the message) and is removed, still locked, when the run ends.
     pub(super) fn new(dir: &Path) -> std::io::Result<Staging> {
-        let lock = dir.join(LOCK_NAME);
-        let me = std::process::id();
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            match std::fs::OpenOptions::new()
+        let path = dir.join(LOCK_NAME);
+        let mut lock = None;
+        let mut unsupported = false;
+        // A lock taken on a file that its holder removed as it ended is no lock: try again on
+        // the file now at the path.
+        for _ in 0..8 {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
                 .write(true)
-                .create_new(true)
-                .open(&lock)
-            {
-                Ok(mut f) => {
-                    writeln!(f, "{me}")?;
+                .create(true)
+                .truncate(false)
+                .open(&path)?;
+            match file.try_lock() {
+                Ok(()) => {
+                    if !is_file_at(&file, &path) {
+                        continue;
+                    }
+                    file.set_len(0)?;
+                    writeln!(file, "{}", std::process::id())?;
+                    lock = Some((path.clone(), file));
                     break;
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempts < 3 => {
-                    let text = std::fs::read_to_string(&lock).unwrap_or_default();
-                    match text.trim().parse::<u32>() {
-                        Ok(pid) if pid != me && !process_gone(pid) => {
-                            return Err(std::io::Error::other(format!(
-                                "another scour run (process {pid}) is writing into this folder; \
-                                 wait for it, choose another --output, or delete {} if no run \
-                                 is active",
-                                lock.display()
-                            )));
-                        }
-                        Ok(_) => {
-                            // A killed run's lock (or this process's own, from an earlier run
-                            // in it).
-                            let _ = std::fs::remove_file(&lock);
-                        }
-                        Err(_) => {
-                            return Err(std::io::Error::other(format!(
-                                "{} exists and names no process: another run may be starting; \
-                                 delete it if no run is active",
-                                lock.display()
-                            )));
-                        }
-                    }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    let who = if holder.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (process {holder})")
+                    };
+                    return Err(std::io::Error::other(format!(
+                        "another scour run{who} is writing into this folder; wait for it or \
+                         choose another --output"
+                    )));
                 }
-                Err(e) => return Err(e),
+                // A file system without locks: run unguarded rather than not at all.
+                Err(std::fs::TryLockError::Error(e))
+                    if e.kind() == std::io::ErrorKind::Unsupported =>
+                {
+                    unsupported = true;
+                    break;
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
             }
         }
+        if lock.is_none() && !unsupported {
+            return Err(std::io::Error::other(format!(
+                "cannot lock {}: other runs keep replacing it",
+                path.display()
+            )));
+        }
+        let me = std::process::id();
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 let name = e.file_name();
@@ -237,17 +249,29 @@ impl Staging {
     }
 }
 
-/// Whether process `pid` is known to have ended: where `/proc` lists processes (Linux), its
-/// entry is gone. Elsewhere nothing is known, and the lock is held.
-fn process_gone(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+/// Whether `file` is the file now at `path` (not one removed from it since it was opened).
+#[cfg(unix)]
+fn is_file_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Elsewhere an open file cannot be removed, so the file at the path is the one opened.
+#[cfg(not(unix))]
+fn is_file_at(_file: &File, _path: &Path) -> bool {
+    true
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
-        let _ = std::fs::remove_file(&self.lock);
+        // Removed while still locked: the lock ends when the file is closed, just after.
+        if let Some((path, _file)) = &self.lock {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
