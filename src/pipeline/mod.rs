@@ -334,6 +334,8 @@ pub fn run(
                 if index_err.is_none() {
                     let pushed = rows.iter().try_for_each(|r| index.passages.push(r));
                     let end = narrow(index.passages.len(), "passages").map(|_| ());
+                    // Documents are indexed by u32 in the corpus-wide steps, like passages.
+                    let doc_index = narrow(index.docs.len() as u64, "documents").map(|_| ());
                     entry.id = id.unwrap_or_default();
                     let id = id.map(|_| ()).ok_or_else(|| {
                         std::io::Error::other(format!(
@@ -341,7 +343,7 @@ pub fn run(
                             entry.record
                         ))
                     });
-                    if let Err(e) = pushed.and(end).and(id) {
+                    if let Err(e) = pushed.and(end).and(doc_index).and(id) {
                         index_err = Some(e);
                     }
                 }
