@@ -525,19 +525,13 @@ mod tests {
             "x\u{7}y",
             "\u{2019}s",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::fingerprint::testgen::Rng::new(9);
         let mut checked = 0;
         for _ in 0..2000 {
             let mut src = String::new();
             for _ in 0..3 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let mut r = state;
-                for _ in 0..(r % 9) {
-                    r = r.rotate_left(7).wrapping_mul(0x2545_f491_4f6c_dd1d);
-                    src.push_str(pieces[(r >> 40) as usize % pieces.len()]);
-                }
+                let n = rng.below(9);
+                src.push_str(&rng.concat(&pieces, n));
                 src.push('\n');
             }
             let n = norm(&src);
@@ -653,18 +647,11 @@ mod tests {
             "\u{df}",
             "\u{3b1}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::fingerprint::testgen::Rng::new(11);
         let mut out = String::new();
         for round in 0..5000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let mut r = state;
-            let mut t = String::new();
-            for _ in 0..(r % 14) {
-                r = r.rotate_left(5).wrapping_mul(0x2545_f491_4f6c_dd1d);
-                t.push_str(pieces[(r >> 40) as usize % pieces.len()]);
-            }
+            let n = rng.below(14);
+            let t = rng.concat(&pieces, n);
             let mask = round % 2 == 0;
             fingerprint_text_opts(&t, &mut out, mask);
             assert_eq!(out, fold_by_char(&t, mask), "{t:?} mask {mask}");

@@ -133,19 +133,11 @@ mod tests {
             "a", "B", "1", " ", "  ", "-", ":", "\u{2014}", "\u{e9}", "\u{c9}", "\u{a0}", "x",
             "\u{130}",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::fingerprint::testgen::Rng::new(5);
         let lines: Vec<String> = (0..3000)
             .map(|_| {
-                let n = 1 + next() % 6;
-                (0..n)
-                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                    .collect()
+                let n = 1 + rng.below(6);
+                rng.concat(&pieces, n)
             })
             .collect();
         let mut groups: std::collections::HashMap<String, Vec<&String>> = Default::default();

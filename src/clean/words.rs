@@ -371,17 +371,10 @@ mod tests {
             "\u{1f600}",
             "\u{85}",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::fingerprint::testgen::Rng::new(7);
         for _ in 0..5000 {
-            let mut t = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let mut r = state;
-            for _ in 0..(r % 12) {
-                r = r.rotate_left(5).wrapping_mul(0x2545_f491_4f6c_dd1d);
-                t.push_str(pieces[(r >> 40) as usize % pieces.len()]);
-            }
+            let n = rng.below(12);
+            let t = rng.concat(&pieces, n);
             assert_eq!(count(&t), count_unicode(&t), "{t:?}");
         }
     }

@@ -306,12 +306,10 @@ mod tests {
     #[test]
     fn a_run_sorts_as_key_then_rank() {
         // Past the radix threshold, with keys sharing top bits and equal keys.
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = crate::fingerprint::testgen::Rng::new(13);
         let mut entries: Vec<Entry> = (0..100_000u32)
             .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = rng.next_u64();
                 pack(((x % 5000) << 51) | (x % 7), 100_000 - i)
             })
             .collect();

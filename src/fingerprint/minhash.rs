@@ -464,22 +464,12 @@ mod tests {
     /// pair's value, and pairs exactly at a floor.
     #[test]
     fn bounded_jaccard_agrees_with_the_full_merge() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::fingerprint::testgen::Rng::new(3);
         let (mut early, mut exact_at_floor) = (0, 0);
         for round in 0..400 {
-            let shared = (next() % 3000) as usize;
-            let only_a = (next() % 1500) as usize;
-            let only_b = if round % 3 == 0 {
-                0
-            } else {
-                (next() % 1500) as usize
-            };
+            let shared = rng.below(3000);
+            let only_a = rng.below(1500);
+            let only_b = if round % 3 == 0 { 0 } else { rng.below(1500) };
             let mut a: Vec<u64> = (0..shared).map(|k| k as u64 * 4).collect();
             let mut b = a.clone();
             a.extend((0..only_a).map(|k| k as u64 * 4 + 1));

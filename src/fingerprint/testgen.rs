@@ -18,6 +18,12 @@ impl Rng {
     pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n as u64) as usize
     }
+
+    /// `n` pieces drawn uniformly from `pieces`, joined: random text over a chosen alphabet
+    /// of letters, separators and tricky characters.
+    pub(crate) fn concat(&mut self, pieces: &[&str], n: usize) -> String {
+        (0..n).map(|_| pieces[self.below(pieces.len())]).collect()
+    }
 }
 
 pub(crate) struct Vocab(Vec<String>);
