@@ -414,10 +414,6 @@ fn json_str(out: &mut impl Write, s: &str) -> std::io::Result<()> {
     out.write_all(&buf)
 }
 
-fn push_num(buf: &mut Vec<u8>, n: u64) {
-    buf.extend_from_slice(vocab::digits(n, &mut [0; 20]).as_bytes());
-}
-
 fn json_escape_into(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
     let bytes = s.as_bytes();
@@ -493,7 +489,7 @@ fn truth_tail(d: &GenDoc, with_text: bool) -> String {
     b.extend_from_slice(b",\"site\":");
     json_escape_into(&mut b, &d.site);
     b.extend_from_slice(b",\"group\":");
-    push_num(&mut b, d.group);
+    vocab::push_num_bytes(&mut b, d.group);
     b.extend_from_slice(b",\"content\":");
     // The body's hash, not its lineage: an edit that happens to change nothing (a typo
     // swapping two equal letters) leaves an exact copy, and the truth must say so. Hashed in
@@ -526,9 +522,9 @@ fn truth_tail(d: &GenDoc, with_text: bool) -> String {
             b.push(b',');
         }
         b.push(b'[');
-        push_num(&mut b, *s as u64);
+        vocab::push_num_bytes(&mut b, *s as u64);
         b.push(b',');
-        push_num(&mut b, *e as u64);
+        vocab::push_num_bytes(&mut b, *e as u64);
         b.extend_from_slice(b",\"");
         b.extend_from_slice(k.as_bytes());
         b.extend_from_slice(b"\"]");
@@ -552,9 +548,9 @@ fn truth_tail(d: &GenDoc, with_text: bool) -> String {
         }
         first = false;
         b.push(b'[');
-        push_num(&mut b, start as u64);
+        vocab::push_num_bytes(&mut b, start as u64);
         b.push(b',');
-        push_num(&mut b, line.end as u64);
+        vocab::push_num_bytes(&mut b, line.end as u64);
         b.push(b',');
         json_escape_into(&mut b, origin);
         b.extend_from_slice(if edited { b",true]" } else { b",false]" });

@@ -464,3 +464,8 @@ pub fn digits(n: u64, buf: &mut [u8; 20]) -> &str {
 pub fn push_num(out: &mut String, n: u64) {
     out.push_str(digits(n, &mut [0; 20]));
 }
+
+/// [`push_num`] into bytes (JSON being written).
+pub fn push_num_bytes(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(digits(n, &mut [0; 20]).as_bytes());
+}

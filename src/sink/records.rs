@@ -2,6 +2,7 @@
 //! documents every field.
 
 use crate::doc::{Extracted, Provenance};
+use crate::r#gen::vocab::push_num_bytes as push_num;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -197,10 +198,6 @@ impl PassageRecord {
         out.push(b'}');
         Ok(())
     }
-}
-
-fn push_num(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(crate::r#gen::vocab::digits(n, &mut [0; 20]).as_bytes());
 }
 
 fn push_opt_num(out: &mut Vec<u8>, n: Option<u64>) {
