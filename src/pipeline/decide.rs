@@ -164,9 +164,10 @@ impl StagedTexts {
 /// its output folder.
 pub(super) struct Staging {
     pub(super) path: PathBuf,
-    /// `.scour.lock` and the file locked (an OS advisory lock) for as long as the run lives:
-    /// the kernel releases it when the process ends, however it ends, so no lock is ever stale.
-    lock: Option<(PathBuf, File)>,
+    /// `.scour.lock` beside the staging file, locked (an OS advisory lock) for as long as the
+    /// run lives: the kernel releases it when the process ends, however it ends, so no lock is
+    /// ever stale.
+    lock: Option<File>,
 }
 
 /// The file whose lock says that a run is writing into an output folder.
@@ -198,7 +199,7 @@ impl Staging {
                     }
                     file.set_len(0)?;
                     writeln!(file, "{}", std::process::id())?;
-                    lock = Some((path.clone(), file));
+                    lock = Some(file);
                     break;
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
@@ -269,8 +270,8 @@ impl Drop for Staging {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
         // Removed while still locked: the lock ends when the file is closed, just after.
-        if let Some((path, _file)) = &self.lock {
-            let _ = std::fs::remove_file(path);
+        if self.lock.is_some() {
+            let _ = std::fs::remove_file(self.path.with_file_name(LOCK_NAME));
         }
     }
 }
