@@ -189,7 +189,7 @@ fn write_run(runs: &mut Runs, buffer: &mut [Vec<Entry>], store: &SignatureStore)
     Ok(())
 }
 
-/// Sorts one band's entries by key, then rank. As [`super::steps::sort_entries`] does in
+/// Sorts one band's entries by key, then rank. As [`super::steps::sort_entries_with`] does in
 /// memory: band keys are uniform hashes, so one counting pass on their top bits spreads the
 /// entries into `scratch` in small ranges that are each sorted within the cache (a quicksort of
 /// the whole band took a third longer). The result is copied back, so the buffer keeps its room

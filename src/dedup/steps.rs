@@ -47,7 +47,8 @@ impl Candidates {
             all.skipped_pairs += p.skipped_pairs;
             all.runs += p.runs;
         }
-        all.pairs.sort_unstable();
+        // Millions of pairs on a large corpus: sorted on all threads (the bands were).
+        all.pairs.par_sort_unstable();
         all.pairs.dedup();
         all
     }
@@ -191,25 +192,32 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
         return super::runs::candidates(items, groups, &reps, store, range, params.rows);
     }
     // One band per task; rayon keeps the results in band order, and they are sorted anyway.
+    // Each worker reuses its band buffers (a band's entries and the sort's output, 16 bytes a
+    // representative each): allocating them per band faulted in fresh pages every time, and
+    // page faults serialize the threads (the passage step of a 1 GB corpus ran no faster on
+    // two threads than on one).
     let parts: Vec<Candidates> = range
         .into_par_iter()
-        .map(|band| {
+        .map_init(BandScratch::default, |scratch, band| {
             let mut buf = Vec::new();
-            let mut entries: Vec<(u64, u64)> = reps
-                .iter()
-                .filter_map(|&rep| {
-                    let (order, i) = groups.signed_rep(items, rep);
-                    let sig = items.signature(i, &mut buf)?;
-                    Some((band_key(sig, band, params.rows)?, order))
-                })
-                .collect();
-            sort_entries(&mut entries);
+            let BandScratch {
+                entries,
+                sorted,
+                orders,
+            } = scratch;
+            entries.clear();
+            entries.reserve(reps.len());
+            entries.extend(reps.iter().filter_map(|&rep| {
+                let (order, i) = groups.signed_rep(items, rep);
+                let sig = items.signature(i, &mut buf)?;
+                Some((band_key(sig, band, params.rows)?, order))
+            }));
+            sort_entries_with(entries, sorted);
             let mut out = Candidates::default();
-            let mut orders = Vec::new();
             for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
                 orders.clear();
                 orders.extend(bucket.iter().map(|e| e.1));
-                bucket_pairs(&orders, &mut out);
+                bucket_pairs(orders, &mut out);
             }
             out
         })
@@ -217,11 +225,21 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
     Ok(Candidates::merge(parts))
 }
 
+/// One worker's buffers for [`candidates_for`], kept from band to band.
+#[derive(Default)]
+struct BandScratch {
+    entries: Vec<(u64, u64)>,
+    sorted: Vec<(u64, u64)>,
+    orders: Vec<u64>,
+}
+
 /// Sorts `(band key, order)` entries as `sort_unstable` does, faster on large inputs: band keys
 /// are uniform hashes, so one counting pass on their top bits splits the entries into small
 /// ranges that are then sorted each within the cache, instead of one quicksort over the whole
-/// array (the largest cost of the LSH step on a million-passage corpus).
-pub(crate) fn sort_entries(entries: &mut Vec<(u64, u64)>) {
+/// array (the largest cost of the LSH step on a million-passage corpus). The entries are spread
+/// into `spare` and the two buffers swapped at the end, so `spare` leaves with the old buffer
+/// (its room kept for the next call) and nothing is allocated once both have grown to a band.
+pub(crate) fn sort_entries_with(entries: &mut Vec<(u64, u64)>, spare: &mut Vec<(u64, u64)>) {
     const BITS: u32 = 10;
     if entries.len() < 1 << 15 {
         entries.sort_unstable();
@@ -236,16 +254,17 @@ pub(crate) fn sort_entries(entries: &mut Vec<(u64, u64)>) {
         next[b + 1] += next[b];
     }
     let starts = next.clone();
-    let mut out = vec![(0u64, 0u64); entries.len()];
+    spare.clear();
+    spare.resize(entries.len(), (0, 0));
     for &e in entries.iter() {
         let b = (e.0 >> shift) as usize;
-        out[next[b]] = e;
+        spare[next[b]] = e;
         next[b] += 1;
     }
     for b in 0..1 << BITS {
-        out[starts[b]..starts[b + 1]].sort_unstable();
+        spare[starts[b]..starts[b + 1]].sort_unstable();
     }
-    *entries = out;
+    std::mem::swap(entries, spare);
 }
 
 /// The pairs of one band bucket (orders of the items sharing a band key, ascending), within the
