@@ -727,7 +727,12 @@ pub fn run(
         let mut sink = Sink::new(w, settings.output.compression, settings.output.zstd_level)?;
         // Records were staged back to back in document order with known lengths: read a block
         // of whole records at once and cut it, instead of a line (and an allocation) at a time.
-        let mut reader = File::open(&staging_path)?;
+        // Open for writing too: what has been read is released behind the reader.
+        let mut reader = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&staging_path)?;
+        let mut released = 0u64;
         let read_block = |reader: &mut File, first: usize| -> std::io::Result<StagedBlock> {
             let mut next = first;
             let mut size = 0usize;
@@ -788,7 +793,11 @@ pub fn run(
                         emit(&mut sink, counts, p)?;
                     }
                     if next < docs.len() {
-                        read_block(&mut reader, next).map(Some)
+                        let block = read_block(&mut reader, next)?;
+                        let upto = docs[next].staged_at;
+                        decide::release_read_range(&reader, released, upto);
+                        released = upto;
+                        Ok(Some(block))
                     } else {
                         Ok(None)
                     }
