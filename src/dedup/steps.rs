@@ -191,38 +191,64 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
     if let Some(store) = items.spilled() {
         return super::runs::candidates(items, groups, &reps, store, range, params.rows);
     }
-    // One band per task; rayon keeps the results in band order, and they are sorted anyway.
-    // Each worker reuses its band buffers (a band's entries and the sort's output, 16 bytes a
-    // representative each): allocating them per band faulted in fresh pages every time, and
-    // page faults serialize the threads (the passage step of a 1 GB corpus ran no faster on
-    // two threads than on one).
-    let parts: Vec<Candidates> = range
+    // Bands are striped over the workers, each reusing its buffers from band to band (a
+    // band's entries and the sort's output, 16 bytes a representative each): allocating them
+    // per band faulted in fresh pages every time, and page faults serialize the threads (the
+    // passage step of a 1 GB corpus ran no faster on two threads than on one). Every band
+    // costs about the same, so a fixed stripe keeps the workers even; the pairs are sorted
+    // when merged, so the split changes nothing in the result.
+    let workers = rayon::current_num_threads().clamp(1, range.len());
+    let parts: Vec<Candidates> = (0..workers)
         .into_par_iter()
-        .map_init(BandScratch::default, |scratch, band| {
-            let mut buf = Vec::new();
-            let BandScratch {
-                entries,
-                sorted,
-                orders,
-            } = scratch;
-            entries.clear();
-            entries.reserve(reps.len());
-            entries.extend(reps.iter().filter_map(|&rep| {
-                let (order, i) = groups.signed_rep(items, rep);
-                let sig = items.signature(i, &mut buf)?;
-                Some((band_key(sig, band, params.rows)?, order))
-            }));
-            sort_entries_with(entries, sorted);
+        .map(|w| {
+            let mut scratch = BandScratch::default();
             let mut out = Candidates::default();
-            for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
-                orders.clear();
-                orders.extend(bucket.iter().map(|e| e.1));
-                bucket_pairs(orders, &mut out);
+            for band in range.clone().skip(w).step_by(workers) {
+                band_candidates(
+                    items,
+                    groups,
+                    &reps,
+                    params.rows,
+                    band,
+                    &mut scratch,
+                    &mut out,
+                );
             }
             out
         })
         .collect();
     Ok(Candidates::merge(parts))
+}
+
+/// The candidate pairs of one band, added to `out`.
+fn band_candidates<S: ItemSet + ?Sized>(
+    items: &S,
+    groups: &Groups,
+    reps: &[u32],
+    rows: usize,
+    band: usize,
+    scratch: &mut BandScratch,
+    out: &mut Candidates,
+) {
+    let BandScratch {
+        entries,
+        sorted,
+        orders,
+        buf,
+    } = scratch;
+    entries.clear();
+    entries.reserve(reps.len());
+    entries.extend(reps.iter().filter_map(|&rep| {
+        let (order, i) = groups.signed_rep(items, rep);
+        let sig = items.signature(i, buf)?;
+        Some((band_key(sig, band, rows)?, order))
+    }));
+    sort_entries_with(entries, sorted);
+    for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
+        orders.clear();
+        orders.extend(bucket.iter().map(|e| e.1));
+        bucket_pairs(orders, out);
+    }
 }
 
 /// One worker's buffers for [`candidates_for`], kept from band to band.
@@ -231,6 +257,8 @@ struct BandScratch {
     entries: Vec<(u64, u64)>,
     sorted: Vec<(u64, u64)>,
     orders: Vec<u64>,
+    /// A signature read from disk.
+    buf: Vec<u32>,
 }
 
 /// Sorts `(band key, order)` entries as `sort_unstable` does, faster on large inputs: band keys
