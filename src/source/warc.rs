@@ -13,7 +13,9 @@
 //! of the record). Indexes, offsets and errors are those of reading the file whole. A gzip
 //! member may decode to at most `max_record_bytes`: a larger one (a compression bomb, an
 //! oversized record) is one lost record, and reading goes on with the next member. A member
-//! that holds many records (a single-stream archive, zstd) is still decoded whole.
+//! that holds many records (a single-stream archive, zstd) is still decoded whole. In a plain
+//! file, a record whose headers declare a block over `max_record_bytes` is reported from its
+//! headers and its block read past unheld, so the window never grows past the limit.
 
 use super::decompress::{Probe, Resume, Segment, decode, gunzip_window};
 use super::html::{charset_param, decode_html_bytes, decode_text_bytes, extract_html};
@@ -106,6 +108,9 @@ pub struct WarcWindow {
     first_record: u64,
     take: usize,
     gzip: bool,
+    /// A plain file's record whose block is declared larger than `max_record_bytes`: `data`
+    /// holds only its headers, the block is skipped unread, and this is its declared length.
+    oversized: Option<u64>,
 }
 
 impl WarcWindow {
@@ -123,6 +128,35 @@ impl WarcWindow {
     pub fn parse(&self, file: &InputFile, settings: &InputSettings) -> FileRead {
         let mut read = FileRead::default();
         let segs = self.segs.as_slice();
+        if let Some(declared) = self.oversized {
+            let conv = Convert {
+                path: &file.display,
+                settings,
+                data: &self.data,
+                segs,
+                per_seg: vec![1; segs.len()],
+                gzip: false,
+                base: self.out_base,
+            };
+            match frame_head(&self.data) {
+                Some(frame) => match conv.record(self.first_record, &frame, Some(declared)) {
+                    Outcome::Doc(d) => read.docs.push(d),
+                    Outcome::Error(e) => read.errors.push(e),
+                    Outcome::Skip(why) => read.skip_warc(&why),
+                },
+                None => read.errors.push(
+                    InputError::new(
+                        &file.display,
+                        InputErrorKind::MalformedWarc,
+                        "record headers could not be read again",
+                    )
+                    .at_record(self.first_record)
+                    .at_byte(self.out_base),
+                ),
+            }
+            read.records = (read.docs.len() + read.errors.len()) as u64;
+            return read;
+        }
         let mut items = frame_all(&self.data, segs, self.out_base);
         // Records starting in each segment: final for every segment this window settles.
         let mut per_seg = vec![0u32; segs.len()];
@@ -202,6 +236,8 @@ pub struct WarcStream<'a> {
     failed: bool,
     queue: VecDeque<StreamItem>,
     finished: bool,
+    /// Stored bytes still to be read past and dropped (the block of an oversized record).
+    discard: u64,
 }
 
 /// A member over the limit is a stream of records (a `.warc.gz` written as one gzip stream)
@@ -271,6 +307,7 @@ impl<'a> WarcStream<'a> {
             failed: false,
             queue: VecDeque::new(),
             finished: false,
+            discard: 0,
         }
     }
 
@@ -294,6 +331,42 @@ impl<'a> WarcStream<'a> {
             self.eof = true;
             return;
         };
+        if self.discard > 0 && !self.eof {
+            // Read past (and hash) what no window will hold, a bounded piece at a time.
+            let mut scrap = vec![0u8; (self.discard.min(1 << 20)) as usize];
+            while self.discard > 0 {
+                let n = (self.discard.min(scrap.len() as u64)) as usize;
+                match reader.read(&mut scrap[..n]) {
+                    Ok(0) => {
+                        self.eof = true;
+                        break;
+                    }
+                    Ok(got) => {
+                        self.bytes += got as u64;
+                        self.hasher.update(&scrap[..got]);
+                        self.discard -= got as u64;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.eof = true;
+                        self.queue.push_back(StreamItem::Error(
+                            InputError::new(
+                                &self.path,
+                                InputErrorKind::Unreadable,
+                                format!(
+                                    "cannot read file past stored byte {}: {e}; the rest is \
+                                     not read",
+                                    self.bytes
+                                ),
+                            )
+                            .at_byte(self.bytes),
+                        ));
+                        break;
+                    }
+                }
+            }
+            self.discard = 0;
+        }
         let have = self.sbuf.len();
         if self.eof || have >= want {
             return;
@@ -335,6 +408,7 @@ impl<'a> WarcStream<'a> {
             first_record: self.next_record,
             take,
             gzip,
+            oversized: None,
         }));
         self.next_record += take as u64;
     }
@@ -457,12 +531,58 @@ impl<'a> WarcStream<'a> {
             }
         };
         if cut == 0 {
-            return false;
+            return self.skip_oversized();
         }
         let data = self.sbuf.clone();
         self.emit(data, segs, take, false);
         self.out_base += cut as u64;
         self.keep_from(self.sbase + cut as u64);
+        true
+    }
+
+    /// A plain file whose next record is not complete in the window: when its headers declare
+    /// a block larger than `max_record_bytes`, the record is handed over as its headers alone
+    /// (it becomes a "too large" error, or a skip for a type that is skipped anyway) and its
+    /// block is read past without being held, so a huge or lying Content-Length cannot make
+    /// the window grow to the size of the file. True when it did so; false when the window
+    /// must grow (a record under the limit, or headers not complete yet).
+    ///
+    /// Reading the file whole would report a block cut short by the file's end as truncated;
+    /// here, over the limit, it is reported as too large, at the same record and byte.
+    fn skip_oversized(&mut self) -> bool {
+        let Some((body, declared)) = oversized_head(&self.sbuf, self.limit) else {
+            return false;
+        };
+        let data = self.sbuf[..body].to_vec();
+        let segs = vec![Segment {
+            stored_start: self.sbase,
+            stored_end: self.sbase + body as u64,
+            out_start: 0,
+            out_end: body,
+            failure: None,
+            too_large: false,
+        }];
+        self.queue.push_back(StreamItem::Warc(WarcWindow {
+            data,
+            segs,
+            out_base: self.out_base,
+            first_record: self.next_record,
+            take: 1,
+            gzip: false,
+            oversized: Some(declared),
+        }));
+        self.next_record += 1;
+        // Plain: decoded offsets are stored offsets.
+        let block_end = self.sbase + body as u64 + declared;
+        let held_end = self.sbase + self.sbuf.len() as u64;
+        if held_end >= block_end {
+            self.keep_from(block_end);
+        } else {
+            self.discard = block_end - held_end;
+            self.sbuf.clear();
+            self.sbase = block_end;
+        }
+        self.out_base = self.sbase;
         true
     }
 
@@ -723,6 +843,34 @@ fn resync(data: &[u8], from: usize, end: usize, region: &[Segment]) -> Option<us
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// A record at the start of `data` (after blank lines) whose headers are complete and
+/// declare a block larger than `limit`: (where its block starts, the declared length).
+fn oversized_head(data: &[u8], limit: u64) -> Option<(usize, u64)> {
+    let pos = data.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &data[pos..];
+    if !rest.starts_with(b"WARC/1.") {
+        return None;
+    }
+    let (head, body) = head_end(rest, MAX_HEAD)?;
+    let headers = parse_headers(&rest[..head]);
+    let length = header(&headers, "Content-Length")
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.parse::<u64>().ok())?;
+    (length > limit).then_some((pos + body, length))
+}
+
+/// The frame of a record whose data holds its headers only (its block was skipped).
+fn frame_head(data: &[u8]) -> Option<Frame<'_>> {
+    let pos = data.iter().position(|b| !b.is_ascii_whitespace())?;
+    let (head, body) = head_end(&data[pos..], MAX_HEAD)?;
+    Some(Frame {
+        start: pos,
+        end: pos + body,
+        block: pos + body..pos + body,
+        headers: parse_headers(&data[pos..pos + head]),
+    })
 }
 
 /// The end of a header section: (end of the last header line, start of what follows the
@@ -1088,7 +1236,7 @@ impl Convert<'_> {
 
     fn item(&self, index: u64, item: &Item<'_>) -> Outcome {
         match item {
-            Item::Record(frame) => self.record(index, frame),
+            Item::Record(frame) => self.record(index, frame, None),
             Item::Bad {
                 start,
                 kind,
@@ -1132,7 +1280,9 @@ impl Convert<'_> {
         }
     }
 
-    fn record(&self, index: u64, frame: &Frame<'_>) -> Outcome {
+    /// `declared`: the block's length when the block itself was skipped unread (a plain file's
+    /// record over the limit); otherwise the block is in the data.
+    fn record(&self, index: u64, frame: &Frame<'_>, declared: Option<u64>) -> Outcome {
         let h = &frame.headers;
         let wtype = header_str(h, "WARC-Type")
             .unwrap_or_default()
@@ -1143,10 +1293,10 @@ impl Convert<'_> {
         }
         let block = &self.data[frame.block.clone()];
         let max = self.settings.max_record_bytes;
-        if block.len() as u64 > max {
+        let size = declared.unwrap_or(block.len() as u64);
+        if size > max {
             let m = format!(
-                "{wtype} record block of {} bytes is larger than max_record_bytes ({max})",
-                block.len()
+                "{wtype} record block of {size} bytes is larger than max_record_bytes ({max})"
             );
             return self.error(index, frame, InputErrorKind::TooLarge, m);
         }
@@ -1813,6 +1963,98 @@ mod tests {
                 totals.decompressed_bytes
             );
         }
+    }
+
+    /// Every window a plain stream hands over, with what a whole read gives.
+    fn plain_windows(stored: &[u8], window: usize, max: u64) -> (FileRead, StreamTotals, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(&dir, "p.warc", stored);
+        let mut s = settings();
+        s.max_record_bytes = max;
+        let mut stream = WarcStream::open(&f, &s, window);
+        stream.window = window;
+        let mut read = FileRead::default();
+        let mut largest = 0;
+        while let Some(item) = stream.next() {
+            largest = largest.max(stream.sbuf.capacity());
+            match item {
+                StreamItem::Warc(w) => {
+                    largest = largest.max(w.len());
+                    let r = w.parse(&f, &s);
+                    read.docs.extend(r.docs);
+                    read.errors.extend(r.errors);
+                    read.warc_skipped += r.warc_skipped;
+                }
+                StreamItem::Error(e) => read.errors.push(e),
+                StreamItem::Chunk(_) => unreachable!(),
+            }
+        }
+        read.records = (read.docs.len() + read.errors.len()) as u64;
+        (read, stream.totals(), largest)
+    }
+
+    #[test]
+    fn a_plain_record_declared_over_the_limit_is_reported_and_read_past_unheld() {
+        let huge = 8usize << 20;
+        let mut stored = response("http://x.org/0", &page(0));
+        let huge_at = stored.len();
+        let mut big = page(1);
+        big.resize(huge, b'x');
+        stored.extend(response("http://x.org/1", &big));
+        // A huge record of a type that is skipped anyway stays a skip.
+        stored.extend(record("metadata", "", &vec![b'm'; 3 << 20]));
+        stored.extend(response("http://x.org/2", &page(2)));
+        for window in [4096, 64 << 10] {
+            let (r, totals, largest) = plain_windows(&stored, window, 1 << 20);
+            let texts: Vec<_> = r
+                .docs
+                .iter()
+                .map(|d| (d.source.record, d.text.as_str()))
+                .collect();
+            assert_eq!(texts, [(0, "Page 0"), (3, "Page 2")], "window {window}");
+            assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+            let e = &r.errors[0];
+            assert_eq!(e.kind, InputErrorKind::TooLarge);
+            assert_eq!((e.record, e.byte), (Some(1), Some(huge_at as u64)));
+            assert!(
+                e.message
+                    .contains(&format!("record block of {} bytes is larger", big.len())),
+                "{}",
+                e.message
+            );
+            assert_eq!(r.warc_skipped, 1);
+            // Nothing near the 8 MB block was ever held: windows stay near their size (a
+            // record under the 1 MB limit may make one grow up to it).
+            assert!(largest < 2 << 20, "window {window}: held {largest} bytes");
+            // Every stored byte was read and hashed, skipped ones included.
+            assert_eq!(totals.bytes, stored.len() as u64);
+            assert_eq!(
+                totals.blake3,
+                blake3::hash(&stored).to_hex().to_string(),
+                "window {window}"
+            );
+        }
+        // Under a limit the record fits, it is read as before (one document more).
+        let (r, _, _) = plain_windows(&stored, 64 << 10, 16 << 20);
+        assert_eq!(r.docs.len(), 3);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+    }
+
+    #[test]
+    fn a_plain_file_cut_inside_an_oversized_block_ends_with_that_error() {
+        let mut stored = response("http://x.org/0", &page(0));
+        let at = stored.len();
+        stored.extend_from_slice(
+            b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999999999999\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+        );
+        stored.extend(vec![b'z'; 3 << 20]);
+        let (r, totals, largest) = plain_windows(&stored, 4096, 1 << 20);
+        assert_eq!(r.docs.len(), 1);
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
+        assert_eq!(r.errors[0].byte, Some(at as u64));
+        assert!(largest < 1 << 20, "{largest}");
+        assert_eq!(totals.bytes, stored.len() as u64);
     }
 
     #[test]
