@@ -573,7 +573,8 @@ impl<'a> WarcStream<'a> {
         }));
         self.next_record += 1;
         // Plain: decoded offsets are stored offsets.
-        let block_end = self.sbase + body as u64 + declared;
+        // A Content-Length near u64::MAX must not wrap: it then reads to the end of the file.
+        let block_end = (self.sbase + body as u64).saturating_add(declared);
         let held_end = self.sbase + self.sbuf.len() as u64;
         if held_end >= block_end {
             self.keep_from(block_end);
@@ -2042,19 +2043,26 @@ mod tests {
 
     #[test]
     fn a_plain_file_cut_inside_an_oversized_block_ends_with_that_error() {
-        let mut stored = response("http://x.org/0", &page(0));
-        let at = stored.len();
-        stored.extend_from_slice(
-            b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999999999999\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
-        );
-        stored.extend(vec![b'z'; 3 << 20]);
-        let (r, totals, largest) = plain_windows(&stored, 4096, 1 << 20);
-        assert_eq!(r.docs.len(), 1);
-        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
-        assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
-        assert_eq!(r.errors[0].byte, Some(at as u64));
-        assert!(largest < 1 << 20, "{largest}");
-        assert_eq!(totals.bytes, stored.len() as u64);
+        // Declared lengths past the file, up to the largest a u64 holds (no wrapping).
+        for declared in ["999999999999", "18446744073709551615"] {
+            let mut stored = response("http://x.org/0", &page(0));
+            let at = stored.len();
+            stored.extend_from_slice(
+                format!(
+                    "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: {declared}\r\n\r\n\
+                     HTTP/1.1 200 OK\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            stored.extend(vec![b'z'; 3 << 20]);
+            let (r, totals, largest) = plain_windows(&stored, 4096, 1 << 20);
+            assert_eq!(r.docs.len(), 1);
+            assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+            assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
+            assert_eq!(r.errors[0].byte, Some(at as u64));
+            assert!(largest < 1 << 20, "{largest}");
+            assert_eq!(totals.bytes, stored.len() as u64);
+        }
     }
 
     #[test]
