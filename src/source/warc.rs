@@ -14,8 +14,10 @@
 //! member may decode to at most `max_record_bytes`: a larger one (a compression bomb, an
 //! oversized record) is one lost record, and reading goes on with the next member. A member
 //! that holds many records (a single-stream archive, zstd) is still decoded whole. In a plain
-//! file, a record whose headers declare a block over `max_record_bytes` is reported from its
-//! headers and its block read past unheld, so the window never grows past the limit.
+//! file, a record whose headers declare a block over `max_record_bytes` is read past without
+//! being held and reported from its headers; if its Content-Length turns out to lie (the next
+//! record does not start where the block ends), it is read again and framed as reading the
+//! file whole frames it.
 
 use super::decompress::{Probe, Resume, Segment, decode, gunzip_window};
 use super::html::{charset_param, decode_html_bytes, decode_text_bytes, extract_html};
@@ -27,7 +29,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 
 /// Headers longer than this are not headers: the data is damaged.
@@ -212,6 +214,11 @@ enum Mode {
     Whole,
 }
 
+/// What a [`WarcStream`] reads: a file, or bytes in memory. Seeking lets a plain file's
+/// oversized record be read again the slow way when its Content-Length turns out to lie.
+pub trait Source: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Source for T {}
+
 /// A WARC file read in windows of about `window` stored bytes, as [`StreamItem`]s of
 /// [`WarcWindow`]s. A gzip member cut by the window end, or in a plain file a record cut by
 /// it, is read again at the start of the next window, so record indexes, offsets and errors
@@ -219,7 +226,7 @@ enum Mode {
 pub struct WarcStream<'a> {
     path: String,
     declared: SourceCompression,
-    reader: Option<Box<dyn Read + Send + 'a>>,
+    reader: Option<Box<dyn Source + 'a>>,
     window: usize,
     limit: u64,
     mode: Mode,
@@ -236,8 +243,11 @@ pub struct WarcStream<'a> {
     failed: bool,
     queue: VecDeque<StreamItem>,
     finished: bool,
-    /// Stored bytes still to be read past and dropped (the block of an oversized record).
-    discard: u64,
+    /// A record at this stored offset is not to be skipped: its Content-Length lied, and it
+    /// is framed as reading the file whole frames it.
+    no_skip: Option<u64>,
+    /// A read failed: the file ends there.
+    read_failed: bool,
 }
 
 /// A member over the limit is a stream of records (a `.warc.gz` written as one gzip stream)
@@ -285,7 +295,7 @@ impl<'a> WarcStream<'a> {
     /// Read the stored bytes from `reader`.
     pub fn new(
         file: &InputFile,
-        reader: Box<dyn Read + Send + 'a>,
+        reader: Box<dyn Source + 'a>,
         settings: &InputSettings,
         window: usize,
     ) -> WarcStream<'a> {
@@ -307,7 +317,8 @@ impl<'a> WarcStream<'a> {
             failed: false,
             queue: VecDeque::new(),
             finished: false,
-            discard: 0,
+            no_skip: None,
+            read_failed: false,
         }
     }
 
@@ -331,42 +342,6 @@ impl<'a> WarcStream<'a> {
             self.eof = true;
             return;
         };
-        if self.discard > 0 && !self.eof {
-            // Read past (and hash) what no window will hold, a bounded piece at a time.
-            let mut scrap = vec![0u8; (self.discard.min(1 << 20)) as usize];
-            while self.discard > 0 {
-                let n = (self.discard.min(scrap.len() as u64)) as usize;
-                match reader.read(&mut scrap[..n]) {
-                    Ok(0) => {
-                        self.eof = true;
-                        break;
-                    }
-                    Ok(got) => {
-                        self.bytes += got as u64;
-                        self.hasher.update(&scrap[..got]);
-                        self.discard -= got as u64;
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.eof = true;
-                        self.queue.push_back(StreamItem::Error(
-                            InputError::new(
-                                &self.path,
-                                InputErrorKind::Unreadable,
-                                format!(
-                                    "cannot read file past stored byte {}: {e}; the rest is \
-                                     not read",
-                                    self.bytes
-                                ),
-                            )
-                            .at_byte(self.bytes),
-                        ));
-                        break;
-                    }
-                }
-            }
-            self.discard = 0;
-        }
         let have = self.sbuf.len();
         if self.eof || have >= want {
             return;
@@ -375,14 +350,15 @@ impl<'a> WarcStream<'a> {
             .by_ref()
             .take((want - have) as u64)
             .read_to_end(&mut self.sbuf);
+        let at = self.sbase + have as u64;
         let got = &self.sbuf[have..];
-        self.bytes += got.len() as u64;
-        self.hasher.update(got);
+        Self::count(&mut self.bytes, &mut self.hasher, at, got);
         match result {
             Ok(_) if self.sbuf.len() < want => self.eof = true,
             Ok(_) => {}
             Err(e) => {
                 self.eof = true;
+                self.read_failed = true;
                 self.queue.push_back(StreamItem::Error(
                     InputError::new(
                         &self.path,
@@ -396,6 +372,59 @@ impl<'a> WarcStream<'a> {
                 ));
             }
         }
+    }
+
+    /// Hash and count stored bytes `got`, read at offset `at`, past what was counted before
+    /// (bytes read again after a rewind count once).
+    fn count(bytes: &mut u64, hasher: &mut blake3::Hasher, at: u64, got: &[u8]) {
+        let end = at + got.len() as u64;
+        if end > *bytes {
+            let new = (*bytes).saturating_sub(at) as usize;
+            hasher.update(&got[new..]);
+            *bytes = end;
+        }
+    }
+
+    /// Read past `n` stored bytes without holding them (hashed and counted, a bounded piece at
+    /// a time). False if the file ended or a read failed first.
+    fn read_past(&mut self, mut n: u64) -> bool {
+        let Some(reader) = self.reader.as_mut() else {
+            return false;
+        };
+        let mut at = self.sbase + self.sbuf.len() as u64;
+        let mut scrap = vec![0u8; n.min(1 << 20) as usize];
+        while n > 0 {
+            let want = n.min(scrap.len() as u64) as usize;
+            match reader.read(&mut scrap[..want]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return false;
+                }
+                Ok(got) => {
+                    Self::count(&mut self.bytes, &mut self.hasher, at, &scrap[..got]);
+                    at += got as u64;
+                    n -= got as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.eof = true;
+                    self.read_failed = true;
+                    self.queue.push_back(StreamItem::Error(
+                        InputError::new(
+                            &self.path,
+                            InputErrorKind::Unreadable,
+                            format!(
+                                "cannot read file past stored byte {}: {e}; the rest is not read",
+                                self.bytes
+                            ),
+                        )
+                        .at_byte(self.bytes),
+                    ));
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// Hand over a window whose first `take` records are settled.
@@ -541,29 +570,49 @@ impl<'a> WarcStream<'a> {
     }
 
     /// A plain file whose next record is not complete in the window: when its headers declare
-    /// a block larger than `max_record_bytes`, the record is handed over as its headers alone
-    /// (it becomes a "too large" error, or a skip for a type that is skipped anyway) and its
-    /// block is read past without being held, so a huge or lying Content-Length cannot make
-    /// the window grow to the size of the file. True when it did so; false when the window
-    /// must grow (a record under the limit, or headers not complete yet).
-    ///
-    /// Reading the file whole would report a block cut short by the file's end as truncated;
-    /// here, over the limit, it is reported as too large, at the same record and byte.
+    /// a block larger than `max_record_bytes`, its block is read past without being held, so a
+    /// huge record cannot make the window grow to its size. If blank lines and the next record
+    /// (or the end of the file) follow where the block ends, the record is handed over as its
+    /// headers alone (a "too large" error, or a skip for a type skipped anyway), as reading
+    /// the file whole would settle it. If not, the Content-Length lied: the stream goes back
+    /// to the record's start and frames it the slow way, as reading whole does (which finds
+    /// the records after the damage). True when the record was skipped.
     fn skip_oversized(&mut self) -> bool {
+        if self.no_skip == Some(self.sbase) || self.read_failed {
+            return false;
+        }
         let Some((body, declared)) = oversized_head(&self.sbuf, self.limit) else {
             return false;
         };
-        let data = self.sbuf[..body].to_vec();
+        let start = self.sbase;
+        let head = self.sbuf[..body].to_vec();
+        // Plain: decoded offsets are stored offsets. A Content-Length near u64::MAX must not
+        // wrap.
+        let block_end = (start + body as u64).saturating_add(declared);
+        let held_end = start + self.sbuf.len() as u64;
+        if held_end >= block_end {
+            self.keep_from(block_end);
+        } else {
+            self.sbuf.clear();
+            self.sbase = held_end;
+            if !self.read_past(block_end - held_end) {
+                return self.rewind(start, &head, declared);
+            }
+            self.sbase = block_end;
+        }
+        if !self.ends_honestly() {
+            return self.rewind(start, &head, declared);
+        }
         let segs = vec![Segment {
-            stored_start: self.sbase,
-            stored_end: self.sbase + body as u64,
+            stored_start: start,
+            stored_end: start + body as u64,
             out_start: 0,
             out_end: body,
             failure: None,
             too_large: false,
         }];
         self.queue.push_back(StreamItem::Warc(WarcWindow {
-            data,
+            data: head,
             segs,
             out_base: self.out_base,
             first_record: self.next_record,
@@ -572,18 +621,71 @@ impl<'a> WarcStream<'a> {
             oversized: Some(declared),
         }));
         self.next_record += 1;
-        // Plain: decoded offsets are stored offsets.
-        // A Content-Length near u64::MAX must not wrap: it then reads to the end of the file.
-        let block_end = (self.sbase + body as u64).saturating_add(declared);
-        let held_end = self.sbase + self.sbuf.len() as u64;
-        if held_end >= block_end {
-            self.keep_from(block_end);
-        } else {
-            self.discard = block_end - held_end;
-            self.sbuf.clear();
-            self.sbase = block_end;
+        self.out_base = block_end;
+        true
+    }
+
+    /// After an oversized block: whether only CR/LF and then "WARC/" or the end of the file
+    /// follow, the test framing applies to a record's end.
+    fn ends_honestly(&mut self) -> bool {
+        let mut want = 64;
+        loop {
+            self.fill(want);
+            let crlf = self
+                .sbuf
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+            let rest = &self.sbuf[crlf..];
+            if rest.len() >= 5 {
+                return rest.starts_with(b"WARC/");
+            }
+            if self.eof {
+                return rest.is_empty() && !self.read_failed;
+            }
+            want = self.sbuf.len().saturating_mul(2).max(64);
         }
-        self.out_base = self.sbase;
+    }
+
+    /// Back to the oversized record at `start` to frame it as reading whole does (false: the
+    /// window must grow); the bytes read again are not counted twice. After a read error the
+    /// file ends there instead: the record is reported from its headers (true).
+    fn rewind(&mut self, start: u64, head: &[u8], declared: u64) -> bool {
+        let sought = !self.read_failed
+            && self
+                .reader
+                .as_mut()
+                .is_some_and(|r| r.seek(SeekFrom::Start(start)).is_ok());
+        if sought {
+            self.sbuf.clear();
+            self.sbase = start;
+            self.eof = false;
+            self.no_skip = Some(start);
+            return false;
+        }
+        let segs = vec![Segment {
+            stored_start: start,
+            stored_end: start + head.len() as u64,
+            out_start: 0,
+            out_end: head.len(),
+            failure: None,
+            too_large: false,
+        }];
+        self.queue.push_back(StreamItem::Warc(WarcWindow {
+            data: head.to_vec(),
+            segs,
+            out_base: self.out_base,
+            first_record: self.next_record,
+            take: 1,
+            gzip: false,
+            oversized: Some(declared),
+        }));
+        self.next_record += 1;
+        self.sbuf.clear();
+        self.sbase = self.bytes;
+        self.out_base = self.bytes;
+        self.eof = true;
+        self.finished = true;
         true
     }
 
@@ -681,7 +783,12 @@ fn gzip_cut(
 
 /// Read a whole WARC file already in memory.
 pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, read: &mut FileRead) {
-    let stream = WarcStream::new(file, Box::new(stored), settings, stored.len() + 1);
+    let stream = WarcStream::new(
+        file,
+        Box::new(std::io::Cursor::new(stored)),
+        settings,
+        stored.len() + 1,
+    );
     read_stream(file, stream, settings, read);
 }
 
@@ -1985,6 +2092,9 @@ mod tests {
                     read.docs.extend(r.docs);
                     read.errors.extend(r.errors);
                     read.warc_skipped += r.warc_skipped;
+                    for (why, n) in r.warc_skipped_by_type {
+                        *read.warc_skipped_by_type.entry(why).or_default() += n;
+                    }
                 }
                 StreamItem::Error(e) => read.errors.push(e),
                 StreamItem::Chunk(_) => unreachable!(),
@@ -2041,28 +2151,84 @@ mod tests {
         assert!(r.errors.is_empty(), "{:?}", r.errors);
     }
 
+    /// Windows read what the whole-file reader reads under a record limit of `max`.
+    fn same_as_whole_under(bytes: &[u8], max: u64, windows: &[usize], what: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let f = file(&dir, "p.warc", bytes);
+        let mut s = settings();
+        s.max_record_bytes = max;
+        let mut whole = FileRead::default();
+        let stream = WarcStream::new(
+            &f,
+            Box::new(std::io::Cursor::new(bytes)),
+            &s,
+            bytes.len() + 1,
+        );
+        let want = read_stream(&f, stream, &s, &mut whole);
+        for &w in windows {
+            let (r, totals, _) = plain_windows(bytes, w, max);
+            assert_eq!(seen(&r), seen(&whole), "{what}: window {w}");
+            assert_eq!(
+                r.records,
+                (whole.docs.len() + whole.errors.len()) as u64,
+                "{what}: window {w}"
+            );
+            assert_eq!(totals.bytes, bytes.len() as u64, "{what}: window {w}");
+            assert_eq!(totals.blake3, want.blake3, "{what}: window {w}");
+            assert_eq!(
+                totals.decompressed_bytes, want.decompressed_bytes,
+                "{what}: window {w}"
+            );
+        }
+    }
+
     #[test]
-    fn a_plain_file_cut_inside_an_oversized_block_ends_with_that_error() {
-        // Declared lengths past the file, up to the largest a u64 holds (no wrapping).
-        for declared in ["999999999999", "18446744073709551615"] {
-            let mut stored = response("http://x.org/0", &page(0));
-            let at = stored.len();
-            stored.extend_from_slice(
+    fn a_lying_content_length_over_the_limit_loses_nothing_reading_whole_finds() {
+        let good: Vec<u8> = (0..40)
+            .flat_map(|n| response(&format!("http://x.org/{n}"), &page(n)))
+            .collect();
+        let lie = |declared: &str| {
+            let mut v = response("http://x.org/first", &page(100));
+            v.extend_from_slice(
                 format!(
                     "WARC/1.0\r\nWARC-Type: response\r\nContent-Length: {declared}\r\n\r\n\
-                     HTTP/1.1 200 OK\r\n\r\n"
+                     HTTP/1.1 200 OK\r\n\r\n<p>short</p>\r\n\r\n"
                 )
                 .as_bytes(),
             );
-            stored.extend(vec![b'z'; 3 << 20]);
-            let (r, totals, largest) = plain_windows(&stored, 4096, 1 << 20);
-            assert_eq!(r.docs.len(), 1);
-            assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
-            assert_eq!(r.errors[0].kind, InputErrorKind::TooLarge);
-            assert_eq!(r.errors[0].byte, Some(at as u64));
-            assert!(largest < 1 << 20, "{largest}");
-            assert_eq!(totals.bytes, stored.len() as u64);
+            v.extend_from_slice(&good);
+            v
+        };
+        // Past the end of the file (up to u64::MAX, which must not wrap), and ending inside
+        // the records that follow: reading whole reports the damage and resynchronises.
+        let inside = (good.len() / 2).to_string();
+        for declared in ["999999999999", "18446744073709551615", inside.as_str()] {
+            let bytes = lie(declared);
+            same_as_whole_under(&bytes, 2048, &[1024, 4096, 64 << 10], declared);
+            let (r, _, _) = plain_windows(&bytes, 4096, 2048);
+            assert!(r.docs.len() >= 20, "{declared}: {} docs", r.docs.len());
         }
+    }
+
+    #[test]
+    fn honest_records_over_a_small_limit_read_as_whole_in_any_window() {
+        // Real pages over a 2 KB limit: skipped unheld when they straddle a window's end,
+        // framed in place when they fit in it; either way as reading whole reports them.
+        let plain = plain_of(&sample("dolma-sample-0000.warc.gz"));
+        same_as_whole_under(&plain, 2048, &[1024, 5000, 100_000], "good");
+        for (i, bad) in damaged(&plain, 12, 0x2545_f491_4f6c_dd1d)
+            .iter()
+            .enumerate()
+        {
+            same_as_whole_under(bad, 2048, &[3000, 50_000], &format!("damaged {i}"));
+        }
+        // An honest 5 KB block inside a 64 KB window, between good records.
+        let mut big = page(1);
+        big.resize(5000, b'x');
+        let mut v = response("http://x.org/0", &page(0));
+        v.extend(response("http://x.org/1", &big));
+        v.extend(response("http://x.org/2", &page(2)));
+        same_as_whole_under(&v, 1024, &[64 << 10, 1000], "fits in the window");
     }
 
     #[test]
