@@ -822,6 +822,7 @@ pub fn run(
     let written = write_atomic(&paths.corpus, |w| write_corpus(w, &mut counts));
     drop(staging);
     written.map_err(out_err(&paths.corpus))?;
+    memtrace("write: corpus");
     if counts.duplicate_passages > 0 {
         removed_by_rule.insert(
             rule::DUPLICATE_PASSAGE.to_string(),
@@ -834,6 +835,7 @@ pub fn run(
     counts.document_clusters = doc_clusters.len() as u64;
     counts.passage_clusters = passage_clusters.len() as u64;
     write_jsonl(&paths.dropped, dropped, Compression::None, 0).map_err(out_err(&paths.dropped))?;
+    memtrace("write: dropped");
     // Document clusters say who is in the corpus: revived copies are, keepers that lost all
     // their text are not.
     let doc_ref = |di: u32| MemberRef {
