@@ -55,8 +55,15 @@ pub fn trace(label: &str) {
         .split_whitespace()
         .collect();
     let field = |n: usize| -> u64 { fields.get(n - 3).and_then(|v| v.parse().ok()).unwrap_or(0) };
-    // Clock ticks are 1/100 s on Linux (USER_HZ).
-    let cpu = |n: usize| field(n) as f64 / 100.0;
+    #[cfg(unix)]
+    // SAFETY: sysconf only reads a constant of the system.
+    let ticks = match unsafe { libc::sysconf(libc::_SC_CLK_TCK) } {
+        t if t > 0 => t as f64,
+        _ => 100.0,
+    };
+    #[cfg(not(unix))]
+    let ticks = 100.0;
+    let cpu = |n: usize| field(n) as f64 / ticks;
     eprintln!(
         "MEM {t:8.2}s {label:32} rss {:6} MB  hwm {:6} MB  user {:7.2}s  sys {:6.2}s  minflt {:9}",
         get("VmRSS:"),
