@@ -356,22 +356,25 @@ impl<'a> WarcStream<'a> {
         match result {
             Ok(_) if self.sbuf.len() < want => self.eof = true,
             Ok(_) => {}
-            Err(e) => {
-                self.eof = true;
-                self.read_failed = true;
-                self.queue.push_back(StreamItem::Error(
-                    InputError::new(
-                        &self.path,
-                        InputErrorKind::Unreadable,
-                        format!(
-                            "cannot read file past stored byte {}: {e}; the rest is not read",
-                            self.bytes
-                        ),
-                    )
-                    .at_byte(self.bytes),
-                ));
-            }
+            Err(e) => self.fail_read(&e),
         }
+    }
+
+    /// A read failed: the file ends here, and says so.
+    fn fail_read(&mut self, e: &std::io::Error) {
+        self.eof = true;
+        self.read_failed = true;
+        self.queue.push_back(StreamItem::Error(
+            InputError::new(
+                &self.path,
+                InputErrorKind::Unreadable,
+                format!(
+                    "cannot read file past stored byte {}: {e}; the rest is not read",
+                    self.bytes
+                ),
+            )
+            .at_byte(self.bytes),
+        ));
     }
 
     /// Hash and count stored bytes `got`, read at offset `at`, past what was counted before
@@ -407,19 +410,7 @@ impl<'a> WarcStream<'a> {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    self.eof = true;
-                    self.read_failed = true;
-                    self.queue.push_back(StreamItem::Error(
-                        InputError::new(
-                            &self.path,
-                            InputErrorKind::Unreadable,
-                            format!(
-                                "cannot read file past stored byte {}: {e}; the rest is not read",
-                                self.bytes
-                            ),
-                        )
-                        .at_byte(self.bytes),
-                    ));
+                    self.fail_read(&e);
                     return false;
                 }
             }
@@ -596,18 +587,25 @@ impl<'a> WarcStream<'a> {
             self.sbuf.clear();
             self.sbase = held_end;
             if !self.read_past(block_end - held_end) {
-                return self.rewind(start, &head, declared);
+                return self.rewind(start, head, declared);
             }
             self.sbase = block_end;
         }
         if !self.ends_honestly() {
-            return self.rewind(start, &head, declared);
+            return self.rewind(start, head, declared);
         }
+        self.emit_oversized(start, head, declared);
+        self.out_base = block_end;
+        true
+    }
+
+    /// Hand over an oversized record at stored offset `start` as its headers `head` alone.
+    fn emit_oversized(&mut self, start: u64, head: Vec<u8>, declared: u64) {
         let segs = vec![Segment {
             stored_start: start,
-            stored_end: start + body as u64,
+            stored_end: start + head.len() as u64,
             out_start: 0,
-            out_end: body,
+            out_end: head.len(),
             failure: None,
             too_large: false,
         }];
@@ -621,8 +619,6 @@ impl<'a> WarcStream<'a> {
             oversized: Some(declared),
         }));
         self.next_record += 1;
-        self.out_base = block_end;
-        true
     }
 
     /// After an oversized block: whether only CR/LF and then "WARC/" or the end of the file
@@ -650,7 +646,7 @@ impl<'a> WarcStream<'a> {
     /// Back to the oversized record at `start` to frame it as reading whole does (false: the
     /// window must grow); the bytes read again are not counted twice. After a read error the
     /// file ends there instead: the record is reported from its headers (true).
-    fn rewind(&mut self, start: u64, head: &[u8], declared: u64) -> bool {
+    fn rewind(&mut self, start: u64, head: Vec<u8>, declared: u64) -> bool {
         let sought = !self.read_failed
             && self
                 .reader
@@ -663,24 +659,7 @@ impl<'a> WarcStream<'a> {
             self.no_skip = Some(start);
             return false;
         }
-        let segs = vec![Segment {
-            stored_start: start,
-            stored_end: start + head.len() as u64,
-            out_start: 0,
-            out_end: head.len(),
-            failure: None,
-            too_large: false,
-        }];
-        self.queue.push_back(StreamItem::Warc(WarcWindow {
-            data: head.to_vec(),
-            segs,
-            out_base: self.out_base,
-            first_record: self.next_record,
-            take: 1,
-            gzip: false,
-            oversized: Some(declared),
-        }));
-        self.next_record += 1;
+        self.emit_oversized(start, head, declared);
         self.sbuf.clear();
         self.sbase = self.bytes;
         self.out_base = self.bytes;
