@@ -1864,6 +1864,17 @@ mod tests {
 
     /// Read `bytes` in windows of `window` stored bytes, as the pipeline does.
     fn windowed(name: &str, bytes: &[u8], window: usize, max: u64) -> (FileRead, StreamTotals) {
+        let (read, totals, _) = windowed_held(name, bytes, window, max);
+        (read, totals)
+    }
+
+    /// [`windowed`], and the most bytes the stream held at once (its buffer or a window).
+    fn windowed_held(
+        name: &str,
+        bytes: &[u8],
+        window: usize,
+        max: u64,
+    ) -> (FileRead, StreamTotals, usize) {
         let dir = tempfile::tempdir().unwrap();
         let f = file(&dir, name, bytes);
         let mut s = settings();
@@ -1871,9 +1882,12 @@ mod tests {
         let mut stream = WarcStream::open(&f, &s, window);
         stream.window = window;
         let mut read = FileRead::default();
-        for item in stream.by_ref() {
+        let mut largest = 0;
+        while let Some(item) = stream.next() {
+            largest = largest.max(stream.sbuf.capacity());
             match item {
                 StreamItem::Warc(w) => {
+                    largest = largest.max(w.len());
                     let r = w.parse(&f, &s);
                     assert_eq!(r.records, (r.docs.len() + r.errors.len()) as u64);
                     read.docs.extend(r.docs);
@@ -1888,7 +1902,7 @@ mod tests {
             }
         }
         read.records = (read.docs.len() + read.errors.len()) as u64;
-        (read, stream.totals())
+        (read, stream.totals(), largest)
     }
 
     /// Everything a user sees of a read, in a comparable form.
@@ -2052,35 +2066,9 @@ mod tests {
         }
     }
 
-    /// Every window a plain stream hands over, with what a whole read gives.
+    /// A plain file read in windows: what it gives and the most bytes it held.
     fn plain_windows(stored: &[u8], window: usize, max: u64) -> (FileRead, StreamTotals, usize) {
-        let dir = tempfile::tempdir().unwrap();
-        let f = file(&dir, "p.warc", stored);
-        let mut s = settings();
-        s.max_record_bytes = max;
-        let mut stream = WarcStream::open(&f, &s, window);
-        stream.window = window;
-        let mut read = FileRead::default();
-        let mut largest = 0;
-        while let Some(item) = stream.next() {
-            largest = largest.max(stream.sbuf.capacity());
-            match item {
-                StreamItem::Warc(w) => {
-                    largest = largest.max(w.len());
-                    let r = w.parse(&f, &s);
-                    read.docs.extend(r.docs);
-                    read.errors.extend(r.errors);
-                    read.warc_skipped += r.warc_skipped;
-                    for (why, n) in r.warc_skipped_by_type {
-                        *read.warc_skipped_by_type.entry(why).or_default() += n;
-                    }
-                }
-                StreamItem::Error(e) => read.errors.push(e),
-                StreamItem::Chunk(_) => unreachable!(),
-            }
-        }
-        read.records = (read.docs.len() + read.errors.len()) as u64;
-        (read, stream.totals(), largest)
+        windowed_held("p.warc", stored, window, max)
     }
 
     #[test]
