@@ -392,13 +392,8 @@ mod tests {
             ("a.jsonl.gz", gzip(b"{\"text\":\"a\"}\n{\"text\":\"b\"}\n")),
             ("a.txt.zst", zstd(b"zstd text")),
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rand = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::fingerprint::testgen::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut rand = move || rng.next_u64();
         let dir = tempfile::tempdir().unwrap();
         for (name, good) in &samples {
             let r = read_file(&file(&dir, name, good), &settings());

@@ -1933,13 +1933,8 @@ mod tests {
 
     /// Copies of `good` with a few bytes changed, a stretch overwritten, or the end cut off.
     fn damaged(good: &[u8], rounds: usize, seed: u64) -> Vec<Vec<u8>> {
-        let mut state = seed;
-        let mut rand = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::fingerprint::testgen::Rng::new(seed);
+        let mut rand = move || rng.next_u64();
         (0..rounds)
             .map(|round| {
                 let mut bytes = good.to_vec();

@@ -561,13 +561,8 @@ mod tests {
         ];
         let filler = long("if (a<b) { c = '--'; } ");
         let icon = format!("<path d=\"{}\"/>", long("M12 2l3 7h7l-6 4 "));
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::fingerprint::testgen::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| rng.below(n);
         let text = |html: &str, mode| {
             let dom = flatten_doc(&scraper::Html::parse_document(html), mode, false);
             (dom.text, dom.title, dom.first_h1, dom.ld_json)
