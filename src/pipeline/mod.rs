@@ -19,7 +19,7 @@ use crate::fingerprint::{
 };
 use crate::normalize::{Normalizer, fingerprint_text_opts};
 use crate::sink::records::*;
-use crate::sink::{OutputPaths, Sink, write_atomic, write_json, write_jsonl};
+use crate::sink::{OutputPaths, Sink, write_json, write_jsonl, write_unsynced};
 use crate::source::stream::{
     JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
 };
@@ -820,10 +820,14 @@ pub fn run(
         }
         sink.finish()
     };
-    let written = write_atomic(&paths.corpus, |w| write_corpus(w, &mut counts));
+    let written = write_unsynced(&paths.corpus, |w| write_corpus(w, &mut counts));
     drop(staging);
-    written.map_err(out_err(&paths.corpus))?;
+    let corpus = written.map_err(out_err(&paths.corpus))?;
     memtrace("write: corpus");
+    // The corpus (gigabytes) is synced to disk while the smaller files are written; it is
+    // renamed into place once its sync is done, and the manifest only after that.
+    // Joined on every way out, so an early error return still leaves no temporary file.
+    let mut corpus_synced = JoinOnDrop(Some(std::thread::spawn(move || corpus.commit())));
     if counts.duplicate_passages > 0 {
         removed_by_rule.insert(
             rule::DUPLICATE_PASSAGE.to_string(),
@@ -878,6 +882,12 @@ pub fn run(
         }));
     write_jsonl(&paths.duplicates, duplicates, Compression::None, 0)
         .map_err(out_err(&paths.duplicates))?;
+    if let Some(handle) = corpus_synced.0.take() {
+        handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(out_err(&paths.corpus))?;
+    }
     mark("write", &mut lap);
 
     let total = started.elapsed().as_secs_f64();
@@ -906,6 +916,17 @@ pub fn run(
     write_json(&paths.manifest, &manifest).map_err(out_err(&paths.manifest))?;
     progress.finish();
     Ok(RunReport { manifest, paths })
+}
+
+/// A thread joined when this is dropped (its result ignored), unless taken out before.
+struct JoinOnDrop<T>(Option<std::thread::JoinHandle<T>>);
+
+impl<T> Drop for JoinOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
 }
 
 /// Staged records of documents `first..first + bounds.len()`, read in one piece.

@@ -16,20 +16,62 @@ pub fn write_atomic(
     path: &Path,
     body: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_unsynced(path, body)?.commit()
+}
+
+/// A file written in full under its temporary name, not yet synced to disk nor renamed into
+/// place: [`Unsynced::commit`] does both, so the wait for the disk can overlap other work.
+/// Dropped without a commit, the temporary file is removed.
+pub struct Unsynced {
+    file: Option<File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Unsynced {
+    /// Sync the file to disk, then rename it into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let result = match self.file.take() {
+            Some(file) => file.sync_all(),
+            None => Ok(()),
+        };
+        let result = result.and_then(|()| std::fs::rename(&self.tmp, &self.path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        result
+    }
+}
+
+impl Drop for Unsynced {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// [`write_atomic`] up to the sync: the body written and flushed under a temporary name.
+pub fn write_unsynced(
+    path: &Path,
+    body: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
+) -> io::Result<Unsynced> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
+    let written = (|| {
         let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
         body(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(())
+        w.into_inner().map_err(|e| e.into_error())
     })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path),
+    match written {
+        Ok(file) => Ok(Unsynced {
+            file: Some(file),
+            tmp,
+            path: path.to_path_buf(),
+        }),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
@@ -173,6 +215,23 @@ mod tests {
         let err = write_atomic(&p, |_| Err(io::Error::other("boom")));
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"old\"\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_unsynced_file_is_in_place_only_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.jsonl");
+        write_json(&p, &"old").unwrap();
+        let pending = write_unsynced(&p, |w| w.write_all(b"new\n")).unwrap();
+        // Until the commit the old file is what a reader sees.
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"old\"\n");
+        pending.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
+        // Dropped without a commit (the run failed elsewhere): nothing changes, nothing is left.
+        let abandoned = write_unsynced(&p, |w| w.write_all(b"newer\n")).unwrap();
+        drop(abandoned);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
