@@ -80,6 +80,11 @@ pub trait ItemSet: Sync {
     fn spilled(&self) -> Option<&SignatureStore> {
         None
     }
+    /// The store slot of item `i`'s signature, for sets whose signatures are in a store (so
+    /// that neighbouring signatures can be read from disk in one piece).
+    fn slot(&self, _i: usize) -> Option<u64> {
+        None
+    }
 }
 
 impl ItemSet for [Item] {
@@ -133,6 +138,9 @@ impl ItemSet for Stored<'_> {
     }
     fn spilled(&self) -> Option<&SignatureStore> {
         self.store.spilled().then_some(self.store)
+    }
+    fn slot(&self, i: usize) -> Option<u64> {
+        self.items[i].slot
     }
 }
 

@@ -183,6 +183,36 @@ impl SignatureStore {
         Some(buf)
     }
 
+    /// Signatures of the `count` slots from `first` on, read into `out` (`k` values a slot) in
+    /// one piece: from the spill file, one read instead of one a slot. False if a slot is out
+    /// of range or the read failed (noted for [`SignatureStore::check`]).
+    pub fn get_range(&self, first: u64, count: u64, out: &mut Vec<u32>) -> bool {
+        out.clear();
+        let Some(end) = first.checked_add(count).filter(|&e| e <= self.len) else {
+            return false;
+        };
+        let k = self.k;
+        let Some(spill) = &self.spill else {
+            out.extend_from_slice(&self.mem[first as usize * k..end as usize * k]);
+            return true;
+        };
+        let Some(file) = &spill.reader else {
+            self.note(finished());
+            return false;
+        };
+        let mut bytes = vec![0u8; (count as usize) * 4 * k];
+        if let Err(e) = read_at(file, first * 4 * k as u64, &mut bytes) {
+            self.note(e);
+            return false;
+        }
+        out.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        true
+    }
+
     fn note(&self, e: io::Error) {
         let mut slot = self.read_error.lock().unwrap_or_else(|p| p.into_inner());
         slot.get_or_insert(e);

@@ -648,6 +648,9 @@ impl ItemSet for PassageItems<'_> {
     fn spilled(&self) -> Option<&SignatureStore> {
         self.store.spilled().then_some(self.store)
     }
+    fn slot(&self, i: usize) -> Option<u64> {
+        (self.slots[i] != NONE).then_some(self.slots[i] as u64)
+    }
 }
 
 /// Take duplicate passages out of a record's text, recording each as a removal; `fates` gives
