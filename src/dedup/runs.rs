@@ -331,20 +331,34 @@ fn merge_band(
         }
     }
     let mut out = Candidates::default();
+    // A bucket's ranks; turned into orders only for buckets that make pairs. Nearly every
+    // bucket holds one representative, and looking up the order of each (a random access
+    // into arrays of millions) was most of the merge.
+    let mut ranks: Vec<u32> = Vec::new();
     let mut bucket: Vec<u64> = Vec::new();
+    let mut flush = |ranks: &mut Vec<u32>, out: &mut Candidates| {
+        if ranks.len() >= 2 {
+            bucket.clear();
+            bucket.extend(ranks.iter().map(|&r| order(r)));
+            bucket_pairs(&bucket, out);
+        } else if ranks.len() == 1 {
+            // What `bucket_pairs` does with one member.
+            out.largest_bucket = out.largest_bucket.max(1);
+        }
+        ranks.clear();
+    };
     let mut bucket_key = None;
     while let Some(Reverse((key, rank, s))) = heap.pop() {
         if bucket_key != Some(key) {
-            bucket_pairs(&bucket, &mut out);
-            bucket.clear();
+            flush(&mut ranks, &mut out);
             bucket_key = Some(key);
         }
-        bucket.push(order(rank));
+        ranks.push(rank);
         if let Some((k, o)) = segments[s].next()? {
             heap.push(Reverse((k, o, s)));
         }
     }
-    bucket_pairs(&bucket, &mut out);
+    flush(&mut ranks, &mut out);
     Ok(out)
 }
 
