@@ -298,8 +298,8 @@ pub struct EdgeSettings {
     /// After the last prose line, a line ending in ":" carries the next `list_lines` lines on
     /// as its list ...
     pub list_lines: usize,
-    /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item)
-    /// stay when a line after them carries the article on.
+    /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item, or
+    /// a line another rule took) stay when a line after them carries the article on.
     pub max_gap: usize,
 }
 
