@@ -433,4 +433,96 @@ mod tests {
             stays(line);
         }
     }
+
+    #[test]
+    fn consent_banners_go_whole_however_long() {
+        for line in [
+            "We use cookies to give you the best online experience.",
+            "Privacy & Cookies: This site uses cookies. By continuing to use this website, you agree to their use.",
+            "To provide the best experiences, we use technologies like cookies to store and/or access device information. Consenting to these technologies will allow us to process data such as browsing behaviour or unique IDs on this site. Not consenting or withdrawing consent may adversely affect certain features and functions.",
+            "By continuing to use this site, you are consenting to our use of cookies.",
+            "By continuing, you agree to our User Agreement and acknowledge that you understand the Privacy Policy.",
+            "We and our 100 partners store and/or access information on a device, such as unique IDs in cookies to process personal data.",
+            "We and our partners process data to provide:",
+            "Store and/or access information on a device",
+            "Use limited data to select advertising",
+            "Create profiles for personalised advertising 243 partners can use this purpose",
+            "Use precise geolocation data. Actively scan device characteristics for identification.",
+        ] {
+            goes(line, "consent_notice");
+        }
+    }
+
+    #[test]
+    fn writing_about_cookies_and_partners_stays() {
+        for line in [
+            "In this example we use cookies to remember the user between requests.",
+            "Browsers send cookies with every request to the same origin, which is how sessions work.",
+            "We use cookies made with oat flour, so they are safe for guests who avoid wheat.",
+            "We and our partners built forty schools in the region last year.",
+            "By continuing the talks, both sides hope to reach a deal before the deadline.",
+            "Use limited data plans abroad, the guide advises, and buy a local SIM card.",
+            "Develop and improve services for older residents, the council told its staff.",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
+    fn signup_prompts_and_site_notices_go() {
+        for (line, rule) in [
+            (
+                "Sign up for our newsletter to stay on top of the latest trends.",
+                "signup_prompt",
+            ),
+            (
+                "Join our mailing list for monthly updates.",
+                "signup_prompt",
+            ),
+            (
+                "Get the latest safety tips, news and case updates delivered to your inbox!",
+                "signup_prompt",
+            ),
+            ("Stay in the loop!", "signup_prompt"),
+            (
+                "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
+                "signup_prompt",
+            ),
+            (
+                "This field is for validation purposes and should be left unchanged.",
+                "signup_prompt",
+            ),
+            (
+                "When you purchase through links on our site, we may earn an affiliate commission.",
+                "site_notice",
+            ),
+            (
+                "We may earn commission from links on this page, but we only recommend products we back.",
+                "site_notice",
+            ),
+            (
+                "All trademarks are property of their respective owners in the US and other countries.",
+                "site_notice",
+            ),
+            ("Was this page helpful?", "site_notice"),
+            ("Did you find this article useful?", "site_notice"),
+            ("Thanks for your feedback!", "site_notice"),
+        ] {
+            goes(line, rule);
+        }
+    }
+
+    #[test]
+    fn sentences_about_newsletters_and_commissions_stay() {
+        for line in [
+            "Stay informed: regularly visit your dentist for check-ups and cleanings.",
+            "Staff who sign up for the pension scheme by March keep their old rate.",
+            "The agent takes a commission of five percent on every sale, the report found.",
+            "Email alerts land in your inbox within minutes of a court ruling, the clerk said.",
+            "Was this the right call? Fans are still arguing about it.",
+            "Trademarks are property, the judge wrote, and can be sold like any other asset.",
+        ] {
+            stays(line);
+        }
+    }
 }
