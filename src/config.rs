@@ -234,6 +234,10 @@ pub struct ChromeSettings {
     /// at most `max_item_words` words each is navigation.
     pub min_items: usize,
     pub max_item_words: usize,
+    /// A line of at least this many words, every one capitalized, with no punctuation that
+    /// would make it a sentence, a list or a title with a subtitle, is a menu whose links
+    /// were run together with spaces.
+    pub run_together_words: usize,
 }
 
 impl Default for ChromeSettings {
@@ -241,6 +245,7 @@ impl Default for ChromeSettings {
         ChromeSettings {
             min_items: 4,
             max_item_words: 3,
+            run_together_words: 14,
         }
     }
 }
