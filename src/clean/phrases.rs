@@ -525,4 +525,52 @@ mod tests {
             stays(line);
         }
     }
+
+    #[test]
+    fn form_notes_consent_labels_share_bars_and_banners_go() {
+        for (line, rule) in [
+            (
+                "By clicking \"Post Your Answer\", you agree to our terms of service and acknowledge you have read our privacy policy.",
+                "consent_notice",
+            ),
+            (
+                "By submitting your email, you agree to our Terms and Privacy Notice.",
+                "consent_notice",
+            ),
+            ("Strictly Necessary Cookies", "consent_notice"),
+            ("Always Active", "consent_notice"),
+            ("Manage Consent Preferences", "consent_notice"),
+            ("Please enter a valid email address.", "signup_prompt"),
+            ("Enter your email:", "signup_prompt"),
+            (
+                "Facebook X Bluesky LinkedIn Reddit Pinterest Tumblr WhatsApp Email Share Link",
+                "share_prompt",
+            ),
+            ("twitter facebook", "share_prompt"),
+            ("Skip to the main content", "site_chrome"),
+            ("Jump to navigation", "site_chrome"),
+            (
+                "An official website of the United States government",
+                "site_chrome",
+            ),
+            ("Secure .gov websites use HTTPS", "site_chrome"),
+        ] {
+            goes(line, rule);
+        }
+    }
+
+    #[test]
+    fn instructions_and_sentences_like_form_notes_stay() {
+        for line in [
+            "By clicking Save, you confirm the changes to the file.",
+            "By signing up early, you get the best seats in the hall.",
+            "Please enter the building through the side door.",
+            "Enter your name in the first field, then press the button.",
+            "Skip to the end of the recipe if you are in a hurry.",
+            "Facebook and Twitter both changed their rules this week.",
+            "Third-party cookies will be phased out next year, the company said.",
+        ] {
+            stays(line);
+        }
+    }
 }
