@@ -581,4 +581,37 @@ mod tests {
             stays(line);
         }
     }
+
+    #[test]
+    fn footers_run_on_from_a_copyright_notice_and_tick_box_notes_go() {
+        for (line, rule) in [
+            (
+                "© 2026 Example Co. All rights reserved. Example and the Example logo are trademarks of Example Co. Use of this site constitutes acceptance of our User Agreement and Privacy Policy and Cookie Statement and Your Privacy Rights.",
+                "legal_notice",
+            ),
+            (
+                "2025 Example, Inc. - All Rights Reserved. Example, Inc. is a subsidiary of Other, Inc.",
+                "legal_notice",
+            ),
+            (
+                "All rights reserved. England and Wales company registration number 2008885.",
+                "legal_notice",
+            ),
+            (
+                "I have read and agree to the terms of use and privacy policy",
+                "consent_notice",
+            ),
+            ("I accept the privacy policy", "consent_notice"),
+        ] {
+            goes(line, rule);
+        }
+        for line in [
+            "Copyright law has changed significantly since 1976, and the courts have followed.",
+            "In 1998 the band kept all rights to its songs, which later made them rich.",
+            "I agree that the terms of the deal were unfair, the minister said.",
+            "I understand the terms, she said, but I will not sign them.",
+        ] {
+            stays(line);
+        }
+    }
 }
