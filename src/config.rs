@@ -267,8 +267,11 @@ pub struct MenuSettings {
     pub lead_lines: usize,
     pub lead_words: usize,
     /// `menu_run` runs only where prose lines hold at least this share of the words of prose
-    /// and short lines together (a page with an article around its menus).
+    /// and short lines together (a page with an article around its menus) ...
     pub min_prose_share: f64,
+    /// ... or, on a page's full visible text, this share: there the header, footer and
+    /// mega-menus are all still on the page and alone make short lines the majority.
+    pub page_min_prose_share: f64,
 }
 
 impl Default for MenuSettings {
@@ -281,6 +284,7 @@ impl Default for MenuSettings {
             lead_lines: 2,
             lead_words: 3,
             min_prose_share: 0.5,
+            page_min_prose_share: 0.2,
         }
     }
 }
