@@ -6,7 +6,8 @@
 //!   Wishlist"). What makes such a run article text stays: a run introduced by a sentence that
 //!   ends in ":" (a list the article announces), a run whose lines mostly read like verse (start
 //!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
-//!   into the article's first prose line.
+//!   into the article's first prose line, and a table whose rows of short cells the extractor
+//!   joined with " | ".
 //!
 //! Only on a page where prose holds `min_prose_share` of the words of prose and short lines
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
@@ -128,6 +129,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if verse * 2 >= members.len() {
             continue;
         }
+        // A table: most lines are rows of cells, which the extractor joins with " | " (a
+        // two-column table of dates and figures is as short per line as a menu).
+        let rows = members
+            .iter()
+            .filter(|&&j| page.lines[j].text.contains(" | "))
+            .count();
+        if rows * 2 >= members.len() {
+            continue;
+        }
         // The title and byline lead into the article: when prose follows right after the run,
         // its last lines of several words stay.
         let after = idx[end.min(idx.len())..]
@@ -217,6 +227,15 @@ mod tests {
         }
         let src = format!("{grid}{P1}");
         assert_eq!(kept(&src), src);
+    }
+
+    #[test]
+    fn a_table_of_two_short_columns_is_no_menu() {
+        let src = format!(
+            "{P1}Month | Change\n1/1/2013 | +13.1%\n2/1/2013 | +13.1%\n3/1/2013 | +13.1%\n\
+             4/1/2013 | +11.9%\n5/1/2013 | +12.5%\n{P2}{P3}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
     }
 
     #[test]
