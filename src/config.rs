@@ -301,7 +301,7 @@ pub struct EdgeSettings {
     pub min_prose_share: f64,
     /// Before the first prose line, a line stays when it shares at least this many content
     /// words with the prose (a title, a standfirst) ...
-    pub topic_words: usize,
+    pub head_topic_words: usize,
     /// ... or is one of the last `lead_lines` lines before it (a title, a byline, a date).
     pub lead_lines: usize,
     /// After the last prose line, a line ending in ":" carries the next `list_lines` lines on
@@ -310,6 +310,9 @@ pub struct EdgeSettings {
     /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item, or
     /// a line another rule took) stay when a line after them carries the article on.
     pub max_gap: usize,
+    /// After the last prose line, a line on the article's topic carries it on: it shares at
+    /// least this many content words with the prose, and they make up most of its own.
+    pub topic_words: usize,
 }
 
 impl Default for EdgeSettings {
@@ -318,6 +321,7 @@ impl Default for EdgeSettings {
             prose_words: 12,
             min_prose_lines: 2,
             min_prose_share: 0.1,
+            head_topic_words: 4,
             topic_words: 2,
             lead_lines: 3,
             list_lines: 12,

@@ -4,7 +4,7 @@
 //! `page_edge`: on a page with an article (at least `min_prose_lines` prose lines, holding at
 //! least `min_prose_share` of the page's words), the lines before its first prose line go
 //! except those on the article's topic (a title, a standfirst: lines sharing at least
-//! `topic_words` content words with the prose) and the `lead_lines` lines right before it (a
+//! `head_topic_words` content words with the prose) and the `lead_lines` lines right before it (a
 //! title, a byline, a date). After its last prose line the article goes on as long as lines
 //! carry it on: sentences, lines on its topic, verse, "Key: value" facts, and a list that a line
 //! ending in ":" announces; a subheading or list item between two such lines is the article's
@@ -133,7 +133,7 @@ fn head_cut(
     open.iter()
         .copied()
         .take_while(|&i| i < lead_from)
-        .filter(|&i| shared_words(&page.lines[i], topic) < s.topic_words)
+        .filter(|&i| shared_words(&page.lines[i], topic) < s.head_topic_words)
         .collect()
 }
 
@@ -319,6 +319,28 @@ mod tests {
             format!(
                 "Harbour budget approved\n{P1}{P2}{P3}The vote is expected next week.\nIt was late.\n"
             )
+        );
+    }
+
+    #[test]
+    fn header_lines_stay_only_when_they_carry_the_article_topic() {
+        // A standfirst shares many of the article's words and stays; a header link that
+        // shares two ("Harbour budget archive") is the site's, not the story's.
+        let src = format!(
+            "Harbour budget archive and more\nFind every story from our town in one place\n\
+             The harbour budget vote followed a long debate among council members\n\
+             Listen to the morning podcast every weekday\nCouncil approves harbour budget\n\
+             By Ann Lee\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "The harbour budget vote followed a long debate among council members\n\
+                 Listen to the morning podcast every weekday\nCouncil approves harbour budget\n\
+                 By Ann Lee\n{P1}{P2}{P3}"
+            ),
+            "{:?}",
+            removed(&src)
         );
     }
 }
