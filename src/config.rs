@@ -234,6 +234,10 @@ pub struct ChromeSettings {
     /// at most `max_item_words` words each is navigation.
     pub min_items: usize,
     pub max_item_words: usize,
+    /// A line of at least this many words, every one capitalized, with no punctuation that
+    /// would make it a sentence, a list or a title with a subtitle, is a menu whose links
+    /// were run together with spaces.
+    pub run_together_words: usize,
 }
 
 impl Default for ChromeSettings {
@@ -241,6 +245,7 @@ impl Default for ChromeSettings {
         ChromeSettings {
             min_items: 4,
             max_item_words: 3,
+            run_together_words: 14,
         }
     }
 }
@@ -262,8 +267,11 @@ pub struct MenuSettings {
     pub lead_lines: usize,
     pub lead_words: usize,
     /// `menu_run` runs only where prose lines hold at least this share of the words of prose
-    /// and short lines together (a page with an article around its menus).
+    /// and short lines together (a page with an article around its menus) ...
     pub min_prose_share: f64,
+    /// ... or, on a page's full visible text, this share: there the header, footer and
+    /// mega-menus are all still on the page and alone make short lines the majority.
+    pub page_min_prose_share: f64,
 }
 
 impl Default for MenuSettings {
@@ -276,6 +284,7 @@ impl Default for MenuSettings {
             lead_lines: 2,
             lead_words: 3,
             min_prose_share: 0.5,
+            page_min_prose_share: 0.2,
         }
     }
 }
@@ -292,15 +301,18 @@ pub struct EdgeSettings {
     pub min_prose_share: f64,
     /// Before the first prose line, a line stays when it shares at least this many content
     /// words with the prose (a title, a standfirst) ...
-    pub topic_words: usize,
+    pub head_topic_words: usize,
     /// ... or is one of the last `lead_lines` lines before it (a title, a byline, a date).
     pub lead_lines: usize,
     /// After the last prose line, a line ending in ":" carries the next `list_lines` lines on
     /// as its list ...
     pub list_lines: usize,
-    /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item)
-    /// stay when a line after them carries the article on.
+    /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item, or
+    /// a line another rule took) stay when a line after them carries the article on.
     pub max_gap: usize,
+    /// After the last prose line, a line on the article's topic carries it on: it shares at
+    /// least this many content words with the prose, and they make up most of its own.
+    pub topic_words: usize,
 }
 
 impl Default for EdgeSettings {
@@ -309,6 +321,7 @@ impl Default for EdgeSettings {
             prose_words: 12,
             min_prose_lines: 2,
             min_prose_share: 0.1,
+            head_topic_words: 4,
             topic_words: 2,
             lead_lines: 3,
             list_lines: 12,

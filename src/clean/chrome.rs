@@ -1,5 +1,6 @@
 //! Site chrome that has a shape rather than a phrase: rule lines (`separator`: "-", "* * *",
-//! "|") and navigation menus (`nav_menu`: "Home | World | Business | Sport").
+//! "|") and navigation menus (`nav_menu`: "Home | World | Business | Sport", or the same links
+//! run together with spaces: "Home World Business Sport Weather Travel ...").
 
 use super::{Page, Verdict, rule, words};
 use crate::config::ChromeSettings;
@@ -106,8 +107,10 @@ pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
     let open: Vec<usize> = page.open_lines().collect();
     let table = table_rows(page, &open);
     for (k, &i) in open.iter().enumerate() {
-        let text = page.lines[i].text.trim();
-        if !table[k] && is_menu(text, s) {
+        let line = &page.lines[i];
+        let text = line.text.trim();
+        let run_together = line.words >= s.run_together_words && is_run_together_menu(text);
+        if !table[k] && (run_together || is_menu(text, s)) {
             page.claim(i, Verdict::remove(rule::NAV_MENU));
         }
     }
@@ -200,6 +203,34 @@ fn is_fact(item: &str) -> bool {
     })
 }
 
+/// Links run together with spaces: every word starts with a capital or a digit ("&" joins),
+/// and nothing marks a sentence, a clause, a list or a subtitle. A title-cased headline has a
+/// colon, a question mark or a lowercase joiner more often than not, and is shorter than the
+/// words the caller asks for; a line in capitals only (a heading, a legal notice) has no case
+/// to tell by and stays.
+fn is_run_together_menu(text: &str) -> bool {
+    const STOPS: &[u8] = b".!?:;,|()[]\"";
+    let bytes = text.as_bytes();
+    if bytes.iter().any(|b| STOPS.contains(b)) || text.contains(['“', '”', '…', '–', '—'])
+    {
+        return false;
+    }
+    let mut lower = false;
+    for word in text.split_whitespace() {
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        if word == "&" || word == "+" {
+            continue;
+        }
+        if !(first.is_uppercase() || first.is_ascii_digit()) {
+            return false;
+        }
+        lower |= word.chars().any(char::is_lowercase);
+    }
+    lower
+}
+
 /// A label in Title Case: every word capitalized but short joiners ("Terms of Service").
 fn is_title_label(item: &str) -> bool {
     item.split_whitespace().all(|w| {
@@ -274,6 +305,34 @@ mod tests {
         let src =
             "Home | World | Business | Tech\nStory text that stays.\nAbout | Jobs | Press | Help\n";
         assert_eq!(kept(src), "Story text that stays.\n");
+    }
+
+    #[test]
+    fn links_run_together_with_spaces_are_a_menu() {
+        let menu = "Apps & Software Artificial Intelligence Cybersecurity Cryptocurrency Mobile \
+                    Smart Home Social Media Tech Industry Transportation All Tech";
+        let src = format!("Story text that stays.\n{menu}\n");
+        assert_eq!(kept(&src), "Story text that stays.\n");
+        assert_eq!(removed(&src)[0].0, "nav_menu");
+    }
+
+    #[test]
+    fn title_case_headlines_capitals_and_lists_are_not_run_together_menus() {
+        for line in [
+            // Headlines in Title Case: shorter, or with a colon, a question mark or a joiner.
+            "Mozilla's Servo Is Whooping The Other Browsers In Performance Ten Years Ago",
+            "What Is The Ultimate Best Non-Slip Yoga Mat? Here Are My Top 3 Picks For Beginners And Pros",
+            "Fall Allergies In Montana: Improve Indoor Air Quality Before You Close The Windows Tonight",
+            "How a Simple Creative Update Boosted Performance For Our Biggest Client In Just Two Weeks",
+            // A heading or a legal notice in capitals.
+            "PLEASE READ THESE TERMS CAREFULLY BEFORE YOU USE THE SERVICE OR BUY ANY PRODUCT FROM US",
+            // A list of names with commas, and a sentence.
+            "Pieter Zeeman, Emil Fischer, Ronald Ross, Theodor Mommsen, Marie Curie, Svante Arrhenius, Niels Finsen",
+            "The council voted on Tuesday to approve a new harbour budget for the coming year after a long debate",
+        ] {
+            let src = format!("Story text that stays.\n{line}\n");
+            assert_eq!(kept(&src), src, "{line}");
+        }
     }
 
     #[test]

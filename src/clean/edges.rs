@@ -4,11 +4,12 @@
 //! `page_edge`: on a page with an article (at least `min_prose_lines` prose lines, holding at
 //! least `min_prose_share` of the page's words), the lines before its first prose line go
 //! except those on the article's topic (a title, a standfirst: lines sharing at least
-//! `topic_words` content words with the prose) and the `lead_lines` lines right before it (a
+//! `head_topic_words` content words with the prose) and the `lead_lines` lines right before it (a
 //! title, a byline, a date). After its last prose line the article goes on as long as lines
 //! carry it on: sentences, lines on its topic, verse, "Key: value" facts, and a list that a line
 //! ending in ":" announces; a subheading or list item between two such lines is the article's
-//! too (up to `max_gap` lines). The page's chrome starts where nothing carries the article on.
+//! too (up to `max_gap` lines, counting lines other rules took as chrome: share links, a
+//! related-stories heading). The page's chrome starts where nothing carries the article on.
 //! Only for a full page's text: an extractor's output has no such edges.
 
 use super::{Line, Page, Verdict, headlines, rule, words};
@@ -132,7 +133,7 @@ fn head_cut(
     open.iter()
         .copied()
         .take_while(|&i| i < lead_from)
-        .filter(|&i| shared_words(&page.lines[i], topic) < s.topic_words)
+        .filter(|&i| shared_words(&page.lines[i], topic) < s.head_topic_words)
         .collect()
 }
 
@@ -148,8 +149,14 @@ fn tail_cut(page: &Page<'_>, s: &EdgeSettings, last: usize, topic: &FxHashSet<u6
             continue;
         }
         if page.verdicts[i].is_some() {
-            // Another rule's chrome ends an announced list.
+            // Another rule's chrome ends an announced list, and it carries nothing on: a run of
+            // share links or a related-stories heading is where the page's tail begins, and a
+            // sentence below it (a newsletter pitch, a footer's blurb) is not the article's.
             announced = 0;
+            gap += 1;
+            if gap > s.max_gap {
+                break;
+            }
             continue;
         }
         let carries = announced > 0
@@ -290,5 +297,50 @@ mod tests {
              {P1}Shipping worldwide\n"
         );
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn chrome_other_rules_took_ends_the_article() {
+        // Three lines of share links and a related-stories heading after the article: the
+        // sentence below them is the footer's, not the article's.
+        let src = format!(
+            "Harbour budget approved\n{P1}{P2}{P3}Share on Facebook\nShare on Twitter\n\
+             Related Posts\nOur newsroom is open from nine to five on weekdays.\n"
+        );
+        assert_eq!(kept(&src), format!("Harbour budget approved\n{P1}{P2}{P3}"));
+        // One such line (an advertisement label) between the article and its closing
+        // sentences does not end it.
+        let src = format!(
+            "Harbour budget approved\n{P1}{P2}{P3}Advertisement\nThe vote is expected next week.\n\
+             It was late.\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "Harbour budget approved\n{P1}{P2}{P3}The vote is expected next week.\nIt was late.\n"
+            )
+        );
+    }
+
+    #[test]
+    fn header_lines_stay_only_when_they_carry_the_article_topic() {
+        // A standfirst shares many of the article's words and stays; a header link that
+        // shares two ("Harbour budget archive") is the site's, not the story's.
+        let src = format!(
+            "Harbour budget archive and more\nFind every story from our town in one place\n\
+             The harbour budget vote followed a long debate among council members\n\
+             Listen to the morning podcast every weekday\nCouncil approves harbour budget\n\
+             By Ann Lee\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "The harbour budget vote followed a long debate among council members\n\
+                 Listen to the morning podcast every weekday\nCouncil approves harbour budget\n\
+                 By Ann Lee\n{P1}{P2}{P3}"
+            ),
+            "{:?}",
+            removed(&src)
+        );
     }
 }

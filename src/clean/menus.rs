@@ -6,10 +6,12 @@
 //!   Wishlist"). What makes such a run article text stays: a run introduced by a sentence that
 //!   ends in ":" (a list the article announces), a run whose lines mostly read like verse (start
 //!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
-//!   into the article's first prose line.
+//!   into the article's first prose line, and a table whose rows of short cells the extractor
+//!   joined with " | ".
 //!
-//! Only on a page where prose holds `min_prose_share` of the words of prose and short lines: where
-//! short lines dominate (a product grid, a link list that is the page's content) they stay.
+//! Only on a page where prose holds `min_prose_share` of the words of prose and short lines
+//! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
+//! lines dominate (a product grid, a link list that is the page's content) they stay.
 
 use super::{Line, Page, Verdict, rule};
 use crate::config::MenuSettings;
@@ -53,7 +55,7 @@ fn is_verse_like(l: &Line<'_>) -> bool {
     l.words >= 3 && core.chars().next().is_some_and(|c| c.is_lowercase())
 }
 
-pub fn detect(page: &mut Page<'_>, s: &MenuSettings) {
+pub fn detect(page: &mut Page<'_>, s: &MenuSettings, full_page: bool) {
     // The lines that count: not blank. Claimed lines (other chrome) join a run without
     // counting toward its length.
     let idx: Vec<usize> = (0..page.lines.len())
@@ -72,7 +74,12 @@ pub fn detect(page: &mut Page<'_>, s: &MenuSettings) {
         .filter(|&&i| page.verdicts[i].is_none() && is_short_label(&page.lines[i], s))
         .map(|&i| page.lines[i].words)
         .sum();
-    if prose_words as f64 >= s.min_prose_share * (prose_words + short_words) as f64 {
+    let share = if full_page {
+        s.page_min_prose_share
+    } else {
+        s.min_prose_share
+    };
+    if prose_words as f64 >= share * (prose_words + short_words) as f64 {
         menu_runs(page, s, &idx);
     }
 }
@@ -122,6 +129,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if verse * 2 >= members.len() {
             continue;
         }
+        // A table: most lines are rows of cells, which the extractor joins with " | " (a
+        // two-column table of dates and figures is as short per line as a menu).
+        let rows = members
+            .iter()
+            .filter(|&&j| page.lines[j].text.contains(" | "))
+            .count();
+        if rows * 2 >= members.len() {
+            continue;
+        }
         // The title and byline lead into the article: when prose follows right after the run,
         // its last lines of several words stay.
         let after = idx[end.min(idx.len())..]
@@ -145,6 +161,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
 
 #[cfg(test)]
 mod tests {
+    use crate::clean::Input;
     use crate::clean::test_support::*;
 
     const P1: &str = "The council voted on Tuesday to approve a new budget for the coming year.\n";
@@ -192,9 +209,45 @@ mod tests {
     #[test]
     fn a_page_of_short_lines_is_its_own_content() {
         // A product grid with little prose: the short lines are what the page has to say.
+        // In extracted text, short lines holding half the words are enough for that ...
         let src = format!(
             "Blue Mug\n$18\nRed Mug\n$20\nGreen Mug\n$22\nWhite Mug\n$19\nGrey Mug\n$21\n{P1}"
         );
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        // ... on a page's full text, where the site's own menus add to them, it takes more.
+        let mut grid = String::new();
+        for (colour, price) in [
+            "Blue", "Red", "Green", "White", "Grey", "Black", "Pink", "Teal", "Gold", "Jade",
+            "Rust", "Sand", "Sage", "Rose", "Lime", "Plum", "Navy", "Ruby", "Onyx", "Iris",
+        ]
+        .iter()
+        .zip(10..)
+        {
+            grid.push_str(&format!("{colour} Mug\n${price}\n"));
+        }
+        let src = format!("{grid}{P1}");
         assert_eq!(kept(&src), src);
+    }
+
+    #[test]
+    fn a_table_of_two_short_columns_is_no_menu() {
+        let src = format!(
+            "{P1}Month | Change\n1/1/2013 | +13.1%\n2/1/2013 | +13.1%\n3/1/2013 | +13.1%\n\
+             4/1/2013 | +11.9%\n5/1/2013 | +12.5%\n{P2}{P3}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn on_a_full_page_menus_around_a_short_article_go() {
+        // Header and footer menus hold more words than the article's prose: in extracted
+        // text they would be the content, on a page's full text they are its chrome.
+        let menus = "Home\nNews\nLocal news\nSport\nWeather\nTravel\nCulture\nFood and drink\n\
+                     Podcasts\nVideo\nPuzzles\nOpinion\n";
+        let footer = "Our newsroom\nAdvertise\nPress office\nEvents\nShop\nJobs board\n\
+                      Corrections\nArchive\n";
+        let src = format!("{menus}{P1}{P2}{footer}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        assert_eq!(kept(&src), format!("{P1}{P2}"), "{:?}", removed(&src));
     }
 }

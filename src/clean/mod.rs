@@ -293,7 +293,7 @@ impl Cleaner {
             );
         }
         if self.enabled(rule::MENU_RUN) {
-            menus::detect(&mut page, &self.settings.menus);
+            menus::detect(&mut page, &self.settings.menus, input == Input::Page);
         }
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
             edges::detect(&mut page, &self.settings.edges);
