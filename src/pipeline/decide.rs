@@ -304,6 +304,14 @@ fn is_file_at(_file: &File, _path: &Path) -> bool {
     true
 }
 
+impl Staging {
+    /// Removes the staging file once its records are in the corpus, keeping the hold on the
+    /// folder until the run's last output is written.
+    pub(super) fn remove_staged(&self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);

@@ -821,7 +821,9 @@ pub fn run(
         sink.finish()
     };
     let written = write_unsynced(&paths.corpus, |w| write_corpus(w, &mut counts));
-    drop(staging);
+    // The staged records are all read; the folder stays this run's (`staging` holds its lock)
+    // until the manifest is written, so no other run can start writing the same files.
+    staging.remove_staged();
     let corpus = written.map_err(out_err(&paths.corpus))?;
     memtrace("write: corpus");
     // The corpus (gigabytes) is synced to disk while the smaller files are written; it is
