@@ -700,6 +700,24 @@ mod tests {
     use std::io::{Read, Seek, SeekFrom, Write};
 
     #[test]
+    fn the_folder_stays_held_after_the_staging_file_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(dir.path()).unwrap();
+        std::fs::write(&staging.path, b"{}\n").unwrap();
+        staging.remove_staged();
+        assert!(!staging.path.exists());
+        // Outputs are still being written: a second run must not get the folder.
+        let second = Staging::new(dir.path());
+        let message = second.err().expect("the folder is held").to_string();
+        assert!(message.contains("another scour run"), "{message}");
+        drop(staging);
+        // The run ended: the folder is free, and nothing of the first run is left in it.
+        let third = Staging::new(dir.path()).unwrap();
+        drop(third);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
     fn a_released_range_keeps_the_length_and_every_byte_after_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("staged");
