@@ -19,7 +19,9 @@ use crate::fingerprint::{
 };
 use crate::normalize::{Normalizer, fingerprint_text_opts};
 use crate::sink::records::*;
-use crate::sink::{OutputPaths, Sink, write_json, write_jsonl, write_unsynced};
+use crate::sink::{
+    OutputPaths, Sink, write_json, write_jsonl, write_jsonl_indexed, write_unsynced,
+};
 use crate::source::stream::{
     JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
 };
@@ -871,18 +873,16 @@ pub fn run(
         }
     };
     let first_cluster = doc_clusters.len();
-    let duplicates = (0..doc_clusters.len())
-        .map(|c| doc_clusters.record(c, c as u64, "document", doc_ref, doc_fix))
-        .chain((0..passage_clusters.len()).map(|c| {
-            passage_clusters.record(
-                c,
-                (first_cluster + c) as u64,
-                "passage",
-                passage_ref,
-                |_, _| {},
-            )
-        }));
-    write_jsonl(&paths.duplicates, duplicates, Compression::None, 0)
+    let cluster_record = |c: usize| {
+        if c < first_cluster {
+            doc_clusters.record(c, c as u64, "document", doc_ref, doc_fix)
+        } else {
+            let p = c - first_cluster;
+            passage_clusters.record(p, c as u64, "passage", passage_ref, |_, _| {})
+        }
+    };
+    let clusters = first_cluster + passage_clusters.len();
+    write_jsonl_indexed(&paths.duplicates, clusters, cluster_record)
         .map_err(out_err(&paths.duplicates))?;
     if let Some(handle) = corpus_synced.0.take() {
         handle

@@ -11,6 +11,32 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// [`write_jsonl`] for `n` records made by index: making them (not only serializing them) runs
+/// in parallel, a chunk at a time, in order.
+pub fn write_jsonl_indexed<T: Serialize>(
+    path: &Path,
+    n: usize,
+    make: impl Fn(usize) -> T + Sync,
+) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut sink = Sink::new(w, Compression::None, 0)?;
+        for start in (0..n).step_by(4096) {
+            let lines: Vec<Vec<u8>> = (start..n.min(start + 4096))
+                .into_par_iter()
+                .map(|i| {
+                    let mut v = serde_json::to_vec(&make(i)).map_err(io::Error::other)?;
+                    v.push(b'\n');
+                    Ok(v)
+                })
+                .collect::<io::Result<_>>()?;
+            for l in lines {
+                sink.write_all(&l)?;
+            }
+        }
+        sink.finish()
+    })
+}
+
 /// Write `path` through a temporary file in the same folder, renamed into place on success.
 pub fn write_atomic(
     path: &Path,
