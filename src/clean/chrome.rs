@@ -206,8 +206,9 @@ fn is_fact(item: &str) -> bool {
 /// Links run together with spaces: every word starts with a capital or a digit ("&" joins),
 /// and nothing marks a sentence, a clause, a list or a subtitle. A title-cased headline has a
 /// colon, a question mark or a lowercase joiner more often than not, and is shorter than the
-/// words the caller asks for; a line in capitals only (a heading, a legal notice) has no case
-/// to tell by and stays.
+/// words the caller asks for; one that capitalizes its joiners too ("Released With A Fix For
+/// The ...") has two or more of them, which link labels run together do not; a line in
+/// capitals only (a heading, a legal notice) has no case to tell by and stays.
 fn is_run_together_menu(text: &str) -> bool {
     const STOPS: &[u8] = b".!?:;,|()[]\"";
     let bytes = text.as_bytes();
@@ -215,7 +216,12 @@ fn is_run_together_menu(text: &str) -> bool {
     {
         return false;
     }
+    const JOINERS: &[&str] = &[
+        "a", "an", "the", "for", "with", "to", "of", "in", "on", "at", "by", "from", "as", "is",
+        "are", "was", "into", "over", "after",
+    ];
     let mut lower = false;
+    let mut joiners = 0;
     for word in text.split_whitespace() {
         let Some(first) = word.chars().next() else {
             continue;
@@ -227,8 +233,9 @@ fn is_run_together_menu(text: &str) -> bool {
             return false;
         }
         lower |= word.chars().any(char::is_lowercase);
+        joiners += usize::from(JOINERS.iter().any(|j| word.eq_ignore_ascii_case(j)));
     }
-    lower
+    lower && joiners < 2
 }
 
 /// A label in Title Case: every word capitalized but short joiners ("Terms of Service").
@@ -324,6 +331,10 @@ mod tests {
             "What Is The Ultimate Best Non-Slip Yoga Mat? Here Are My Top 3 Picks For Beginners And Pros",
             "Fall Allergies In Montana: Improve Indoor Air Quality Before You Close The Windows Tonight",
             "How a Simple Creative Update Boosted Performance For Our Biggest Client In Just Two Weeks",
+            // Long headlines that capitalize their joiners as well.
+            "FEX 2603 Released With A Partial Fix For The Steam GUI Crashing On AArch64",
+            "Intel Xe Linux Driver Ready With Fix For Brand New Lenovo ThinkPad T14 Gen 7 Laptop",
+            "Ubuntu Still Figuring Out A Plan For Dealing With California's Digital Age Assurance Act",
             // A heading or a legal notice in capitals.
             "PLEASE READ THESE TERMS CAREFULLY BEFORE YOU USE THE SERVICE OR BUY ANY PRODUCT FROM US",
             // A list of names with commas, and a sentence.
