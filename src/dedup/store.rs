@@ -165,22 +165,8 @@ impl SignatureStore {
             let at = slot as usize * k;
             return Some(&self.mem[at..at + k]);
         };
-        let Some(file) = &spill.reader else {
-            self.note(finished());
-            return None;
-        };
-        let mut bytes = vec![0u8; 4 * k];
-        if let Err(e) = read_at(file, slot * 4 * k as u64, &mut bytes) {
-            self.note(e);
-            return None;
-        }
-        buf.clear();
-        buf.extend(
-            bytes
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-        );
-        Some(buf)
+        self.read_spilled(spill, slot, 1, buf)
+            .then_some(buf.as_slice())
     }
 
     /// Signatures of the `count` slots from `first` on, read into `out` (`k` values a slot) in
@@ -192,15 +178,25 @@ impl SignatureStore {
             return false;
         };
         let k = self.k;
-        let Some(spill) = &self.spill else {
-            out.extend_from_slice(&self.mem[first as usize * k..end as usize * k]);
-            return true;
-        };
+        match &self.spill {
+            Some(spill) => self.read_spilled(spill, first, count, out),
+            None => {
+                out.extend_from_slice(&self.mem[first as usize * k..end as usize * k]);
+                true
+            }
+        }
+    }
+
+    /// The `count` signatures from `first` on, read from the spill file into `out` (cleared
+    /// first). False if the read failed (noted for [`SignatureStore::check`]).
+    fn read_spilled(&self, spill: &Spill, first: u64, count: u64, out: &mut Vec<u32>) -> bool {
+        out.clear();
         let Some(file) = &spill.reader else {
             self.note(finished());
             return false;
         };
-        let mut bytes = vec![0u8; (count as usize) * 4 * k];
+        let k = self.k;
+        let mut bytes = vec![0u8; count as usize * 4 * k];
         if let Err(e) = read_at(file, first * 4 * k as u64, &mut bytes) {
             self.note(e);
             return false;

@@ -13,25 +13,16 @@ use std::path::{Path, PathBuf};
 
 /// [`write_jsonl`] for `n` records made by index: making them (not only serializing them) runs
 /// in parallel, a chunk at a time, in order.
-pub fn write_jsonl_indexed<T: Serialize>(
+pub fn write_jsonl_indexed<T: Serialize + Send>(
     path: &Path,
     n: usize,
     make: impl Fn(usize) -> T + Sync,
 ) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut sink = Sink::new(w, Compression::None, 0)?;
-        for start in (0..n).step_by(4096) {
-            let lines: Vec<Vec<u8>> = (start..n.min(start + 4096))
-                .into_par_iter()
-                .map(|i| {
-                    let mut v = serde_json::to_vec(&make(i)).map_err(io::Error::other)?;
-                    v.push(b'\n');
-                    Ok(v)
-                })
-                .collect::<io::Result<_>>()?;
-            for l in lines {
-                sink.write_all(&l)?;
-            }
+        for start in (0..n).step_by(CHUNK) {
+            let chunk = (start..n.min(start + CHUNK)).into_par_iter().map(&make);
+            write_lines(&mut sink, chunk)?;
         }
         sink.finish()
     })
@@ -115,24 +106,35 @@ pub fn write_jsonl<T: Serialize + Send>(
 ) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut sink = Sink::new(w, compression, zstd_level)?;
-        // Chunks bound the memory of records and serialized text while keeping the cores busy.
         let mut records = records.into_iter().peekable();
         while records.peek().is_some() {
-            let chunk: Vec<T> = records.by_ref().take(4096).collect();
-            let lines: Vec<Vec<u8>> = chunk
-                .into_par_iter()
-                .map(|r| {
-                    let mut v = serde_json::to_vec(&r).map_err(io::Error::other)?;
-                    v.push(b'\n');
-                    Ok(v)
-                })
-                .collect::<io::Result<_>>()?;
-            for l in lines {
-                sink.write_all(&l)?;
-            }
+            let chunk: Vec<T> = records.by_ref().take(CHUNK).collect();
+            write_lines(&mut sink, chunk.into_par_iter())?;
         }
         sink.finish()
     })
+}
+
+/// Records serialized and written a chunk at a time: enough to keep the cores busy, few enough
+/// that the records and their text stay small in memory.
+const CHUNK: usize = 4096;
+
+/// `records` as JSON lines, serialized in parallel and written to `sink` in their order.
+fn write_lines<T: Serialize>(
+    sink: &mut Sink<'_>,
+    records: impl IndexedParallelIterator<Item = T>,
+) -> io::Result<()> {
+    let lines: Vec<Vec<u8>> = records
+        .map(|r| {
+            let mut v = serde_json::to_vec(&r).map_err(io::Error::other)?;
+            v.push(b'\n');
+            Ok(v)
+        })
+        .collect::<io::Result<_>>()?;
+    for l in lines {
+        sink.write_all(&l)?;
+    }
+    Ok(())
 }
 
 /// Where a JSON-lines file's bytes go: straight to the file, or through a zstd frame that

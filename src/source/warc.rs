@@ -128,46 +128,22 @@ impl WarcWindow {
     /// Turn the window's records into documents, skips and errors. Records are converted
     /// in parallel (HTML extraction is the costly part) and come out in file order.
     pub fn parse(&self, file: &InputFile, settings: &InputSettings) -> FileRead {
-        let mut read = FileRead::default();
         let segs = self.segs.as_slice();
-        if let Some(declared) = self.oversized {
-            let conv = Convert {
-                path: &file.display,
-                settings,
-                data: &self.data,
-                segs,
-                per_seg: vec![1; segs.len()],
-                gzip: false,
-                base: self.out_base,
-            };
-            match frame_head(&self.data) {
-                Some(frame) => match conv.record(self.first_record, &frame, Some(declared)) {
-                    Outcome::Doc(d) => read.docs.push(d),
-                    Outcome::Error(e) => read.errors.push(e),
-                    Outcome::Skip(why) => read.skip_warc(&why),
-                },
-                None => read.errors.push(
-                    InputError::new(
-                        &file.display,
-                        InputErrorKind::MalformedWarc,
-                        "record headers could not be read again",
-                    )
-                    .at_record(self.first_record)
-                    .at_byte(self.out_base),
-                ),
+        // An oversized record's window holds its headers alone: one record, framed from them.
+        let (items, per_seg) = if self.oversized.is_some() {
+            (Vec::new(), vec![1; segs.len()])
+        } else {
+            let mut items = frame_all(&self.data, segs, self.out_base);
+            // Records starting in each segment: final for every segment this window settles.
+            let mut per_seg = vec![0u32; segs.len()];
+            for item in &items {
+                if let Some(k) = item.seg(segs) {
+                    per_seg[k] += 1;
+                }
             }
-            read.records = (read.docs.len() + read.errors.len()) as u64;
-            return read;
-        }
-        let mut items = frame_all(&self.data, segs, self.out_base);
-        // Records starting in each segment: final for every segment this window settles.
-        let mut per_seg = vec![0u32; segs.len()];
-        for item in &items {
-            if let Some(k) = item.seg(segs) {
-                per_seg[k] += 1;
-            }
-        }
-        items.truncate(self.take);
+            items.truncate(self.take);
+            (items, per_seg)
+        };
         let conv = Convert {
             path: &file.display,
             settings,
@@ -177,11 +153,26 @@ impl WarcWindow {
             gzip: self.gzip,
             base: self.out_base,
         };
-        let outcomes: Vec<Outcome> = items
-            .par_iter()
-            .enumerate()
-            .map(|(i, item)| conv.item(self.first_record + i as u64, item))
-            .collect();
+        let outcomes: Vec<Outcome> = match self.oversized {
+            Some(declared) => vec![match frame_head(&self.data) {
+                Some(frame) => conv.record(self.first_record, &frame, Some(declared)),
+                None => Outcome::Error(
+                    InputError::new(
+                        &file.display,
+                        InputErrorKind::MalformedWarc,
+                        "record headers could not be read again",
+                    )
+                    .at_record(self.first_record)
+                    .at_byte(self.out_base),
+                ),
+            }],
+            None => items
+                .par_iter()
+                .enumerate()
+                .map(|(i, item)| conv.item(self.first_record + i as u64, item))
+                .collect(),
+        };
+        let mut read = FileRead::default();
         for outcome in outcomes {
             match outcome {
                 Outcome::Doc(d) => read.docs.push(d),
