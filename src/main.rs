@@ -210,18 +210,20 @@ fn clean(args: cli::CleanArgs) -> Result<ExitCode> {
             &discovery.files,
             &settings,
             &stages,
-            |p| {
-                let mut json = serde_json::to_vec(&pipeline::corpus_record(p)).unwrap_or_default();
-                json.push(b'\n');
-                json
+            |out: &mut Vec<u8>, p| {
+                let start = out.len();
+                if serde_json::to_writer(&mut *out, &pipeline::corpus_record(p)).is_err() {
+                    out.truncate(start);
+                }
+                out.push(b'\n');
             },
             |out| {
                 for e in &out.errors {
                     eprintln!("scour: input error: {e}");
                 }
-                errors.extend(out.errors);
-                for json in out.items {
-                    if let Err(e) = stdout.write_all(&json) {
+                errors.append(&mut out.errors);
+                for json in &out.groups {
+                    if let Err(e) = stdout.write_all(json) {
                         write_err = Some(e);
                         return false;
                     }

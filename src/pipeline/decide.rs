@@ -5,13 +5,6 @@ use super::index::*;
 use super::*;
 use std::sync::Arc;
 
-/// A staged document's signatures on their way into the store (which is filled in input
-/// order, on one thread).
-pub(super) struct PendingSignatures {
-    doc: Option<Vec<u32>>,
-    passages: Vec<Option<Vec<u32>>>,
-}
-
 /// A slot or passage index as `u32`: 4 billion of either is far past any corpus one run can
 /// hold, and refusing it beats wrapping around.
 pub(super) fn narrow(n: u64, what: &str) -> std::io::Result<u32> {
@@ -21,35 +14,92 @@ pub(super) fn narrow(n: u64, what: &str) -> std::io::Result<u32> {
         .ok_or_else(|| std::io::Error::other(format!("more than {} {what} in one run", NONE - 1)))
 }
 
-impl PendingSignatures {
-    /// Moves the signatures into `store` and records their slots in `doc` and `rows`.
-    pub(super) fn store(
-        self,
-        doc: &mut DocEntry,
-        rows: &mut [PassageRow],
-        store: &mut SignatureStore,
-    ) -> std::io::Result<()> {
-        if let Some(sig) = self.doc {
-            doc.slot = narrow(store.push(&sig)?, "signatures")?;
+impl Accumulator for StagedGroup {
+    fn recycle(&mut self) -> bool {
+        let bytes = self.json.capacity()
+            + self.sigs.capacity() * 4
+            + self.rows.capacity() * std::mem::size_of::<PassageRow>();
+        self.docs.clear();
+        self.json.clear();
+        self.rows.clear();
+        self.sigs.clear();
+        self.sig_starts.clear();
+        self.paths.clear();
+        self.counts.clear();
+        bytes <= KEEP_BYTES
+    }
+}
+
+impl StagedGroup {
+    fn push_sig(&mut self, sig: Option<Vec<u32>>) -> u32 {
+        let Some(sig) = sig else {
+            return NONE;
+        };
+        if self.sig_starts.is_empty() {
+            self.sig_starts.push(0);
         }
-        for (p, sig) in rows.iter_mut().zip(self.passages) {
-            if let Some(sig) = sig {
-                p.slot = narrow(store.push(&sig)?, "signatures")?;
+        self.sigs.extend_from_slice(&sig);
+        self.sig_starts.push(self.sigs.len());
+        (self.sig_starts.len() - 2) as u32
+    }
+
+    fn sig(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.sigs[self.sig_starts[i]..self.sig_starts[i + 1]]
+    }
+
+    /// Moves document `k`'s signatures into `store` and records their slots in its entry and
+    /// its rows.
+    pub(super) fn store(&mut self, k: usize, store: &mut SignatureStore) -> std::io::Result<()> {
+        let d = &self.docs[k];
+        let doc_slot = match d.sig {
+            NONE => NONE,
+            i => narrow(store.push(self.sig(i))?, "signatures")?,
+        };
+        let rows = d.rows.clone();
+        self.docs[k].entry.slot = doc_slot;
+        for r in rows {
+            let i = self.rows[r].slot;
+            if i != NONE {
+                self.rows[r].slot = narrow(store.push(self.sig(i))?, "signatures")?;
             }
         }
         Ok(())
     }
 }
 
-/// A processed document as the consumer of the workers gets it: its index entry (slot, staging
-/// offset and passage position still to fill in), its path and its passages' rows.
+/// Consecutive processed documents as one worker staged them for the consumer, which fills
+/// the index and the store in input order on one thread: their records (JSON lines, back to
+/// back), passage rows and signatures in a few shared buffers, and their removals counted by
+/// rule.
+#[derive(Default)]
+pub(super) struct StagedGroup {
+    pub(super) docs: Vec<StagedDoc>,
+    pub(super) json: Vec<u8>,
+    /// Passage rows of all the documents; a row's `slot` is its signature's index in `sigs`
+    /// ([`NONE`]: none) until [`StagedGroup::store`] puts the signature in the store.
+    pub(super) rows: Vec<PassageRow>,
+    /// Signatures back to back; signature `i` is `sigs[sig_starts[i]..sig_starts[i + 1]]`.
+    sigs: Vec<u32>,
+    sig_starts: Vec<usize>,
+    /// Source paths of the documents, each once in a row.
+    pub(super) paths: Vec<String>,
+    pub(super) counts: BTreeMap<String, RuleCount>,
+}
+
+/// One document of a [`StagedGroup`]: its index entry (slot, staging offset and passage
+/// position still to fill in) and where its parts are in the group's buffers.
 pub(super) struct StagedDoc {
     pub(super) entry: DocEntry,
     /// The id as a number (`None`: not one made by [`doc_id`], refused by the consumer).
     pub(super) id: Option<u64>,
     pub(super) digest: Digest,
-    pub(super) path: String,
-    pub(super) rows: Vec<PassageRow>,
+    /// Index in the group's `paths`.
+    pub(super) path: usize,
+    pub(super) rows: std::ops::Range<usize>,
+    pub(super) json: std::ops::Range<usize>,
+    /// Index of the document's signature in the group's `sigs` ([`NONE`]: none).
+    sig: u32,
 }
 
 /// Shingle sets by document, and the shingles they hold in all.
@@ -322,18 +372,14 @@ impl Drop for Staging {
     }
 }
 
-/// Split a processed document into its staged record (JSON), its index entry and its
-/// signatures.
-pub(super) fn stage(
-    mut p: Processed,
-    counts: &mut BTreeMap<String, RuleCount>,
-    min_words: usize,
-) -> (StagedDoc, Vec<u8>, PendingSignatures) {
+/// Stage a processed document in its group: its record (JSON), its index entry, its passage
+/// rows and its signatures.
+pub(super) fn stage(mut p: Processed, group: &mut StagedGroup, min_words: usize) {
     for r in &p.removed {
         // A rule seen before needs no new key (most spans are of rules already counted).
-        let c = match counts.get_mut(&r.rule) {
+        let c = match group.counts.get_mut(&r.rule) {
             Some(c) => c,
-            None => counts.entry(r.rule.clone()).or_default(),
+            None => group.counts.entry(r.rule.clone()).or_default(),
         };
         c.spans += 1;
         c.bytes += (r.byte_end - r.byte_start) as u64;
@@ -345,45 +391,50 @@ pub(super) fn stage(
     } else {
         None
     };
-    let doc = StagedDoc {
-        entry: DocEntry {
-            id: 0,
-            staged_at: 0,
-            staged_len: 0,
-            first_passage: 0,
-            record: p.source.record,
-            byte_start: p.source.byte_start,
-            text_len: p.text.len() as u64,
-            slot: NONE,
-            path: 0,
-            passages: p.passages.len().min(NONE as usize) as u32,
-            dropped,
-        },
-        id: parse_id(&p.id),
-        digest: p.digest,
-        path: p.source.path.clone(),
-        rows: p
-            .passages
-            .iter()
-            .map(|q| PassageRow {
-                digest: q.digest,
-                byte_start: q.byte_start as u64,
-                byte_end: q.byte_end as u64,
-                words: q.words.min(u32::MAX as usize) as u32,
-                slot: NONE,
-            })
-            .collect(),
-    };
-    let pending = PendingSignatures {
-        doc: p.signature.take(),
-        passages: p.passages.iter_mut().map(|q| q.signature.take()).collect(),
-    };
-    let mut json = Vec::new();
-    if corpus_record(p).write_json(&mut json).is_err() {
-        json.clear();
+    if group.paths.last() != Some(&p.source.path) {
+        group.paths.push(p.source.path.clone());
     }
-    json.push(b'\n');
-    (doc, json, pending)
+    let first_row = group.rows.len();
+    for q in &mut p.passages {
+        let slot = group.push_sig(q.signature.take());
+        group.rows.push(PassageRow {
+            digest: q.digest,
+            byte_start: q.byte_start as u64,
+            byte_end: q.byte_end as u64,
+            words: q.words.min(u32::MAX as usize) as u32,
+            slot,
+        });
+    }
+    let sig = group.push_sig(p.signature.take());
+    let entry = DocEntry {
+        id: 0,
+        staged_at: 0,
+        staged_len: 0,
+        first_passage: 0,
+        record: p.source.record,
+        byte_start: p.source.byte_start,
+        text_len: p.text.len() as u64,
+        slot: NONE,
+        path: 0,
+        passages: p.passages.len().min(NONE as usize) as u32,
+        dropped,
+    };
+    let id = parse_id(&p.id);
+    let digest = p.digest;
+    let json_start = group.json.len();
+    if corpus_record(p).write_json(&mut group.json).is_err() {
+        group.json.truncate(json_start);
+    }
+    group.json.push(b'\n');
+    group.docs.push(StagedDoc {
+        entry,
+        id,
+        digest,
+        path: group.paths.len() - 1,
+        rows: first_row..group.rows.len(),
+        json: json_start..group.json.len(),
+        sig,
+    });
 }
 
 /// A document's link to the kept document it duplicates.
@@ -698,6 +749,97 @@ pub(super) fn remove_passages(rec: &mut CorpusRecord, fates: &[Option<PassageLin
 mod tests {
     use super::*;
     use std::io::{Read, Seek, SeekFrom, Write};
+
+    fn raw(path: &str, record: u64, text: &str) -> RawDoc {
+        RawDoc {
+            source: Provenance {
+                path: path.to_string(),
+                format: Format::Txt,
+                record,
+                byte_start: 0,
+                byte_end: text.len() as u64,
+                url: None,
+                warc_record_id: None,
+            },
+            text: text.to_string(),
+            input: Default::default(),
+            fields: Default::default(),
+        }
+    }
+
+    /// Everything a group holds once its signatures are stored, in a form to compare.
+    fn contents(g: &mut StagedGroup, store: &mut SignatureStore) -> String {
+        for k in 0..g.docs.len() {
+            g.store(k, store).unwrap();
+        }
+        let docs: Vec<_> = g
+            .docs
+            .iter()
+            .map(|d| {
+                (
+                    d.entry.slot,
+                    d.entry.passages,
+                    d.path,
+                    d.rows.clone(),
+                    d.json.clone(),
+                )
+            })
+            .collect();
+        format!(
+            "{docs:?} {:?} {:?} {:?} {:?}",
+            String::from_utf8_lossy(&g.json),
+            g.rows,
+            g.paths,
+            g.counts
+        )
+    }
+
+    #[test]
+    fn a_recycled_group_stages_what_a_fresh_one_does() {
+        let settings = Settings::default();
+        let stages = Stages::new(&settings).unwrap();
+        let article = "The council approved the new budget on Tuesday after a long debate \
+                       about school funding and road repairs across the district.\n\n\
+                       \u{f099} \u{f09a} \u{f0e0}\n\nResidents who spoke at the meeting asked for \
+                       more money for libraries, and the mayor promised a review next year.";
+        let first = [
+            raw("a.txt", 0, article),
+            raw("a.txt", 1, "Read more\n\nA short note."),
+            raw(
+                "b.txt",
+                0,
+                "One more page about something else entirely, with words.",
+            ),
+        ];
+        let second = [
+            raw(
+                "c.txt",
+                0,
+                "A different page: the weather was fine all week long.",
+            ),
+            raw("c.txt", 1, article),
+        ];
+        let mut used = StagedGroup::default();
+        for d in first {
+            stage(stages.process(d), &mut used, 1);
+        }
+        assert!(!used.docs.is_empty(), "docs");
+        assert!(!used.sigs.is_empty(), "sigs");
+        assert!(!used.counts.is_empty(), "counts");
+        assert!(used.recycle(), "a small group is kept for reuse");
+        let mut fresh = StagedGroup::default();
+        for d in second.clone() {
+            stage(stages.process(d), &mut fresh, 1);
+        }
+        for d in second {
+            stage(stages.process(d), &mut used, 1);
+        }
+        let k = settings.fingerprint.num_hashes;
+        let dir = tempfile::tempdir().unwrap();
+        let a = contents(&mut fresh, &mut SignatureStore::new(k, None, dir.path()));
+        let b = contents(&mut used, &mut SignatureStore::new(k, None, dir.path()));
+        assert_eq!(a, b);
+    }
 
     #[test]
     fn the_folder_stays_held_after_the_staging_file_is_removed() {

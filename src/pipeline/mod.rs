@@ -72,7 +72,7 @@ mod stream;
 use decide::*;
 use index::*;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
-use stream::BATCH_BYTES;
+use stream::{Accumulator, BATCH_BYTES, GROUP_BYTES, KEEP_BYTES};
 pub use stream::{PieceOut, process_inputs};
 
 #[derive(Debug, Clone, Serialize)]
@@ -287,70 +287,66 @@ pub fn run(
         &discovery.files,
         settings,
         &stages,
-        |p| {
-            let mut counts = BTreeMap::new();
-            let (doc, json, sigs) = stage(p, &mut counts, min_words);
-            (doc, json, sigs, counts)
-        },
+        |group: &mut StagedGroup, p| stage(p, group, min_words),
         |out| {
             let summary = &mut inputs[out.file];
-            summary.documents += out.items.len() as u64;
+            summary.documents += out.docs;
             summary.errors += out.errors.len() as u64;
-            summary.records += (out.items.len() + out.errors.len()) as u64;
+            summary.records += out.docs + out.errors.len() as u64;
             summary.warc_skipped += out.warc_skipped;
-            if let Some(t) = out.totals {
+            if let Some(t) = out.totals.take() {
                 summary.bytes = t.bytes;
                 summary.decompressed_bytes = t.decompressed_bytes;
                 summary.blake3 = t.blake3;
                 progress.inc(discovery.files[out.file].size);
             }
-            errors.extend(out.errors);
-            for (doc, json, sigs, counts) in out.items {
-                let StagedDoc {
-                    mut entry,
-                    id,
-                    digest,
-                    path,
-                    mut rows,
-                } = doc;
-                if store_err.is_none()
-                    && let Err(e) = sigs.store(&mut entry, &mut rows, &mut store)
-                {
-                    store_err = Some(e);
-                }
-                entry.staged_at = staged_bytes;
-                entry.staged_len = json.len() as u64;
-                staged_bytes += json.len() as u64;
-                entry.path = index.path_index(&path);
-                entry.first_passage = index.passages.len();
-                for (rule, c) in counts {
+            errors.append(&mut out.errors);
+            for group in &mut out.groups {
+                for (rule, c) in std::mem::take(&mut group.counts) {
                     let total = removed_by_rule.entry(rule).or_default();
                     total.spans += c.spans;
                     total.bytes += c.bytes;
                 }
                 if staging_err.is_none()
-                    && let Err(e) = staging_out.write_all(&json)
+                    && let Err(e) = staging_out.write_all(&group.json)
                 {
                     staging_err = Some(e);
                 }
-                if index_err.is_none() {
-                    let pushed = rows.iter().try_for_each(|r| index.passages.push(r));
-                    let end = narrow(index.passages.len(), "passages").map(|_| ());
-                    // Documents are indexed by u32 in the corpus-wide steps, like passages.
-                    let doc_index = narrow(index.docs.len() as u64, "documents").map(|_| ());
-                    entry.id = id.unwrap_or_default();
-                    let id = id.map(|_| ()).ok_or_else(|| {
-                        std::io::Error::other(format!(
-                            "document {} of {path} has no 16-digit id",
-                            entry.record
-                        ))
-                    });
-                    if let Err(e) = pushed.and(end).and(doc_index).and(id) {
-                        index_err = Some(e);
+                for k in 0..group.docs.len() {
+                    if store_err.is_none()
+                        && let Err(e) = group.store(k, &mut store)
+                    {
+                        store_err = Some(e);
                     }
+                    let d = &group.docs[k];
+                    let path = &group.paths[d.path];
+                    let mut entry = d.entry;
+                    entry.staged_at = staged_bytes;
+                    entry.staged_len = d.json.len() as u64;
+                    staged_bytes += d.json.len() as u64;
+                    entry.path = index.path_index(path);
+                    entry.first_passage = index.passages.len();
+                    if index_err.is_none() {
+                        let pushed = group.rows[d.rows.clone()]
+                            .iter()
+                            .try_for_each(|r| index.passages.push(r));
+                        let end = narrow(index.passages.len(), "passages").map(|_| ());
+                        // Documents are indexed by u32 in the corpus-wide steps, like passages.
+                        let doc_index = narrow(index.docs.len() as u64, "documents").map(|_| ());
+                        entry.id = d.id.unwrap_or_default();
+                        let id = d.id.map(|_| ()).ok_or_else(|| {
+                            std::io::Error::other(format!(
+                                "document {} of {path} has no 16-digit id",
+                                entry.record
+                            ))
+                        });
+                        if let Err(e) = pushed.and(end).and(doc_index).and(id) {
+                            index_err = Some(e);
+                        }
+                    }
+                    index.docs.push(entry);
+                    index.digests.push(d.digest);
                 }
-                index.docs.push(entry);
-                index.digests.push(digest);
             }
             true
         },
@@ -658,10 +654,8 @@ pub fn run(
 
     // Copy the staged records to the corpus; rewrite only those a decision touches. Blocks of
     // records are finished in parallel and written in order.
-    // `None`: the record is dropped; `Some((None, stats))`: it goes out as staged;
-    // `Some((Some(json), stats))`: rewritten.
-    type Finished = Option<(Option<Vec<u8>>, [u64; 4])>;
-    let finish = |di: usize, line: &[u8]| -> std::io::Result<Finished> {
+    // The record goes to `out`, as staged or rewritten; `None`: it is dropped.
+    let finish = |di: usize, line: &[u8], out: &mut Vec<u8>| -> std::io::Result<Option<[u64; 4]>> {
         let (d, fate) = (&docs[di], &fates[di]);
         if fate.dropped.is_some() {
             return Ok(None);
@@ -674,8 +668,8 @@ pub fn run(
             || !dups.is_empty()
             || !members.is_empty();
         if !touched {
-            let stats = [d.passages as u64, d.text_len, 0, 0];
-            return Ok(Some((None, stats)));
+            out.extend_from_slice(line);
+            return Ok(Some([d.passages as u64, d.text_len, 0, 0]));
         }
         let mut rec: CorpusRecord = serde_json::from_slice(line).map_err(std::io::Error::other)?;
         // Each passage's cluster and duplicate link.
@@ -720,10 +714,9 @@ pub fn run(
             removed_passages,
             dup_bytes,
         ];
-        let mut out = Vec::new();
-        rec.write_json(&mut out).map_err(std::io::Error::other)?;
+        rec.write_json(out).map_err(std::io::Error::other)?;
         out.push(b'\n');
-        Ok(Some((Some(out), stats)))
+        Ok(Some(stats))
     };
     let write_corpus = |w: &mut (dyn Write + Send), counts: &mut Counts| -> std::io::Result<()> {
         let mut sink = Sink::new(w, settings.output.compression, settings.output.zstd_level)?;
@@ -759,23 +752,20 @@ pub fn run(
                 bounds,
             })
         };
+        // A block's records are finished by groups of about GROUP_BYTES, each into one buffer
+        // with its counts summed: the writing thread frees a few buffers a block, not one a
+        // record (freeing what other threads allocated takes their malloc arena's lock).
         let emit = |sink: &mut dyn Write,
                     counts: &mut Counts,
-                    (block, done): (StagedBlock, Vec<Finished>)|
+                    done: Vec<(Vec<u8>, [u64; 5])>|
          -> std::io::Result<()> {
-            for (k, f) in done.into_iter().enumerate() {
-                let Some((out, [passages, text, removed, bytes])) = f else {
-                    continue;
-                };
-                counts.kept += 1;
+            for (out, [kept, passages, text, removed, bytes]) in done {
+                counts.kept += kept;
                 counts.passages_out += passages;
                 counts.output_text_bytes += text;
                 counts.duplicate_passages += removed;
                 counts.duplicate_passage_bytes += bytes;
-                match out {
-                    Some(json) => sink.write_all(&json)?,
-                    None => sink.write_all(&block.bytes[block.bounds[k].clone()])?,
-                }
+                sink.write_all(&out)?;
             }
             Ok(())
         };
@@ -786,7 +776,7 @@ pub fn run(
         } else {
             Some(read_block(&mut reader, 0)?)
         };
-        let mut pending: Option<(StagedBlock, Vec<Finished>)> = None;
+        let mut pending: Option<Vec<(Vec<u8>, [u64; 5])>> = None;
         while let Some(block) = current.take() {
             let next = block.first + block.bounds.len();
             let (io, done) = rayon::join(
@@ -806,16 +796,37 @@ pub fn run(
                     }
                 },
                 || {
-                    block
-                        .bounds
-                        .par_iter()
-                        .enumerate()
-                        .map(|(k, r)| finish(block.first + k, &block.bytes[r.clone()]))
+                    let mut groups = Vec::new();
+                    let mut size = 0;
+                    for (k, r) in block.bounds.iter().enumerate() {
+                        if groups.is_empty() || size >= GROUP_BYTES {
+                            groups.push(k..k);
+                            size = 0;
+                        }
+                        size += r.len();
+                        groups.last_mut().expect("pushed above").end = k + 1;
+                    }
+                    groups
+                        .into_par_iter()
+                        .map(|g| {
+                            let mut out = Vec::new();
+                            let mut sums = [0u64; 5];
+                            for k in g {
+                                let line = &block.bytes[block.bounds[k].clone()];
+                                if let Some(stats) = finish(block.first + k, line, &mut out)? {
+                                    sums[0] += 1;
+                                    for (s, x) in sums[1..].iter_mut().zip(stats) {
+                                        *s += x;
+                                    }
+                                }
+                            }
+                            Ok((out, sums))
+                        })
                         .collect::<std::io::Result<Vec<_>>>()
                 },
             );
             current = io?;
-            pending = Some((block, done?));
+            pending = Some(done?);
         }
         if let Some(p) = pending {
             emit(&mut sink, counts, p)?;

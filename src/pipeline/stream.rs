@@ -2,15 +2,41 @@
 //! bounded batches, and the workers process each batch in parallel, in input order.
 
 use super::*;
+use std::sync::Mutex;
 
 /// Inputs are handed from the reader thread to the workers in batches of about this many bytes:
 /// enough to keep every core busy, small enough that memory stays flat.
 pub(super) const BATCH_BYTES: usize = 16 << 20;
 /// JSONL files are cut into chunks of this size (whole lines).
 pub(super) const CHUNK_BYTES: usize = 4 << 20;
+/// A piece's documents are processed in groups of consecutive documents of about this many
+/// bytes of text, each group on one worker into one accumulator: what the consumer gets is a
+/// few buffers a group instead of a handful of allocations a document, all of which the
+/// consumer's thread used to free. Those frees took the workers' malloc arena locks and put
+/// both threads to sleep thousands of times a second.
+pub(super) const GROUP_BYTES: usize = 256 << 10;
 /// WARC files are read in windows of about this many stored bytes, and of decoded bytes
 /// (whole gzip members or records; a window grows for one larger than this).
 pub(super) const WARC_WINDOW_BYTES: usize = 32 << 20;
+
+/// What the workers accumulate a group of documents into. Once the consumer is done with one,
+/// it is emptied and handed back to the workers, so its buffers are allocated once, not once a
+/// group: fresh buffers cost page faults, and freeing them on the consumer's thread took the
+/// workers' malloc locks.
+pub trait Accumulator: Default + Send {
+    /// Empty it for reuse; false when it grew too large to keep (one huge document).
+    fn recycle(&mut self) -> bool;
+}
+
+/// An accumulator that held more than this is freed rather than kept for reuse.
+pub(super) const KEEP_BYTES: usize = 4 << 20;
+
+impl Accumulator for Vec<u8> {
+    fn recycle(&mut self) -> bool {
+        self.clear();
+        self.capacity() <= KEEP_BYTES
+    }
+}
 
 /// Work the reader thread hands to the workers.
 pub(super) enum Piece {
@@ -38,9 +64,12 @@ impl Piece {
 }
 
 /// The workers' result for one piece, in input order.
-pub struct PieceOut<T> {
+pub struct PieceOut<G> {
     pub file: usize,
-    pub items: Vec<T>,
+    /// Documents read from the piece.
+    pub docs: u64,
+    /// Their processed forms, accumulated by groups of consecutive documents, in order.
+    pub groups: Vec<G>,
     pub errors: Vec<InputError>,
     /// For files read whole, and streams when finished: sizes and hash for the manifest.
     pub totals: Option<StreamTotals>,
@@ -127,32 +156,72 @@ pub(super) fn read_inputs(
     }
 }
 
-/// Read and process every input in bounded batches. `map` turns each processed document into
-/// what the caller keeps (in parallel); `each` gets the pieces in input order and returns
-/// false to stop reading.
-pub fn process_inputs<T: Send>(
+/// Read and process every input in bounded batches. `add` puts each processed document into
+/// its group's accumulator (groups run in parallel, the documents of one in order); `each`
+/// gets the pieces in input order and returns false to stop reading.
+pub fn process_inputs<G: Accumulator>(
     files: &[InputFile],
     settings: &Settings,
     stages: &Stages,
-    map: impl Fn(Processed) -> T + Sync,
-    mut each: impl FnMut(PieceOut<T>) -> bool + Send,
+    add: impl Fn(&mut G, Processed) + Sync,
+    mut each: impl FnMut(&mut PieceOut<G>) -> bool + Send,
 ) {
+    let spare: Mutex<Vec<G>> = Mutex::new(Vec::new());
+    let spare_one = || {
+        spare
+            .lock()
+            .ok()
+            .and_then(|mut s| s.pop())
+            .unwrap_or_default()
+    };
+    let mut hand = |mut out: PieceOut<G>| -> bool {
+        let go_on = each(&mut out);
+        let kept: Vec<G> = out
+            .groups
+            .into_iter()
+            .filter_map(|mut g| g.recycle().then_some(g))
+            .collect();
+        if let Ok(mut s) = spare.lock() {
+            s.extend(kept);
+        }
+        go_on
+    };
     let (tx, rx) = sync_channel::<Vec<Piece>>(2);
     std::thread::scope(|scope| {
         scope.spawn(|| read_inputs(files, &settings.input, tx));
-        // Documents of a piece are processed in parallel too: one JSONL chunk holds thousands.
-        let finish = |file: usize, read: source::FileRead, totals: Option<StreamTotals>| PieceOut {
-            file,
-            items: read
-                .docs
-                .into_par_iter()
-                .map(|d| map(stages.process(d)))
-                .collect(),
-            errors: read.errors,
-            totals,
-            warc_skipped: read.warc_skipped,
+        // Documents of a piece are processed in parallel too (one JSONL chunk holds
+        // thousands), by groups.
+        let finish = |file: usize, read: source::FileRead, totals: Option<StreamTotals>| {
+            let docs = read.docs.len() as u64;
+            let mut groups: Vec<Vec<RawDoc>> = Vec::new();
+            let mut size = 0usize;
+            for d in read.docs {
+                if groups.is_empty() || size >= GROUP_BYTES {
+                    groups.push(Vec::new());
+                    size = 0;
+                }
+                size += d.text.len();
+                groups.last_mut().expect("pushed above").push(d);
+            }
+            PieceOut {
+                file,
+                docs,
+                groups: groups
+                    .into_par_iter()
+                    .map(|group| {
+                        let mut acc = spare_one();
+                        for d in group {
+                            add(&mut acc, stages.process(d));
+                        }
+                        acc
+                    })
+                    .collect(),
+                errors: read.errors,
+                totals,
+                warc_skipped: read.warc_skipped,
+            }
         };
-        let process = |batch: Vec<Piece>| -> Vec<PieceOut<T>> {
+        let process = |batch: Vec<Piece>| -> Vec<PieceOut<G>> {
             batch
                 .into_par_iter()
                 .map(|piece| match piece {
@@ -178,14 +247,16 @@ pub fn process_inputs<T: Send>(
                     }
                     Piece::Error { file, error } => PieceOut {
                         file,
-                        items: Vec::new(),
+                        docs: 0,
+                        groups: Vec::new(),
                         errors: vec![error],
                         totals: None,
                         warc_skipped: 0,
                     },
                     Piece::Done { file, totals } => PieceOut {
                         file,
-                        items: Vec::new(),
+                        docs: 0,
+                        groups: Vec::new(),
                         errors: Vec::new(),
                         totals: Some(totals),
                         warc_skipped: 0,
@@ -195,10 +266,10 @@ pub fn process_inputs<T: Send>(
         };
         // While the workers process one batch, this thread hands the one before to `each`
         // (staging, counting): that serial part no longer leaves the other cores idle.
-        let mut pending: Option<Vec<PieceOut<T>>> = None;
+        let mut pending: Option<Vec<PieceOut<G>>> = None;
         for batch in rx {
             let (go_on, outs) = rayon::join(
-                || pending.take().is_none_or(|p| p.into_iter().all(&mut each)),
+                || pending.take().is_none_or(|p| p.into_iter().all(&mut hand)),
                 || process(batch),
             );
             // `each` says stop (its output is gone): dropping the receiver stops the reader.
@@ -208,7 +279,7 @@ pub fn process_inputs<T: Send>(
             pending = Some(outs);
         }
         if let Some(p) = pending {
-            p.into_iter().all(&mut each);
+            p.into_iter().all(&mut hand);
         }
     });
 }
