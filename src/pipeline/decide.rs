@@ -15,7 +15,7 @@ pub(super) fn narrow(n: u64, what: &str) -> std::io::Result<u32> {
 }
 
 impl Accumulator for StagedGroup {
-    fn recycle(&mut self) -> bool {
+    fn empty_for_reuse(&mut self) -> bool {
         let bytes = self.json.capacity()
             + self.sigs.capacity() * 4
             + self.rows.capacity() * std::mem::size_of::<PassageRow>();
@@ -826,7 +826,7 @@ mod tests {
         assert!(!used.docs.is_empty(), "docs");
         assert!(!used.sigs.is_empty(), "sigs");
         assert!(!used.counts.is_empty(), "counts");
-        assert!(used.recycle(), "a small group is kept for reuse");
+        assert!(used.empty_for_reuse(), "a small group is kept for reuse");
         let mut fresh = StagedGroup::default();
         for d in second.clone() {
             stage(stages.process(d), &mut fresh, 1);

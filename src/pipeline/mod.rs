@@ -753,19 +753,27 @@ pub fn run(
             })
         };
         // A block's records are finished by groups of about GROUP_BYTES, each into one buffer
-        // with its counts summed: the writing thread frees a few buffers a block, not one a
-        // record (freeing what other threads allocated takes their malloc arena's lock).
+        // with its counts summed, and the buffers are reused: the writing thread frees none
+        // (freeing what other threads allocated takes their malloc arena's lock).
+        let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
         let emit = |sink: &mut dyn Write,
                     counts: &mut Counts,
                     done: Vec<(Vec<u8>, [u64; 5])>|
          -> std::io::Result<()> {
-            for (out, [kept, passages, text, removed, bytes]) in done {
+            let mut kept_buffers = Vec::with_capacity(done.len());
+            for (mut out, [kept, passages, text, removed, bytes]) in done {
                 counts.kept += kept;
                 counts.passages_out += passages;
                 counts.output_text_bytes += text;
                 counts.duplicate_passages += removed;
                 counts.duplicate_passage_bytes += bytes;
                 sink.write_all(&out)?;
+                if out.empty_for_reuse() {
+                    kept_buffers.push(out);
+                }
+            }
+            if let Ok(mut spare) = spare.lock() {
+                spare.extend(kept_buffers);
             }
             Ok(())
         };
@@ -809,7 +817,11 @@ pub fn run(
                     groups
                         .into_par_iter()
                         .map(|g| {
-                            let mut out = Vec::new();
+                            let mut out = spare
+                                .lock()
+                                .ok()
+                                .and_then(|mut s| s.pop())
+                                .unwrap_or_default();
                             let mut sums = [0u64; 5];
                             for k in g {
                                 let line = &block.bytes[block.bounds[k].clone()];

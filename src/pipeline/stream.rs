@@ -25,14 +25,14 @@ pub(super) const WARC_WINDOW_BYTES: usize = 32 << 20;
 /// workers' malloc locks.
 pub trait Accumulator: Default + Send {
     /// Empty it for reuse; false when it grew too large to keep (one huge document).
-    fn recycle(&mut self) -> bool;
+    fn empty_for_reuse(&mut self) -> bool;
 }
 
 /// An accumulator that held more than this is freed rather than kept for reuse.
 pub(super) const KEEP_BYTES: usize = 4 << 20;
 
 impl Accumulator for Vec<u8> {
-    fn recycle(&mut self) -> bool {
+    fn empty_for_reuse(&mut self) -> bool {
         self.clear();
         self.capacity() <= KEEP_BYTES
     }
@@ -179,7 +179,7 @@ pub fn process_inputs<G: Accumulator>(
         let kept: Vec<G> = out
             .groups
             .into_iter()
-            .filter_map(|mut g| g.recycle().then_some(g))
+            .filter_map(|mut g| g.empty_for_reuse().then_some(g))
             .collect();
         if let Ok(mut s) = spare.lock() {
             s.extend(kept);
