@@ -68,6 +68,63 @@ fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool
     shared >= s.topic_words && 3 * shared >= 2 * own.len()
 }
 
+/// A comment's header line as blogs print it: the commenter's name and "says" ("Jane Doe says:",
+/// "amara_brown says"). The name is one token, or words that start with a capital or a digit
+/// with a few joiners ("Girl in the Garage says"): "what my son says:" in a story is a clause.
+fn is_comment_header(l: &Line<'_>) -> bool {
+    const JOINERS: &[&str] = &[
+        "of", "and", "the", "in", "on", "at", "de", "van", "von", "&",
+    ];
+    if !(2..=5).contains(&l.words) {
+        return false;
+    }
+    let Some(name) = l
+        .core
+        .strip_suffix("says")
+        .and_then(|n| n.strip_suffix(' '))
+    else {
+        return false;
+    };
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() == 1
+        || words.iter().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || JOINERS.contains(w)
+        })
+}
+
+/// `comment_thread`: the readers' comments under an article, on a page's full text. It starts at
+/// the first comment header when at least `comment_headers` of them follow the article (at
+/// least `min_prose_lines` prose lines above the first), and runs to the page's end: what
+/// follows a thread is its reply form and the page's footer. A page whose comments are all its
+/// prose (a guest book) has no article above them and keeps them.
+pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
+    let mut headers = page
+        .open_lines()
+        .filter(|&i| is_comment_header(&page.lines[i]));
+    let Some(first) = headers.next() else {
+        return;
+    };
+    if s.comment_headers == 0 || 1 + headers.count() < s.comment_headers {
+        return;
+    }
+    let prose_above = page
+        .open_lines()
+        .take_while(|&i| i < first)
+        .filter(|&i| is_prose(&page.lines[i], s))
+        .count();
+    if prose_above < s.min_prose_lines.max(1) {
+        return;
+    }
+    for i in first..page.lines.len() {
+        if !page.lines[i].is_blank() {
+            page.claim(i, Verdict::remove(rule::COMMENT_THREAD));
+        }
+    }
+}
+
 pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     let open: Vec<usize> = page.open_lines().collect();
     let prose: Vec<usize> = open
@@ -208,6 +265,43 @@ mod tests {
             kept(&src),
             format!("Today in brief\nCouncil approves harbour budget\nBy Ann Lee\n{P1}{P2}{P3}")
         );
+    }
+
+    #[test]
+    fn readers_comments_below_an_article_go() {
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}\
+             Jane Doe says:\nMarch 3, 2024 at 5:12 pm\n\
+             Great write-up, the harbour has needed this for years and I am glad it passed.\n\
+             Girl in the Garage says\nI hope the works start on time this spring, we will see.\n\
+             Leave a Reply\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Council approves harbour budget\n{P1}{P2}{P3}")
+        );
+        let gone: Vec<_> = removed(&src)
+            .into_iter()
+            .filter(|(rule, _)| rule == "comment_thread")
+            .map(|(_, text)| text)
+            .collect();
+        assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
+    }
+
+    #[test]
+    fn quoted_speech_and_a_lone_comment_stay() {
+        // "what my son says:" is the story's clause, not a commenter; one header alone is not a
+        // thread; and a page whose prose is all comments (a guest book) keeps them.
+        let story = format!(
+            "Council approves harbour budget\n{P1}Here is what my son says:\n\
+             The harbour is the best place in town and the new budget will make it better still.\n\
+             Old Harbour Man says\n{P2}{P3}"
+        );
+        assert_eq!(kept(&story), story);
+        let guest_book = "Guest book\nJane Doe says\n\
+             What a lovely little museum, we spent a whole afternoon here with the children.\n\
+             Tom Lee says\nThe guided tour was excellent and the staff were kind and very helpful.\n";
+        assert_eq!(kept(guest_book), guest_book);
     }
 
     #[test]
