@@ -314,7 +314,8 @@ pub struct EdgeSettings {
     /// least this many content words with the prose, and they make up most of its own.
     pub topic_words: usize,
     /// `comment_thread`: this many comment headers ("Jane Doe says") below the article make
-    /// a thread, which goes from the first to the page's end; 0 turns the rule off.
+    /// a thread, which goes from the first to the page's end; 0 ignores headers (a thread's
+    /// heading, "12 thoughts on “Title”", still starts one).
     pub comment_headers: usize,
 }
 

@@ -95,21 +95,57 @@ fn is_comment_header(l: &Line<'_>) -> bool {
         })
 }
 
+/// The heading WordPress themes print over a comment thread: a count, "thoughts", "comments"
+/// or "responses", and the post's title in quotes ("12 thoughts on “Title”", "2 Responses to
+/// \"Title\""). A forum's "20 replies to this topic" heads its posts, which are the content.
+fn is_comment_heading(l: &Line<'_>) -> bool {
+    let mut words = l.core.splitn(4, ' ');
+    let (Some(count), Some(noun), Some(prep), Some(title)) =
+        (words.next(), words.next(), words.next(), words.next())
+    else {
+        return false;
+    };
+    let count = count.bytes().all(|b| b.is_ascii_digit())
+        || ["no", "one"].iter().any(|w| count.eq_ignore_ascii_case(w));
+    let noun = [
+        "thought",
+        "thoughts",
+        "comment",
+        "comments",
+        "response",
+        "responses",
+    ]
+    .iter()
+    .any(|w| noun.eq_ignore_ascii_case(w));
+    let prep = prep.eq_ignore_ascii_case("on") || prep.eq_ignore_ascii_case("to");
+    count
+        && noun
+        && prep
+        && title.chars().count() > 1
+        && title.starts_with(['"', '“', '„', '«', '\'', '‘'])
+}
+
 /// `comment_thread`: the readers' comments under an article, on a page's full text. It starts at
-/// the first comment header when at least `comment_headers` of them follow the article (at
-/// least `min_prose_lines` prose lines above the first), and runs to the page's end: what
-/// follows a thread is its reply form and the page's footer. A page whose comments are all its
-/// prose (a guest book) has no article above them and keeps them.
+/// the thread's heading ("12 thoughts on “Title”") or at the first comment header when at
+/// least `comment_headers` of them follow, provided the article is above it (at least
+/// `min_prose_lines` prose lines), and runs to the page's end: what follows a thread is its
+/// reply form and the page's footer. A page whose comments are all its prose (a guest book)
+/// has no article above them and keeps them.
 pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
-    let mut headers = page
+    let heading = (0..page.lines.len()).find(|&i| is_comment_heading(&page.lines[i]));
+    let headers: Vec<usize> = page
         .open_lines()
-        .filter(|&i| is_comment_header(&page.lines[i]));
-    let Some(first) = headers.next() else {
+        .filter(|&i| is_comment_header(&page.lines[i]))
+        .collect();
+    let thread = s.comment_headers > 0 && headers.len() >= s.comment_headers;
+    let first_header = headers.first().copied();
+    let Some(first) = [heading, first_header.filter(|_| thread)]
+        .into_iter()
+        .flatten()
+        .min()
+    else {
         return;
     };
-    if s.comment_headers == 0 || 1 + headers.count() < s.comment_headers {
-        return;
-    }
     let prose_above = page
         .open_lines()
         .take_while(|&i| i < first)
@@ -286,6 +322,26 @@ mod tests {
             .map(|(_, text)| text)
             .collect();
         assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
+    }
+
+    #[test]
+    fn a_thread_under_its_heading_goes() {
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}\
+             12 thoughts on \u{201c}Council approves harbour budget\u{201d}\nAnn\n\
+             Great write-up, the harbour has needed this for years and I am glad it passed.\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Council approves harbour budget\n{P1}{P2}{P3}")
+        );
+        // A forum's count of replies heads the posts, the page's content; and a sentence that
+        // opens like a heading is prose.
+        let forum = format!(
+            "Harbour budget thread\n{P1}20 replies to this topic\n{P2}{P3}\
+             Two thoughts on the budget: it is late, and it is larger than the last one was.\n"
+        );
+        assert_eq!(kept(&forum), forum);
     }
 
     #[test]
