@@ -313,6 +313,10 @@ pub struct EdgeSettings {
     /// After the last prose line, a line on the article's topic carries it on: it shares at
     /// least this many content words with the prose, and they make up most of its own.
     pub topic_words: usize,
+    /// `comment_thread`: this many comment headers ("Jane Doe says") below the article make
+    /// a thread, which goes from the first to the page's end; 0 ignores headers (a thread's
+    /// heading, "12 thoughts on “Title”", still starts one).
+    pub comment_headers: usize,
 }
 
 impl Default for EdgeSettings {
@@ -326,6 +330,7 @@ impl Default for EdgeSettings {
             lead_lines: 3,
             list_lines: 12,
             max_gap: 2,
+            comment_headers: 2,
         }
     }
 }

@@ -68,6 +68,99 @@ fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool
     shared >= s.topic_words && 3 * shared >= 2 * own.len()
 }
 
+/// A comment's header line as blogs print it: the commenter's name and "says" ("Jane Doe says:",
+/// "amara_brown says"). The name is one token, or words that start with a capital or a digit
+/// with a few joiners ("Girl in the Garage says"): "what my son says:" in a story is a clause.
+fn is_comment_header(l: &Line<'_>) -> bool {
+    const JOINERS: &[&str] = &[
+        "of", "and", "the", "in", "on", "at", "de", "van", "von", "&",
+    ];
+    if !(2..=5).contains(&l.words) {
+        return false;
+    }
+    let Some(name) = l
+        .core
+        .strip_suffix("says")
+        .and_then(|n| n.strip_suffix(' '))
+    else {
+        return false;
+    };
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() == 1
+        || words.iter().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || JOINERS.contains(w)
+        })
+}
+
+/// The heading WordPress themes print over a comment thread: a count, "thoughts", "comments"
+/// or "responses", and the post's title in quotes ("12 thoughts on “Title”", "2 Responses to
+/// \"Title\""). A forum's "20 replies to this topic" heads its posts, which are the content.
+fn is_comment_heading(l: &Line<'_>) -> bool {
+    let mut words = l.core.splitn(4, ' ');
+    let (Some(count), Some(noun), Some(prep), Some(title)) =
+        (words.next(), words.next(), words.next(), words.next())
+    else {
+        return false;
+    };
+    let count = count.bytes().all(|b| b.is_ascii_digit())
+        || ["no", "one"].iter().any(|w| count.eq_ignore_ascii_case(w));
+    let noun = [
+        "thought",
+        "thoughts",
+        "comment",
+        "comments",
+        "response",
+        "responses",
+    ]
+    .iter()
+    .any(|w| noun.eq_ignore_ascii_case(w));
+    let prep = prep.eq_ignore_ascii_case("on") || prep.eq_ignore_ascii_case("to");
+    count
+        && noun
+        && prep
+        && title.chars().count() > 1
+        && title.starts_with(['"', '“', '„', '«', '\'', '‘'])
+}
+
+/// `comment_thread`: the readers' comments under an article, on a page's full text. It starts at
+/// the thread's heading ("12 thoughts on “Title”") or at the first comment header when at
+/// least `comment_headers` of them follow, provided the article is above it (at least
+/// `min_prose_lines` prose lines), and runs to the page's end: what follows a thread is its
+/// reply form and the page's footer. A page whose comments are all its prose (a guest book)
+/// has no article above them and keeps them.
+pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
+    let heading = (0..page.lines.len()).find(|&i| is_comment_heading(&page.lines[i]));
+    let headers: Vec<usize> = page
+        .open_lines()
+        .filter(|&i| is_comment_header(&page.lines[i]))
+        .collect();
+    let thread = s.comment_headers > 0 && headers.len() >= s.comment_headers;
+    let first_header = headers.first().copied();
+    let Some(first) = [heading, first_header.filter(|_| thread)]
+        .into_iter()
+        .flatten()
+        .min()
+    else {
+        return;
+    };
+    let prose_above = page
+        .open_lines()
+        .take_while(|&i| i < first)
+        .filter(|&i| is_prose(&page.lines[i], s))
+        .count();
+    if prose_above < s.min_prose_lines.max(1) {
+        return;
+    }
+    for i in first..page.lines.len() {
+        if !page.lines[i].is_blank() {
+            page.claim(i, Verdict::remove(rule::COMMENT_THREAD));
+        }
+    }
+}
+
 pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     let open: Vec<usize> = page.open_lines().collect();
     let prose: Vec<usize> = open
@@ -208,6 +301,63 @@ mod tests {
             kept(&src),
             format!("Today in brief\nCouncil approves harbour budget\nBy Ann Lee\n{P1}{P2}{P3}")
         );
+    }
+
+    #[test]
+    fn readers_comments_below_an_article_go() {
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}\
+             Jane Doe says:\nMarch 3, 2024 at 5:12 pm\n\
+             Great write-up, the harbour has needed this for years and I am glad it passed.\n\
+             Girl in the Garage says\nI hope the works start on time this spring, we will see.\n\
+             Leave a Reply\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Council approves harbour budget\n{P1}{P2}{P3}")
+        );
+        let gone: Vec<_> = removed(&src)
+            .into_iter()
+            .filter(|(rule, _)| rule == "comment_thread")
+            .map(|(_, text)| text)
+            .collect();
+        assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
+    }
+
+    #[test]
+    fn a_thread_under_its_heading_goes() {
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}\
+             12 thoughts on \u{201c}Council approves harbour budget\u{201d}\nAnn\n\
+             Great write-up, the harbour has needed this for years and I am glad it passed.\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Council approves harbour budget\n{P1}{P2}{P3}")
+        );
+        // A forum's count of replies heads the posts, the page's content; and a sentence that
+        // opens like a heading is prose.
+        let forum = format!(
+            "Harbour budget thread\n{P1}20 replies to this topic\n{P2}{P3}\
+             Two thoughts on the budget: it is late, and it is larger than the last one was.\n"
+        );
+        assert_eq!(kept(&forum), forum);
+    }
+
+    #[test]
+    fn quoted_speech_and_a_lone_comment_stay() {
+        // "what my son says:" is the story's clause, not a commenter; one header alone is not a
+        // thread; and a page whose prose is all comments (a guest book) keeps them.
+        let story = format!(
+            "Council approves harbour budget\n{P1}Here is what my son says:\n\
+             The harbour is the best place in town and the new budget will make it better still.\n\
+             Old Harbour Man says\n{P2}{P3}"
+        );
+        assert_eq!(kept(&story), story);
+        let guest_book = "Guest book\nJane Doe says\n\
+             What a lovely little museum, we spent a whole afternoon here with the children.\n\
+             Tom Lee says\nThe guided tour was excellent and the staff were kind and very helpful.\n";
+        assert_eq!(kept(guest_book), guest_book);
     }
 
     #[test]

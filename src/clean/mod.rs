@@ -6,8 +6,9 @@
 //! is fixed: glyphs, icon strings, separators and menus, datelines, the rule packs from
 //! `config/rules/`, repeated lines, headline lists, which judge topic against what is left (not
 //! on scour's own extraction: it judged them on the page, links and all), menus printed one
-//! item per line, then (on a page's full text only) the page's edges around
-//! its article, and last the rule-pack rules marked `last` (lone labels) on what is left.
+//! item per line, then (on a page's full text only) the readers' comments below its article and
+//! the page's edges around its article, and last the rule-pack rules marked `last` (lone
+//! labels) on what is left.
 
 mod chrome;
 mod dateline;
@@ -41,6 +42,7 @@ pub mod rule {
     pub const RELATED_LIST: &str = "related_list";
     pub const MENU_RUN: &str = "menu_run";
     pub const PAGE_EDGE: &str = "page_edge";
+    pub const COMMENT_THREAD: &str = "comment_thread";
     /// Set by dedup, not by a detector: a passage that repeats one of an earlier document.
     pub const DUPLICATE_PASSAGE: &str = "duplicate_passage";
 }
@@ -294,6 +296,10 @@ impl Cleaner {
         }
         if self.enabled(rule::MENU_RUN) {
             menus::detect(&mut page, &self.settings.menus, input == Input::Page);
+        }
+        // Before the edges: the article's tail ends where the readers' comments begin.
+        if input == Input::Page && self.enabled(rule::COMMENT_THREAD) {
+            edges::comment_thread(&mut page, &self.settings.edges);
         }
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
             edges::detect(&mut page, &self.settings.edges);

@@ -420,7 +420,9 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
             let text = match v {
                 Variant::Extract => extract_html(html).text,
                 Variant::Html => {
-                    through_pipeline(&stages, extract_html(html).text, Format::Html, Input::Dom)
+                    let x = extract_html(html);
+                    let input = if x.full_page { Input::Page } else { Input::Dom };
+                    through_pipeline(&stages, x.text, Format::Html, input)
                 }
                 Variant::Raw => visible_text(html),
                 Variant::Text => {
