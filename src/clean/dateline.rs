@@ -45,6 +45,7 @@ const LEAD_IN: &[&str] = &[
     "between", "through", "during",
 ];
 
+#[derive(Clone)]
 pub struct DatelineDetector {
     date: Regex,
     /// The date forms that name a day (everything but a bare time of day).

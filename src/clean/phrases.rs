@@ -8,6 +8,7 @@ use crate::config::{RuleAction, RuleSpec};
 use crate::doc::MetaKey;
 use regex::Regex;
 
+#[derive(Clone)]
 struct Compiled {
     id: String,
     action: RuleAction,
@@ -17,6 +18,7 @@ struct Compiled {
     patterns: Vec<Regex>,
 }
 
+#[derive(Clone)]
 pub struct PhraseRules {
     rules: Vec<Compiled>,
     /// Per pass (first, then `last` rules): all its patterns in one alternation (most lines
@@ -25,7 +27,7 @@ pub struct PhraseRules {
     passes: [Pass; 2],
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Pass {
     any: Option<Regex>,
     longest: usize,
@@ -102,20 +104,26 @@ impl PhraseRules {
         if !any.is_match(core) {
             return None;
         }
-        // A rare match: find the first rule, in pack order, that claims the line.
-        let (ri, caps) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
+        // A rare match: find the first rule, in pack order, that claims the line. Captures
+        // only for the value a metadata rule keeps: making them costs an allocation and a
+        // shared reference count, which two threads matching at once fight over.
+        let (ri, re) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
             if rule.last != last || words > rule.max_words {
                 return None;
             }
             rule.patterns
                 .iter()
-                .find_map(|re| re.captures(core))
-                .map(|c| (ri, c))
+                .find(|re| re.is_match(core))
+                .map(|re| (ri, re))
         })?;
         let rule = &self.rules[ri];
         let mut meta = Vec::new();
         if let (RuleAction::Metadata, Some(key)) = (rule.action, rule.key) {
-            let value = caps.name("value").map_or(core, |m| m.as_str());
+            let caps = re.captures(core);
+            let value = caps
+                .as_ref()
+                .and_then(|c| c.name("value"))
+                .map_or(core, |m| m.as_str());
             let value = value.trim_matches(|c: char| c.is_whitespace() || "()[].,;:".contains(c));
             meta.push((key, value.to_string()));
         }
