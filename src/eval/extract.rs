@@ -420,9 +420,7 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
             let text = match v {
                 Variant::Extract => extract_html(html).text,
                 Variant::Html => {
-                    let x = extract_html(html);
-                    let input = if x.full_page { Input::Page } else { Input::Dom };
-                    through_pipeline(&stages, x.text, Format::Html, input)
+                    through_pipeline(&stages, extract_html(html).text, Format::Html, Input::Dom)
                 }
                 Variant::Raw => visible_text(html),
                 Variant::Text => {

@@ -81,7 +81,7 @@ pub(super) fn read(file: &InputFile, stored: &[u8], settings: &InputSettings, re
                 read.docs.push(RawDoc {
                     source: source(0),
                     text: x.text,
-                    input: if x.full_page { Input::Page } else { Input::Dom },
+                    input: Input::Dom,
                     fields,
                 });
             }

@@ -1452,11 +1452,11 @@ impl Convert<'_> {
             }
         };
         let mut fields = Map::new();
-        let (body, title, full_page) = if html {
+        let (body, title) = if html {
             let x = extract_html(&page);
-            (x.text, x.title, x.full_page)
+            (x.text, x.title)
         } else {
-            (page, None, false)
+            (page, None)
         };
         if let Some(t) = title {
             fields.insert("title".into(), Value::String(t));
@@ -1506,8 +1506,8 @@ impl Convert<'_> {
             text: body,
             // A WET conversion record is a page's full visible text; a text/plain response is a
             // document in its own right (an RFC, a README), whose ends are content; an HTML one
-            // is what the extractor kept, or the page's full text when it kept too little.
-            input: if wtype == "conversion" || full_page {
+            // is what the extractor kept.
+            input: if wtype == "conversion" {
                 Input::Page
             } else if html {
                 Input::Dom
