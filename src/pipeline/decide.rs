@@ -15,10 +15,7 @@ pub(super) fn narrow(n: u64, what: &str) -> std::io::Result<u32> {
 }
 
 impl Accumulator for StagedGroup {
-    fn empty_for_reuse(&mut self) -> bool {
-        let bytes = self.json.capacity()
-            + self.sigs.capacity() * 4
-            + self.rows.capacity() * std::mem::size_of::<PassageRow>();
+    fn empty(&mut self) -> usize {
         self.docs.clear();
         self.json.clear();
         self.rows.clear();
@@ -26,7 +23,11 @@ impl Accumulator for StagedGroup {
         self.sig_starts.clear();
         self.paths.clear();
         self.counts.clear();
-        bytes <= KEEP_BYTES
+        self.json.capacity()
+            + self.sigs.capacity() * 4
+            + self.sig_starts.capacity() * 8
+            + self.rows.capacity() * std::mem::size_of::<PassageRow>()
+            + self.docs.capacity() * std::mem::size_of::<StagedDoc>()
     }
 }
 
@@ -826,7 +827,7 @@ mod tests {
         assert!(!used.docs.is_empty(), "docs");
         assert!(!used.sigs.is_empty(), "sigs");
         assert!(!used.counts.is_empty(), "counts");
-        assert!(used.empty_for_reuse(), "a small group is kept for reuse");
+        assert!(used.empty() > 0, "the emptied group keeps its buffers");
         let mut fresh = StagedGroup::default();
         for d in second.clone() {
             stage(stages.process(d), &mut fresh, 1);

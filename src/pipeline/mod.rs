@@ -72,7 +72,7 @@ mod stream;
 use decide::*;
 use index::*;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
-use stream::{Accumulator, BATCH_BYTES, GROUP_BYTES, KEEP_BYTES};
+use stream::{Accumulator, BATCH_BYTES, GROUP_BYTES, Spare};
 pub use stream::{PieceOut, process_inputs};
 
 #[derive(Debug, Clone, Serialize)]
@@ -755,25 +755,19 @@ pub fn run(
         // A block's records are finished by groups of about GROUP_BYTES, each into one buffer
         // with its counts summed, and the buffers are reused: the writing thread frees none
         // (freeing what other threads allocated takes their malloc arena's lock).
-        let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+        let spare: Spare<Vec<u8>> = Spare::new();
         let emit = |sink: &mut dyn Write,
                     counts: &mut Counts,
                     done: Vec<(Vec<u8>, [u64; 5])>|
          -> std::io::Result<()> {
-            let mut kept_buffers = Vec::with_capacity(done.len());
-            for (mut out, [kept, passages, text, removed, bytes]) in done {
+            for (out, [kept, passages, text, removed, bytes]) in done {
                 counts.kept += kept;
                 counts.passages_out += passages;
                 counts.output_text_bytes += text;
                 counts.duplicate_passages += removed;
                 counts.duplicate_passage_bytes += bytes;
                 sink.write_all(&out)?;
-                if out.empty_for_reuse() {
-                    kept_buffers.push(out);
-                }
-            }
-            if let Ok(mut spare) = spare.lock() {
-                spare.extend(kept_buffers);
+                spare.put(out);
             }
             Ok(())
         };
@@ -817,11 +811,7 @@ pub fn run(
                     groups
                         .into_par_iter()
                         .map(|g| {
-                            let mut out = spare
-                                .lock()
-                                .ok()
-                                .and_then(|mut s| s.pop())
-                                .unwrap_or_default();
+                            let mut out = spare.take();
                             let mut sums = [0u64; 5];
                             for k in g {
                                 let line = &block.bytes[block.bounds[k].clone()];
