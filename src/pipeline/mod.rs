@@ -72,7 +72,7 @@ mod stream;
 use decide::*;
 use index::*;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
-use stream::{Accumulator, BATCH_BYTES, GROUP_BYTES, Spare};
+use stream::{Accumulator, BATCH_BYTES, Spare, group_ranges};
 pub use stream::{PieceOut, process_inputs};
 
 #[derive(Debug, Clone, Serialize)]
@@ -752,7 +752,7 @@ pub fn run(
                 bounds,
             })
         };
-        // A block's records are finished by groups of about GROUP_BYTES, each into one buffer
+        // A block's records are finished by groups (`group_ranges`), each into one buffer
         // with its counts summed, and the buffers are reused: the writing thread frees none
         // (freeing what other threads allocated takes their malloc arena's lock).
         let spare: Spare<Vec<u8>> = Spare::new();
@@ -798,17 +798,7 @@ pub fn run(
                     }
                 },
                 || {
-                    let mut groups = Vec::new();
-                    let mut size = 0;
-                    for (k, r) in block.bounds.iter().enumerate() {
-                        if groups.is_empty() || size >= GROUP_BYTES {
-                            groups.push(k..k);
-                            size = 0;
-                        }
-                        size += r.len();
-                        groups.last_mut().expect("pushed above").end = k + 1;
-                    }
-                    groups
+                    group_ranges(block.bounds.iter().map(|r| r.len()))
                         .into_par_iter()
                         .map(|g| {
                             let mut out = spare.take();

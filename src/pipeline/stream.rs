@@ -19,6 +19,24 @@ pub(super) const GROUP_BYTES: usize = 256 << 10;
 /// (whole gzip members or records; a window grows for one larger than this).
 pub(super) const WARC_WINDOW_BYTES: usize = 32 << 20;
 
+/// Consecutive items, by their sizes in bytes, cut into groups of about [`GROUP_BYTES`]: a
+/// group ends once it holds that many. The ranges of the items' indices, in order.
+pub(super) fn group_ranges(sizes: impl IntoIterator<Item = usize>) -> Vec<std::ops::Range<usize>> {
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut size = 0usize;
+    for (k, n) in sizes.into_iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if size < GROUP_BYTES => g.end = k + 1,
+            _ => {
+                groups.push(k..k + 1);
+                size = 0;
+            }
+        }
+        size += n;
+    }
+    groups
+}
+
 /// What the workers accumulate a group of documents into. Once the consumer is done with one,
 /// it is emptied and handed back to the workers ([`Spare`]), so its buffers are allocated once,
 /// not once a group: fresh buffers cost page faults, and freeing them on the consumer's thread
@@ -226,16 +244,12 @@ pub fn process_inputs<G: Accumulator>(
         // thousands), by groups.
         let finish = |file: usize, read: source::FileRead, totals: Option<StreamTotals>| {
             let docs = read.docs.len() as u64;
-            let mut groups: Vec<Vec<RawDoc>> = Vec::new();
-            let mut size = 0usize;
-            for d in read.docs {
-                if groups.is_empty() || size >= GROUP_BYTES {
-                    groups.push(Vec::new());
-                    size = 0;
-                }
-                size += d.text.len();
-                groups.last_mut().expect("pushed above").push(d);
-            }
+            let ranges = group_ranges(read.docs.iter().map(|d| d.text.len()));
+            let mut rest = read.docs.into_iter();
+            let groups: Vec<Vec<RawDoc>> = ranges
+                .iter()
+                .map(|r| rest.by_ref().take(r.len()).collect())
+                .collect();
             PieceOut {
                 file,
                 docs,
@@ -324,6 +338,18 @@ mod tests {
     fn held(spare: &Spare<Vec<u8>>) -> (usize, usize) {
         let h = spare.held.lock().unwrap();
         (h.0.len(), h.1)
+    }
+
+    #[test]
+    fn groups_end_once_they_hold_group_bytes() {
+        assert!(group_ranges([]).is_empty());
+        let g = GROUP_BYTES;
+        // Small items share a group until it holds GROUP_BYTES; a large one closes its own.
+        assert_eq!(
+            group_ranges([g / 2, g / 2, 1, 3 * g, 1]),
+            vec![0..2, 2..4, 4..5]
+        );
+        assert_eq!(group_ranges([g, g, 0]), vec![0..1, 1..2, 2..3]);
     }
 
     #[test]
