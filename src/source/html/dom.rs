@@ -510,21 +510,24 @@ impl Writer {
         }
     }
 
-    /// Preformatted text: line breaks kept, indentation kept, trailing blanks trimmed.
+    /// Preformatted text: line breaks kept, indentation kept, trailing blanks trimmed. A text
+    /// node of blanks only is kept too: highlighters put the space between two tokens in an
+    /// element of its own (`<span class="w"> </span>`), and dropping it glues the tokens.
     fn pre(&mut self, t: &str) {
         for (i, line) in t.split('\n').enumerate() {
             if i > 0 {
                 self.newline();
             }
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if !line.trim().is_empty() {
-                if !self.line_empty() && self.pending != Pending::None {
-                    self.out.push(' ');
-                }
-                self.pending = Pending::None;
-                self.out.push_str(line);
-                self.chars += line.len() as u32;
+            if line.is_empty() {
+                continue;
             }
+            if !self.line_empty() && self.pending != Pending::None {
+                self.out.push(' ');
+            }
+            self.pending = Pending::None;
+            self.out.push_str(line);
+            self.chars += line.len() as u32;
         }
     }
 

@@ -961,6 +961,23 @@ mod tests {
     }
 
     #[test]
+    fn highlighted_code_keeps_the_blanks_between_its_tokens() {
+        // Pygments and its kind put each token, and the blanks between, in a span of its own.
+        let page = format!(
+            "<body><article><p>{}</p><pre><span class=\"gp\">&gt;&gt;&gt; </span>\
+            <span class=\"kn\">from</span><span class=\"w\"> </span><span class=\"nn\">os</span>\
+            <span class=\"w\"> </span><span class=\"kn\">import</span> <span>path</span>\n\
+            <span class=\"w\">    </span><span>return</span><span class=\"w\"> </span><span>x</span>\n\
+            <span class=\"w\">  </span>\n</pre></article></body>",
+            para("code")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n>>> from os import path\n    return x", para("code"))
+        );
+    }
+
+    #[test]
     fn chrome_hidden_and_link_lists_removed() {
         let page = format!(
             r#"<body><nav><a href="/">Home</a></nav><header><div class="logo">Site Name</div></header>
