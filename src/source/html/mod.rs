@@ -961,6 +961,61 @@ mod tests {
     }
 
     #[test]
+    fn prose_under_a_layout_name_inside_the_content_is_kept() {
+        // A manual's section about menus (`id="menus"`), or a theme's `content-nav-section`
+        // around an article: a layout word on the page's own prose (here under half of it,
+        // so the name is not taken for a framework's).
+        let page = format!(
+            r#"<body><nav>{}</nav><main><h1>The editor</h1><p>{}</p><p>{}</p>
+            <section id="menus"><h2>Menus</h2><p>{}</p><p>{}</p></section>
+            <section id="startup"><h2>Startup</h2><p>{}</p></section></main>
+            <footer>{}</footer></body>"#,
+            menu(&["Home", "Docs", "Download", "Community"]),
+            para("editor"),
+            para("shell"),
+            para("file menu"),
+            para("edit menu"),
+            para("startup"),
+            menu(&["Privacy", "Terms", "Contact", "About"]),
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "The editor\n{}\n{}\nMenus\n{}\n{}\nStartup\n{}",
+                para("editor"),
+                para("shell"),
+                para("file menu"),
+                para("edit menu"),
+                para("startup")
+            )
+        );
+    }
+
+    #[test]
+    fn prose_under_a_name_for_a_kind_of_text_stays_out() {
+        // A box of related stories or a sharing prompt with prose in it is still what its
+        // name says, wherever it stands.
+        let page = format!(
+            r#"<body><main><article><h1>Council vote</h1><p>{}</p><p>{}</p><p>{}</p>
+            <div class="related-stories"><p>{}</p><p>{}</p></div></article></main></body>"#,
+            para("budget"),
+            para("roads"),
+            para("schools"),
+            para("harbour"),
+            para("library"),
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!(
+                "Council vote\n{}\n{}\n{}",
+                para("budget"),
+                para("roads"),
+                para("schools")
+            )
+        );
+    }
+
+    #[test]
     fn highlighted_code_keeps_the_blanks_between_its_tokens() {
         // Pygments and its kind put each token, and the blanks between, in a span of its own.
         let page = format!(

@@ -12,8 +12,10 @@
 //!
 //! Some names depend on the page: comments are the content of a forum thread (structured data
 //! says `DiscussionForumPosting`, or the page says next to nothing outside them), customer
-//! reviews are boilerplate only where structured data names a `Product`, and caption names
-//! count only in the article reading (a product card's caption is the card's text).
+//! reviews are boilerplate only where structured data names a `Product`, caption names
+//! count only in the article reading (a product card's caption is the card's text), and a
+//! word naming a place in a layout (nav, menu, sidebar, banner) is dropped from a part of the
+//! content whose text is mostly paragraphs (a manual's section `id="menus"`).
 
 use super::dom::{ARTICLE_BODY_HINT, Block, Dom, NEG_WORD_COUNT, RECOMMENDATIONS, Tag, word_name};
 
@@ -46,6 +48,29 @@ const NAMES_UNRELIABLE: f64 = 0.5;
 /// can outweigh a short article and still are not it.
 fn never_framework(word: usize) -> bool {
     comment_word(word) || word_name(word).is_some_and(|w| w == b"footer" || w == RECOMMENDATIONS)
+}
+
+/// Words that name a place in a layout, not a kind of text: a navigation bar, a sidebar, a
+/// banner, a widget hold chrome on most pages, but what a page's editor or theme puts in its
+/// article under such a name is the article. Words naming a kind of text (related, share,
+/// cookie, modal, promo, comments) name it wherever it stands.
+fn layout_word(word: usize) -> bool {
+    word_name(word).is_some_and(|w| {
+        matches!(
+            w,
+            b"nav"
+                | b"navbar"
+                | b"navigation"
+                | b"menu"
+                | b"menus"
+                | b"submenu"
+                | b"megamenu"
+                | b"sidebar"
+                | b"sidenav"
+                | b"banner"
+                | b"masthead"
+        )
+    })
 }
 
 /// Customer reviews: boilerplate on a product's page only (a page of reviews is made of them).
@@ -98,6 +123,8 @@ const CLUSTER_MAX_SHARE: f64 = 0.5;
 const PROSE_MIN: f64 = 400.0;
 /// A line this long outside links is a paragraph of prose.
 const PARAGRAPH: u32 = 120;
+/// Share of an element's unlinked text in paragraphs that makes it prose.
+const PROSE_SHARE: f64 = 0.5;
 
 struct Tree {
     n: usize,
@@ -300,7 +327,48 @@ impl Tree {
             }
             tree.ignore_words(dom, &ignored);
         }
+        tree.keep_prose_in_content(dom);
         tree
+    }
+
+    /// Inside an element named as content (`article-body`, `<article>`), a boilerplate name
+    /// on a part whose text is mostly paragraphs is the page's own markup, not chrome: an
+    /// editor's blocks (`ck-widget`), a grid of sections. Chrome inside an article (share bars,
+    /// related links, tag lists) is links and short lines. Comments, footers and strips keep
+    /// their names (see `never_framework`).
+    fn keep_prose_in_content(&mut self, dom: &Dom) {
+        let n = self.n;
+        let mut para = vec![0f64; n];
+        for b in &dom.blocks {
+            if b.chars - b.link_chars >= PARAGRAPH && !link_line(b) {
+                para[b.owner as usize] += (b.chars - b.link_chars) as f64;
+            }
+        }
+        for i in (1..n).rev() {
+            para[self.parent[i] as usize] += para[i];
+        }
+        let mut in_content = vec![false; n];
+        for i in 1..n {
+            let e = &dom.elems[i];
+            let p = self.parent[i] as usize;
+            // `self.neg[i]` is still the old value here; parents are already done.
+            let own = self.neg[i] == i as u32;
+            in_content[i] = in_content[p]
+                || (self.neg[i] == NONE
+                    && (e.hint > 0 || matches!(e.tag, Tag::Article | Tag::Main)));
+            let misnamed = own
+                && in_content[p]
+                && e.hint < -1
+                && layout_word(e.word as usize)
+                && !self.strong[i]
+                && para[i] >= 2.0 * PARAGRAPH as f64
+                && para[i] >= PROSE_SHARE * self.text[i];
+            self.neg[i] = if own && !misnamed {
+                i as u32
+            } else {
+                self.neg[p]
+            };
+        }
     }
 
     /// Recompute the boilerplate ancestors with the words in `ignored` taken for no name.
