@@ -174,13 +174,23 @@ fn block_tag(name: &str) -> Option<Tag> {
 
 /// Hidden, and not a collapsed panel: the closed sections of an accordion or the other tabs
 /// of a tab set (a product's details, a course's syllabus) are the page's text a click away,
-/// as a closed `<details>` is.
-fn is_hidden(el: &Element) -> bool {
+/// as a closed `<details>` is. Text clipped out of sight for screen readers is hidden.
+///
+/// `aria-hidden` keeps an element from screen readers, not from the eye. Over a whole page
+/// (`Mode::Visible`) it marks copies and chrome (a carousel's cloned slides, the mobile copy
+/// of a menu) and hides them; inside the main content (`Mode::Content`) it hides only
+/// decoration (see [`decoration`]): text there is the shown form of what a screen reader
+/// gets in words (a struck-through price beside "Original price was: $30.00").
+fn is_hidden(node: ego_tree::NodeRef<'_, Node>, el: &Element, mode: Mode) -> bool {
     let mut hidden = false;
     for (k, v) in el.attrs() {
         hidden |= match k {
             "hidden" => true,
-            "aria-hidden" => v.trim().eq_ignore_ascii_case("true"),
+            "aria-hidden" => {
+                v.trim().eq_ignore_ascii_case("true")
+                    && (mode == Mode::Visible || decoration(node, el))
+            }
+            "class" => screen_reader_only(v),
             "style" => {
                 let s = v.as_bytes();
                 css_is(s, b"display", b"none") || css_is(s, b"visibility", b"hidden")
@@ -190,6 +200,59 @@ fn is_hidden(el: &Element) -> bool {
     }
     hidden && !collapsed_panel(el)
 }
+
+/// Is an element kept from screen readers decoration: an icon (by its tag or class words), or
+/// at most one word (an icon font's ligature name, a "×", a separator)? Otherwise it is text
+/// shown twice to the eye and once to a screen reader: a price struck through beside its
+/// spoken form, a card's linked image beside its linked title, a slide of a carousel.
+fn decoration(node: ego_tree::NodeRef<'_, Node>, el: &Element) -> bool {
+    matches!(el.name(), "i" | "svg" | "img" | "picture")
+        || el
+            .attrs()
+            .any(|(k, v)| matches!(k, "class" | "id") && has_word(v, ICON_WORDS))
+        || !text_of(node).contains(' ')
+}
+
+/// Class and id words of icons.
+const ICON_WORDS: &[&[u8]] = &[
+    b"icon",
+    b"icons",
+    b"glyph",
+    b"glyphicon",
+    b"fa",
+    b"emoji",
+    b"symbol",
+    b"symbols",
+];
+
+/// Text for screen readers only: the utility classes of the common CSS frameworks and CMSs
+/// (Bootstrap, Tailwind, WordPress, Drupal, Foundation, Amazon) that clip an element out of
+/// sight. It says again what the page shows ("Original price was: $30.00", a link's "about
+/// Kettles") or labels a control ("Skip to content"); a reader of the page never sees it.
+fn screen_reader_only(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|c| {
+        SCREEN_READER_CLASSES
+            .iter()
+            .any(|k| c.eq_ignore_ascii_case(k))
+    })
+}
+
+const SCREEN_READER_CLASSES: &[&str] = &[
+    "sr-only",
+    "sr-only-focusable",
+    "visually-hidden",
+    "visually-hidden-focusable",
+    "visuallyhidden",
+    "u-visually-hidden",
+    "is-visually-hidden",
+    "hidden-visually",
+    "screen-reader-text",
+    "screen-reader-only",
+    "element-invisible",
+    "show-for-sr",
+    "offscreen",
+    "a-offscreen",
+];
 
 /// An accordion or tab panel, by its ARIA role or its class and id names.
 fn collapsed_panel(el: &Element) -> bool {
@@ -1004,7 +1067,7 @@ impl Flattener {
             }
             return false;
         }
-        if !self.keep_hidden && is_hidden(el) {
+        if !self.keep_hidden && is_hidden(node, el, self.mode) {
             self.saw_hidden = true;
             return false;
         }

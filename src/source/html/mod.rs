@@ -1016,6 +1016,41 @@ mod tests {
     }
 
     #[test]
+    fn text_for_screen_readers_only_is_not_shown() {
+        let page = format!(
+            r#"<body><a class="screen-reader-text skip-link" href="+main">Skip to content</a>
+            <article><p>{} <a href="/x">Read the report<span class="sr-only"> (opens in a new
+            tab)</span></a></p><p>Price <span class="visually-hidden">Original price was:
+            30 dollars.</span> 21 dollars</p></article></body>"#,
+            para("report")
+        );
+        let want = format!("{} Read the report\nPrice 21 dollars", para("report"));
+        assert_eq!(extract_html(&page).text, want);
+        assert_eq!(visible_text(&page), want);
+    }
+
+    #[test]
+    fn aria_hidden_words_in_the_content_are_shown_and_icons_are_not() {
+        // aria-hidden keeps text from screen readers, not from the eye: a struck-through price
+        // is shown; an icon font's ligature or an icon-named element is decoration.
+        let page = format!(
+            r#"<body><article><p>{}</p><p>Price: <del aria-hidden="true">was 30 dollars</del>
+            now 21 dollars <span class="material-icons" aria-hidden="true">arrow forward</span>
+            <span aria-hidden="true">chevron_right</span></p></article></body>"#,
+            para("price")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\nPrice: was 30 dollars now 21 dollars", para("price"))
+        );
+        // Over a whole page's text, aria-hidden still marks copies and chrome.
+        assert_eq!(
+            visible_text(&page),
+            format!("{}\nPrice: now 21 dollars", para("price"))
+        );
+    }
+
+    #[test]
     fn highlighted_code_keeps_the_blanks_between_its_tokens() {
         // Pygments and its kind put each token, and the blanks between, in a span of its own.
         let page = format!(
