@@ -190,7 +190,7 @@ fn is_hidden(node: ego_tree::NodeRef<'_, Node>, el: &Element, mode: Mode) -> boo
                 v.trim().eq_ignore_ascii_case("true")
                     && (mode == Mode::Visible || decoration(node, el))
             }
-            "class" => screen_reader_only(v),
+            "class" => screen_reader_only(v) || hidden_on_desktop(v),
             "style" => {
                 let s = v.as_bytes();
                 css_is(s, b"display", b"none") || css_is(s, b"visibility", b"hidden")
@@ -252,6 +252,36 @@ const SCREEN_READER_CLASSES: &[&str] = &[
     "show-for-sr",
     "offscreen",
     "a-offscreen",
+];
+
+/// Hidden from a desktop-width window by a framework's responsive utility class (Tailwind
+/// `md:hidden`, Bootstrap `d-lg-none`, Foundation `hide-for-large`, `mobile-only`): the
+/// mobile copy of a menu, a list or a price that the page shows again in its desktop layout.
+/// The page is read as a desktop browser shows it.
+fn hidden_on_desktop(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|c| {
+        DESKTOP_HIDDEN_CLASSES
+            .iter()
+            .any(|k| c.eq_ignore_ascii_case(k))
+    })
+}
+
+const DESKTOP_HIDDEN_CLASSES: &[&str] = &[
+    "sm:hidden",
+    "md:hidden",
+    "lg:hidden",
+    "xl:hidden",
+    "d-md-none",
+    "d-lg-none",
+    "d-xl-none",
+    "hidden-md",
+    "hidden-lg",
+    "hidden-desktop",
+    "hide-desktop",
+    "hide-for-large",
+    "mobile-only",
+    "show-mobile",
+    "visible-xs",
 ];
 
 /// An accordion or tab panel, by its ARIA role or its class and id names.

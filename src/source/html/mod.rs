@@ -1051,6 +1051,19 @@ mod tests {
     }
 
     #[test]
+    fn the_mobile_copy_of_a_layout_is_not_read() {
+        let page = format!(
+            r#"<body><article><p>{}</p><div class="price md:hidden">Price 21 dollars</div>
+            <div class="price hidden md:block">Price: 21 dollars, shipping included</div>
+            <div class="d-lg-none">Tap to see the full menu</div></article></body>"#,
+            para("layout")
+        );
+        let want = format!("{}\nPrice: 21 dollars, shipping included", para("layout"));
+        assert_eq!(extract_html(&page).text, want);
+        assert_eq!(visible_text(&page), want);
+    }
+
+    #[test]
     fn highlighted_code_keeps_the_blanks_between_its_tokens() {
         // Pygments and its kind put each token, and the blanks between, in a span of its own.
         let page = format!(
