@@ -174,7 +174,9 @@ fn block_tag(name: &str) -> Option<Tag> {
 
 /// Hidden, and not a collapsed panel: the closed sections of an accordion or the other tabs
 /// of a tab set (a product's details, a course's syllabus) are the page's text a click away,
-/// as a closed `<details>` is. Text clipped out of sight for screen readers is hidden.
+/// as a closed `<details>` is. Text clipped out of sight for screen readers is hidden, and so
+/// is text under a framework's hiding utility class (`d-none`, `hidden`), unless it is such a
+/// panel (see [`toggled`]) or shown again at desktop width.
 ///
 /// `aria-hidden` keeps an element from screen readers, not from the eye. Over a whole page
 /// (`Mode::Visible`) it marks copies and chrome (a carousel's cloned slides, the mobile copy
@@ -190,7 +192,11 @@ fn is_hidden(node: ego_tree::NodeRef<'_, Node>, el: &Element, mode: Mode) -> boo
                 v.trim().eq_ignore_ascii_case("true")
                     && (mode == Mode::Visible || decoration(node, el))
             }
-            "class" => screen_reader_only(v) || hidden_on_desktop(v),
+            "class" => {
+                screen_reader_only(v)
+                    || hidden_on_desktop(v)
+                    || (display_none(v) && !toggled(node, v))
+            }
             "style" => {
                 let s = v.as_bytes();
                 css_is(s, b"display", b"none") || css_is(s, b"visibility", b"hidden")
@@ -283,6 +289,85 @@ const DESKTOP_HIDDEN_CLASSES: &[&str] = &[
     "show-mobile",
     "visible-xs",
 ];
+
+/// Utility classes that set `display: none` (or `visibility: hidden`) at every width.
+const DISPLAY_NONE_CLASSES: &[&str] = &[
+    "hidden",
+    "d-none",
+    "hide",
+    "is-hidden",
+    "invisible",
+    "u-hidden",
+    "display-none",
+];
+
+/// Hidden by a utility class, and not shown again from some width on (Tailwind's
+/// `hidden md:block`, Bootstrap's `d-none d-lg-flex`: the desktop copy of a layout).
+fn display_none(class: &str) -> bool {
+    let shown_from_a_width = class.split_ascii_whitespace().any(|t| {
+        let t = t.to_ascii_lowercase();
+        if let Some((width, display)) = t.split_once(':') {
+            matches!(width, "sm" | "md" | "lg" | "xl" | "2xl")
+                && matches!(
+                    display,
+                    "block"
+                        | "flex"
+                        | "grid"
+                        | "inline"
+                        | "inline-block"
+                        | "inline-flex"
+                        | "table"
+                        | "contents"
+                )
+        } else if let Some(rest) = t.strip_prefix("d-") {
+            rest.split_once('-').is_some_and(|(width, display)| {
+                matches!(width, "sm" | "md" | "lg" | "xl" | "xxl") && display != "none"
+            })
+        } else {
+            false
+        }
+    });
+    !shown_from_a_width
+        && class.split_ascii_whitespace().any(|t| {
+            DISPLAY_NONE_CLASSES
+                .iter()
+                .any(|k| t.eq_ignore_ascii_case(k))
+        })
+}
+
+/// Is a hidden element a panel that a click shows, the page's text a click away? Scripts
+/// toggle the same utility class on an FAQ's answer (after its question's button or heading)
+/// and on the other lists of a tab set (beside a shown sibling of the same class).
+fn toggled(node: ego_tree::NodeRef<'_, Node>, class: &str) -> bool {
+    let previous = node.prev_siblings().find_map(|n| n.value().as_element());
+    if previous.is_some_and(|p| {
+        matches!(
+            p.name(),
+            "button" | "summary" | "dt" | "label" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        ) || p.attrs().any(|(k, v)| {
+            matches!(k, "aria-expanded" | "aria-controls")
+                || (k == "role"
+                    && (v.eq_ignore_ascii_case("button") || v.eq_ignore_ascii_case("tab")))
+        })
+    }) {
+        return true;
+    }
+    // The element's own kind: its first class that is not the hiding one.
+    let Some(kind) = class.split_ascii_whitespace().find(|t| {
+        !DISPLAY_NONE_CLASSES
+            .iter()
+            .any(|k| t.eq_ignore_ascii_case(k))
+    }) else {
+        return false;
+    };
+    node.prev_siblings()
+        .chain(node.next_siblings())
+        .filter_map(|n| n.value().as_element())
+        .any(|e| {
+            e.attr("class")
+                .is_some_and(|c| c.split_ascii_whitespace().any(|t| t == kind) && !display_none(c))
+        })
+}
 
 /// An accordion or tab panel, by its ARIA role or its class and id names.
 fn collapsed_panel(el: &Element) -> bool {

@@ -1064,6 +1064,25 @@ mod tests {
     }
 
     #[test]
+    fn hidden_by_a_utility_class_unless_a_click_shows_it() {
+        let page = format!(
+            r#"<body><article><p>{}</p><div class="compare-drawer d-none"><p>Compare up to
+            four products side by side before you buy them.</p></div>
+            <div class="faq"><h3>Can I return it?</h3><div class="answer hidden"><p>Yes,
+            within thirty days of delivery.</p></div></div>
+            <ul class="tab-list"><li>Shown tab item</li></ul><ul class="tab-list is-hidden"><li>Other
+            tab item</li></ul></article></body>"#,
+            para("hidden")
+        );
+        let want = format!(
+            "{}\nCan I return it?\nYes, within thirty days of delivery.\nShown tab item\nOther tab item",
+            para("hidden")
+        );
+        assert_eq!(extract_html(&page).text, want);
+        assert_eq!(visible_text(&page), want);
+    }
+
+    #[test]
     fn highlighted_code_keeps_the_blanks_between_its_tokens() {
         // Pygments and its kind put each token, and the blanks between, in a span of its own.
         let page = format!(
