@@ -57,9 +57,10 @@ pub struct Provenance {
 /// corpus of articles) or what scour's own extractor kept (`html`, a WARC response). Cleaning
 /// trims a page's edges only on the first: an extractor's output already ends where the content
 /// ends, and what follows its last paragraph is content. On the last, lists of other stories
-/// (`headline_list`, `related_list`) are not guessed from the text again: the extractor judged
-/// them on the page itself, by their links, and the title lists it kept are the page's own (a
-/// listing's items, a shop category's products).
+/// (`headline_list`, `related_list`) and menus (`nav_menu`, `menu_run`) are not guessed from
+/// the text again: the extractor judged them on the page itself, by their links, and the lists
+/// and short lines it kept are the page's own (a listing's items, a shop category's products,
+/// a product's specifications).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Input {
     #[default]

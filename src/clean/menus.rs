@@ -182,6 +182,25 @@ mod tests {
     }
 
     #[test]
+    fn runs_kept_by_scours_extractor_stay() {
+        // Short lines that scour's extractor kept on the page (no links: the extractor drops
+        // link menus) are the content's: a review's pros and cons, a table's rows.
+        let src = format!(
+            "{P1}{P2}Pros
+Quiet motor
+Easy to clean
+Cheap filters
+Cons
+Short cord
+             Size | 40 cm | 45 cm | 50 cm
+{P3}"
+        );
+        assert_eq!(kept_as(&src, Input::Dom), src);
+        // The same lines in another extractor's output are judged from the text.
+        assert_ne!(kept_as(&src, Input::Extracted), src);
+    }
+
+    #[test]
     fn title_and_byline_before_the_article_stay() {
         let src = format!("Home\nNews\nSport\nStorm Hits the Coast\nBy Jane Doe\n{P1}{P2}");
         assert_eq!(

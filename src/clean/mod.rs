@@ -292,7 +292,13 @@ impl Cleaner {
         if self.enabled(rule::SEPARATOR) {
             chrome::separators(&mut page);
         }
-        if self.enabled(rule::NAV_MENU) {
+        // On scour's own extraction the lists were judged on the page, links and all: the
+        // extractor dropped link menus and link lists, and a run of short lines it kept is the
+        // content's (a product's specifications, a review's pros and cons, a table's rows,
+        // which it prints with ` | ` between the cells). The menu rules guess menus from the
+        // text alone; they run on every other kind of text.
+        let judged = input == Input::Dom;
+        if self.enabled(rule::NAV_MENU) && !judged {
             chrome::menus(&mut page, &self.settings.chrome);
         }
         if self.enabled(rule::DATELINE) {
@@ -302,8 +308,6 @@ impl Cleaner {
         if self.enabled(rule::REPEATED_LINE) {
             repeats::detect(&mut page, &self.settings.repeats);
         }
-        // On scour's own extraction the lists were judged on the page, links and all.
-        let judged = input == Input::Dom;
         let related = self.enabled(rule::RELATED_LIST) && !judged;
         let headlines = self.enabled(rule::HEADLINE_LIST) && !judged;
         if related || headlines {
@@ -324,7 +328,7 @@ impl Cleaner {
                 headlines,
             );
         }
-        if self.enabled(rule::MENU_RUN) {
+        if self.enabled(rule::MENU_RUN) && !judged {
             menus::detect(&mut page, &self.settings.menus, input == Input::Page);
         }
         // Before the edges: the article's tail ends where the readers' comments begin.
