@@ -14,10 +14,10 @@ use crate::dedup::{
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{
-    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_with_digits, exact_jaccard_from,
-    shingle_set,
+    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_of, exact_jaccard_from,
+    push_numeric, shingle_set,
 };
-use crate::normalize::{Normalizer, fingerprint_text_opts};
+use crate::normalize::{Normalizer, fingerprint_text_digits, fingerprint_text_opts};
 use crate::sink::records::*;
 use crate::sink::{
     OutputPaths, Sink, write_json, write_jsonl, write_jsonl_indexed, write_unsynced,
