@@ -671,7 +671,7 @@ pub fn run(
             out.extend_from_slice(line);
             return Ok(Some([d.passages as u64, d.text_len, 0, 0]));
         }
-        let mut rec: CorpusRecord = serde_json::from_slice(line).map_err(std::io::Error::other)?;
+        let mut rec: CorpusRecord = CorpusRecord::from_json(line).map_err(std::io::Error::other)?;
         // Each passage's cluster and duplicate link.
         let mut clusters = vec![None; rec.passages.len()];
         for m in members {

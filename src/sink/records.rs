@@ -200,6 +200,172 @@ impl PassageRecord {
     }
 }
 
+/// The fields of a record before its passages, for [`CorpusRecord::from_json`].
+#[derive(Deserialize)]
+struct Head {
+    id: String,
+    text: String,
+    source: Provenance,
+    metadata: Metadata,
+    removed: Vec<RemovedSpan>,
+    /// A second `passages` key, which serde refuses in a whole record.
+    #[serde(default)]
+    passages: Option<serde::de::IgnoredAny>,
+}
+
+impl CorpusRecord {
+    /// A record read back from JSON (with or without a line end): what `serde_json::from_slice`
+    /// gives. Records as [`CorpusRecord::write_json`] writes them before any corpus-wide
+    /// decision (passages with no duplicate link, no document link) have their passages and
+    /// the fields after them read by hand, and only the fields before them through serde: a
+    /// long document has hundreds of passages, and serde's field-by-field reading of them cost
+    /// more than the rest of the record. Anything else is read by serde alone.
+    pub fn from_json(line: &[u8]) -> serde_json::Result<CorpusRecord> {
+        match CorpusRecord::from_written_json(line) {
+            Some(rec) => Ok(rec),
+            None => serde_json::from_slice(line),
+        }
+    }
+
+    fn from_written_json(line: &[u8]) -> Option<CorpusRecord> {
+        const KEY: &[u8] = b",\"passages\":[";
+        // Only the passages and the fields after them can follow the last occurrence: they hold
+        // numbers, hex and nulls, and a quote inside a string is escaped.
+        let at = memchr::memmem::rfind(line, KEY)?;
+        let mut r = Bytes(&line[at + KEY.len()..]);
+        let mut passages = Vec::new();
+        if !r.eat(b"]") {
+            loop {
+                passages.push(r.passage()?);
+                if r.eat(b"]") {
+                    break;
+                }
+                r.expect(b",")?;
+            }
+        }
+        r.expect(b",\"hash\":")?;
+        let hash = r.hex()?;
+        r.expect(b",\"cluster\":")?;
+        let cluster = r.opt_num()?;
+        r.expect(b",\"duplicate_of\":null}")?;
+        if !r
+            .0
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        {
+            return None;
+        }
+        let mut head = Vec::with_capacity(at + 1);
+        head.extend_from_slice(&line[..at]);
+        head.push(b'}');
+        let head: Head = serde_json::from_slice(&head).ok()?;
+        if head.passages.is_some() {
+            return None;
+        }
+        Some(CorpusRecord {
+            id: head.id,
+            text: head.text,
+            source: head.source,
+            metadata: head.metadata,
+            removed: head.removed,
+            passages,
+            hash,
+            cluster,
+            duplicate_of: None,
+        })
+    }
+}
+
+/// What is left of the JSON being read by [`CorpusRecord::from_json`].
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn eat(&mut self, lit: &[u8]) -> bool {
+        match self.0.strip_prefix(lit) {
+            Some(rest) => {
+                self.0 = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn expect(&mut self, lit: &[u8]) -> Option<()> {
+        self.eat(lit).then_some(())
+    }
+
+    /// A number as JSON writes an unsigned integer (no sign, no leading zero, no fraction or
+    /// exponent); `None` for anything else, or past `u64`.
+    fn num(&mut self) -> Option<u64> {
+        let n = self.0.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (digits, rest) = self.0.split_at(n);
+        if n == 0
+            || (n > 1 && digits[0] == b'0')
+            || matches!(rest.first(), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        let mut v = 0u64;
+        for &d in digits {
+            v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        }
+        self.0 = rest;
+        Some(v)
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.num()?).ok()
+    }
+
+    fn opt_num(&mut self) -> Option<Option<u64>> {
+        if self.eat(b"null") {
+            return Some(None);
+        }
+        self.num().map(Some)
+    }
+
+    /// A string of lowercase hex digits (what digests are written as); `None` for any other
+    /// string, which may hold escapes.
+    fn hex(&mut self) -> Option<String> {
+        self.expect(b"\"")?;
+        let n = self
+            .0
+            .iter()
+            .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            .count();
+        let (hex, rest) = self.0.split_at(n);
+        self.0 = rest;
+        self.expect(b"\"")?;
+        Some(std::str::from_utf8(hex).ok()?.to_string())
+    }
+
+    /// One passage as [`PassageRecord::write_json`] writes it, with no duplicate link.
+    fn passage(&mut self) -> Option<PassageRecord> {
+        self.expect(b"{\"start\":")?;
+        let start = self.usize()?;
+        self.expect(b",\"end\":")?;
+        let end = self.usize()?;
+        self.expect(b",\"byte_start\":")?;
+        let byte_start = self.usize()?;
+        self.expect(b",\"byte_end\":")?;
+        let byte_end = self.usize()?;
+        self.expect(b",\"hash\":")?;
+        let hash = self.hex()?;
+        self.expect(b",\"cluster\":")?;
+        let cluster = self.opt_num()?;
+        self.expect(b",\"duplicate_of\":null}")?;
+        Some(PassageRecord {
+            start,
+            end,
+            byte_start,
+            byte_end,
+            hash,
+            cluster,
+            duplicate_of: None,
+        })
+    }
+}
+
 fn push_opt_num(out: &mut Vec<u8>, n: Option<u64>) {
     match n {
         Some(n) => push_num(out, n),
@@ -274,6 +440,94 @@ mod tests {
                 serde_json::to_string(&rec).unwrap(),
                 "{n} passages"
             );
+        }
+    }
+
+    /// Records read back by hand are what serde reads, whether or not the fast path takes them:
+    /// staged records (no links), with clusters, with links (serde's), with hashes that are not
+    /// hex, with texts and metadata that hold the passages key themselves.
+    #[test]
+    fn records_read_back_as_serde_reads_them() {
+        let link = PassageLink {
+            id: "d".into(),
+            passage: 1,
+            similarity: 0.5,
+            exact: false,
+        };
+        let tricky = ",\"passages\":[{\"start\":1}],\"hash\":\"00\"";
+        let mut fast = 0;
+        for k in 0..48usize {
+            let passages = (0..k % 5)
+                .map(|i| PassageRecord {
+                    start: i * 7,
+                    end: i * 7 + 5,
+                    byte_start: if k % 7 == 3 { usize::MAX - i } else { i * 11 },
+                    byte_end: i * 11 + 10,
+                    hash: match (k / 5) % 4 {
+                        0 | 1 => format!("{:032x}", (i as u128 + 1) * 0x9e37_79b9_7f4a_7c15),
+                        2 => String::new(),
+                        _ => "AB\"c".into(),
+                    },
+                    cluster: (k % 3 == 1).then_some(i as u64 * 10),
+                    duplicate_of: (k % 11 == 5 && i == 1).then(|| link.clone()),
+                })
+                .collect();
+            let mut rec = CorpusRecord {
+                id: format!("{k:016x}"),
+                text: if k % 2 == 0 {
+                    "Plain text\n\nand more".into()
+                } else {
+                    format!("Quoted {tricky} \\ \u{e9}")
+                },
+                source: Provenance {
+                    path: "in/a.jsonl".into(),
+                    format: crate::doc::Format::Jsonl,
+                    record: k as u64,
+                    byte_start: 0,
+                    byte_end: 9,
+                    url: None,
+                    warc_record_id: None,
+                },
+                metadata: Metadata::default(),
+                removed: vec![],
+                passages,
+                hash: if k % 13 == 4 {
+                    "X".into()
+                } else {
+                    format!("{k:032x}")
+                },
+                cluster: (k % 4 == 2).then_some(k as u64),
+                duplicate_of: (k % 9 == 8).then(|| DocLink {
+                    id: "e".into(),
+                    similarity: 0.9,
+                    exact: false,
+                }),
+            };
+            if k % 6 == 1 {
+                rec.metadata.fields.insert(
+                    "passages".into(),
+                    serde_json::json!([{"start": 1, "end": 2}, tricky]),
+                );
+            }
+            let mut line = Vec::new();
+            rec.write_json(&mut line).unwrap();
+            if k % 2 == 1 {
+                line.push(b'\n');
+            }
+            let want: CorpusRecord = serde_json::from_slice(&line).unwrap();
+            let got = CorpusRecord::from_json(&line).unwrap();
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "record {k}");
+            fast += usize::from(CorpusRecord::from_written_json(&line).is_some());
+        }
+        // Most records are read by hand; the others (links, hashes that are not hex) by serde.
+        assert!(fast >= 24, "{fast} of 48 read by hand");
+        // What serde refuses is refused, not read by hand.
+        for bad in [
+            &b"{\"id\":\"a\",\"passages\":[],\"hash\":\"00\",\"cluster\":null,\"duplicate_of\":null}"[..],
+            b"{\"id\":\"a\",\"text\":\"t\",\"source\":{},\"metadata\":{},\"removed\":[],\"passages\":[{\"start\":01,\"end\":1,\"byte_start\":0,\"byte_end\":0,\"hash\":\"0\",\"cluster\":null,\"duplicate_of\":null}],\"hash\":\"00\",\"cluster\":null,\"duplicate_of\":null}",
+        ] {
+            assert!(serde_json::from_slice::<CorpusRecord>(bad).is_err());
+            assert!(CorpusRecord::from_json(bad).is_err());
         }
     }
 }
