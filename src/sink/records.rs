@@ -142,9 +142,9 @@ impl CorpusRecord {
     /// the rest of the record.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(b"{\"id\":");
-        serde_json::to_writer(&mut *out, &self.id)?;
+        push_json_str(out, &self.id);
         out.extend_from_slice(b",\"text\":");
-        serde_json::to_writer(&mut *out, &self.text)?;
+        push_json_str(out, &self.text);
         out.extend_from_slice(b",\"source\":");
         serde_json::to_writer(&mut *out, &self.source)?;
         out.extend_from_slice(b",\"metadata\":");
@@ -159,7 +159,7 @@ impl CorpusRecord {
             p.write_json(out)?;
         }
         out.extend_from_slice(b"],\"hash\":");
-        serde_json::to_writer(&mut *out, &self.hash)?;
+        push_json_str(out, &self.hash);
         out.extend_from_slice(b",\"cluster\":");
         push_opt_num(out, self.cluster);
         out.extend_from_slice(b",\"duplicate_of\":");
@@ -366,6 +366,68 @@ impl Bytes<'_> {
     }
 }
 
+/// `s` as a JSON string, byte for byte what `serde_json::to_writer` writes: `"` and `\\`
+/// escaped, `\b \t \n \f \r` by name, other control characters as `\u00xx`, the rest as it
+/// is. Eight bytes at a time are let through while none of them needs escaping: a text is
+/// mostly plain, and serde looks up every byte.
+pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// Whether any byte of `x` is below 0x20, a quote or a backslash (exact: a borrow only
+    /// starts at a byte that matches).
+    fn any_special(x: u64) -> bool {
+        let control = x.wrapping_sub(ONES * 0x20) & !x;
+        let q = x ^ (ONES * u64::from(b'"'));
+        let quote = q.wrapping_sub(ONES) & !q;
+        let b = x ^ (ONES * u64::from(b'\\'));
+        let backslash = b.wrapping_sub(ONES) & !b;
+        (control | quote | backslash) & HIGH != 0
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if !any_special(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = bytes[i];
+        let named = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0A => b'n',
+            0x0C => b'f',
+            0x0D => b'r',
+            0..0x20 => b'u',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if named == b'u' {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(c >> 4)]);
+            out.push(HEX[usize::from(c & 15)]);
+        } else {
+            out.push(b'\\');
+            out.push(named);
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
 fn push_opt_num(out: &mut Vec<u8>, n: Option<u64>) {
     match n {
         Some(n) => push_num(out, n),
@@ -440,6 +502,36 @@ mod tests {
                 serde_json::to_string(&rec).unwrap(),
                 "{n} passages"
             );
+        }
+    }
+
+    /// Strings are escaped as serde escapes them: every ASCII byte, around the edges of the
+    /// eight-byte blocks, among multi-byte characters.
+    #[test]
+    fn json_strings_are_serde_json_strings() {
+        let check = |s: &str| {
+            let mut ours = Vec::new();
+            push_json_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).unwrap(), "{s:?}");
+        };
+        for c in (0u8..128)
+            .map(char::from)
+            .chain(['\u{e9}', '\u{2028}', '\u{1f600}'])
+        {
+            for pad in 0..18 {
+                let a = "x".repeat(pad);
+                check(&format!("{a}{c}"));
+                check(&format!("{a}{c}{a}{c}y"));
+                check(&format!("\u{e9}{a}{c}\u{e9}"));
+            }
+        }
+        let pieces = [
+            "a", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "\u{7f}", "\u{e9}", "\u{2014}", "\t",
+        ];
+        let mut rng = crate::fingerprint::testgen::Rng::new(5);
+        for _ in 0..3000 {
+            let n = rng.below(40);
+            check(&rng.concat(&pieces, n));
         }
     }
 
