@@ -65,12 +65,13 @@ pub fn push_numeric(text: &str, digits: &mut Vec<u8>) {
 /// `d` as 32 lowercase hex characters.
 pub fn digest_hex(d: &Digest) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(32);
+    // Into bytes, then one string: a `String` push per character checked and encoded each.
+    let mut s = Vec::with_capacity(32);
     for &b in d {
-        s.push(HEX[usize::from(b >> 4)] as char);
-        s.push(HEX[usize::from(b & 15)] as char);
+        s.push(HEX[usize::from(b >> 4)]);
+        s.push(HEX[usize::from(b & 15)]);
     }
-    s
+    String::from_utf8(s).unwrap_or_default()
 }
 
 #[cfg(test)]
