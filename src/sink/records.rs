@@ -229,10 +229,16 @@ impl CorpusRecord {
 
     fn from_written_json(line: &[u8]) -> Option<CorpusRecord> {
         const KEY: &[u8] = b",\"passages\":[";
-        // Only the passages and the fields after them can follow the last occurrence: they hold
-        // numbers, hex and nulls, and a quote inside a string is escaped.
-        let at = memchr::memmem::rfind(line, KEY)?;
-        let mut r = Bytes(&line[at + KEY.len()..]);
+        // The passages and the fields after them hold numbers, lowercase hex, nulls and keys
+        // without a `g`: the last `g` of the line is the one of their key (a search from the
+        // end that skips many bytes at a time), or the line is not of this shape.
+        let at = memchr::memrchr(b'g', line)?.checked_sub(7)?;
+        if !line[at..].starts_with(KEY) {
+            return None;
+        }
+        // One UTF-8 check for all of it: the hashes are slices of it.
+        let tail = std::str::from_utf8(&line[at + KEY.len()..]).ok()?;
+        let mut r = Bytes(tail.as_bytes(), tail);
         let mut passages = Vec::new();
         if !r.eat(b"]") {
             loop {
@@ -276,8 +282,9 @@ impl CorpusRecord {
     }
 }
 
-/// What is left of the JSON being read by [`CorpusRecord::from_json`].
-struct Bytes<'a>(&'a [u8]);
+/// What is left of the JSON being read by [`CorpusRecord::from_json`], as bytes, and the whole
+/// text it is the end of.
+struct Bytes<'a>(&'a [u8], &'a str);
 
 impl Bytes<'_> {
     fn eat(&mut self, lit: &[u8]) -> bool {
@@ -331,12 +338,13 @@ impl Bytes<'_> {
         let n = self
             .0
             .iter()
-            .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            .count();
-        let (hex, rest) = self.0.split_at(n);
-        self.0 = rest;
+            .position(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            .unwrap_or(self.0.len());
+        let at = self.1.len() - self.0.len();
+        self.0 = &self.0[n..];
         self.expect(b"\"")?;
-        Some(std::str::from_utf8(hex).ok()?.to_string())
+        // ASCII: the slice is on character boundaries.
+        Some(self.1.get(at..at + n)?.to_string())
     }
 
     /// One passage as [`PassageRecord::write_json`] writes it, with no duplicate link.
