@@ -13,17 +13,23 @@ pub fn measure(text: &str) -> (usize, usize) {
     // Byte by byte: ASCII bytes are classed by a table, and only the other characters are
     // decoded, so text with a few curly quotes or dashes stays on the fast path.
     let bytes = text.as_bytes();
-    let (mut n, mut alnum, mut size, mut i) = (0usize, 0usize, 0usize, 0);
+    // Tokens with a letter or digit so far, whether the current token has one, key size.
+    let mut st = Counts::default();
+    let mut i = 0;
     while i < bytes.len() {
+        // Eight ASCII bytes at a time: one test for all of them, no bounds checks inside.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if u64::from_le_bytes(w) & 0x8080_8080_8080_8080 == 0 {
+                w.into_iter().for_each(|b| st.ascii(b));
+                i += 8;
+                continue;
+            }
+        }
         let b = bytes[i];
         if b < 0x80 {
-            // No branch per byte: a space ends a token (counted if it held a letter or digit).
-            let class = CLASS[usize::from(b)];
-            let space = usize::from(class == SPACE);
-            let letter = usize::from(class == ALNUM);
-            n += space & alnum;
-            alnum = (alnum | letter) & (space ^ 1);
-            size += letter;
+            st.ascii(b);
             i += 1;
             continue;
         }
@@ -31,17 +37,39 @@ pub fn measure(text: &str) -> (usize, usize) {
             break;
         };
         if c.is_whitespace() {
-            n += alnum;
-            alnum = 0;
+            st.n += st.alnum;
+            st.alnum = 0;
         } else if c.is_alphanumeric() {
-            alnum = 1;
-            size += c.to_lowercase().map(char::len_utf8).sum::<usize>();
+            st.alnum = 1;
+            st.size += c.to_lowercase().map(char::len_utf8).sum::<usize>();
         }
         i += c.len_utf8();
     }
-    (n + alnum, size)
+    (st.n + st.alnum, st.size)
 }
 
+/// What [`measure`] counts as it goes.
+#[derive(Default)]
+struct Counts {
+    n: usize,
+    alnum: usize,
+    size: usize,
+}
+
+impl Counts {
+    /// One ASCII byte, without a branch: a space ends a token (counted if it held a letter or
+    /// digit).
+    #[inline(always)]
+    fn ascii(&mut self, b: u8) {
+        let class = usize::from(CLASS[usize::from(b & 0x7f)]);
+        let (space, letter) = (class & 1, class >> 1);
+        self.n += space & self.alnum;
+        self.alnum = (self.alnum | letter) & (space ^ 1);
+        self.size += letter;
+    }
+}
+
+// Bit 0: a space, bit 1: a letter or digit ([`Counts::ascii`] reads them so).
 const SPACE: u8 = 1;
 const ALNUM: u8 = 2;
 /// ASCII bytes for [`count`]: `char::is_whitespace` on ASCII is these six bytes
@@ -269,9 +297,16 @@ mod tests {
         ];
         let mut rng = crate::fingerprint::testgen::Rng::new(7);
         for _ in 0..5000 {
-            let n = rng.below(12);
+            let n = rng.below(40);
             let t = rng.concat(&pieces, n);
             assert_eq!(count(&t), count_unicode(&t), "{t:?}");
+            // The key size, char by char.
+            let size: usize = t
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .map(|c| c.to_lowercase().map(char::len_utf8).sum::<usize>())
+                .sum();
+            assert_eq!(measure(&t).1, size, "{t:?}");
         }
     }
 
