@@ -191,11 +191,17 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
                 continue;
             }
             // An ASCII text: every byte is a whole character, so the slice is a `str` as it
-            // is, copied and lowercased into the reused buffer without a UTF-8 check.
-            buf.clear();
-            buf.push_str(&text[start..end]);
-            buf.make_ascii_lowercase();
-            content_stem(&buf, &mut f);
+            // is, taken as it is when already lowercase (most words), else copied and
+            // lowercased into the reused buffer, without a UTF-8 check either way.
+            let word = &text[start..end];
+            if w.iter().any(u8::is_ascii_uppercase) {
+                buf.clear();
+                buf.push_str(word);
+                buf.make_ascii_lowercase();
+                content_stem(&buf, &mut f);
+            } else {
+                content_stem(word, &mut f);
+            }
         }
         return;
     }

@@ -239,7 +239,8 @@ impl CorpusRecord {
         // One UTF-8 check for all of it: the hashes are slices of it.
         let tail = std::str::from_utf8(&line[at + KEY.len()..]).ok()?;
         let mut r = Bytes(tail.as_bytes(), tail);
-        let mut passages = Vec::new();
+        // A passage takes at least 100 bytes with its hash: room for all of them at once.
+        let mut passages = Vec::with_capacity(tail.len() / 100 + 1);
         if !r.eat(b"]") {
             loop {
                 passages.push(r.passage()?);
