@@ -279,7 +279,12 @@ pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    let equal = a[..n].iter().zip(&b[..n]).filter(|(x, y)| x == y).count();
+    // Summed without a branch, so that it runs as vector compares.
+    let equal: usize = a[..n]
+        .iter()
+        .zip(&b[..n])
+        .map(|(x, y)| usize::from(x == y))
+        .sum();
     equal as f64 / n as f64
 }
 

@@ -181,7 +181,7 @@ impl PassageRecord {
         push_num(out, self.byte_end as u64);
         out.extend_from_slice(b",\"hash\":");
         // Hashes are lowercase hex, which needs no escaping; anything else goes through serde.
-        if self.hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if is_hex(&self.hash) {
             out.push(b'"');
             out.extend_from_slice(self.hash.as_bytes());
             out.push(b'"');
@@ -437,6 +437,15 @@ pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Whether every byte of `s` is an ASCII hex digit (`u8::is_ascii_hexdigit`), tested without
+/// a branch per byte so that the test over a passage hash runs as a few vector operations:
+/// stopping at the first byte that fails cost more than the rest of the passage's record.
+fn is_hex(s: &str) -> bool {
+    s.bytes().fold(true, |ok, b| {
+        ok & ((b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 6))
+    })
+}
+
 fn push_opt_num(out: &mut Vec<u8>, n: Option<u64>) {
     match n {
         Some(n) => push_num(out, n),
@@ -512,6 +521,18 @@ mod tests {
                 "{n} passages"
             );
         }
+    }
+
+    #[test]
+    fn hex_test_is_ascii_hexdigit() {
+        for b in 0..=255u8 {
+            let s = [b'a', b, b'0'];
+            if let Ok(s) = std::str::from_utf8(&s) {
+                assert_eq!(is_hex(s), b.is_ascii_hexdigit(), "{b:#x}");
+            }
+        }
+        assert!(is_hex("") && is_hex("0123456789abcdefABCDEF"));
+        assert!(!is_hex("0123456789abcdef0123456789abcdeg") && !is_hex("\u{e9}"));
     }
 
     /// Strings are escaped as serde escapes them: every ASCII byte, around the edges of the
