@@ -353,6 +353,29 @@ pub fn fingerprint_text(text: &str, out: &mut String) {
 
 /// [`fingerprint_text`], with digits masked or kept as they are.
 pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
+    fingerprint_scan::<false>(text, out, &mut Vec::new(), mask_digits);
+}
+
+/// [`fingerprint_text_opts`], and the numeric characters of `text` in order (UTF-8, into
+/// `digits`, cleared first, as [`crate::fingerprint::push_numeric`] finds them): what
+/// [`crate::fingerprint::exact_digest_of`] hashes besides the fingerprint text, found in the
+/// same pass over the text instead of a second one.
+pub fn fingerprint_text_digits(
+    text: &str,
+    out: &mut String,
+    digits: &mut Vec<u8>,
+    mask_digits: bool,
+) {
+    digits.clear();
+    fingerprint_scan::<true>(text, out, digits, mask_digits);
+}
+
+fn fingerprint_scan<const DIGITS: bool>(
+    text: &str,
+    out: &mut String,
+    digits: &mut Vec<u8>,
+    mask_digits: bool,
+) {
     // Bytes are written to a plain buffer (a `String` push encodes each char) and checked as
     // UTF-8 once at the end; only whole characters go in, so the check cannot fail.
     let mut v = std::mem::take(out).into_bytes();
@@ -376,6 +399,9 @@ pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
                     need_space = false;
                 }
                 v.push(f);
+                if DIGITS && b.is_ascii_digit() {
+                    digits.push(b);
+                }
             } else {
                 need_space = !v.is_empty();
             }
@@ -385,8 +411,13 @@ pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
+        let at = i;
         i += c.len_utf8();
-        let keep = c.is_alphabetic() || c.is_numeric();
+        let numeric = c.is_numeric();
+        if DIGITS && numeric {
+            digits.extend_from_slice(&bytes[at..i]);
+        }
+        let keep = c.is_alphabetic() || numeric;
         if keep && need_space {
             v.push(b' ');
             need_space = false;
@@ -402,7 +433,7 @@ pub fn fingerprint_text_opts(text: &str, out: &mut String, mask_digits: bool) {
             if !any {
                 c.to_lowercase().for_each(|l| push(&mut v, l));
             }
-        } else if c.is_numeric() {
+        } else if numeric {
             push(&mut v, if mask_digits { '0' } else { c });
         } else if unicode_normalization::char::is_combining_mark(c) {
             // A mark after a letter (decomposed input): folded like a precomposed one.
@@ -646,6 +677,9 @@ mod tests {
             "\u{301}",
             "\u{df}",
             "\u{3b1}",
+            "\u{2160}",
+            "\u{ff11}",
+            "12",
         ];
         let mut rng = crate::fingerprint::testgen::Rng::new(11);
         let mut out = String::new();
@@ -655,6 +689,14 @@ mod tests {
             let mask = round % 2 == 0;
             fingerprint_text_opts(&t, &mut out, mask);
             assert_eq!(out, fold_by_char(&t, mask), "{t:?} mask {mask}");
+            // The one-pass variant writes the same text and the digits a separate pass finds.
+            let mut both = String::from("stale");
+            let mut digits = b"stale".to_vec();
+            fingerprint_text_digits(&t, &mut both, &mut digits, mask);
+            assert_eq!(both, out, "{t:?} mask {mask}");
+            let mut want = Vec::new();
+            crate::fingerprint::push_numeric(&t, &mut want);
+            assert_eq!(digits, want, "{t:?} mask {mask}");
         }
     }
 

@@ -98,7 +98,8 @@ pub struct Page<'a> {
 
 impl<'a> Page<'a> {
     pub fn new(src: &'a str) -> Page<'a> {
-        let mut lines = Vec::new();
+        // Sized once: a long page's lines grown by doubling were copied several times over.
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', src.as_bytes()).count() + 1);
         let mut start = 0;
         for nl in memchr::memchr_iter(b'\n', src.as_bytes()).chain(std::iter::once(src.len())) {
             if start > src.len() || (nl == src.len() && start == src.len()) {

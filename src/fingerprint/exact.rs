@@ -18,35 +18,60 @@ pub fn exact_digest(fp_text: &str) -> Digest {
 /// an *exact* copy must have the same numbers, or two weather reports, price lists or results
 /// tables that differ only in their figures would count as identical.
 pub fn exact_digest_with_digits(fp_text: &str, text: &str) -> Digest {
+    let mut digits = Vec::new();
+    push_numeric(text, &mut digits);
+    exact_digest_of(fp_text, &digits)
+}
+
+/// [`exact_digest_with_digits`] given the text's numeric characters (see [`push_numeric`])
+/// instead of the text: the pipeline collects them while it builds the fingerprint text.
+pub fn exact_digest_of(fp_text: &str, digits: &[u8]) -> Digest {
     let mut h = blake3::Hasher::new();
     h.update(fp_text.as_bytes());
     h.update(&[0]);
     // The digits go in as one string (one `update` per character cost more than the hashing).
-    let mut digits = Vec::new();
-    if text.is_ascii() {
-        digits.extend(text.bytes().filter(u8::is_ascii_digit));
-    } else {
-        let mut buf = [0u8; 4];
-        for c in text.chars().filter(|c| c.is_numeric()) {
-            digits.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-        }
-    }
-    h.update(&digits);
+    h.update(digits);
     let full = h.finalize();
     let mut d = [0u8; 16];
     d.copy_from_slice(&full.as_bytes()[..16]);
     d
 }
 
+/// Appends the numeric characters of `text` (`char::is_numeric`, ASCII or not) to `digits`,
+/// as UTF-8 and in order. ASCII bytes are tested as bytes; only other characters are decoded.
+pub fn push_numeric(text: &str, digits: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_digit() {
+                digits.push(b);
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let n = c.len_utf8();
+        if c.is_numeric() {
+            digits.extend_from_slice(&bytes[i..i + n]);
+        }
+        i += n;
+    }
+}
+
 /// `d` as 32 lowercase hex characters.
 pub fn digest_hex(d: &Digest) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(32);
+    // Into bytes, then one string: a `String` push per character checked and encoded each.
+    let mut s = Vec::with_capacity(32);
     for &b in d {
-        s.push(HEX[usize::from(b >> 4)] as char);
-        s.push(HEX[usize::from(b & 15)] as char);
+        s.push(HEX[usize::from(b >> 4)]);
+        s.push(HEX[usize::from(b & 15)]);
     }
-    s
+    String::from_utf8(s).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -79,6 +104,27 @@ mod tests {
             exact_digest_with_digits("a", "\u{e9}t\u{e9} 3\u{bd} \u{663}"),
             want("a", "3\u{bd}\u{663}")
         );
+    }
+
+    #[test]
+    fn numeric_characters_are_found_byte_by_byte_as_char_by_char() {
+        let texts = [
+            "",
+            "no digits here",
+            "x1y22 3.5%",
+            "\u{e9}t\u{e9} 3\u{bd} \u{663}\u{2160}\u{2170} \u{ff11}9",
+            "\u{1d7ce}\u{1f600}7\u{e9}0\u{3007}",
+        ];
+        for t in texts {
+            let want: String = t.chars().filter(|c| c.is_numeric()).collect();
+            let mut got = Vec::new();
+            push_numeric(t, &mut got);
+            assert_eq!(got, want.as_bytes(), "{t:?}");
+            assert_eq!(
+                exact_digest_with_digits("f", t),
+                exact_digest_of("f", want.as_bytes())
+            );
+        }
     }
 
     #[test]

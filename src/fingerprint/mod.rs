@@ -15,6 +15,8 @@ pub mod minhash;
 #[cfg(test)]
 pub(crate) mod testgen;
 
-pub use exact::{Digest, digest_hex, exact_digest, exact_digest_with_digits};
+pub use exact::{
+    Digest, digest_hex, exact_digest, exact_digest_of, exact_digest_with_digits, push_numeric,
+};
 pub use lsh::{band_key, band_keys};
 pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set};

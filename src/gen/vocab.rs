@@ -446,18 +446,36 @@ pub fn title(out: &mut String, vocab: &Vocab, topic: &Topic, rng: &mut Rng, titl
 
 /// The decimal digits of `n`, written from the end of `buf`: no allocation, no formatter.
 pub fn digits(n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
     // Only ASCII digits were written.
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+    std::str::from_utf8(digit_bytes(n, buf)).unwrap_or_default()
+}
+
+/// Two decimal digits for each value below 100.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// [`digits`] as bytes, two digits per division: JSON records carry millions of numbers, and
+/// the write phase formats them all.
+fn digit_bytes(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    while n >= 100 {
+        let d = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    if n >= 10 {
+        let d = n as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    } else {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    &buf[i..]
 }
 
 /// Append `n` in decimal.
@@ -467,5 +485,26 @@ pub fn push_num(out: &mut String, n: u64) {
 
 /// [`push_num`] into bytes (JSON being written).
 pub fn push_num_bytes(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(digits(n, &mut [0; 20]).as_bytes());
+    out.extend_from_slice(digit_bytes(n, &mut [0; 20]));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_are_what_display_writes() {
+        let mut ns = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65_535, u64::MAX];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ns.push(x >> (x % 64));
+        }
+        for n in ns {
+            let mut b = Vec::new();
+            super::push_num_bytes(&mut b, n);
+            assert_eq!(b, n.to_string().as_bytes());
+            assert_eq!(super::digits(n, &mut [0; 20]), n.to_string());
+        }
+    }
 }

@@ -184,12 +184,15 @@ impl StagedTexts {
         if let Err(e) = dedup::read_at(file, d.staged_at, &mut buf) {
             return self.note(format!("reading back staged record {di}: {e}"));
         }
-        let rec: StagedText = match serde_json::from_slice(&buf) {
-            Ok(r) => r,
-            Err(e) => return self.note(format!("parsing staged record {di}: {e}")),
+        let text = match staged_text(&buf) {
+            Some(t) => t,
+            None => match serde_json::from_slice::<StagedText>(&buf) {
+                Ok(r) => r.text,
+                Err(e) => return self.note(format!("parsing staged record {di}: {e}")),
+            },
         };
         let mut fp = String::new();
-        fingerprint_text_opts(&rec.text, &mut fp, false);
+        fingerprint_text_opts(&text, &mut fp, false);
         let set = Arc::new(shingle_set(&fp, self.shingle));
         let mut cache = self.cache.lock().ok()?;
         if cache.shingles + set.len() > self.cache_shingles {
@@ -209,6 +212,21 @@ impl StagedTexts {
             floor,
         ))
     }
+}
+
+/// The text of a staged record, read without the rest of it: records are staged as
+/// `{"id":...,"text":...,...}` ([`CorpusRecord::write_json`]), and the rest (passages, removed
+/// spans, metadata) is most of a long document's record. `None` when the record does not start
+/// that way; the caller then reads it whole.
+pub(super) fn staged_text(record: &[u8]) -> Option<String> {
+    let rest = record.strip_prefix(b"{\"id\":")?;
+    let mut id = serde_json::Deserializer::from_slice(rest).into_iter::<serde::de::IgnoredAny>();
+    id.next()?.ok()?;
+    let rest = rest[id.byte_offset()..].strip_prefix(b",\"text\":")?;
+    serde_json::Deserializer::from_slice(rest)
+        .into_iter::<String>()
+        .next()?
+        .ok()
 }
 
 /// The staging file of a run, removed when the run ends however it ends, and the run's hold on
@@ -766,6 +784,31 @@ mod tests {
             input: Default::default(),
             fields: Default::default(),
         }
+    }
+
+    /// A staged record's text, read alone, is the text serde reads from the whole record; a
+    /// record of another shape is left to serde.
+    #[test]
+    fn staged_text_is_the_records_text() {
+        for text in [
+            "",
+            "plain",
+            "with \"quotes\", \\ and\nlines \u{e9}\u{1}",
+            "x\",\"text\":\"y",
+        ] {
+            let mut rec = corpus_record(
+                Stages::new(&Settings::default())
+                    .unwrap()
+                    .process(raw("a.txt", 3, text)),
+            );
+            rec.id = "i\"d".into();
+            let mut line = Vec::new();
+            rec.write_json(&mut line).unwrap();
+            let whole: StagedText = serde_json::from_slice(&line).unwrap();
+            assert_eq!(staged_text(&line), Some(whole.text), "{text:?}");
+        }
+        assert_eq!(staged_text(b"{\"text\":\"t\",\"id\":\"i\"}"), None);
+        assert_eq!(staged_text(b"{\"id\":\"i\",\"text\":\"t"), None);
     }
 
     /// Everything a group holds once its signatures are stored, in a form to compare.

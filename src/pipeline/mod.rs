@@ -14,10 +14,10 @@ use crate::dedup::{
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{
-    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_with_digits, exact_jaccard_from,
-    shingle_set,
+    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_of, exact_jaccard_from,
+    push_numeric, shingle_set,
 };
-use crate::normalize::{Normalizer, fingerprint_text_opts};
+use crate::normalize::{Normalizer, fingerprint_text_digits, fingerprint_text_opts};
 use crate::sink::records::*;
 use crate::sink::{
     OutputPaths, Sink, write_json, write_jsonl, write_jsonl_indexed, write_unsynced,
@@ -671,7 +671,7 @@ pub fn run(
             out.extend_from_slice(line);
             return Ok(Some([d.passages as u64, d.text_len, 0, 0]));
         }
-        let mut rec: CorpusRecord = serde_json::from_slice(line).map_err(std::io::Error::other)?;
+        let mut rec: CorpusRecord = CorpusRecord::from_json(line).map_err(std::io::Error::other)?;
         // Each passage's cluster and duplicate link.
         let mut clusters = vec![None; rec.passages.len()];
         for m in members {

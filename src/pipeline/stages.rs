@@ -83,8 +83,21 @@ impl Stages {
         let mut fp = String::new();
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
         let mut doc_sig: Option<Vec<u32>> = None;
+        // The numeric characters of the passage, and of the whole text: the passages' in order
+        // with those between them (the blank lines between paragraphs, so normally none).
+        let mut digits = Vec::new();
+        let mut doc_digits = Vec::new();
+        let mut scanned = 0;
         for p in &norm.paragraphs {
-            fingerprint_text_opts(&norm.text[p.clone()], &mut fp, self.mask_digits);
+            push_numeric(&norm.text[scanned..p.start], &mut doc_digits);
+            fingerprint_text_digits(
+                &norm.text[p.clone()],
+                &mut fp,
+                &mut digits,
+                self.mask_digits,
+            );
+            doc_digits.extend_from_slice(&digits);
+            scanned = p.end;
             let words = if fp.is_empty() {
                 0
             } else {
@@ -113,7 +126,7 @@ impl Stages {
                 end: p.end,
                 byte_start: src.start,
                 byte_end: src.end,
-                digest: exact_digest_with_digits(&fp, &norm.text[p.clone()]),
+                digest: exact_digest_of(&fp, &digits),
                 signature,
                 words,
             });
@@ -126,7 +139,8 @@ impl Stages {
         }
         let words = passages.iter().map(|p| p.words).sum();
         let signature = doc_sig;
-        let digest = exact_digest_with_digits(&doc_fp, &norm.text);
+        push_numeric(&norm.text[scanned..], &mut doc_digits);
+        let digest = exact_digest_of(&doc_fp, &doc_digits);
         Processed {
             id: doc_id(&raw.source),
             source: raw.source,

@@ -142,9 +142,9 @@ impl CorpusRecord {
     /// the rest of the record.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(b"{\"id\":");
-        serde_json::to_writer(&mut *out, &self.id)?;
+        push_json_str(out, &self.id);
         out.extend_from_slice(b",\"text\":");
-        serde_json::to_writer(&mut *out, &self.text)?;
+        push_json_str(out, &self.text);
         out.extend_from_slice(b",\"source\":");
         serde_json::to_writer(&mut *out, &self.source)?;
         out.extend_from_slice(b",\"metadata\":");
@@ -159,7 +159,7 @@ impl CorpusRecord {
             p.write_json(out)?;
         }
         out.extend_from_slice(b"],\"hash\":");
-        serde_json::to_writer(&mut *out, &self.hash)?;
+        push_json_str(out, &self.hash);
         out.extend_from_slice(b",\"cluster\":");
         push_opt_num(out, self.cluster);
         out.extend_from_slice(b",\"duplicate_of\":");
@@ -181,7 +181,7 @@ impl PassageRecord {
         push_num(out, self.byte_end as u64);
         out.extend_from_slice(b",\"hash\":");
         // Hashes are lowercase hex, which needs no escaping; anything else goes through serde.
-        if self.hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if is_hex(&self.hash) {
             out.push(b'"');
             out.extend_from_slice(self.hash.as_bytes());
             out.push(b'"');
@@ -198,6 +198,252 @@ impl PassageRecord {
         out.push(b'}');
         Ok(())
     }
+}
+
+/// The fields of a record before its passages, for [`CorpusRecord::from_json`].
+#[derive(Deserialize)]
+struct Head {
+    id: String,
+    text: String,
+    source: Provenance,
+    metadata: Metadata,
+    removed: Vec<RemovedSpan>,
+    /// A second `passages` key, which serde refuses in a whole record.
+    #[serde(default)]
+    passages: Option<serde::de::IgnoredAny>,
+}
+
+impl CorpusRecord {
+    /// A record read back from JSON (with or without a line end): what `serde_json::from_slice`
+    /// gives. Records as [`CorpusRecord::write_json`] writes them before any corpus-wide
+    /// decision (passages with no duplicate link, no document link) have their passages and
+    /// the fields after them read by hand, and only the fields before them through serde: a
+    /// long document has hundreds of passages, and serde's field-by-field reading of them cost
+    /// more than the rest of the record. Anything else is read by serde alone.
+    pub fn from_json(line: &[u8]) -> serde_json::Result<CorpusRecord> {
+        match CorpusRecord::from_written_json(line) {
+            Some(rec) => Ok(rec),
+            None => serde_json::from_slice(line),
+        }
+    }
+
+    fn from_written_json(line: &[u8]) -> Option<CorpusRecord> {
+        const KEY: &[u8] = b",\"passages\":[";
+        // The passages and the fields after them hold numbers, lowercase hex, nulls and keys
+        // without a `g`: the last `g` of the line is the one of their key (a search from the
+        // end that skips many bytes at a time), or the line is not of this shape.
+        let at = memchr::memrchr(b'g', line)?.checked_sub(7)?;
+        if !line[at..].starts_with(KEY) {
+            return None;
+        }
+        // One UTF-8 check for all of it: the hashes are slices of it.
+        let tail = std::str::from_utf8(&line[at + KEY.len()..]).ok()?;
+        let mut r = Bytes(tail.as_bytes(), tail);
+        // A passage takes at least 100 bytes with its hash: room for all of them at once.
+        let mut passages = Vec::with_capacity(tail.len() / 100 + 1);
+        if !r.eat(b"]") {
+            loop {
+                passages.push(r.passage()?);
+                if r.eat(b"]") {
+                    break;
+                }
+                r.expect(b",")?;
+            }
+        }
+        r.expect(b",\"hash\":")?;
+        let hash = r.hex()?;
+        r.expect(b",\"cluster\":")?;
+        let cluster = r.opt_num()?;
+        r.expect(b",\"duplicate_of\":null}")?;
+        if !r
+            .0
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        {
+            return None;
+        }
+        let mut head = Vec::with_capacity(at + 1);
+        head.extend_from_slice(&line[..at]);
+        head.push(b'}');
+        let head: Head = serde_json::from_slice(&head).ok()?;
+        if head.passages.is_some() {
+            return None;
+        }
+        Some(CorpusRecord {
+            id: head.id,
+            text: head.text,
+            source: head.source,
+            metadata: head.metadata,
+            removed: head.removed,
+            passages,
+            hash,
+            cluster,
+            duplicate_of: None,
+        })
+    }
+}
+
+/// What is left of the JSON being read by [`CorpusRecord::from_json`], as bytes, and the whole
+/// text it is the end of.
+struct Bytes<'a>(&'a [u8], &'a str);
+
+impl Bytes<'_> {
+    fn eat(&mut self, lit: &[u8]) -> bool {
+        match self.0.strip_prefix(lit) {
+            Some(rest) => {
+                self.0 = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn expect(&mut self, lit: &[u8]) -> Option<()> {
+        self.eat(lit).then_some(())
+    }
+
+    /// A number as JSON writes an unsigned integer (no sign, no leading zero, no fraction or
+    /// exponent); `None` for anything else, or past `u64`.
+    fn num(&mut self) -> Option<u64> {
+        let n = self.0.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (digits, rest) = self.0.split_at(n);
+        if n == 0
+            || (n > 1 && digits[0] == b'0')
+            || matches!(rest.first(), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        let mut v = 0u64;
+        for &d in digits {
+            v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        }
+        self.0 = rest;
+        Some(v)
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.num()?).ok()
+    }
+
+    fn opt_num(&mut self) -> Option<Option<u64>> {
+        if self.eat(b"null") {
+            return Some(None);
+        }
+        self.num().map(Some)
+    }
+
+    /// A string of lowercase hex digits (what digests are written as); `None` for any other
+    /// string, which may hold escapes.
+    fn hex(&mut self) -> Option<String> {
+        self.expect(b"\"")?;
+        let n = self
+            .0
+            .iter()
+            .position(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            .unwrap_or(self.0.len());
+        let at = self.1.len() - self.0.len();
+        self.0 = &self.0[n..];
+        self.expect(b"\"")?;
+        // ASCII: the slice is on character boundaries.
+        Some(self.1.get(at..at + n)?.to_string())
+    }
+
+    /// One passage as [`PassageRecord::write_json`] writes it, with no duplicate link.
+    fn passage(&mut self) -> Option<PassageRecord> {
+        self.expect(b"{\"start\":")?;
+        let start = self.usize()?;
+        self.expect(b",\"end\":")?;
+        let end = self.usize()?;
+        self.expect(b",\"byte_start\":")?;
+        let byte_start = self.usize()?;
+        self.expect(b",\"byte_end\":")?;
+        let byte_end = self.usize()?;
+        self.expect(b",\"hash\":")?;
+        let hash = self.hex()?;
+        self.expect(b",\"cluster\":")?;
+        let cluster = self.opt_num()?;
+        self.expect(b",\"duplicate_of\":null}")?;
+        Some(PassageRecord {
+            start,
+            end,
+            byte_start,
+            byte_end,
+            hash,
+            cluster,
+            duplicate_of: None,
+        })
+    }
+}
+
+/// `s` as a JSON string, byte for byte what `serde_json::to_writer` writes: `"` and `\\`
+/// escaped, `\b \t \n \f \r` by name, other control characters as `\u00xx`, the rest as it
+/// is. Eight bytes at a time are let through while none of them needs escaping: a text is
+/// mostly plain, and serde looks up every byte.
+pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// Whether any byte of `x` is below 0x20, a quote or a backslash (exact: a borrow only
+    /// starts at a byte that matches).
+    fn any_special(x: u64) -> bool {
+        let control = x.wrapping_sub(ONES * 0x20) & !x;
+        let q = x ^ (ONES * u64::from(b'"'));
+        let quote = q.wrapping_sub(ONES) & !q;
+        let b = x ^ (ONES * u64::from(b'\\'));
+        let backslash = b.wrapping_sub(ONES) & !b;
+        (control | quote | backslash) & HIGH != 0
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if !any_special(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = bytes[i];
+        let named = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0A => b'n',
+            0x0C => b'f',
+            0x0D => b'r',
+            0..0x20 => b'u',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if named == b'u' {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(c >> 4)]);
+            out.push(HEX[usize::from(c & 15)]);
+        } else {
+            out.push(b'\\');
+            out.push(named);
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Whether every byte of `s` is an ASCII hex digit (`u8::is_ascii_hexdigit`), tested without
+/// a branch per byte so that the test over a passage hash runs as a few vector operations:
+/// stopping at the first byte that fails cost more than the rest of the passage's record.
+fn is_hex(s: &str) -> bool {
+    s.bytes().fold(true, |ok, b| {
+        ok & ((b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 6))
+    })
 }
 
 fn push_opt_num(out: &mut Vec<u8>, n: Option<u64>) {
@@ -274,6 +520,136 @@ mod tests {
                 serde_json::to_string(&rec).unwrap(),
                 "{n} passages"
             );
+        }
+    }
+
+    #[test]
+    fn hex_test_is_ascii_hexdigit() {
+        for b in 0..=255u8 {
+            let s = [b'a', b, b'0'];
+            if let Ok(s) = std::str::from_utf8(&s) {
+                assert_eq!(is_hex(s), b.is_ascii_hexdigit(), "{b:#x}");
+            }
+        }
+        assert!(is_hex("") && is_hex("0123456789abcdefABCDEF"));
+        assert!(!is_hex("0123456789abcdef0123456789abcdeg") && !is_hex("\u{e9}"));
+    }
+
+    /// Strings are escaped as serde escapes them: every ASCII byte, around the edges of the
+    /// eight-byte blocks, among multi-byte characters.
+    #[test]
+    fn json_strings_are_serde_json_strings() {
+        let check = |s: &str| {
+            let mut ours = Vec::new();
+            push_json_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).unwrap(), "{s:?}");
+        };
+        for c in (0u8..128)
+            .map(char::from)
+            .chain(['\u{e9}', '\u{2028}', '\u{1f600}'])
+        {
+            for pad in 0..18 {
+                let a = "x".repeat(pad);
+                check(&format!("{a}{c}"));
+                check(&format!("{a}{c}{a}{c}y"));
+                check(&format!("\u{e9}{a}{c}\u{e9}"));
+            }
+        }
+        let pieces = [
+            "a", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "\u{7f}", "\u{e9}", "\u{2014}", "\t",
+        ];
+        let mut rng = crate::fingerprint::testgen::Rng::new(5);
+        for _ in 0..3000 {
+            let n = rng.below(40);
+            check(&rng.concat(&pieces, n));
+        }
+    }
+
+    /// Records read back by hand are what serde reads, whether or not the fast path takes them:
+    /// staged records (no links), with clusters, with links (serde's), with hashes that are not
+    /// hex, with texts and metadata that hold the passages key themselves.
+    #[test]
+    fn records_read_back_as_serde_reads_them() {
+        let link = PassageLink {
+            id: "d".into(),
+            passage: 1,
+            similarity: 0.5,
+            exact: false,
+        };
+        let tricky = ",\"passages\":[{\"start\":1}],\"hash\":\"00\"";
+        let mut fast = 0;
+        for k in 0..48usize {
+            let passages = (0..k % 5)
+                .map(|i| PassageRecord {
+                    start: i * 7,
+                    end: i * 7 + 5,
+                    byte_start: if k % 7 == 3 { usize::MAX - i } else { i * 11 },
+                    byte_end: i * 11 + 10,
+                    hash: match (k / 5) % 4 {
+                        0 | 1 => format!("{:032x}", (i as u128 + 1) * 0x9e37_79b9_7f4a_7c15),
+                        2 => String::new(),
+                        _ => "AB\"c".into(),
+                    },
+                    cluster: (k % 3 == 1).then_some(i as u64 * 10),
+                    duplicate_of: (k % 11 == 5 && i == 1).then(|| link.clone()),
+                })
+                .collect();
+            let mut rec = CorpusRecord {
+                id: format!("{k:016x}"),
+                text: if k % 2 == 0 {
+                    "Plain text\n\nand more".into()
+                } else {
+                    format!("Quoted {tricky} \\ \u{e9}")
+                },
+                source: Provenance {
+                    path: "in/a.jsonl".into(),
+                    format: crate::doc::Format::Jsonl,
+                    record: k as u64,
+                    byte_start: 0,
+                    byte_end: 9,
+                    url: None,
+                    warc_record_id: None,
+                },
+                metadata: Metadata::default(),
+                removed: vec![],
+                passages,
+                hash: if k % 13 == 4 {
+                    "X".into()
+                } else {
+                    format!("{k:032x}")
+                },
+                cluster: (k % 4 == 2).then_some(k as u64),
+                duplicate_of: (k % 9 == 8).then(|| DocLink {
+                    id: "e".into(),
+                    similarity: 0.9,
+                    exact: false,
+                }),
+            };
+            if k % 6 == 1 {
+                rec.metadata.fields.insert(
+                    "passages".into(),
+                    serde_json::json!([{"start": 1, "end": 2}, tricky]),
+                );
+            }
+            let mut line = Vec::new();
+            rec.write_json(&mut line).unwrap();
+            if k % 2 == 1 {
+                line.push(b'\n');
+            }
+            let want: CorpusRecord = serde_json::from_slice(&line).unwrap();
+            let got = CorpusRecord::from_json(&line).unwrap();
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "record {k}");
+            fast += usize::from(CorpusRecord::from_written_json(&line).is_some());
+        }
+        // Most records are read by hand; the others (links, hashes that are not hex) by serde.
+        assert!(fast >= 24, "{fast} of 48 read by hand");
+        // What serde refuses is refused, not read by hand.
+        for bad in [
+            &b"{\"id\":\"a\",\"passages\":[],\"hash\":\"00\",\"cluster\":null,\"duplicate_of\":null}"[..],
+            b"{\"id\":\"a\",\"text\":\"t\",\"source\":{},\"metadata\":{},\"removed\":[],\"passages\":[{\"start\":01,\"end\":1,\"byte_start\":0,\"byte_end\":0,\"hash\":\"0\",\"cluster\":null,\"duplicate_of\":null}],\"hash\":\"00\",\"cluster\":null,\"duplicate_of\":null}",
+        ] {
+            assert!(serde_json::from_slice::<CorpusRecord>(bad).is_err());
+            assert!(CorpusRecord::from_json(bad).is_err());
         }
     }
 }
