@@ -236,11 +236,18 @@ const ICON_WORDS: &[&[u8]] = &[
 /// sight. It says again what the page shows ("Original price was: $30.00", a link's "about
 /// Kettles") or labels a control ("Skip to content"); a reader of the page never sees it.
 fn screen_reader_only(class: &str) -> bool {
-    class.split_ascii_whitespace().any(|c| {
-        SCREEN_READER_CLASSES
-            .iter()
-            .any(|k| c.eq_ignore_ascii_case(k))
-    })
+    has_class(class, SCREEN_READER_CLASSES)
+}
+
+/// Does a `class` value hold one of `classes` as a whole class (ASCII case-insensitive)?
+fn has_class(class: &str, classes: &[&str]) -> bool {
+    class
+        .split_ascii_whitespace()
+        .any(|c| is_one_of(c, classes))
+}
+
+fn is_one_of(class: &str, classes: &[&str]) -> bool {
+    classes.iter().any(|k| class.eq_ignore_ascii_case(k))
 }
 
 const SCREEN_READER_CLASSES: &[&str] = &[
@@ -265,11 +272,7 @@ const SCREEN_READER_CLASSES: &[&str] = &[
 /// mobile copy of a menu, a list or a price that the page shows again in its desktop layout.
 /// The page is read as a desktop browser shows it.
 fn hidden_on_desktop(class: &str) -> bool {
-    class.split_ascii_whitespace().any(|c| {
-        DESKTOP_HIDDEN_CLASSES
-            .iter()
-            .any(|k| c.eq_ignore_ascii_case(k))
-    })
+    has_class(class, DESKTOP_HIDDEN_CLASSES)
 }
 
 const DESKTOP_HIDDEN_CLASSES: &[&str] = &[
@@ -327,12 +330,7 @@ fn display_none(class: &str) -> bool {
             false
         }
     });
-    !shown_from_a_width
-        && class.split_ascii_whitespace().any(|t| {
-            DISPLAY_NONE_CLASSES
-                .iter()
-                .any(|k| t.eq_ignore_ascii_case(k))
-        })
+    !shown_from_a_width && has_class(class, DISPLAY_NONE_CLASSES)
 }
 
 /// Is a hidden element a panel that a click shows, the page's text a click away? Scripts
@@ -353,11 +351,10 @@ fn toggled(node: ego_tree::NodeRef<'_, Node>, class: &str) -> bool {
         return true;
     }
     // The element's own kind: its first class that is not the hiding one.
-    let Some(kind) = class.split_ascii_whitespace().find(|t| {
-        !DISPLAY_NONE_CLASSES
-            .iter()
-            .any(|k| t.eq_ignore_ascii_case(k))
-    }) else {
+    let Some(kind) = class
+        .split_ascii_whitespace()
+        .find(|t| !is_one_of(t, DISPLAY_NONE_CLASSES))
+    else {
         return false;
     };
     node.prev_siblings()
