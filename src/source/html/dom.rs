@@ -216,7 +216,16 @@ fn decoration(node: ego_tree::NodeRef<'_, Node>, el: &Element) -> bool {
         || el
             .attrs()
             .any(|(k, v)| matches!(k, "class" | "id") && has_word(v, ICON_WORDS))
-        || !text_of(node).contains(' ')
+        || {
+            // At most one word; stop counting at the second (this runs on every
+            // `aria-hidden` element, and they nest).
+            let mut words = 0;
+            words_of(node, |_| {
+                words += 1;
+                words > 1
+            });
+            words <= 1
+        }
 }
 
 /// Class and id words of icons.
@@ -737,7 +746,20 @@ impl Writer {
 /// Whitespace-collapsed text of the text nodes under `node`.
 fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
     let mut out = String::new();
-    // Inside an element that is never rendered (a script, an icon's SVG) when > 0.
+    words_of(node, |w| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+        false
+    });
+    out
+}
+
+/// Call `f` with each word of the text nodes under `node`, outside elements that are never
+/// rendered (a script, an icon's SVG); stop when it returns `true`.
+fn words_of(node: ego_tree::NodeRef<'_, Node>, mut f: impl FnMut(&str) -> bool) {
+    // Inside an element that is never rendered when > 0.
     let mut hidden = 0usize;
     for edge in node.traverse() {
         match edge {
@@ -747,10 +769,9 @@ fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
                 }
                 Node::Text(t) if hidden == 0 => {
                     for w in t.split_whitespace() {
-                        if !out.is_empty() {
-                            out.push(' ');
+                        if f(w) {
+                            return;
                         }
-                        out.push_str(w);
                     }
                 }
                 _ => {}
@@ -762,7 +783,6 @@ fn text_of(node: ego_tree::NodeRef<'_, Node>) -> String {
             }
         }
     }
-    out
 }
 
 /// Does the subtree hold running text? Old sites (ASP.NET) wrap the whole page in one
