@@ -366,14 +366,19 @@ fn toggled(node: ego_tree::NodeRef<'_, Node>, class: &str) -> bool {
     else {
         return false;
     };
-    node.prev_siblings()
-        .chain(node.next_siblings())
-        .filter_map(|n| n.value().as_element())
-        .any(|e| {
-            e.attr("class")
-                .is_some_and(|c| c.split_ascii_whitespace().any(|t| t == kind) && !display_none(c))
-        })
+    // The nearest siblings only: a tab set has a few panels, and a list of thousands of
+    // hidden items must not cost a pass over the list for each.
+    let shown_kind = |e: &Element| {
+        e.attr("class")
+            .is_some_and(|c| c.split_ascii_whitespace().any(|t| t == kind) && !display_none(c))
+    };
+    let before = node.prev_siblings().filter_map(|n| n.value().as_element());
+    let after = node.next_siblings().filter_map(|n| n.value().as_element());
+    before.take(TAB_SIBLINGS).any(shown_kind) || after.take(TAB_SIBLINGS).any(shown_kind)
 }
+
+/// How many element siblings on each side are looked at for a tab set's shown panel.
+const TAB_SIBLINGS: usize = 8;
 
 /// An accordion or tab panel, by its ARIA role or its class and id names.
 fn collapsed_panel(el: &Element) -> bool {
