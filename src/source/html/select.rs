@@ -239,23 +239,19 @@ impl Tree {
     fn new(dom: &Dom) -> Tree {
         let n = dom.elems.len();
         let parent: Vec<u32> = dom.elems.iter().map(|e| e.parent).collect();
-        let mut neg = vec![NONE; n];
-        for i in 1..n {
-            neg[i] = if dom.elems[i].hint < 0 {
-                i as u32
-            } else {
-                neg[parent[i] as usize]
-            };
-        }
+        let neg = nearest_named(&parent, |i| dom.elems[i].hint < 0);
         let mut text = vec![0f64; n];
+        let mut para = vec![0f64; n];
         let mut has_text = vec![false; n];
         for b in &dom.blocks {
             text[b.owner as usize] += (b.chars - b.link_chars) as f64;
+            para[b.owner as usize] += paragraph_bytes(b);
             has_text[b.owner as usize] = true;
         }
         for i in (1..n).rev() {
             let p = parent[i] as usize;
             text[p] += text[i];
+            para[p] += para[i];
             has_text[p] |= has_text[i];
         }
         let total = text.first().copied().unwrap_or(0.0).max(1.0);
@@ -327,31 +323,22 @@ impl Tree {
             }
             tree.ignore_words(dom, &ignored);
         }
-        tree.keep_prose_in_content(dom);
+        tree.keep_prose_in_content(dom, &para);
         tree
     }
 
-    /// Inside an element named as content (`article-body`, `<article>`), a boilerplate name
-    /// on a part whose text is mostly paragraphs is the page's own markup, not chrome: an
-    /// editor's blocks (`ck-widget`), a grid of sections. Chrome inside an article (share bars,
-    /// related links, tag lists) is links and short lines. Comments, footers and strips keep
-    /// their names (see `never_framework`).
-    fn keep_prose_in_content(&mut self, dom: &Dom) {
+    /// Inside an element named as content (`article-body`, `<article>`, `<main>`), a layout
+    /// word on a part whose text is mostly paragraphs (`para`: paragraph bytes per subtree) is
+    /// the page's own markup, not chrome: a manual's `<section id="menus">`, a theme's
+    /// `content-nav-section` around the article. Chrome inside an article (share bars, related
+    /// links, tag lists) is links and short lines, and named by a kind of text.
+    fn keep_prose_in_content(&mut self, dom: &Dom, para: &[f64]) {
         let n = self.n;
-        let mut para = vec![0f64; n];
-        for b in &dom.blocks {
-            if b.chars - b.link_chars >= PARAGRAPH && !link_line(b) {
-                para[b.owner as usize] += (b.chars - b.link_chars) as f64;
-            }
-        }
-        for i in (1..n).rev() {
-            para[self.parent[i] as usize] += para[i];
-        }
         let mut in_content = vec![false; n];
+        let mut named = vec![false; n];
         for i in 1..n {
             let e = &dom.elems[i];
             let p = self.parent[i] as usize;
-            // `self.neg[i]` is still the old value here; parents are already done.
             let own = self.neg[i] == i as u32;
             in_content[i] = in_content[p]
                 || (self.neg[i] == NONE
@@ -360,28 +347,19 @@ impl Tree {
                 && in_content[p]
                 && e.hint < -1
                 && layout_word(e.word as usize)
-                && !self.strong[i]
                 && para[i] >= 2.0 * PARAGRAPH as f64
                 && para[i] >= PROSE_SHARE * self.text[i];
-            self.neg[i] = if own && !misnamed {
-                i as u32
-            } else {
-                self.neg[p]
-            };
+            named[i] = own && !misnamed;
         }
+        self.neg = nearest_named(&self.parent, |i| named[i]);
     }
 
     /// Recompute the boilerplate ancestors with the words in `ignored` taken for no name.
     fn ignore_words(&mut self, dom: &Dom, ignored: &[bool]) {
-        for i in 1..self.n {
+        self.neg = nearest_named(&self.parent, |i| {
             let e = &dom.elems[i];
-            let own = e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false);
-            self.neg[i] = if own {
-                i as u32
-            } else {
-                self.neg[self.parent[i] as usize]
-            };
-        }
+            e.hint < 0 && !ignored.get(e.word as usize).copied().unwrap_or(false)
+        });
     }
 
     /// Does the page hold little text beside its comments: short, and a fraction of theirs?
@@ -478,6 +456,30 @@ fn link_line(b: &Block) -> bool {
     b.link_chars as f64 > 0.6 * b.chars as f64
 }
 
+/// A line's bytes outside links when it is a paragraph of prose (see [`PARAGRAPH`]), else 0.
+fn paragraph_bytes(b: &Block) -> f64 {
+    let own = b.chars - b.link_chars;
+    if own >= PARAGRAPH && !link_line(b) {
+        own as f64
+    } else {
+        0.0
+    }
+}
+
+/// Per element, the deepest element on its ancestor chain (itself included) for which `named`
+/// holds, or [`NONE`].
+fn nearest_named(parent: &[u32], named: impl Fn(usize) -> bool) -> Vec<u32> {
+    let mut near = vec![NONE; parent.len()];
+    for i in 1..parent.len() {
+        near[i] = if named(i) {
+            i as u32
+        } else {
+            near[parent[i] as usize]
+        };
+    }
+    near
+}
+
 pub(super) fn select(dom: &Dom) -> Selection {
     let tree = Tree::new(dom);
     // Two readings of the page: as an article (long links count against a container, so
@@ -492,8 +494,7 @@ pub(super) fn select(dom: &Dom) -> Selection {
             .zip(&tree.teaser_line)
             .filter(|(b, t)| **t == 0 && (article..=end).contains(&(b.owner as usize)))
             .map(|(b, _)| b)
-            .filter(|b| !link_line(b) && b.chars - b.link_chars >= PARAGRAPH)
-            .map(|b| (b.chars - b.link_chars) as f64)
+            .map(paragraph_bytes)
             .sum()
     };
     // Bytes of a container's text, and of its link lines (and how many there are).
