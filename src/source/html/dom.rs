@@ -316,30 +316,34 @@ const DISPLAY_NONE_CLASSES: &[&str] = &[
 /// Hidden by a utility class, and not shown again from some width on (Tailwind's
 /// `hidden md:block`, Bootstrap's `d-none d-lg-flex`: the desktop copy of a layout).
 fn display_none(class: &str) -> bool {
-    let shown_from_a_width = class.split_ascii_whitespace().any(|t| {
-        let t = t.to_ascii_lowercase();
-        if let Some((width, display)) = t.split_once(':') {
-            matches!(width, "sm" | "md" | "lg" | "xl" | "2xl")
-                && matches!(
-                    display,
-                    "block"
-                        | "flex"
-                        | "grid"
-                        | "inline"
-                        | "inline-block"
-                        | "inline-flex"
-                        | "table"
-                        | "contents"
-                )
-        } else if let Some(rest) = t.strip_prefix("d-") {
-            rest.split_once('-').is_some_and(|(width, display)| {
-                matches!(width, "sm" | "md" | "lg" | "xl" | "xxl") && display != "none"
-            })
-        } else {
-            false
-        }
-    });
-    !shown_from_a_width && has_class(class, DISPLAY_NONE_CLASSES)
+    // The hiding class first: most elements have none, and the other test lowercases.
+    has_class(class, DISPLAY_NONE_CLASSES)
+        && !class.split_ascii_whitespace().any(shown_from_a_width)
+}
+
+/// A responsive class that shows an element from some width on (`md:block`, `d-lg-flex`).
+fn shown_from_a_width(class: &str) -> bool {
+    let t = class.to_ascii_lowercase();
+    if let Some((width, display)) = t.split_once(':') {
+        matches!(width, "sm" | "md" | "lg" | "xl" | "2xl")
+            && matches!(
+                display,
+                "block"
+                    | "flex"
+                    | "grid"
+                    | "inline"
+                    | "inline-block"
+                    | "inline-flex"
+                    | "table"
+                    | "contents"
+            )
+    } else if let Some(rest) = t.strip_prefix("d-") {
+        rest.split_once('-').is_some_and(|(width, display)| {
+            matches!(width, "sm" | "md" | "lg" | "xl" | "xxl") && display != "none"
+        })
+    } else {
+        false
+    }
 }
 
 /// Is a hidden element a panel that a click shows, the page's text a click away? Scripts
