@@ -394,6 +394,36 @@ mod tests {
     }
 
     #[test]
+    fn long_comment_thread_inside_the_post_does_not_cut_the_article_to_a_paragraph() {
+        // A blog theme puts the comments in the same box as the post's paragraphs. Sixteen
+        // comments outweigh the post, named and costed; the post must still come out whole.
+        let long = format!("{} {}", para("budget"), para("library"));
+        let page = format!(
+            r#"<body><div class="site-title"><a href="/">Town Notes</a></div>
+            <div class="postarea"><h1>Council budget</h1><p>{a}</p><p>{long}</p><p>{b}</p>
+            <p>{c}</p><div id="comments"><h3>16 responses</h3>{r}</div></div></body>"#,
+            a = para("levy"),
+            b = para("parking"),
+            c = para("pool"),
+            r = replies(&[
+                "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b1", "b2", "b3", "b4", "b5",
+                "b6", "b7",
+            ]),
+        );
+        let x = extract_html(&page).text;
+        let post = format!(
+            "Council budget\n{}\n{long}\n{}\n{}",
+            para("levy"),
+            para("parking"),
+            para("pool")
+        );
+        assert!(x.starts_with(&post), "{x}");
+        // The thread's heading, under a name that covers half the page, still comes along;
+        // the comments do not.
+        assert_eq!(x.len(), post.len() + "\n16 responses".len(), "{x}");
+    }
+
+    #[test]
     fn product_page_keeps_description_and_specs() {
         let page = format!(
             r#"<body><header>{nav}</header><main>

@@ -123,6 +123,9 @@ const CLUSTER_MAX_SHARE: f64 = 0.5;
 const PROSE_MIN: f64 = 400.0;
 /// A line this long outside links is a paragraph of prose.
 const PARAGRAPH: u32 = 120;
+/// How many times its prose outside named parts a parent must hold for the content to grow
+/// to it, and how many paragraphs' worth that must be.
+const CLIMB_PROSE: f64 = 2.0;
 /// Share of an element's unlinked text in paragraphs that makes it prose.
 const PROSE_SHARE: f64 = 0.5;
 
@@ -407,25 +410,33 @@ impl Tree {
     /// With `article`, teaser cards count against a container.
     fn best(&self, dom: &Dom, title_w: f64, short_w: f64, article: bool) -> usize {
         let mut score = vec![0f64; self.n];
+        // The same without the cost of boilerplate-named lines, and the bytes of prose
+        // outside them and outside teaser cards.
+        let mut unnamed = vec![0f64; self.n];
+        let mut prose = vec![0f64; self.n];
         for (i, b) in dom.blocks.iter().enumerate() {
             let owner = b.owner as usize;
             let teaser = article && self.teaser_line[i] > 0;
-            let mut w = weight(
-                b,
-                teaser || self.is_boiler(owner, 0, article),
-                title_w,
-                short_w,
-            );
+            let boiler = self.is_boiler(owner, 0, article);
+            let mut w = weight(b, teaser || boiler, title_w, short_w);
             if self.in_strip[owner] {
                 // A strip costs at least what its links would unmarked: the mark must not
                 // make a container holding it look better than before.
                 w = w.min(weight(b, teaser, title_w, short_w));
             }
             score[owner] += w;
+            if !boiler {
+                unnamed[owner] += weight(b, teaser, title_w, short_w);
+                if !teaser {
+                    prose[owner] += paragraph_bytes(b);
+                }
+            }
         }
         for i in (1..self.n).rev() {
             let p = self.parent[i] as usize;
             score[p] += score[i];
+            unnamed[p] += unnamed[i];
+            prose[p] += prose[i];
         }
         let mut best = 0usize;
         let mut best_score = f64::MIN;
@@ -446,6 +457,21 @@ impl Tree {
             if s >= best_score {
                 best = i;
                 best_score = s;
+            }
+        }
+        // A long thread of comments under an article, each one named and costed, can outweigh
+        // the article: no container of its paragraphs wins but the longest paragraph alone.
+        // Climb to the parent while it holds at least twice the prose outside named parts and
+        // is no worse without their cost: the named parts are dropped from it line by line.
+        while article && best > 0 {
+            let p = self.parent[best] as usize;
+            if prose[p] >= CLIMB_PROSE * prose[best]
+                && prose[p] - prose[best] >= CLIMB_PROSE * PARAGRAPH as f64
+                && unnamed[p] >= unnamed[best]
+            {
+                best = p;
+            } else {
+                break;
             }
         }
         best
