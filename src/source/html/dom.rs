@@ -491,12 +491,18 @@ fn chrome_role(role: &str) -> bool {
 /// Words in class and id values that name boilerplate (-2) or content (+1). Matched as whole
 /// words of the names split at `-`, `_`, spaces and case changes, so `nav-link` and
 /// `siteFooter` match but `canvas` or `unavailable` do not.
+///
+/// A word right after `ck` is CKEditor's, which writes `ck-widget` on the images, tables and
+/// column grids an author puts in a text (Drupal's default editor): it names a piece of the
+/// article, not a sidebar's widget.
 fn name_hint(value: &str) -> (i8, u8) {
     let mut hint = 0i8;
     let mut neg = None;
+    let mut editor = false;
     for_each_word(value, |w| {
         let (h, id) = word_hint(w);
-        if h < 0 {
+        let after_editor = std::mem::replace(&mut editor, w == b"ck");
+        if h < 0 && !after_editor {
             neg = Some((h, id));
             return true;
         }
@@ -1358,6 +1364,9 @@ mod tests {
         assert!(has_word("js-tabpanel-2", PANEL_WORDS));
         assert!(!has_word("collapsed-header", PANEL_WORDS));
         assert_eq!(name_hint("ünïcode-é"), (0, 0));
+        assert_eq!(name_hint("ck-widget ck-widget bs_grid"), (0, 0));
+        assert_eq!(name_hint("ck-widget sidebar"), word_hint(b"sidebar"));
+        assert_eq!(name_hint("widget ck"), word_hint(b"widget"));
     }
 
     #[test]

@@ -424,6 +424,34 @@ mod tests {
     }
 
     #[test]
+    fn editor_widgets_in_an_article_are_its_text() {
+        // CKEditor writes `ck-widget` on the column grids an author builds in the body; the
+        // site's own sidebar widget still goes.
+        let col = |t: &str| {
+            format!(
+                r#"<div class="ck-widget col"><h6>{t}</h6><p>{}</p></div>"#,
+                para(t)
+            )
+        };
+        let page = format!(
+            r#"<body><article><h1>Plants for dark rooms</h1><p>{intro}</p>
+            <div class="ck-widget ck-widget bs_grid"><div class="ck-widget row">{a}{b}{c}{d}</div></div>
+            </article><aside><div class="widget"><h3>Popular</h3><p>{side}</p></div></aside></body>"#,
+            intro = para("winter"),
+            a = col("fern"),
+            b = col("palm"),
+            c = col("ivy"),
+            d = col("moss"),
+            side = para("sidebar"),
+        );
+        let x = extract_html(&page).text;
+        for t in ["winter", "fern", "palm", "ivy", "moss"] {
+            assert!(x.contains(&para(t)), "{t} missing: {x}");
+        }
+        assert!(!x.contains(&para("sidebar")), "{x}");
+    }
+
+    #[test]
     fn product_page_keeps_description_and_specs() {
         let page = format!(
             r#"<body><header>{nav}</header><main>
