@@ -187,7 +187,9 @@ fn is_hidden(node: ego_tree::NodeRef<'_, Node>, el: &Element, mode: Mode) -> boo
     let mut hidden = false;
     for (k, v) in el.attrs() {
         hidden |= match k {
-            "hidden" => true,
+            // Shown only when opened (a button's `popovertarget`, a script): the browser
+            // hides a popover until then, as it does a closed `<dialog>`.
+            "hidden" | "popover" => true,
             "aria-hidden" => {
                 v.trim().eq_ignore_ascii_case("true")
                     && (mode == Mode::Visible || decoration(node, el))

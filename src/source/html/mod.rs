@@ -1141,6 +1141,22 @@ mod tests {
     }
 
     #[test]
+    fn popovers_are_hidden_until_opened() {
+        // A prompt card under the `popover` attribute: the browser shows it only when a button
+        // or a script opens it. The page's own text inside the post stays.
+        let page = format!(
+            r#"<body><article><p>{}</p><div popover id="push"><h4>Configure browser push
+            notifications</h4><p>Tap the lock icon next to the address bar and allow them.</p></div>
+            <p>{}</p></article></body>"#,
+            para("popover"),
+            para("thread")
+        );
+        let want = format!("{}\n{}", para("popover"), para("thread"));
+        assert_eq!(extract_html(&page).text, want);
+        assert_eq!(visible_text(&page), want);
+    }
+
+    #[test]
     fn highlighted_code_keeps_the_blanks_between_its_tokens() {
         // Pygments and its kind put each token, and the blanks between, in a span of its own.
         let page = format!(
