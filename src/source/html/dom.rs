@@ -572,6 +572,7 @@ const NEG_WORDS: &[(&[u8], i8)] = &[
     (b"tags", -2),
     (b"tagcloud", -2),
     (b"byline", -2),
+    (b"signature", -2),
     (b"copyright", -2),
     (b"login", -2),
     (b"signin", -2),

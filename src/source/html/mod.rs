@@ -334,6 +334,36 @@ mod tests {
         assert!(!x.text.contains("Members"));
     }
 
+    #[test]
+    fn forum_signatures_go_with_the_posts_kept() {
+        // Every post of a thread carries its poster's signature under a `signature` name.
+        let posts: String = ["router", "firmware", "reset"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "<article class=\"message\"><div class=\"message-body\"><p>{}</p></div>\
+                     <div class=\"message-signature\"><div class=\"bbWrapper\">Design should be \
+                     simple and communication honest, I say on behalf of everyone here.</div></div>\
+                     </article>",
+                    para(t)
+                )
+            })
+            .collect();
+        let page = format!(
+            "<body><div class=\"thread\"><h1>Router keeps dropping</h1>{posts}</div></body>"
+        );
+        let x = extract_html(&page).text;
+        assert_eq!(
+            x,
+            format!(
+                "Router keeps dropping\n{}\n{}\n{}",
+                para("router"),
+                para("firmware"),
+                para("reset")
+            )
+        );
+    }
+
     /// Replies as blog and forum software mark them up: each under a `comment` class.
     fn replies(topics: &[&str]) -> String {
         topics
