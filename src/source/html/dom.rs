@@ -189,7 +189,8 @@ fn is_hidden(node: ego_tree::NodeRef<'_, Node>, el: &Element, mode: Mode) -> boo
         hidden |= match k {
             // Shown only when opened (a button's `popovertarget`, a script): the browser
             // hides a popover until then, as it does a closed `<dialog>`.
-            "hidden" | "popover" => true,
+            "popover" => true,
+            "hidden" => !streamed_segment(el),
             "aria-hidden" => {
                 v.trim().eq_ignore_ascii_case("true")
                     && (mode == Mode::Visible || decoration(node, el))
@@ -207,6 +208,17 @@ fn is_hidden(node: ego_tree::NodeRef<'_, Node>, el: &Element, mode: Mode) -> boo
         };
     }
     hidden && !collapsed_panel(el)
+}
+
+/// A segment of a page streamed by React's server renderer (Next.js and others): the content
+/// of a suspense boundary, sent later in the stream under `<div hidden id="S:n">` and moved
+/// into place by a script as soon as it arrives. It is the page's text, not hidden text.
+fn streamed_segment(el: &Element) -> bool {
+    el.name() == "div"
+        && el.attr("id").is_some_and(|id| {
+            id.strip_prefix("S:")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric()))
+        })
 }
 
 /// Is an element kept from screen readers decoration: an icon (by its tag or class words), or

@@ -1171,6 +1171,30 @@ mod tests {
     }
 
     #[test]
+    fn streamed_segments_of_a_react_page_are_its_text() {
+        // React's streaming renderer sends a boundary's content late, under a hidden div that
+        // a script moves into place; other hidden divs stay hidden.
+        let page = format!(
+            r#"<body><main><h1>Index funds</h1><template id="B:0"></template><div>Loading
+            paragraph...</div></main><div hidden id="cart"><p>{}</p></div>
+            <div hidden id="S:0"><p>{}</p><p>{}</p></div><div hidden id="S:"><p>{}</p></div>
+            <script>$RC("B:0","S:0")</script></body>"#,
+            para("cart"),
+            para("index"),
+            para("fees"),
+            para("unnamed")
+        );
+        let x = extract_html(&page).text;
+        assert!(
+            x.contains(&format!("{}\n{}", para("index"), para("fees"))),
+            "{x}"
+        );
+        assert!(!x.contains(&para("cart")), "{x}");
+        assert!(!x.contains(&para("unnamed")), "{x}");
+        assert!(visible_text(&page).contains(&para("index")));
+    }
+
+    #[test]
     fn popovers_are_hidden_until_opened() {
         // A prompt card under the `popover` attribute: the browser shows it only when a button
         // or a script opens it. The page's own text inside the post stays.
