@@ -7,6 +7,9 @@
 //! is the one that holds the prose and as little of the chrome as possible. The page is read
 //! twice, as an article (long links and teaser cards count against) and as a listing (long
 //! links are its items); the listing wins only when its text dwarfs the article's prose.
+//! When a long named part (a comment thread) sits in the same box as the article's
+//! paragraphs, the article reading grows from the paragraph that won to the box around it as
+//! long as the box holds twice the prose outside named parts.
 //! Inside the winner, link lists, teaser cards and boilerplate-named parts are dropped line by
 //! line.
 //!
