@@ -441,7 +441,8 @@ pub(super) fn stage(mut p: Processed, group: &mut StagedGroup, min_words: usize)
     let id = parse_id(&p.id);
     let digest = p.digest;
     let json_start = group.json.len();
-    if corpus_record(p).write_json(&mut group.json).is_err() {
+    let passages = std::mem::take(&mut p.passages);
+    if write_staged_json(p, &passages, &mut group.json).is_err() {
         group.json.truncate(json_start);
     }
     group.json.push(b'\n');
@@ -809,6 +810,45 @@ mod tests {
         }
         assert_eq!(staged_text(b"{\"text\":\"t\",\"id\":\"i\"}"), None);
         assert_eq!(staged_text(b"{\"id\":\"i\",\"text\":\"t"), None);
+    }
+
+    /// A record staged from its passages apart is the record `corpus_record` makes, as
+    /// `write_json` writes it: documents of many paragraphs, with digits, removed spans and
+    /// extracted facts, and none.
+    #[test]
+    fn staged_json_is_the_corpus_records_json() {
+        let stages = Stages::new(&Settings::default()).unwrap();
+        let mut rng = crate::fingerprint::testgen::Rng::new(4);
+        let pieces = [
+            "Ferry terminal approved",
+            "The harbour authority approved plans for 12 new berths on the east quay today.",
+            "Read more",
+            "Share this:",
+            "Home | World | Business | Tech | Sport",
+            "Caf\u{e9} \"quoted\" \\ text \u{1f600}",
+            "",
+            "By Jane Doe",
+        ];
+        let mut passages = 0;
+        for k in 0..300 {
+            let n = rng.below(12);
+            let text: String = (0..n)
+                .map(|_| format!("{}\n", pieces[rng.below(pieces.len())]))
+                .collect();
+            let p = stages.process(raw("a.txt", k, &text));
+            passages += p.passages.len();
+            let mut want = Vec::new();
+            corpus_record(p.clone()).write_json(&mut want).unwrap();
+            let mut p = p;
+            let taken = std::mem::take(&mut p.passages);
+            let mut got = Vec::new();
+            write_staged_json(p, &taken, &mut got).unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want).unwrap()
+            );
+        }
+        assert!(passages > 500, "{passages}");
     }
 
     /// Everything a group holds once its signatures are stored, in a form to compare.
