@@ -737,7 +737,9 @@ impl ItemSet for PassageItems<'_> {
 pub(super) fn remove_passages(rec: &mut CorpusRecord, fates: &[Option<PassageLink>]) {
     let mut text = String::with_capacity(rec.text.len());
     let mut passages = Vec::with_capacity(rec.passages.len());
-    for (p, fate) in rec.passages.iter().zip(fates) {
+    // Taken, not borrowed: a kept passage moves into the new list with its hash, where a
+    // clone copied every hash string (0.4 % of the Debian corpus's instructions).
+    for (p, fate) in std::mem::take(&mut rec.passages).into_iter().zip(fates) {
         let body = &rec.text[p.start..p.end];
         if let Some(link) = fate {
             rec.removed.push(RemovedSpan {
@@ -757,7 +759,7 @@ pub(super) fn remove_passages(rec: &mut CorpusRecord, fates: &[Option<PassageLin
         passages.push(PassageRecord {
             start,
             end: text.len(),
-            ..p.clone()
+            ..p
         });
     }
     rec.text = text;
