@@ -16,6 +16,10 @@ pub struct Processed {
     pub digest: Digest,
     pub signature: Option<Vec<u32>>,
     pub words: usize,
+    /// The passages' signatures back to back (each passage's `signature` says where its is):
+    /// one buffer for the document, where a vector for each passage cost an allocation and a
+    /// free apiece (two million on the Debian corpus).
+    pub passage_signatures: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,8 +29,16 @@ pub struct ProcessedPassage {
     pub byte_start: usize,
     pub byte_end: usize,
     pub digest: Digest,
-    pub signature: Option<Vec<u32>>,
+    /// Where its signature is in the document's `passage_signatures`.
+    pub signature: Option<std::ops::Range<usize>>,
     pub words: usize,
+}
+
+impl ProcessedPassage {
+    /// The passage's signature, if it has one, out of its document's.
+    pub fn signature_in<'a>(&self, doc: &'a Processed) -> Option<&'a [u32]> {
+        doc.passage_signatures.get(self.signature.clone()?)
+    }
 }
 
 /// Stable id of a record: its path as given and its index in the file.
@@ -83,6 +95,14 @@ impl Stages {
         let mut fp = String::new();
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
         let mut doc_sig: Option<Vec<u32>> = None;
+        let mut sig = Vec::new();
+        // Room for every passage's at once (grown by doubling, a long document's were copied
+        // several times over).
+        let mut passage_signatures = if self.passage_signatures {
+            Vec::with_capacity(norm.paragraphs.len() * self.minhash.num_hashes())
+        } else {
+            Vec::new()
+        };
         // The numeric characters of the passage, and of the whole text: the passages' in order
         // with those between them (the blank lines between paragraphs, so normally none).
         let mut digits = Vec::new();
@@ -106,20 +126,19 @@ impl Stages {
             let matchable = self.passage_signatures && words >= self.passage_min_words;
             // A document's shingles are its passages' shingles (none spans a paragraph break),
             // so its signature is the element-wise minimum of theirs: each word is hashed once.
-            let signature = if matchable || self.doc_signatures {
-                self.minhash.signature(&fp)
-            } else {
-                None
-            };
-            if self.doc_signatures
-                && let Some(sig) = &signature
-            {
+            let signed =
+                (matchable || self.doc_signatures) && self.minhash.signature_into(&fp, &mut sig);
+            if self.doc_signatures && signed {
                 match &mut doc_sig {
                     None => doc_sig = Some(sig.clone()),
-                    Some(d) => d.iter_mut().zip(sig).for_each(|(a, b)| *a = (*a).min(*b)),
+                    Some(d) => d.iter_mut().zip(&sig).for_each(|(a, b)| *a = (*a).min(*b)),
                 }
             }
-            let signature = if matchable { signature } else { None };
+            let signature = (matchable && signed).then(|| {
+                let start = passage_signatures.len();
+                passage_signatures.extend_from_slice(&sig);
+                start..passage_signatures.len()
+            });
             let src = norm.source_range(p);
             passages.push(ProcessedPassage {
                 start: p.start,
@@ -152,6 +171,7 @@ impl Stages {
             digest,
             signature,
             words,
+            passage_signatures,
         }
     }
 }
