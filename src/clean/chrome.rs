@@ -77,7 +77,7 @@ fn is_code_like(text: &str) -> bool {
 }
 
 pub fn separators(page: &mut Page<'_>) {
-    let open: Vec<usize> = page.open_lines().collect();
+    let open = page.open_line_list();
     for i in open {
         if !is_rule_line(page.lines[i].text) {
             continue;
@@ -104,7 +104,7 @@ pub fn separators(page: &mut Page<'_>) {
 const MENU_SEPARATORS: &[char] = &['|', '•', '·', '»', '›', '¦', '∙', '⋅'];
 
 pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
-    let open: Vec<usize> = page.open_lines().collect();
+    let open = page.open_line_list();
     let table = table_rows(page, &open);
     for (k, &i) in open.iter().enumerate() {
         let line = &page.lines[i];

@@ -68,7 +68,7 @@ impl IconDetector {
     }
 
     pub fn detect(&self, page: &mut Page<'_>) {
-        let open: Vec<usize> = page.open_lines().collect();
+        let open = page.open_line_list();
         for i in open {
             if page.lines[i].words < self.min_tokens
                 || self

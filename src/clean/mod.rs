@@ -136,6 +136,15 @@ impl<'a> Page<'a> {
         (0..self.lines.len()).filter(|&i| self.verdicts[i].is_none() && !self.lines[i].is_blank())
     }
 
+    /// [`Page::open_lines`] as a list, with room for every line of the page reserved at once:
+    /// each detector makes one, and grown by doubling (a filter has no size to go by) it was
+    /// copied over and over on a long page.
+    pub fn open_line_list(&self) -> Vec<usize> {
+        let mut open = Vec::with_capacity(self.lines.len());
+        open.extend(self.open_lines());
+        open
+    }
+
     pub fn claim(&mut self, i: usize, verdict: Verdict) {
         if self.verdicts[i].is_none() {
             self.verdicts[i] = Some(verdict);
@@ -464,6 +473,17 @@ pub(crate) mod test_support {
 mod tests {
     use super::test_support::*;
     use super::*;
+
+    #[test]
+    fn open_line_list_is_the_open_lines() {
+        let src = "one\n\n  \ntwo\nthree\n\nfour";
+        let mut page = Page::new(src);
+        page.claim(3, Verdict::remove(rule::SEPARATOR));
+        let want: Vec<usize> = page.open_lines().collect();
+        assert_eq!(page.open_line_list(), want);
+        assert_eq!(want, [0, 4, 6]);
+        assert!(page.open_line_list().capacity() >= page.lines.len());
+    }
 
     #[test]
     fn lines_keep_exact_byte_ranges_with_crlf() {
