@@ -153,13 +153,41 @@ impl<'a> Page<'a> {
 }
 
 /// Take off white space and the decoration that frames a line without being part of its words.
+const DECOR: &[char] = &[
+    '→', '←', '↑', '↓', '›', '‹', '»', '«', '>', '<', '|', '•', '·', '*', '-', '–', '—', '_', '=',
+    '~', '#', ':', '…', '▶', '►', '▸', '◀', '◄', '❯', '❮', '⟶', '⇒', '🡒', '→', '✓', '✔', '★', '☆',
+    '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
+];
+
+/// White space, a [`DECOR`] character or a private-use glyph: what [`core_of`] trims.
+fn is_decor(c: char) -> bool {
+    c.is_whitespace() || DECOR.contains(&c) || is_private_use(c)
+}
+
+/// [`is_decor`] for ASCII characters, by character: every line's ends are tested, and the
+/// search through the list took most of the time of making a page's lines.
+const ASCII_DECOR: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        t[b as usize] = (b as char).is_whitespace();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < DECOR.len() {
+        if DECOR[i].is_ascii() {
+            t[DECOR[i] as usize] = true;
+        }
+        i += 1;
+    }
+    t
+};
+
 pub fn core_of(text: &str) -> &str {
-    const DECOR: &[char] = &[
-        '→', '←', '↑', '↓', '›', '‹', '»', '«', '>', '<', '|', '•', '·', '*', '-', '–', '—', '_',
-        '=', '~', '#', ':', '…', '▶', '►', '▸', '◀', '◄', '❯', '❮', '⟶', '⇒', '🡒', '→', '✓', '✔',
-        '★', '☆', '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
-    ];
-    let decor = |c: char| c.is_whitespace() || DECOR.contains(&c) || is_private_use(c);
+    let decor = |c: char| match ASCII_DECOR.get(c as usize) {
+        Some(&d) => d,
+        None => is_decor(c),
+    };
     let mut t = text.trim_start_matches(decor);
     // A trailing `*` frames a line only when one opens it too ("**Read more**"); alone it is a
     // mark that belongs to the words: a required form field ("Name *"), a footnote.
@@ -473,6 +501,15 @@ pub(crate) mod test_support {
 mod tests {
     use super::test_support::*;
     use super::*;
+
+    #[test]
+    fn ascii_decor_table_is_the_decor_test() {
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(ASCII_DECOR[c as usize], is_decor(c), "{c:?}");
+        }
+        assert!(ASCII_DECOR[usize::from(b'|')] && ASCII_DECOR[usize::from(b'\t')]);
+        assert!(!ASCII_DECOR[usize::from(b'a')] && !ASCII_DECOR[usize::from(b'.')]);
+    }
 
     #[test]
     fn open_line_list_is_the_open_lines() {
