@@ -96,10 +96,15 @@ impl Stages {
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
         let mut doc_sig: Option<Vec<u32>> = None;
         let mut sig = Vec::new();
-        // Room for every passage's at once (grown by doubling, a long document's were copied
-        // several times over).
+        // Room for the passages' signatures at once (grown by doubling, a long document's were
+        // copied several times over), but within bounds: a passage that gets one has at least
+        // `passage_min_words` words, so a short text holds few of them, and past 256 the list
+        // grows as it needs. Room for every paragraph would ask gigabytes for a record of
+        // millions of one-word lines, none of which gets a signature.
         let mut passage_signatures = if self.passage_signatures {
-            Vec::with_capacity(norm.paragraphs.len() * self.minhash.num_hashes())
+            let fit = (norm.text.len() + 2) / (2 * self.passage_min_words.max(1) + 1);
+            let room = norm.paragraphs.len().min(fit).min(256);
+            Vec::with_capacity(room * self.minhash.num_hashes())
         } else {
             Vec::new()
         };
