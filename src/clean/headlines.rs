@@ -168,25 +168,49 @@ struct Vocabulary {
     counts: HashMap<u64, u32>,
     /// The open lines' words, one line after another.
     words: Vec<u64>,
-    /// By line: its range in `words`, `None` for a line that was not open.
-    at: Vec<Option<std::ops::Range<usize>>>,
+    /// By line: where its words end in `words` (they start where the previous line's end),
+    /// `NOT_OPEN` for a line that was not open. Four bytes a line: a page of millions of
+    /// lines keeps this beside its lines while its runs are judged.
+    ends: Vec<u32>,
 }
+
+const NOT_OPEN: u32 = u32::MAX;
 
 impl Vocabulary {
     fn of(page: &Page<'_>) -> Vocabulary {
         let mut counts = HashMap::default();
         let mut words = Vec::new();
-        let mut at = vec![None; page.lines.len()];
+        let mut ends = vec![NOT_OPEN; page.lines.len()];
         let mut line = Vec::new();
         for i in page.open_lines() {
             content_words_into(page.lines[i].text, &mut line);
             for &w in &line {
                 *counts.entry(w).or_insert(0) += 1;
             }
-            at[i] = Some(words.len()..words.len() + line.len());
             words.extend_from_slice(&line);
+            // A page has fewer than 4 billion words (a record is at most 64 MiB by default);
+            // past that, its lines' words are found again (`NOT_OPEN`).
+            ends[i] = u32::try_from(words.len()).unwrap_or(NOT_OPEN);
         }
-        Vocabulary { counts, words, at }
+        Vocabulary {
+            counts,
+            words,
+            ends,
+        }
+    }
+
+    /// The words of line `i`, if it was open.
+    fn line(&self, i: usize) -> Option<&[u64]> {
+        let end = *self.ends.get(i)?;
+        if end == NOT_OPEN {
+            return None;
+        }
+        let start = self.ends[..i]
+            .iter()
+            .rev()
+            .find(|&&e| e != NOT_OPEN)
+            .map_or(0, |&e| e as usize);
+        self.words.get(start..end as usize)
     }
 }
 
@@ -330,17 +354,14 @@ fn detect_with(
         if !judged(run.len(), introduced) {
             continue;
         }
-        let Vocabulary {
-            counts: vocab,
-            words: line_words,
-            at: line_at,
-        } = vocabulary.get_or_insert_with(|| Vocabulary::of(page));
+        let vocabulary = vocabulary.get_or_insert_with(|| Vocabulary::of(page));
+        let vocab = &vocabulary.counts;
         // The run's lines were open when the vocabulary was made (runs are disjoint, and only
         // lines of earlier runs have been claimed since), so their words are there already.
         let run_sets: Vec<Vec<u64>> = run
             .iter()
-            .map(|&i| match line_at.get(i) {
-                Some(Some(r)) if shortcuts => line_words[r.clone()].to_vec(),
+            .map(|&i| match vocabulary.line(i) {
+                Some(words) if shortcuts => words.to_vec(),
                 _ => {
                     content_words_into(page.lines[i].text, &mut line);
                     line.clone()
@@ -511,6 +532,22 @@ mod tests {
                 out.push(page.verdicts);
             }
             assert_eq!(out[0], out[1], "{src}");
+            // The vocabulary's words of each open line are the line's content words.
+            let mut page = Page::new(&src);
+            for (i, _) in claimed.iter().enumerate().filter(|(_, c)| **c) {
+                page.claim(i, Verdict::remove(rule::NAV_MENU));
+            }
+            let vocabulary = super::Vocabulary::of(&page);
+            let mut words = Vec::new();
+            for i in 0..lines {
+                let open = page.verdicts[i].is_none() && !page.lines[i].is_blank();
+                super::content_words_into(page.lines[i].text, &mut words);
+                assert_eq!(
+                    vocabulary.line(i),
+                    open.then_some(words.as_slice()),
+                    "{i} {src}"
+                );
+            }
             decided += usize::from(
                 out[0]
                     .iter()
