@@ -165,7 +165,12 @@ impl Normalizer {
         }
         let mut w = Writer {
             src,
-            out: Normalized::default(),
+            // Room for the text at once: it is about as long as the source (grown by
+            // doubling, a long document's was copied several times over).
+            out: Normalized {
+                text: String::with_capacity(src.len()),
+                ..Normalized::default()
+            },
             pending_space: None,
             para_start: 0,
             scratch: String::new(),

@@ -90,7 +90,7 @@ impl DatelineDetector {
     }
 
     pub fn detect(&self, page: &mut Page<'_>) {
-        let open: Vec<usize> = page.open_lines().collect();
+        let open = page.open_line_list();
         let mut found: Vec<(usize, Verdict)> = Vec::new();
         for &i in &open {
             if let Some(v) = self.judge(page.lines[i].core) {

@@ -162,7 +162,7 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
 }
 
 pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
-    let open: Vec<usize> = page.open_lines().collect();
+    let open = page.open_line_list();
     let prose: Vec<usize> = open
         .iter()
         .copied()

@@ -58,9 +58,8 @@ fn is_verse_like(l: &Line<'_>) -> bool {
 pub fn detect(page: &mut Page<'_>, s: &MenuSettings, full_page: bool) {
     // The lines that count: not blank. Claimed lines (other chrome) join a run without
     // counting toward its length.
-    let idx: Vec<usize> = (0..page.lines.len())
-        .filter(|&i| !page.lines[i].is_blank())
-        .collect();
+    let mut idx = Vec::with_capacity(page.lines.len());
+    idx.extend((0..page.lines.len()).filter(|&i| !page.lines[i].is_blank()));
     // Where the text is mostly short lines (a shop's product grid, a list of links that is
     // the page's content), runs of them are what the page has to say: only a page with an
     // article in it has menus around that article.

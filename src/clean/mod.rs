@@ -136,6 +136,15 @@ impl<'a> Page<'a> {
         (0..self.lines.len()).filter(|&i| self.verdicts[i].is_none() && !self.lines[i].is_blank())
     }
 
+    /// [`Page::open_lines`] as a list, with room for every line of the page reserved at once:
+    /// each detector makes one, and grown by doubling (a filter has no size to go by) it was
+    /// copied over and over on a long page.
+    pub fn open_line_list(&self) -> Vec<usize> {
+        let mut open = Vec::with_capacity(self.lines.len());
+        open.extend(self.open_lines());
+        open
+    }
+
     pub fn claim(&mut self, i: usize, verdict: Verdict) {
         if self.verdicts[i].is_none() {
             self.verdicts[i] = Some(verdict);
@@ -144,13 +153,41 @@ impl<'a> Page<'a> {
 }
 
 /// Take off white space and the decoration that frames a line without being part of its words.
+const DECOR: &[char] = &[
+    '→', '←', '↑', '↓', '›', '‹', '»', '«', '>', '<', '|', '•', '·', '*', '-', '–', '—', '_', '=',
+    '~', '#', ':', '…', '▶', '►', '▸', '◀', '◄', '❯', '❮', '⟶', '⇒', '🡒', '→', '✓', '✔', '★', '☆',
+    '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
+];
+
+/// White space, a [`DECOR`] character or a private-use glyph: what [`core_of`] trims.
+fn is_decor(c: char) -> bool {
+    c.is_whitespace() || DECOR.contains(&c) || is_private_use(c)
+}
+
+/// [`is_decor`] for ASCII characters, by character: every line's ends are tested, and the
+/// search through the list took most of the time of making a page's lines.
+const ASCII_DECOR: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        t[b as usize] = (b as char).is_whitespace();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < DECOR.len() {
+        if DECOR[i].is_ascii() {
+            t[DECOR[i] as usize] = true;
+        }
+        i += 1;
+    }
+    t
+};
+
 pub fn core_of(text: &str) -> &str {
-    const DECOR: &[char] = &[
-        '→', '←', '↑', '↓', '›', '‹', '»', '«', '>', '<', '|', '•', '·', '*', '-', '–', '—', '_',
-        '=', '~', '#', ':', '…', '▶', '►', '▸', '◀', '◄', '❯', '❮', '⟶', '⇒', '🡒', '→', '✓', '✔',
-        '★', '☆', '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
-    ];
-    let decor = |c: char| c.is_whitespace() || DECOR.contains(&c) || is_private_use(c);
+    let decor = |c: char| match ASCII_DECOR.get(c as usize) {
+        Some(&d) => d,
+        None => is_decor(c),
+    };
     let mut t = text.trim_start_matches(decor);
     // A trailing `*` frames a line only when one opens it too ("**Read more**"); alone it is a
     // mark that belongs to the words: a required form field ("Name *"), a footnote.
@@ -464,6 +501,26 @@ pub(crate) mod test_support {
 mod tests {
     use super::test_support::*;
     use super::*;
+
+    #[test]
+    fn ascii_decor_table_is_the_decor_test() {
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(ASCII_DECOR[c as usize], is_decor(c), "{c:?}");
+        }
+        assert!(ASCII_DECOR[usize::from(b'|')] && ASCII_DECOR[usize::from(b'\t')]);
+        assert!(!ASCII_DECOR[usize::from(b'a')] && !ASCII_DECOR[usize::from(b'.')]);
+    }
+
+    #[test]
+    fn open_line_list_is_the_open_lines() {
+        let src = "one\n\n  \ntwo\nthree\n\nfour";
+        let mut page = Page::new(src);
+        page.claim(3, Verdict::remove(rule::SEPARATOR));
+        let want: Vec<usize> = page.open_lines().collect();
+        assert_eq!(page.open_line_list(), want);
+        assert_eq!(want, [0, 4, 6]);
+        assert!(page.open_line_list().capacity() >= page.lines.len());
+    }
 
     #[test]
     fn lines_keep_exact_byte_ranges_with_crlf() {

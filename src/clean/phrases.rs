@@ -87,7 +87,7 @@ impl PhraseRules {
         let Some(any) = &pass.any else {
             return;
         };
-        let open: Vec<usize> = page.open_lines().collect();
+        let open = page.open_line_list();
         for i in open {
             let line = &page.lines[i];
             // Article paragraphs are longer than any rule allows: skip them before any regex.

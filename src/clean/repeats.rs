@@ -52,7 +52,7 @@ fn key_into(text: &str, out: &mut Vec<u8>) {
 }
 
 pub fn detect(page: &mut Page<'_>, s: &RepeatSettings) {
-    let open: Vec<usize> = page.open_lines().collect();
+    let open = page.open_line_list();
     // Most lines are seen once. Two lines can only share a key if they share its size
     // (`Line::key_size`), so a line whose size no other line has needs no key at all.
     let sizes: Vec<Option<usize>> = open

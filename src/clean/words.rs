@@ -21,8 +21,9 @@ pub fn measure(text: &str) -> (usize, usize) {
         if let Some(chunk) = bytes.get(i..i + 8) {
             let mut w = [0u8; 8];
             w.copy_from_slice(chunk);
-            if u64::from_le_bytes(w) & 0x8080_8080_8080_8080 == 0 {
-                w.into_iter().for_each(|b| st.ascii(b));
+            let x = u64::from_le_bytes(w);
+            if x & 0x8080_8080_8080_8080 == 0 {
+                st.ascii8(x);
                 i += 8;
                 continue;
             }
@@ -66,6 +67,37 @@ impl Counts {
         self.n += space & self.alnum;
         self.alnum = (self.alnum | letter) & (space ^ 1);
         self.size += letter;
+    }
+
+    /// Eight ASCII bytes (byte `k` of the text in byte `k` of `x`, little-endian) as eight
+    /// calls of [`Counts::ascii`] count them, with no look-up a byte: the classes are found for
+    /// all eight bytes at once by SWAR compares, and whether a token holds a letter or digit
+    /// is carried along the bytes by a prefix scan (a space stops it).
+    #[inline(always)]
+    fn ascii8(&mut self, x: u64) {
+        const LOW: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // The high bit of each byte of `v` that is at least `c`: every byte is below 0x80, so
+        // no sum carries into the next byte.
+        let ge = |v: u64, c: u8| v.wrapping_add(LOW * u64::from(0x80 - c)) & HIGH;
+        let space = (ge(x, 0x09) & !ge(x, 0x0E)) | (ge(x, b' ') & !ge(x, b' ' + 1));
+        let lower = x | (LOW * 0x20);
+        let alnum = (ge(x, b'0') & !ge(x, b'9' + 1)) | (ge(lower, b'a') & !ge(lower, b'z' + 1));
+        self.size += alnum.count_ones() as usize;
+        // `held`: after byte k, the current token holds a letter or digit (a byte that is
+        // not a space passes on what came before it, the token's first byte the state coming
+        // in). Carried 1, 2, then 4 bytes at a time.
+        let carried = if self.alnum == 1 { 0x80 } else { 0 };
+        let mut pass = !space & HIGH;
+        let mut held = alnum | (carried & pass);
+        held |= pass & (held << 8);
+        pass &= pass << 8;
+        held |= pass & (held << 16);
+        pass &= pass << 16;
+        held |= pass & (held << 32);
+        // A space ends a token, counted if what was before it held one.
+        self.n += (space & ((held << 8) | carried)).count_ones() as usize;
+        self.alnum = (held >> 63) as usize;
     }
 }
 
@@ -165,15 +197,21 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
         // of letters, digits and straight quotes; its quotes around it and a possessive `'s`
         // are left out by moving its ends.
         let bytes = text.as_bytes();
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
         let mut i = 0;
         while i < bytes.len() {
-            if !is_word(bytes[i]) {
+            if WORD_BYTE[usize::from(bytes[i])] == 0 {
                 i += 1;
                 continue;
             }
             let mut start = i;
-            while i < bytes.len() && is_word(bytes[i]) {
+            // The classes of the word's bytes or-ed together: whether it has a capital.
+            let mut classes = 0;
+            while let Some(&b) = bytes.get(i) {
+                let class = WORD_BYTE[usize::from(b)];
+                if class == 0 {
+                    break;
+                }
+                classes |= class;
                 i += 1;
             }
             let mut end = i;
@@ -194,7 +232,8 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
             // is, taken as it is when already lowercase (most words), else copied and
             // lowercased into the reused buffer, without a UTF-8 check either way.
             let word = &text[start..end];
-            if w.iter().any(u8::is_ascii_uppercase) {
+            // What was cut off the ends is quotes and "'s": no capitals.
+            if classes & CAPITAL != 0 {
                 buf.clear();
                 buf.push_str(word);
                 buf.make_ascii_lowercase();
@@ -207,6 +246,26 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
     }
     content_words_unicode(text, &mut buf, f);
 }
+
+/// Bytes of an ASCII word for [`for_each_content_word`] (letters, digits and the straight
+/// quote), by byte: 0 for any other, else `WORD` with `CAPITAL` for a capital letter. One
+/// look-up where the tests for a letter, a digit and a quote took several compares a byte.
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2;
+const WORD_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() || b == b'\'' {
+            t[b as usize] = WORD;
+        }
+        if b.is_ascii_uppercase() {
+            t[b as usize] |= CAPITAL;
+        }
+        b += 1;
+    }
+    t
+};
 
 fn content_words_unicode(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     for raw in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
@@ -261,6 +320,91 @@ pub fn hash_str(s: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ASCII path as it was before its byte table: the reference the table is held to.
+    fn content_words_ascii_reference(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
+        let mut i = 0;
+        while i < bytes.len() {
+            if !is_word(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let mut start = i;
+            while i < bytes.len() && is_word(bytes[i]) {
+                i += 1;
+            }
+            let mut end = i;
+            while start < end && bytes[start] == b'\'' {
+                start += 1;
+            }
+            while end > start && bytes[end - 1] == b'\'' {
+                end -= 1;
+            }
+            if bytes[start..end].ends_with(b"'s") {
+                end -= 2;
+            }
+            let w = &bytes[start..end];
+            if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
+                continue;
+            }
+            let word = text[start..end].to_ascii_lowercase();
+            content_stem(&word, &mut |s: &str| out.push(s.to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn ascii_content_words_agree_with_the_reference() {
+        let pieces = [
+            "a", "B", "e", "S", "s", "z", "7", "0", "'", "'s", "'S", " ", "  ", "-", ".", ",",
+            "\t", "_", "\"", "the", "The", "THE", "news", "glass", "Ferry", "2021", "x9",
+        ];
+        let mut rng = crate::fingerprint::testgen::Rng::new(21);
+        let mut words = 0;
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(30);
+            let text = rng.concat(&pieces, n);
+            let mut got = Vec::new();
+            for_each_content_word(&text, |w| got.push(w.to_string()));
+            let want = content_words_ascii_reference(&text);
+            assert_eq!(got, want, "{text:?}");
+            words += got.len();
+        }
+        assert!(words > 30_000, "{words}");
+    }
+
+    /// Eight bytes at once count as eight bytes one by one: random ASCII bytes (spaces,
+    /// controls, letters, digits, punctuation, the class edges) in every state.
+    #[test]
+    fn eight_bytes_count_as_eight_single_bytes() {
+        let edges = [
+            0x00u8, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1F, b' ', b'!', b'/', b'0', b'9',
+            b':', b'@', b'A', b'Z', b'[', b'`', b'a', b'z', b'{', 0x7F, b'-', b'.', b'e',
+        ];
+        let mut rng = crate::fingerprint::testgen::Rng::new(8);
+        for round in 0..200_000 {
+            let bytes: [u8; 8] = std::array::from_fn(|_| {
+                if round % 2 == 0 {
+                    edges[rng.below(edges.len())]
+                } else {
+                    rng.below(128) as u8
+                }
+            });
+            let (n, alnum, size) = (rng.below(5), rng.below(2), rng.below(5));
+            let mut one = Counts { n, alnum, size };
+            bytes.iter().for_each(|&b| one.ascii(b));
+            let mut eight = Counts { n, alnum, size };
+            eight.ascii8(u64::from_le_bytes(bytes));
+            assert_eq!(
+                (eight.n, eight.alnum, eight.size),
+                (one.n, one.alnum, one.size),
+                "{bytes:?} alnum {alnum}"
+            );
+        }
+    }
 
     #[test]
     fn byte_count_agrees_with_the_unicode_count() {

@@ -265,9 +265,9 @@ struct BandScratch {
 /// are uniform hashes, so one counting pass on their top bits splits the entries into small
 /// ranges that are then sorted each within the cache, instead of one quicksort over the whole
 /// array (the largest cost of the LSH step on a million-passage corpus). The entries are spread
-/// into `spare` and the two buffers swapped at the end, so `spare` leaves with the old buffer
-/// (its room kept for the next call) and nothing is allocated once both have grown to a band.
-pub(crate) fn sort_entries_with(entries: &mut Vec<(u64, u64)>, spare: &mut Vec<(u64, u64)>) {
+/// into `spare` and each range split back into `entries` by the key's next bits, so both keep
+/// their room for the next call and nothing is allocated once both have grown to a band.
+pub(crate) fn sort_entries_with(entries: &mut [(u64, u64)], spare: &mut Vec<(u64, u64)>) {
     const BITS: u32 = 10;
     if entries.len() < 1 << 15 {
         entries.sort_unstable();
@@ -289,10 +289,60 @@ pub(crate) fn sort_entries_with(entries: &mut Vec<(u64, u64)>, spare: &mut Vec<(
         spare[next[b]] = e;
         next[b] += 1;
     }
+    // Each range is split once more the same way, on the key's next bits, back into its place
+    // in `entries` (free now): a range of a few thousand entries sorted whole cost about eleven
+    // passes over it, a split and ranges of a few entries about three.
+    let mut counts = (Vec::new(), Vec::new());
     for b in 0..1 << BITS {
-        spare[starts[b]..starts[b + 1]].sort_unstable();
+        let range = starts[b]..starts[b + 1];
+        split_sorted(
+            &spare[range.clone()],
+            &mut entries[range],
+            shift,
+            &mut counts,
+        );
     }
-    std::mem::swap(entries, spare);
+}
+
+/// `from` (entries that agree on the key bits above `shift`) sorted into `to` (as long): by
+/// one counting pass on the next bits of the key, then each part sorted. Short ranges are
+/// copied and sorted whole.
+fn split_sorted(
+    from: &[(u64, u64)],
+    to: &mut [(u64, u64)],
+    shift: u32,
+    (starts, next): &mut (Vec<usize>, Vec<usize>),
+) {
+    // About four entries a part, at most 4,096 parts, and no bits below the key's last.
+    let bits = (usize::BITS - 1 - (from.len() / 4).max(1).leading_zeros())
+        .min(12)
+        .min(shift);
+    if from.len() < 64 || bits == 0 {
+        to.copy_from_slice(from);
+        to.sort_unstable();
+        return;
+    }
+    let low = shift - bits;
+    let mask = (1u64 << bits) - 1;
+    let part = |e: &(u64, u64)| ((e.0 >> low) & mask) as usize;
+    starts.clear();
+    starts.resize((1 << bits) + 1, 0);
+    for e in from {
+        starts[part(e) + 1] += 1;
+    }
+    for p in 0..1 << bits {
+        starts[p + 1] += starts[p];
+    }
+    next.clear();
+    next.extend_from_slice(starts);
+    for e in from {
+        let p = part(e);
+        to[next[p]] = *e;
+        next[p] += 1;
+    }
+    for p in 0..1 << bits {
+        to[starts[p]..starts[p + 1]].sort_unstable();
+    }
 }
 
 /// The pairs of one band bucket (orders of the items sharing a band key, ascending), within the

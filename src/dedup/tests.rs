@@ -649,20 +649,26 @@ fn partitioned_sort_equals_a_plain_sort() {
     // call left in it must not leak into a smaller one.
     let mut spare = Vec::new();
     for n in [0usize, 5, 100_000, 40_000, 100_000] {
-        // Uniform keys, plus runs of equal keys (buckets) and keys near the partition edges.
-        let mut v: Vec<(u64, u64)> = (0..n)
-            .map(|i| {
-                let k = match i % 7 {
-                    0 => 42,
-                    1 => u64::MAX - (i as u64 % 3),
-                    _ => rng.next_u64(),
-                };
-                (k, rng.next_u64() % 1000)
-            })
-            .collect();
-        let mut want = v.clone();
-        want.sort_unstable();
-        steps::sort_entries_with(&mut v, &mut spare);
-        assert_eq!(v, want, "{n}");
+        // Uniform keys, plus runs of equal keys (buckets) and keys near the partition edges;
+        // then keys crowded into a few top ranges, split again on their next bits (uniform
+        // there, or all equal but for the last bits).
+        for shape in 0..3 {
+            let mut v: Vec<(u64, u64)> = (0..n)
+                .map(|i| {
+                    let k = match (shape, i % 7) {
+                        (0, 0) => 42,
+                        (0, 1) => u64::MAX - (i as u64 % 3),
+                        (0, _) => rng.next_u64(),
+                        (1, _) => ((rng.next_u64() % 5) << 54) | (rng.next_u64() >> 10),
+                        _ => (7u64 << 54) | (rng.next_u64() % 300),
+                    };
+                    (k, rng.next_u64() % 1000)
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_unstable();
+            steps::sort_entries_with(&mut v, &mut spare);
+            assert_eq!(v, want, "{n} shape {shape}");
+        }
     }
 }

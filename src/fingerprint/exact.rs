@@ -64,14 +64,18 @@ pub fn push_numeric(text: &str, digits: &mut Vec<u8>) {
 
 /// `d` as 32 lowercase hex characters.
 pub fn digest_hex(d: &Digest) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     // Into bytes, then one string: a `String` push per character checked and encoded each.
-    let mut s = Vec::with_capacity(32);
-    for &b in d {
-        s.push(HEX[usize::from(b >> 4)]);
-        s.push(HEX[usize::from(b & 15)]);
+    String::from_utf8(digest_hex_bytes(d).to_vec()).unwrap_or_default()
+}
+
+/// [`digest_hex`]'s characters, without a `String` to hold them.
+pub fn digest_hex_bytes(d: &Digest) -> [u8; 32] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = [0u8; 32];
+    for (pair, &b) in s.as_chunks_mut::<2>().0.iter_mut().zip(d) {
+        *pair = [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
     }
-    String::from_utf8(s).unwrap_or_default()
+    s
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ pub mod minhash;
 pub(crate) mod testgen;
 
 pub use exact::{
-    Digest, digest_hex, exact_digest, exact_digest_of, exact_digest_with_digits, push_numeric,
+    Digest, digest_hex, digest_hex_bytes, exact_digest, exact_digest_of, exact_digest_with_digits,
+    push_numeric,
 };
 pub use lsh::{band_key, band_keys};
 pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set};

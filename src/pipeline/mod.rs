@@ -14,8 +14,8 @@ use crate::dedup::{
 use crate::doc::Format;
 use crate::doc::{DropReason, Extracted, Provenance, RawDoc};
 use crate::fingerprint::{
-    Digest, MinHasher, digest_hex, estimate_jaccard, exact_digest_of, exact_jaccard_from,
-    push_numeric, shingle_set,
+    Digest, MinHasher, digest_hex, digest_hex_bytes, estimate_jaccard, exact_digest_of,
+    exact_jaccard_from, push_numeric, shingle_set,
 };
 use crate::normalize::{Normalizer, fingerprint_text_digits, fingerprint_text_opts};
 use crate::sink::records::*;
@@ -71,6 +71,7 @@ mod stream;
 
 use decide::*;
 use index::*;
+pub(crate) use stages::write_staged_json;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
 use stream::{Accumulator, BATCH_BYTES, Spare, group_ranges};
 pub use stream::{PieceOut, process_inputs};

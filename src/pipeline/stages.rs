@@ -16,6 +16,10 @@ pub struct Processed {
     pub digest: Digest,
     pub signature: Option<Vec<u32>>,
     pub words: usize,
+    /// The passages' signatures back to back (each passage's `signature` says where its is):
+    /// one buffer for the document, where a vector for each passage cost an allocation and a
+    /// free apiece (two million on the Debian corpus).
+    pub passage_signatures: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,8 +29,16 @@ pub struct ProcessedPassage {
     pub byte_start: usize,
     pub byte_end: usize,
     pub digest: Digest,
-    pub signature: Option<Vec<u32>>,
+    /// Where its signature is in the document's `passage_signatures`.
+    pub signature: Option<std::ops::Range<usize>>,
     pub words: usize,
+}
+
+impl ProcessedPassage {
+    /// The passage's signature, if it has one, out of its document's.
+    pub fn signature_in<'a>(&self, doc: &'a Processed) -> Option<&'a [u32]> {
+        doc.passage_signatures.get(self.signature.clone()?)
+    }
 }
 
 /// Stable id of a record: its path as given and its index in the file.
@@ -83,6 +95,19 @@ impl Stages {
         let mut fp = String::new();
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
         let mut doc_sig: Option<Vec<u32>> = None;
+        let mut sig = Vec::new();
+        // Room for the passages' signatures at once (grown by doubling, a long document's were
+        // copied several times over), but within bounds: a passage that gets one has at least
+        // `passage_min_words` words, so a short text holds few of them, and past 256 the list
+        // grows as it needs. Room for every paragraph would ask gigabytes for a record of
+        // millions of one-word lines, none of which gets a signature.
+        let mut passage_signatures = if self.passage_signatures {
+            let fit = (norm.text.len() + 2) / (2 * self.passage_min_words.max(1) + 1);
+            let room = norm.paragraphs.len().min(fit).min(256);
+            Vec::with_capacity(room * self.minhash.num_hashes())
+        } else {
+            Vec::new()
+        };
         // The numeric characters of the passage, and of the whole text: the passages' in order
         // with those between them (the blank lines between paragraphs, so normally none).
         let mut digits = Vec::new();
@@ -106,20 +131,19 @@ impl Stages {
             let matchable = self.passage_signatures && words >= self.passage_min_words;
             // A document's shingles are its passages' shingles (none spans a paragraph break),
             // so its signature is the element-wise minimum of theirs: each word is hashed once.
-            let signature = if matchable || self.doc_signatures {
-                self.minhash.signature(&fp)
-            } else {
-                None
-            };
-            if self.doc_signatures
-                && let Some(sig) = &signature
-            {
+            let signed =
+                (matchable || self.doc_signatures) && self.minhash.signature_into(&fp, &mut sig);
+            if self.doc_signatures && signed {
                 match &mut doc_sig {
                     None => doc_sig = Some(sig.clone()),
-                    Some(d) => d.iter_mut().zip(sig).for_each(|(a, b)| *a = (*a).min(*b)),
+                    Some(d) => d.iter_mut().zip(&sig).for_each(|(a, b)| *a = (*a).min(*b)),
                 }
             }
-            let signature = if matchable { signature } else { None };
+            let signature = (matchable && signed).then(|| {
+                let start = passage_signatures.len();
+                passage_signatures.extend_from_slice(&sig);
+                start..passage_signatures.len()
+            });
             let src = norm.source_range(p);
             passages.push(ProcessedPassage {
                 start: p.start,
@@ -152,8 +176,36 @@ impl Stages {
             digest,
             signature,
             words,
+            passage_signatures,
         }
     }
+}
+
+/// What `corpus_record(d).write_json(out)` writes, for a document whose passages were taken
+/// out of it into `passages` (staging reads their rows first): each passage's hash goes from
+/// its digest straight into `out`, where the record made a `String` of it (two million of them
+/// on the Debian corpus, most of the cost of staging a record apart from its text).
+pub(crate) fn write_staged_json(
+    d: Processed,
+    passages: &[ProcessedPassage],
+    out: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    corpus_record(d).write_json_with(out, |out| {
+        for (k, p) in passages.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            let hex = digest_hex_bytes(&p.digest);
+            write_passage_json(
+                out,
+                [p.start, p.end, p.byte_start, p.byte_end],
+                std::str::from_utf8(&hex).unwrap_or_default(),
+                None,
+                None,
+            )?;
+        }
+        Ok(())
+    })
 }
 
 /// A corpus record for a processed document, before any corpus-wide decision.

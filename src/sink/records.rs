@@ -141,6 +141,26 @@ impl CorpusRecord {
     /// writing (each key scanned for escapes, each field through the serializer) cost more than
     /// the rest of the record.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        self.write_json_with(out, |out| {
+            for (k, p) in self.passages.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                p.write_json(out)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// [`CorpusRecord::write_json`] with the passages (what goes between the brackets of
+    /// `"passages":[...]`) written by `passages` instead of from `self.passages`: a staged
+    /// record writes its passages straight from the pipeline's, without a `String` for each
+    /// hash.
+    pub fn write_json_with(
+        &self,
+        out: &mut Vec<u8>,
+        passages: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+    ) -> serde_json::Result<()> {
         out.extend_from_slice(b"{\"id\":");
         push_json_str(out, &self.id);
         out.extend_from_slice(b",\"text\":");
@@ -152,12 +172,7 @@ impl CorpusRecord {
         out.extend_from_slice(b",\"removed\":");
         serde_json::to_writer(&mut *out, &self.removed)?;
         out.extend_from_slice(b",\"passages\":[");
-        for (k, p) in self.passages.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            p.write_json(out)?;
-        }
+        passages(out)?;
         out.extend_from_slice(b"],\"hash\":");
         push_json_str(out, &self.hash);
         out.extend_from_slice(b",\"cluster\":");
@@ -171,33 +186,51 @@ impl CorpusRecord {
 
 impl PassageRecord {
     fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        out.extend_from_slice(b"{\"start\":");
-        push_num(out, self.start as u64);
-        out.extend_from_slice(b",\"end\":");
-        push_num(out, self.end as u64);
-        out.extend_from_slice(b",\"byte_start\":");
-        push_num(out, self.byte_start as u64);
-        out.extend_from_slice(b",\"byte_end\":");
-        push_num(out, self.byte_end as u64);
-        out.extend_from_slice(b",\"hash\":");
-        // Hashes are lowercase hex, which needs no escaping; anything else goes through serde.
-        if is_hex(&self.hash) {
-            out.push(b'"');
-            out.extend_from_slice(self.hash.as_bytes());
-            out.push(b'"');
-        } else {
-            serde_json::to_writer(&mut *out, &self.hash)?;
-        }
-        out.extend_from_slice(b",\"cluster\":");
-        push_opt_num(out, self.cluster);
-        out.extend_from_slice(b",\"duplicate_of\":");
-        match &self.duplicate_of {
-            None => out.extend_from_slice(b"null"),
-            Some(link) => serde_json::to_writer(&mut *out, link)?,
-        }
-        out.push(b'}');
-        Ok(())
+        write_passage_json(
+            out,
+            [self.start, self.end, self.byte_start, self.byte_end],
+            &self.hash,
+            self.cluster,
+            self.duplicate_of.as_ref(),
+        )
     }
+}
+
+/// A [`PassageRecord`] as JSON from its fields: `[start, end, byte_start, byte_end]`, the hash,
+/// the cluster and the duplicate link.
+pub fn write_passage_json(
+    out: &mut Vec<u8>,
+    [start, end, byte_start, byte_end]: [usize; 4],
+    hash: &str,
+    cluster: Option<u64>,
+    duplicate_of: Option<&PassageLink>,
+) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"start\":");
+    push_num(out, start as u64);
+    out.extend_from_slice(b",\"end\":");
+    push_num(out, end as u64);
+    out.extend_from_slice(b",\"byte_start\":");
+    push_num(out, byte_start as u64);
+    out.extend_from_slice(b",\"byte_end\":");
+    push_num(out, byte_end as u64);
+    out.extend_from_slice(b",\"hash\":");
+    // Hashes are lowercase hex, which needs no escaping; anything else goes through serde.
+    if is_hex(hash) {
+        out.push(b'"');
+        out.extend_from_slice(hash.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, hash)?;
+    }
+    out.extend_from_slice(b",\"cluster\":");
+    push_opt_num(out, cluster);
+    out.extend_from_slice(b",\"duplicate_of\":");
+    match duplicate_of {
+        None => out.extend_from_slice(b"null"),
+        Some(link) => serde_json::to_writer(&mut *out, link)?,
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// The fields of a record before its passages, for [`CorpusRecord::from_json`].
