@@ -413,23 +413,30 @@ impl Tree {
     /// With `article`, teaser cards count against a container.
     fn best(&self, dom: &Dom, title_w: f64, short_w: f64, article: bool) -> usize {
         let mut score = vec![0f64; self.n];
-        // The same without the cost of boilerplate-named lines, and the bytes of prose
-        // outside them and outside teaser cards.
-        let mut unnamed = vec![0f64; self.n];
-        let mut prose = vec![0f64; self.n];
+        // For the article reading's climb (below): the score without the cost of
+        // boilerplate-named lines, and the bytes of prose outside them and outside teaser
+        // cards.
+        let climb_n = if article { self.n } else { 0 };
+        let mut unnamed = vec![0f64; climb_n];
+        let mut prose = vec![0f64; climb_n];
         for (i, b) in dom.blocks.iter().enumerate() {
             let owner = b.owner as usize;
             let teaser = article && self.teaser_line[i] > 0;
             let boiler = self.is_boiler(owner, 0, article);
-            let mut w = weight(b, teaser || boiler, title_w, short_w);
+            let unmarked = weight(b, teaser, title_w, short_w);
+            let mut w = if boiler {
+                weight(b, true, title_w, short_w)
+            } else {
+                unmarked
+            };
             if self.in_strip[owner] {
                 // A strip costs at least what its links would unmarked: the mark must not
                 // make a container holding it look better than before.
-                w = w.min(weight(b, teaser, title_w, short_w));
+                w = w.min(unmarked);
             }
             score[owner] += w;
-            if !boiler {
-                unnamed[owner] += weight(b, teaser, title_w, short_w);
+            if article && !boiler {
+                unnamed[owner] += unmarked;
                 if !teaser {
                     prose[owner] += paragraph_bytes(b);
                 }
@@ -438,8 +445,10 @@ impl Tree {
         for i in (1..self.n).rev() {
             let p = self.parent[i] as usize;
             score[p] += score[i];
-            unnamed[p] += unnamed[i];
-            prose[p] += prose[i];
+            if article {
+                unnamed[p] += unnamed[i];
+                prose[p] += prose[i];
+            }
         }
         let mut best = 0usize;
         let mut best_score = f64::MIN;
