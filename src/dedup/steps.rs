@@ -3,7 +3,7 @@
 
 use super::unionfind::UnionFind;
 use super::{Cluster, Decision, Item, ItemSet, Outcome, Params, Stats};
-use crate::fingerprint::{band_key, estimate_jaccard};
+use crate::fingerprint::{band_key, estimate_jaccard, split_sorted};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -299,49 +299,9 @@ pub(crate) fn sort_entries_with(entries: &mut [(u64, u64)], spare: &mut Vec<(u64
             &spare[range.clone()],
             &mut entries[range],
             shift,
+            |e| e.0,
             &mut counts,
         );
-    }
-}
-
-/// `from` (entries that agree on the key bits above `shift`) sorted into `to` (as long): by
-/// one counting pass on the next bits of the key, then each part sorted. Short ranges are
-/// copied and sorted whole.
-fn split_sorted(
-    from: &[(u64, u64)],
-    to: &mut [(u64, u64)],
-    shift: u32,
-    (starts, next): &mut (Vec<usize>, Vec<usize>),
-) {
-    // About four entries a part, at most 4,096 parts, and no bits below the key's last.
-    let bits = (usize::BITS - 1 - (from.len() / 4).max(1).leading_zeros())
-        .min(12)
-        .min(shift);
-    if from.len() < 64 || bits == 0 {
-        to.copy_from_slice(from);
-        to.sort_unstable();
-        return;
-    }
-    let low = shift - bits;
-    let mask = (1u64 << bits) - 1;
-    let part = |e: &(u64, u64)| ((e.0 >> low) & mask) as usize;
-    starts.clear();
-    starts.resize((1 << bits) + 1, 0);
-    for e in from {
-        starts[part(e) + 1] += 1;
-    }
-    for p in 0..1 << bits {
-        starts[p + 1] += starts[p];
-    }
-    next.clear();
-    next.extend_from_slice(starts);
-    for e in from {
-        let p = part(e);
-        to[next[p]] = *e;
-        next[p] += 1;
-    }
-    for p in 0..1 << bits {
-        to[starts[p]..starts[p + 1]].sort_unstable();
     }
 }
 

@@ -116,6 +116,52 @@ impl SplitMix64 {
     }
 }
 
+/// `from` (items whose keys agree on the bits above `shift`) sorted into `to` (as long), in
+/// the order `Ord` gives them, of which `key` must be the first part: by one counting pass on
+/// the key's next bits, then each part sorted. Keys are uniform hashes (band keys, shingle
+/// hashes), so the parts hold a few items each and sorting them all takes about three passes
+/// where one sort of the whole takes `log n`. Any keys come out sorted; only the speed depends
+/// on their spread. Short inputs are copied and sorted whole. `counts` is scratch kept by the
+/// caller for the next call.
+pub(crate) fn split_sorted<T: Copy + Ord>(
+    from: &[T],
+    to: &mut [T],
+    shift: u32,
+    key: impl Fn(&T) -> u64,
+    (starts, next): &mut (Vec<usize>, Vec<usize>),
+) {
+    // About four items a part, at most 4,096 parts, and no bits below the key's last.
+    let bits = (usize::BITS - 1 - (from.len() / 4).max(1).leading_zeros())
+        .min(12)
+        .min(shift);
+    if from.len() < 64 || bits == 0 {
+        to.copy_from_slice(from);
+        to.sort_unstable();
+        return;
+    }
+    let low = shift - bits;
+    let mask = (1u64 << bits) - 1;
+    let part = |e: &T| ((key(e) >> low) & mask) as usize;
+    starts.clear();
+    starts.resize((1 << bits) + 1, 0);
+    for e in from {
+        starts[part(e) + 1] += 1;
+    }
+    for p in 0..1 << bits {
+        starts[p + 1] += starts[p];
+    }
+    next.clear();
+    next.extend_from_slice(starts);
+    for e in from {
+        let p = part(e);
+        to[next[p]] = *e;
+        next[p] += 1;
+    }
+    for p in 0..1 << bits {
+        to[starts[p]..starts[p + 1]].sort_unstable();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

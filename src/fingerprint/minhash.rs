@@ -230,39 +230,16 @@ pub fn shingle_set(fp_text: &str, shingle: usize) -> Vec<u64> {
     v
 }
 
-/// Sorts `v` as `sort_unstable` does, faster on the long sets of hashes shingle sets are: the
-/// hashes are uniform, so one counting pass on their top bits splits them into buckets of
-/// about 16 that are then sorted each (two passes over the set instead of a quicksort's
-/// `log n`; sorting was nearly half of making the exact-Jaccard check's shingle sets on the
-/// Debian corpus).
-/// Any values come out sorted; only the speed depends on their spread.
+/// Sorts `v` as `sort_unstable` does, faster on the long sets of hashes shingle sets are
+/// ([`super::split_sorted`] on the whole key; sorting was nearly half of making the
+/// exact-Jaccard check's shingle sets on the Debian corpus).
 fn sort_hashes(v: &mut Vec<u64>) {
-    let n = v.len();
-    if n < 1 << 10 {
+    if v.len() < 1 << 10 {
         v.sort_unstable();
         return;
     }
-    // log2(n / 16), rounded down: at least 6 here.
-    let bits = (usize::BITS - 1 - (n / 16).leading_zeros()).min(16);
-    let shift = 64 - bits;
-    let buckets = 1usize << bits;
-    let mut next = vec![0usize; buckets + 1];
-    for &x in v.iter() {
-        next[(x >> shift) as usize + 1] += 1;
-    }
-    for b in 0..buckets {
-        next[b + 1] += next[b];
-    }
-    let starts = next.clone();
-    let mut out = vec![0u64; n];
-    for &x in v.iter() {
-        let b = (x >> shift) as usize;
-        out[next[b]] = x;
-        next[b] += 1;
-    }
-    for b in 0..buckets {
-        out[starts[b]..starts[b + 1]].sort_unstable();
-    }
+    let mut out = vec![0u64; v.len()];
+    super::split_sorted(v, &mut out, 64, |&x| x, &mut (Vec::new(), Vec::new()));
     *v = out;
 }
 

@@ -19,5 +19,6 @@ pub use exact::{
     Digest, digest_hex, digest_hex_bytes, exact_digest, exact_digest_of, exact_digest_with_digits,
     push_numeric,
 };
+pub(crate) use hash::split_sorted;
 pub use lsh::{band_key, band_keys};
 pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set};
