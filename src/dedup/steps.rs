@@ -511,10 +511,14 @@ fn verify<S: ItemSet + ?Sized>(
         Rejected(bool),
         Edge(Edge, bool),
     }
+    // An estimate takes tens of nanoseconds, an exact check (two texts re-read and shingled)
+    // tens of microseconds: checked pairs are split finely, or one worker ends up with the
+    // slow half of them while the other waits.
+    let min_len = if exact.is_some() { 16 } else { 4096 };
     let checked: Vec<Checked> = candidates
         .pairs
         .par_iter()
-        .with_min_len(4096)
+        .with_min_len(min_len)
         .map_init(
             || (Vec::new(), Vec::new()),
             |(buf_a, buf_b), &(a, b)| {
