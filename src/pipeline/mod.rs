@@ -6,7 +6,7 @@
 //! at any thread count.
 
 use crate::clean::{Cleaner, rule};
-use crate::config::{Compression, InputSettings};
+use crate::config::InputSettings;
 use crate::config::{ConfigOrigin, DedupMode, Settings};
 use crate::dedup::{
     self, Decision, ExactCheck, ItemSet, Outcome, Params, SignatureStore, Stored, StoredItem,
@@ -19,9 +19,7 @@ use crate::fingerprint::{
 };
 use crate::normalize::{Normalizer, fingerprint_text_digits, fingerprint_text_opts};
 use crate::sink::records::*;
-use crate::sink::{
-    OutputPaths, Sink, write_json, write_jsonl, write_jsonl_indexed, write_unsynced,
-};
+use crate::sink::{OutputPaths, Sink, write_json, write_jsonl_indexed, write_unsynced};
 use crate::source::stream::{
     JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
 };
@@ -632,11 +630,16 @@ pub fn run(
         similarity: dup.similarity,
         exact: dup.exact,
     };
-    let dropped = errors.iter().map(error_record).chain(
-        docs.iter()
-            .zip(&fates)
-            .filter(|(_, f)| f.dropped.is_some())
-            .map(|(d, fate)| DroppedRecord {
+    // The dropped records: input errors first, then documents in order; made in parallel.
+    let dropped_docs: Vec<usize> = (0..docs.len())
+        .filter(|&di| fates[di].dropped.is_some())
+        .collect();
+    let dropped_record = |k: usize| match k.checked_sub(errors.len()) {
+        None => error_record(&errors[k]),
+        Some(j) => {
+            let di = dropped_docs[j];
+            let (d, fate) = (&docs[di], &fates[di]);
+            DroppedRecord {
                 id: Some(d.id()),
                 source: DroppedSource {
                     path: index.paths[d.path as usize].clone(),
@@ -649,8 +652,9 @@ pub fn run(
                 cluster: fate.cluster.map(u64::from),
                 error: None,
                 error_kind: None,
-            }),
-    );
+            }
+        }
+    };
     memtrace("write: start");
 
     // Copy the staged records to the corpus; rewrite only those a decision touches. Blocks of
@@ -847,7 +851,14 @@ pub fn run(
     }
     counts.document_clusters = doc_clusters.len() as u64;
     counts.passage_clusters = passage_clusters.len() as u64;
-    write_jsonl(&paths.dropped, dropped, Compression::None, 0).map_err(out_err(&paths.dropped))?;
+    let dropped = write_jsonl_indexed(
+        &paths.dropped,
+        errors.len() + dropped_docs.len(),
+        dropped_record,
+    )
+    .map_err(out_err(&paths.dropped))?;
+    // Each file's sync waits on the disk, not the cores: the three overlap.
+    let mut dropped_synced = JoinOnDrop(Some(std::thread::spawn(move || dropped.commit())));
     memtrace("write: dropped");
     // Document clusters say who is in the corpus: revived copies are, keepers that lost all
     // their text are not.
@@ -887,12 +898,19 @@ pub fn run(
     };
     let clusters = first_cluster + passage_clusters.len();
     write_jsonl_indexed(&paths.duplicates, clusters, cluster_record)
+        .and_then(|file| file.commit())
         .map_err(out_err(&paths.duplicates))?;
-    if let Some(handle) = corpus_synced.0.take() {
-        handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            .map_err(out_err(&paths.corpus))?;
+    memtrace("write: duplicates");
+    for (synced, path) in [
+        (&mut dropped_synced, &paths.dropped),
+        (&mut corpus_synced, &paths.corpus),
+    ] {
+        if let Some(handle) = synced.0.take() {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map_err(out_err(path))?;
+        }
     }
     mark("write", &mut lap);
 

@@ -12,13 +12,14 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// [`write_jsonl`] for `n` records made by index: making them (not only serializing them) runs
-/// in parallel, a chunk at a time, in order.
+/// in parallel, a chunk at a time, in order. The file is left to the caller to commit, so that
+/// its sync can overlap other work.
 pub fn write_jsonl_indexed<T: Serialize + Send>(
     path: &Path,
     n: usize,
     make: impl Fn(usize) -> T + Sync,
-) -> io::Result<()> {
-    write_atomic(path, |w| {
+) -> io::Result<Unsynced> {
+    write_unsynced(path, |w| {
         let mut sink = Sink::new(w, Compression::None, 0)?;
         for start in (0..n).step_by(CHUNK) {
             let chunk = (start..n.min(start + CHUNK)).into_par_iter().map(&make);
