@@ -7,6 +7,7 @@ use super::{Page, Verdict};
 use crate::config::{RuleAction, RuleSpec};
 use crate::doc::MetaKey;
 use regex::Regex;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Clone)]
 struct Compiled {
@@ -15,7 +16,22 @@ struct Compiled {
     key: Option<MetaKey>,
     max_words: usize,
     last: bool,
-    patterns: Vec<Regex>,
+    /// The rule's patterns, anchored to the whole line.
+    sources: Arc<[String]>,
+    /// Each compiled on first use, shared by every thread's copy: they are only asked about
+    /// the rare line that one of the pass's patterns matches, and compiling all of them up
+    /// front was a third of the run's start-up (which a sharded run pays per shard).
+    patterns: Arc<[OnceLock<Option<Regex>>]>,
+}
+
+impl Compiled {
+    /// The `k`th pattern; `None` only if it does not compile, which cannot happen once the
+    /// pass's alternation (of which it is a part) has compiled.
+    fn pattern(&self, k: usize) -> Option<&Regex> {
+        self.patterns[k]
+            .get_or_init(|| Regex::new(&self.sources[k]).ok())
+            .as_ref()
+    }
 }
 
 #[derive(Clone)]
@@ -45,11 +61,11 @@ impl PhraseRules {
         let mut rules = Vec::new();
         for spec in specs {
             let pass = usize::from(spec.last);
-            let mut patterns = Vec::new();
+            let mut sources = Vec::new();
             for p in &spec.patterns {
                 // Capture names repeat across patterns; the combined test needs none of them.
                 all[pass].push(format!("(?:{})", names.replace_all(p, "(?:")));
-                patterns.push(Regex::new(&anchored(p))?);
+                sources.push(anchored(p));
             }
             passes[pass].longest = passes[pass].longest.max(spec.max_words);
             rules.push(Compiled {
@@ -58,7 +74,8 @@ impl PhraseRules {
                 key: spec.key,
                 max_words: spec.max_words,
                 last: spec.last,
-                patterns,
+                patterns: sources.iter().map(|_| OnceLock::new()).collect(),
+                sources: sources.into(),
             });
         }
         for (pass, all) in passes.iter_mut().zip(&all) {
@@ -111,8 +128,8 @@ impl PhraseRules {
             if rule.last != last || words > rule.max_words {
                 return None;
             }
-            rule.patterns
-                .iter()
+            (0..rule.sources.len())
+                .filter_map(|k| rule.pattern(k))
                 .find(|re| re.is_match(core))
                 .map(|re| (ri, re))
         })?;
@@ -138,6 +155,38 @@ impl PhraseRules {
 #[cfg(test)]
 mod tests {
     use crate::clean::test_support::*;
+
+    #[test]
+    fn rule_patterns_compile_when_first_needed() {
+        use super::*;
+        let settings =
+            crate::config::Settings::from_toml(crate::config::DEFAULT_CONFIG, "d", None).unwrap();
+        let rules = PhraseRules::new(&settings.rules).unwrap();
+        let compiled = |r: &PhraseRules| {
+            r.rules
+                .iter()
+                .flat_map(|c| c.patterns.iter())
+                .filter(|p| p.get().is_some())
+                .count()
+        };
+        assert_eq!(compiled(&rules), 0);
+        // A line no pattern matches compiles none; one that matches compiles those before and
+        // of its rule, and a copy for another thread shares them.
+        let first = rules.passes[0].any.as_ref().unwrap();
+        assert!(
+            rules
+                .judge(first, false, "The court ruled on Tuesday", 5)
+                .is_none()
+        );
+        assert_eq!(compiled(&rules), 0);
+        let copy = rules.clone();
+        let v = rules
+            .judge(first, false, "Read more", 2)
+            .expect("read-more line");
+        assert_eq!(rules.id(v.pack_rule.unwrap()), "read_more");
+        assert!(compiled(&rules) > 0);
+        assert_eq!(compiled(&copy), compiled(&rules));
+    }
 
     fn rules_of(src: &str) -> Vec<String> {
         removed(src).into_iter().map(|(r, _)| r).collect()
