@@ -494,24 +494,30 @@ pub fn run(
                 }
             }
             // The round's passages, read from the table in order.
-            let mut refs: Vec<u32> = Vec::new();
-            let mut slots: Vec<u32> = Vec::new();
-            let mut keyed: Vec<(Digest, u32)> = Vec::new();
-            let mut scan = index.passages.scan().map_err(table_err)?;
-            for (di, d) in docs.iter().enumerate() {
-                let skip = fates[di].dropped.is_some()
-                    || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some());
-                for g in d.passage_range() {
-                    let row = scan.next_row().map_err(table_err)?;
-                    if skip || (row.words as usize) < min_words {
-                        continue;
+            let runs = par_doc_runs(docs, &index.passages, |run, scan| {
+                let mut found: Vec<(Digest, u32, u32)> = Vec::new();
+                for di in run {
+                    let skip = fates[di].dropped.is_some()
+                        || (mode == DedupMode::Drop && fates[di].duplicate_of.is_some());
+                    for g in docs[di].passage_range() {
+                        let row = scan.next_row()?;
+                        if !skip && (row.words as usize) >= min_words {
+                            found.push((row.digest, g as u32, row.slot));
+                        }
                     }
-                    keyed.push((row.digest, refs.len() as u32));
-                    refs.push(g as u32);
-                    slots.push(row.slot);
                 }
+                Ok(found)
+            })
+            .map_err(table_err)?;
+            let total = runs.iter().map(Vec::len).sum();
+            let mut refs: Vec<u32> = Vec::with_capacity(total);
+            let mut slots: Vec<u32> = Vec::with_capacity(total);
+            let mut keyed: Vec<(Digest, u32)> = Vec::with_capacity(total);
+            for (digest, g, slot) in runs.into_iter().flatten() {
+                keyed.push((digest, refs.len() as u32));
+                refs.push(g);
+                slots.push(slot);
             }
-            drop(scan);
             memtrace("passages: items read");
             let items = PassageItems::new(&store, refs, slots, keyed);
             release_free();
@@ -535,24 +541,30 @@ pub fn run(
             }
             // A document whose text, once its repeated passages are gone, is too short to be
             // worth keeping has nothing new.
-            let mut scan = index.passages.scan().map_err(table_err)?;
-            for (di, d) in docs.iter().enumerate() {
-                let range = d.passage_range();
-                let dups = passage_fates.dups_in(range.clone());
-                let look = fates[di].dropped.is_none() && !is_keeper[di] && !dups.is_empty();
-                let mut left = 0usize;
-                let mut next_dup = dups.iter().peekable();
-                for g in range {
-                    let row = scan.next_row().map_err(table_err)?;
-                    if next_dup.next_if(|x| x.passage as u64 == g).is_none() {
-                        left += row.words as usize;
+            let runs = par_doc_runs(docs, &index.passages, |run, scan| {
+                let mut emptied = Vec::new();
+                for di in run {
+                    let range = docs[di].passage_range();
+                    let dups = passage_fates.dups_in(range.clone());
+                    let look = fates[di].dropped.is_none() && !is_keeper[di] && !dups.is_empty();
+                    let mut left = 0usize;
+                    let mut next_dup = dups.iter().peekable();
+                    for g in range {
+                        let row = scan.next_row()?;
+                        if next_dup.next_if(|x| x.passage as u64 == g).is_none() {
+                            left += row.words as usize;
+                        }
+                    }
+                    if look && left < enough {
+                        emptied.push(di);
                     }
                 }
-                if look && left < enough {
-                    fates[di].dropped = Some(DropReason::AllPassagesDuplicate);
-                }
+                Ok(emptied)
+            })
+            .map_err(table_err)?;
+            for di in runs.into_iter().flatten() {
+                fates[di].dropped = Some(DropReason::AllPassagesDuplicate);
             }
-            drop(scan);
             let mut revived = false;
             let gone: Vec<bool> = fates
                 .iter()
