@@ -53,6 +53,21 @@ fn anchored(p: &str) -> String {
     format!(r"(?i)^(?:{p})$")
 }
 
+/// A pass's alternation did not compile (every pattern parsed, so it is too large): the rule
+/// and pattern to blame, found by compiling the pass's patterns one by one (validation only
+/// parses them), or the whole pass if each compiles alone.
+fn culprit(specs: &[RuleSpec], last: bool, error: regex::Error) -> regex::Error {
+    for spec in specs.iter().filter(|s| s.last == last) {
+        for p in &spec.patterns {
+            if let Err(e) = Regex::new(&anchored(p)) {
+                return regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id));
+            }
+        }
+    }
+    let pass = if last { "last" } else { "first" };
+    regex::Error::Syntax(format!("the {pass} pass's rule patterns together: {error}"))
+}
+
 impl PhraseRules {
     pub fn new(specs: &[RuleSpec]) -> Result<PhraseRules, regex::Error> {
         let names = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>")?;
@@ -65,7 +80,15 @@ impl PhraseRules {
             for p in &spec.patterns {
                 // Capture names repeat across patterns; the combined test needs none of them.
                 all[pass].push(format!("(?:{})", names.replace_all(p, "(?:")));
-                sources.push(anchored(p));
+                // Compiled when first needed, but its syntax read now (validation read the
+                // pattern alone): one that only makes sense inside the alternation (an `(?x)`
+                // comment closed by the next pattern's line break) must stop the run here, not
+                // go quietly unused.
+                let source = anchored(p);
+                regex_syntax::ast::parse::Parser::new().parse(&source).map_err(|e| {
+                    regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
+                })?;
+                sources.push(source);
             }
             passes[pass].longest = passes[pass].longest.max(spec.max_words);
             rules.push(Compiled {
@@ -78,17 +101,17 @@ impl PhraseRules {
                 sources: sources.into(),
             });
         }
-        for (pass, all) in passes.iter_mut().zip(&all) {
+        for (k, (pass, all)) in passes.iter_mut().zip(&all).enumerate() {
             if !all.is_empty() {
                 // The lazy DFA builds its states as lines need them; with the consent and
                 // form-note patterns its default 2 MiB cache filled and was rebuilt over and
                 // over (callgrind: the phrase pass cost 1.8x the instructions it did before
                 // them). 8 MiB holds what a long run needs; it is an upper bound, per thread.
-                pass.any = Some(
-                    regex::RegexBuilder::new(&anchored(&all.join("|")))
-                        .dfa_size_limit(8 << 20)
-                        .build()?,
-                );
+                let any = regex::RegexBuilder::new(&anchored(&all.join("|")))
+                    .dfa_size_limit(8 << 20)
+                    .build()
+                    .map_err(|e| culprit(specs, k == 1, e))?;
+                pass.any = Some(any);
             }
         }
         Ok(PhraseRules { rules, passes })
@@ -155,6 +178,38 @@ impl PhraseRules {
 #[cfg(test)]
 mod tests {
     use crate::clean::test_support::*;
+
+    #[test]
+    fn a_pattern_too_large_to_compile_names_its_rule() {
+        use super::*;
+        let spec = |id: &str, pattern: &str| RuleSpec {
+            id: id.into(),
+            description: String::new(),
+            action: crate::config::RuleAction::Remove,
+            key: None,
+            max_words: 16,
+            last: false,
+            patterns: vec![pattern.into()],
+        };
+        // Parses (so validation lets it through) but is far over the compiled size limit.
+        let huge = r"\w{5000}";
+        assert!(regex_syntax::Parser::new().parse(huge).is_ok());
+        let specs = [spec("fine", "read more"), spec("huge", huge)];
+        let err = PhraseRules::new(&specs)
+            .err()
+            .expect("too large")
+            .to_string();
+        assert!(err.contains("rule huge") && err.contains(huge), "{err}");
+        // A pattern that parses only inside the alternation, where the next pattern's line
+        // break ends its comment, is refused as it was when each was compiled up front.
+        let comment = [spec("a", "(?x)a #"), spec("b", "b\nc")];
+        let err = PhraseRules::new(&comment)
+            .err()
+            .expect("unclosed alone")
+            .to_string();
+        assert!(err.contains("rule a"), "{err}");
+        assert!(PhraseRules::new(&specs[..1]).is_ok());
+    }
 
     #[test]
     fn rule_patterns_compile_when_first_needed() {
