@@ -85,9 +85,11 @@ impl PhraseRules {
                 // comment closed by the next pattern's line break) must stop the run here, not
                 // go quietly unused.
                 let source = anchored(p);
-                regex_syntax::ast::parse::Parser::new().parse(&source).map_err(|e| {
-                    regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
-                })?;
+                regex_syntax::ast::parse::Parser::new()
+                    .parse(&source)
+                    .map_err(|e| {
+                        regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
+                    })?;
                 sources.push(source);
             }
             passes[pass].longest = passes[pass].longest.max(spec.max_words);

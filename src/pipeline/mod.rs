@@ -745,30 +745,39 @@ pub fn run(
             .write(true)
             .open(&staging_path)?;
         let mut released = 0u64;
-        let read_block = |reader: &mut File, first: usize| -> std::io::Result<StagedBlock> {
-            let mut next = first;
-            let mut size = 0usize;
-            while next < docs.len() && (next == first || size < BATCH_BYTES) {
-                size += docs[next].staged_len as usize;
-                next += 1;
-            }
-            let mut bytes = vec![0; size];
-            reader.read_exact(&mut bytes).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("staging file ended early: {e}"))
-            })?;
-            let mut bounds = Vec::with_capacity(next - first);
-            let mut at = 0usize;
-            for d in &docs[first..next] {
-                let len = d.staged_len as usize;
-                bounds.push(at..at + len);
-                at += len;
-            }
-            Ok(StagedBlock {
-                first,
-                bytes,
-                bounds,
-            })
-        };
+        // Into the buffer of the block before last (one being finished, one read, in turn): a
+        // fresh zeroed buffer a block cost a memset and page faults of the whole corpus on the
+        // thread that also copies it in and out.
+        let read_block =
+            |reader: &mut File, first: usize, mut bytes: Vec<u8>| -> std::io::Result<StagedBlock> {
+                let mut next = first;
+                let mut size = 0usize;
+                while next < docs.len() && (next == first || size < BATCH_BYTES) {
+                    size += docs[next].staged_len as usize;
+                    next += 1;
+                }
+                bytes.clear();
+                bytes.reserve(size);
+                let read = reader.take(size as u64).read_to_end(&mut bytes)?;
+                if read < size {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        format!("staging file ended early: {read} of a block's {size} bytes"),
+                    ));
+                }
+                let mut bounds = Vec::with_capacity(next - first);
+                let mut at = 0usize;
+                for d in &docs[first..next] {
+                    let len = d.staged_len as usize;
+                    bounds.push(at..at + len);
+                    at += len;
+                }
+                Ok(StagedBlock {
+                    first,
+                    bytes,
+                    bounds,
+                })
+            };
         // A block's records are finished by groups (`group_ranges`), each into one buffer
         // with its counts summed, and the buffers are reused: the writing thread frees none
         // (freeing what other threads allocated takes their malloc arena's lock).
@@ -793,9 +802,10 @@ pub fn run(
         let mut current = if docs.is_empty() {
             None
         } else {
-            Some(read_block(&mut reader, 0)?)
+            Some(read_block(&mut reader, 0, Vec::new())?)
         };
         let mut pending: Option<Vec<(Vec<u8>, [u64; 5])>> = None;
+        let mut spare_bytes: Vec<u8> = Vec::new();
         while let Some(block) = current.take() {
             let next = block.first + block.bounds.len();
             let (io, done) = rayon::join(
@@ -804,7 +814,8 @@ pub fn run(
                         emit(&mut sink, counts, p)?;
                     }
                     if next < docs.len() {
-                        let block = read_block(&mut reader, next)?;
+                        let block =
+                            read_block(&mut reader, next, std::mem::take(&mut spare_bytes))?;
                         let upto = docs[next].staged_at;
                         // Best effort: a file system without holes keeps the range.
                         let _ = decide::release_read_range(&reader, released, upto);
@@ -836,6 +847,7 @@ pub fn run(
             );
             current = io?;
             pending = Some(done?);
+            spare_bytes = block.bytes;
         }
         if let Some(p) = pending {
             emit(&mut sink, counts, p)?;

@@ -137,7 +137,9 @@ pub fn write_unsynced(
         .unwrap_or_else(|| "output".into());
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let written = (|| {
-        let mut w = BufWriter::with_capacity(1 << 20, Writeback::new(File::create(&tmp)?));
+        // Small enough that the corpus writer's buffers (a group of records, 256 KB or more)
+        // go straight to the file instead of being copied through this one first.
+        let mut w = BufWriter::with_capacity(128 << 10, Writeback::new(File::create(&tmp)?));
         body(&mut w)?;
         w.into_inner().map(|w| w.file).map_err(|e| e.into_error())
     })();
