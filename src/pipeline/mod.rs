@@ -745,39 +745,9 @@ pub fn run(
             .write(true)
             .open(&staging_path)?;
         let mut released = 0u64;
-        // Into the buffer of the block before last (one being finished, one read, in turn): a
-        // fresh zeroed buffer a block cost a memset and page faults of the whole corpus on the
-        // thread that also copies it in and out.
-        let read_block =
-            |reader: &mut File, first: usize, mut bytes: Vec<u8>| -> std::io::Result<StagedBlock> {
-                let mut next = first;
-                let mut size = 0usize;
-                while next < docs.len() && (next == first || size < BATCH_BYTES) {
-                    size += docs[next].staged_len as usize;
-                    next += 1;
-                }
-                bytes.clear();
-                bytes.reserve(size);
-                let read = reader.take(size as u64).read_to_end(&mut bytes)?;
-                if read < size {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        format!("staging file ended early: {read} of a block's {size} bytes"),
-                    ));
-                }
-                let mut bounds = Vec::with_capacity(next - first);
-                let mut at = 0usize;
-                for d in &docs[first..next] {
-                    let len = d.staged_len as usize;
-                    bounds.push(at..at + len);
-                    at += len;
-                }
-                Ok(StagedBlock {
-                    first,
-                    bytes,
-                    bounds,
-                })
-            };
+        let read_block = |reader: &mut File, first: usize, bytes: Vec<u8>| {
+            StagedBlock::read(reader, docs, first, BATCH_BYTES, bytes)
+        };
         // A block's records are finished by groups (`group_ranges`), each into one buffer
         // with its counts summed, and the buffers are reused: the writing thread frees none
         // (freeing what other threads allocated takes their malloc arena's lock).
@@ -984,6 +954,49 @@ struct StagedBlock {
     bounds: Vec<std::ops::Range<usize>>,
 }
 
+impl StagedBlock {
+    /// The staged records of documents from `first` on, at least one and about `size` bytes,
+    /// read from where `reader` stands into `bytes` (the buffer of the block before last, one
+    /// being finished and one read in turn: a fresh zeroed buffer a block cost a memset and
+    /// page faults of the whole corpus on the thread that also copies it in and out). A
+    /// staging file shorter than its records is an error.
+    fn read(
+        reader: &mut impl Read,
+        docs: &[DocEntry],
+        first: usize,
+        size: usize,
+        mut bytes: Vec<u8>,
+    ) -> std::io::Result<StagedBlock> {
+        let mut next = first;
+        let mut want = 0usize;
+        while next < docs.len() && (next == first || want < size) {
+            want += docs[next].staged_len as usize;
+            next += 1;
+        }
+        bytes.clear();
+        bytes.reserve(want);
+        let read = reader.take(want as u64).read_to_end(&mut bytes)?;
+        if read < want {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("staging file ended early: {read} of a block's {want} bytes"),
+            ));
+        }
+        let mut bounds = Vec::with_capacity(next - first);
+        let mut at = 0usize;
+        for d in &docs[first..next] {
+            let len = d.staged_len as usize;
+            bounds.push(at..at + len);
+            at += len;
+        }
+        Ok(StagedBlock {
+            first,
+            bytes,
+            bounds,
+        })
+    }
+}
+
 fn error_record(e: &InputError) -> DroppedRecord {
     DroppedRecord {
         id: None,
@@ -998,5 +1011,51 @@ fn error_record(e: &InputError) -> DroppedRecord {
         cluster: None,
         error: Some(e.message.clone()),
         error_kind: Some(e.kind.as_str().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staged(lens: &[u64]) -> Vec<DocEntry> {
+        lens.iter()
+            .map(|&staged_len| DocEntry {
+                id: 0,
+                staged_at: 0,
+                staged_len,
+                first_passage: 0,
+                record: 0,
+                byte_start: 0,
+                text_len: 0,
+                slot: index::NONE,
+                path: 0,
+                passages: 0,
+                dropped: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn staged_blocks_are_whole_records_read_into_the_buffer_given() {
+        let docs = staged(&[3, 5, 0, 4, 10]);
+        let file = b"aaabbbbbddddeeeeeeeeee".to_vec();
+        let mut reader = std::io::Cursor::new(file);
+        // Records until the block holds `size` bytes, at least one.
+        let a = StagedBlock::read(&mut reader, &docs, 0, 8, Vec::new()).unwrap();
+        assert_eq!((a.first, &a.bytes[..]), (0, &b"aaabbbbb"[..]));
+        assert_eq!(a.bounds, vec![0..3, 3..8]);
+        // The next block goes into the old buffer, whatever it held; a record larger than
+        // `size` comes whole.
+        let b = StagedBlock::read(&mut reader, &docs, 2, 8, a.bytes).unwrap();
+        assert_eq!((b.first, &b.bytes[..]), (2, &b"ddddeeeeeeeeee"[..]));
+        assert_eq!(b.bounds, vec![0..0, 0..4, 4..14]);
+        // A staging file shorter than its records is an error, not a short block.
+        let mut short = std::io::Cursor::new(b"aaabbb".to_vec());
+        let err = StagedBlock::read(&mut short, &docs, 0, 8, b.bytes)
+            .err()
+            .expect("short file");
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+        assert!(err.to_string().contains("ended early"), "{err}");
     }
 }
