@@ -61,7 +61,11 @@ pub(super) fn is_key_value(core: &str) -> bool {
     let Some(at) = memchr::memchr(b':', core.as_bytes()) else {
         return false;
     };
-    let (key, value) = (&core[..at], &core[at + 1..]);
+    is_key_and_value(&core[..at], &core[at + 1..])
+}
+
+/// Whether the two sides of a line's first colon read as a key and its value.
+fn is_key_and_value(key: &str, value: &str) -> bool {
     // "10:30" is a time, "https://" an address: a key's colon is followed by a space. The
     // cheap tests first: most lines with a colon are sentences, and counting a long value's
     // words is the costly part.
@@ -431,18 +435,8 @@ mod tests {
     #[test]
     fn key_value_splits_at_the_first_colon() {
         let reference = |core: &str| {
-            let Some((key, value)) = core.split_once(':') else {
-                return false;
-            };
-            let capital = key
-                .trim_start()
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase);
-            capital
-                && value.starts_with(' ')
-                && (1..=3).contains(&crate::clean::words::count(key))
-                && (1..=6).contains(&crate::clean::words::count(value))
+            core.split_once(':')
+                .is_some_and(|(key, value)| super::is_key_and_value(key, value))
         };
         let pieces = [
             "OS",

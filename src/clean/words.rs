@@ -203,7 +203,7 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
                 i += 1;
                 continue;
             }
-            let mut start = i;
+            let start = i;
             // The classes of the word's bytes or-ed together: whether it has a capital.
             let mut classes = 0;
             while let Some(&b) = bytes.get(i) {
@@ -214,20 +214,9 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
                 classes |= class;
                 i += 1;
             }
-            let mut end = i;
-            while start < end && bytes[start] == b'\'' {
-                start += 1;
-            }
-            while end > start && bytes[end - 1] == b'\'' {
-                end -= 1;
-            }
-            if bytes[start..end].ends_with(b"'s") {
-                end -= 2;
-            }
-            let w = &bytes[start..end];
-            if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
+            let Some((start, end)) = word_core(bytes, start, i) else {
                 continue;
-            }
+            };
             // An ASCII text: every byte is a whole character, so the slice is a `str` as it
             // is, taken as it is when already lowercase (most words), else copied and
             // lowercased into the reused buffer, without a UTF-8 check either way.
@@ -245,6 +234,24 @@ pub fn for_each_content_word(text: &str, mut f: impl FnMut(&str)) {
         return;
     }
     content_words_unicode(text, &mut buf, f);
+}
+
+/// The ASCII word at `bytes[start..end]` without the straight quotes around it and a
+/// possessive `'s`; `None` when what is left is shorter than 3 bytes or all digits (no content
+/// word).
+#[inline]
+fn word_core(bytes: &[u8], mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    while start < end && bytes[start] == b'\'' {
+        start += 1;
+    }
+    while end > start && bytes[end - 1] == b'\'' {
+        end -= 1;
+    }
+    if bytes[start..end].ends_with(b"'s") {
+        end -= 2;
+    }
+    let w = &bytes[start..end];
+    (w.len() >= 3 && !w.iter().all(u8::is_ascii_digit)).then_some((start, end))
 }
 
 /// Bytes of an ASCII word for [`for_each_content_word`] (letters, digits and the straight
@@ -332,24 +339,13 @@ mod tests {
                 i += 1;
                 continue;
             }
-            let mut start = i;
+            let start = i;
             while i < bytes.len() && is_word(bytes[i]) {
                 i += 1;
             }
-            let mut end = i;
-            while start < end && bytes[start] == b'\'' {
-                start += 1;
-            }
-            while end > start && bytes[end - 1] == b'\'' {
-                end -= 1;
-            }
-            if bytes[start..end].ends_with(b"'s") {
-                end -= 2;
-            }
-            let w = &bytes[start..end];
-            if w.len() < 3 || w.iter().all(u8::is_ascii_digit) {
+            let Some((start, end)) = super::word_core(bytes, start, i) else {
                 continue;
-            }
+            };
             let word = text[start..end].to_ascii_lowercase();
             content_stem(&word, &mut |s: &str| out.push(s.to_string()));
         }

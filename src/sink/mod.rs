@@ -11,8 +11,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// [`write_jsonl`] for `n` records made by index: making them (not only serializing them) runs
-/// in parallel, a chunk at a time, in order. The file is left to the caller to commit, so that
+/// `n` records made by index, as JSON lines: making and serializing them runs in parallel, a
+/// chunk at a time, and they are written in order. The file is left to the caller to commit, so that
 /// its sync can overlap other work.
 pub fn write_jsonl_indexed<T: Serialize + Send>(
     path: &Path,
@@ -156,25 +156,6 @@ pub fn write_unsynced(
     }
 }
 
-/// Serialize records to JSON lines in parallel (order kept) and write them in one pass. Records
-/// are taken from `records` a chunk at a time, so they can be made as they are written.
-pub fn write_jsonl<T: Serialize + Send>(
-    path: &Path,
-    records: impl IntoIterator<Item = T>,
-    compression: Compression,
-    zstd_level: i32,
-) -> io::Result<()> {
-    write_atomic(path, |w| {
-        let mut sink = Sink::new(w, compression, zstd_level)?;
-        let mut records = records.into_iter().peekable();
-        while records.peek().is_some() {
-            let chunk: Vec<T> = records.by_ref().take(CHUNK).collect();
-            write_lines(&mut sink, chunk.into_par_iter())?;
-        }
-        sink.finish()
-    })
-}
-
 /// Records serialized and written a chunk at a time: enough to keep the cores busy, few enough
 /// that the records and their text stay small in memory.
 const CHUNK: usize = 4096;
@@ -284,12 +265,26 @@ impl OutputPaths {
 mod tests {
     use super::*;
 
+    /// `records` as a JSON-lines file at `path`, through a [`Sink`] of `compression`.
+    fn write_jsonl<T: Serialize + Send>(
+        path: &Path,
+        records: Vec<T>,
+        compression: Compression,
+        zstd_level: i32,
+    ) -> io::Result<()> {
+        write_atomic(path, |w| {
+            let mut sink = Sink::new(w, compression, zstd_level)?;
+            write_lines(&mut sink, records.into_par_iter())?;
+            sink.finish()
+        })
+    }
+
     #[test]
     fn atomic_write_leaves_no_temp_file_and_replaces_content() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.jsonl");
-        write_jsonl(&p, [1, 2, 3], Compression::None, 3).unwrap();
-        write_jsonl(&p, ["x"], Compression::None, 3).unwrap();
+        write_jsonl(&p, vec![1, 2, 3], Compression::None, 3).unwrap();
+        write_jsonl(&p, vec!["x"], Compression::None, 3).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"x\"\n");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
@@ -327,7 +322,7 @@ mod tests {
     fn zstd_corpus_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.jsonl.zst");
-        write_jsonl(&p, ["a", "b"], Compression::Zstd, 3).unwrap();
+        write_jsonl(&p, vec!["a", "b"], Compression::Zstd, 3).unwrap();
         let bytes = zstd::decode_all(File::open(&p).unwrap()).unwrap();
         assert_eq!(bytes, b"\"a\"\n\"b\"\n");
     }
