@@ -395,22 +395,32 @@ fn fingerprint_scan<const DIGITS: bool>(
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            let f = fold[usize::from(b)];
-            if f != 0 {
-                if need_space {
-                    v.push(b' ');
-                    need_space = false;
-                }
-                v.push(f);
+        if bytes[i] < 0x80 {
+            // ASCII bytes, up to 256 at a time, written without a branch on what each one is:
+            // a byte writes a space (kept only when a separator came before it and it is kept
+            // itself) and its folded form (kept unless it is a separator). That is at most one
+            // byte per byte plus the space owed from before, so `v` gets that much room first
+            // and is cut back after.
+            let end = bytes.len().min(i + 256);
+            let mut pos = v.len();
+            v.resize(pos + end - i + 1, 0);
+            let mut owed = need_space;
+            while i < end && bytes[i] < 0x80 {
+                let b = bytes[i];
+                let f = fold[usize::from(b)];
+                let keep = f != 0;
+                v[pos] = b' ';
+                pos += usize::from(owed & keep);
+                v[pos] = f;
+                pos += usize::from(keep);
+                owed = !keep & (pos != 0);
                 if DIGITS && b.is_ascii_digit() {
                     digits.push(b);
                 }
-            } else {
-                need_space = !v.is_empty();
+                i += 1;
             }
-            i += 1;
+            v.truncate(pos);
+            need_space = owed;
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
