@@ -13,6 +13,7 @@
 mod chrome;
 mod dateline;
 mod edges;
+mod floating;
 mod headlines;
 mod icons;
 mod menus;

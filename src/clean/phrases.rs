@@ -75,7 +75,28 @@ pub struct PhraseRules {
 #[derive(Clone, Default)]
 struct Pass {
     any: Option<Regex>,
+    /// The pass's patterns that can begin with any text ([`super::floating`]), in their own
+    /// alternation, tried only on lines holding one of `needles`.
+    floating: Option<Regex>,
+    needles: Vec<u8>,
     longest: usize,
+}
+
+impl Pass {
+    /// Whether one of the pass's patterns matches `core`.
+    fn matches(&self, core: &str) -> bool {
+        self.any.as_ref().is_some_and(|r| r.is_match(core))
+            || self.floating.as_ref().is_some_and(|r| {
+                let b = core.as_bytes();
+                let held = match self.needles[..] {
+                    [x] => memchr::memchr(x, b).is_some(),
+                    [x, y] => memchr::memchr2(x, y, b).is_some(),
+                    [x, y, z] => memchr::memchr3(x, y, z, b).is_some(),
+                    _ => true,
+                };
+                held && r.is_match(core)
+            })
+    }
 }
 
 fn anchored(p: &str) -> String {
@@ -101,6 +122,7 @@ impl PhraseRules {
     pub fn new(specs: &[RuleSpec]) -> Result<PhraseRules, regex::Error> {
         let names = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>")?;
         let mut all: [Vec<String>; 2] = Default::default();
+        let mut floating: [Vec<String>; 2] = Default::default();
         let mut passes: [Pass; 2] = Default::default();
         let mut rules = Vec::new();
         for spec in specs {
@@ -108,12 +130,19 @@ impl PhraseRules {
             let mut sources = Vec::new();
             for p in &spec.patterns {
                 // Capture names repeat across patterns; the combined test needs none of them.
-                all[pass].push(format!("(?:{})", names.replace_all(p, "(?:")));
+                let bare = format!("(?:{})", names.replace_all(p, "(?:"));
+                let source = anchored(p);
+                match super::floating::needles(&source) {
+                    Some(needles) => {
+                        floating[pass].push(bare);
+                        passes[pass].needles.extend(needles);
+                    }
+                    None => all[pass].push(bare),
+                }
                 // Compiled when first needed, but its syntax read now (validation read the
                 // pattern alone): one that only makes sense inside the alternation (an `(?x)`
                 // comment closed by the next pattern's line break) must stop the run here, not
                 // go quietly unused.
-                let source = anchored(p);
                 regex_syntax::ast::parse::Parser::new()
                     .parse(&source)
                     .map_err(|e| {
@@ -133,18 +162,25 @@ impl PhraseRules {
                 sources: sources.into(),
             });
         }
-        for (k, (pass, all)) in passes.iter_mut().zip(&all).enumerate() {
-            if !all.is_empty() {
-                // The lazy DFA builds its states as lines need them; with the consent and
-                // form-note patterns its default 2 MiB cache filled and was rebuilt over and
-                // over (callgrind: the phrase pass cost 1.8x the instructions it did before
-                // them). 8 MiB holds what a long run needs; it is an upper bound, per thread.
-                let any = regex::RegexBuilder::new(&anchored(&all.join("|")))
-                    .dfa_size_limit(8 << 20)
-                    .build()
-                    .map_err(|e| culprit(specs, k == 1, e))?;
-                pass.any = Some(any);
-            }
+        // The lazy DFA builds its states as lines need them; with the consent and form-note
+        // patterns its default 2 MiB cache filled and was rebuilt over and over (callgrind: the
+        // phrase pass cost 1.8x the instructions it did before them). 8 MiB holds what a long
+        // run needs; it is an upper bound, per thread.
+        let build = |patterns: &[String], last: bool| {
+            (!patterns.is_empty())
+                .then(|| {
+                    regex::RegexBuilder::new(&anchored(&patterns.join("|")))
+                        .dfa_size_limit(8 << 20)
+                        .build()
+                        .map_err(|e| culprit(specs, last, e))
+                })
+                .transpose()
+        };
+        for (k, pass) in passes.iter_mut().enumerate() {
+            pass.any = build(&all[k], k == 1)?;
+            pass.floating = build(&floating[k], k == 1)?;
+            pass.needles.sort_unstable();
+            pass.needles.dedup();
         }
         Ok(PhraseRules { rules, passes })
     }
@@ -156,9 +192,9 @@ impl PhraseRules {
     /// The rules of one pass: `last = false` before the shape detectors, `true` after them.
     pub fn detect(&self, page: &mut Page<'_>, last: bool) {
         let pass = &self.passes[usize::from(last)];
-        let Some(any) = &pass.any else {
+        if pass.any.is_none() && pass.floating.is_none() {
             return;
-        };
+        }
         let open = page.open_line_list();
         for i in open {
             let line = &page.lines[i];
@@ -166,14 +202,14 @@ impl PhraseRules {
             if line.words > pass.longest || line.core.is_empty() {
                 continue;
             }
-            if let Some(v) = self.judge(any, last, line.core, line.words) {
+            if let Some(v) = self.judge(pass, last, line.core, line.words) {
                 page.claim(i, v);
             }
         }
     }
 
-    fn judge(&self, any: &Regex, last: bool, core: &str, words: usize) -> Option<Verdict> {
-        if !any.is_match(core) {
+    fn judge(&self, pass: &Pass, last: bool, core: &str, words: usize) -> Option<Verdict> {
+        if !pass.matches(core) {
             return None;
         }
         // A rare match: find the first rule, in pack order, that claims the line. Captures
@@ -259,7 +295,7 @@ mod tests {
         assert_eq!(compiled(&rules), 0);
         // A line no pattern matches compiles none; one that matches compiles those before and
         // of its rule, and a copy for another thread shares them.
-        let first = rules.passes[0].any.as_ref().unwrap();
+        let first = &rules.passes[0];
         assert!(
             rules
                 .judge(first, false, "The court ruled on Tuesday", 5)
@@ -350,6 +386,34 @@ mod tests {
         );
         assert_eq!(c.extracted.sources, ["Interfax"]);
         assert_eq!(kept(src), "Story body.\n");
+    }
+
+    #[test]
+    fn a_credit_before_an_agency_is_tested_apart_on_lines_with_a_slash() {
+        use super::*;
+        let settings =
+            crate::config::Settings::from_toml(crate::config::DEFAULT_CONFIG, "d", None).unwrap();
+        let rules = PhraseRules::new(&settings.rules).unwrap();
+        // The default pack's "Name/Agency" credit can begin with any text: it is kept out of
+        // the pass's alternation, and looked for only where a line holds a slash.
+        let first = &rules.passes[0];
+        assert!(first.floating.is_some());
+        assert_eq!(first.needles, b"/");
+        assert!(
+            !first
+                .any
+                .as_ref()
+                .unwrap()
+                .is_match("Jane Roe/Getty Images")
+        );
+        let src = "Story body.\nJane Roe/Getty Images\nThe 24/7 news cycle wears everyone down, \
+                   she said.\nAP/Reuters\n";
+        let c = cleaner().clean(src);
+        assert_eq!(c.extracted.credits, ["Jane Roe/Getty Images", "AP/Reuters"]);
+        assert_eq!(
+            kept(src),
+            "Story body.\nThe 24/7 news cycle wears everyone down, she said.\n"
+        );
     }
 
     #[test]
