@@ -21,12 +21,37 @@ pub fn write_jsonl_indexed<T: Serialize + Send>(
 ) -> io::Result<Unsynced> {
     write_unsynced(path, |w| {
         let mut sink = Sink::new(w, Compression::None, 0)?;
+        // While the workers make one chunk, this thread writes the one before.
+        let mut pending: Vec<Vec<u8>> = Vec::new();
         for start in (0..n).step_by(CHUNK) {
-            let chunk = (start..n.min(start + CHUNK)).into_par_iter().map(&make);
-            write_lines(&mut sink, chunk)?;
+            let (written, made) = rayon::join(
+                || pending.iter().try_for_each(|b| sink.write_all(b)),
+                || serialize_lines((start..n.min(start + CHUNK)).into_par_iter().map(&make)),
+            );
+            written?;
+            pending = made?;
         }
+        pending.iter().try_for_each(|b| sink.write_all(b))?;
         sink.finish()
     })
+}
+
+/// `records` as JSON lines in their order, in a few buffers (one per piece of the work), not
+/// one allocation per line.
+fn serialize_lines<T: Serialize>(
+    records: impl IndexedParallelIterator<Item = T>,
+) -> io::Result<Vec<Vec<u8>>> {
+    records
+        .fold(
+            || Ok(Vec::new()),
+            |buf: io::Result<Vec<u8>>, r| {
+                let mut buf = buf?;
+                serde_json::to_writer(&mut buf, &r).map_err(io::Error::other)?;
+                buf.push(b'\n');
+                Ok(buf)
+            },
+        )
+        .collect()
 }
 
 /// Write `path` through a temporary file in the same folder, renamed into place on success.
@@ -160,24 +185,6 @@ pub fn write_unsynced(
 /// that the records and their text stay small in memory.
 const CHUNK: usize = 4096;
 
-/// `records` as JSON lines, serialized in parallel and written to `sink` in their order.
-fn write_lines<T: Serialize>(
-    sink: &mut Sink<'_>,
-    records: impl IndexedParallelIterator<Item = T>,
-) -> io::Result<()> {
-    let lines: Vec<Vec<u8>> = records
-        .map(|r| {
-            let mut v = serde_json::to_vec(&r).map_err(io::Error::other)?;
-            v.push(b'\n');
-            Ok(v)
-        })
-        .collect::<io::Result<_>>()?;
-    for l in lines {
-        sink.write_all(&l)?;
-    }
-    Ok(())
-}
-
 /// Where a JSON-lines file's bytes go: straight to the file, or through a zstd frame that
 /// [`Sink::finish`] ends, so that an error in the frame's last write is returned (dropping an
 /// auto-finishing encoder would lose it and leave a truncated file to be renamed into place).
@@ -274,9 +281,38 @@ mod tests {
     ) -> io::Result<()> {
         write_atomic(path, |w| {
             let mut sink = Sink::new(w, compression, zstd_level)?;
-            write_lines(&mut sink, records.into_par_iter())?;
+            for b in serialize_lines(records.into_par_iter())? {
+                sink.write_all(&b)?;
+            }
             sink.finish()
         })
+    }
+
+    #[test]
+    fn indexed_records_are_written_in_order_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("n.jsonl");
+        let n = 2 * CHUNK + 5;
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| write_jsonl_indexed(&p, n, |i| vec![i; i % 3]))
+                .and_then(Unsynced::commit)
+                .unwrap();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), n);
+            for (i, l) in lines.iter().enumerate() {
+                assert_eq!(*l, serde_json::to_string(&vec![i; i % 3]).unwrap());
+            }
+        }
+        // No records: an empty file.
+        write_jsonl_indexed(&p, 0, |i| i)
+            .and_then(Unsynced::commit)
+            .unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"");
     }
 
     #[test]
