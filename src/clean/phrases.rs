@@ -6,9 +6,10 @@
 use super::{Page, Verdict};
 use crate::config::{RuleAction, RuleSpec};
 use crate::doc::MetaKey;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::sync::{Arc, OnceLock};
 
+#[derive(Clone)]
 struct Compiled {
     id: String,
     action: RuleAction,
@@ -17,48 +18,56 @@ struct Compiled {
     last: bool,
     /// The rule's patterns, anchored to the whole line.
     sources: Arc<[String]>,
-    /// Each compiled on first use, once for every thread's copy: they are only asked about the
-    /// rare line that one of the pass's patterns matches, and compiling all of them up front
-    /// was a third of the run's start-up (which a sharded run pays per shard).
-    patterns: Arc<[OnceLock<Option<Regex>>]>,
-    /// This copy's clones of `patterns`, made on first use. A regex takes its search cache
-    /// from a pool whose fast path belongs to the first thread that searched with it; with one
-    /// regex shared, every search on the other threads took the pool's slow path (at 2
-    /// threads on the 256 MB generated corpus, where many lines match, 2-3 % more CPU). A
-    /// clone shares the compiled program and has its own pool.
-    local: Box<[OnceLock<Option<Regex>>]>,
-}
-
-impl Clone for Compiled {
-    /// A copy for another thread: the compiled patterns are shared, its clones of them its own.
-    fn clone(&self) -> Compiled {
-        Compiled {
-            id: self.id.clone(),
-            action: self.action,
-            key: self.key,
-            max_words: self.max_words,
-            last: self.last,
-            sources: self.sources.clone(),
-            patterns: self.patterns.clone(),
-            local: unset(self.sources.len()),
-        }
-    }
-}
-
-fn unset(n: usize) -> Box<[OnceLock<Option<Regex>>]> {
-    (0..n).map(|_| OnceLock::new()).collect()
+    /// Each compiled on first use: they are only asked for the value of a metadata rule's line
+    /// (the pass's set says which pattern matched), and compiling all of them up front was a
+    /// third of the run's start-up (which a sharded run pays per shard).
+    patterns: Box<[PerCopy<Regex>]>,
+    /// Where the rule's patterns start in its pass's set.
+    set_start: usize,
 }
 
 impl Compiled {
     /// The `k`th pattern; `None` only if it does not compile, which cannot happen once the
     /// pass's alternation (of which it is a part) has compiled.
     fn pattern(&self, k: usize) -> Option<&Regex> {
-        self.local[k]
-            .get_or_init(|| {
-                self.patterns[k]
-                    .get_or_init(|| Regex::new(&self.sources[k]).ok())
-                    .clone()
-            })
+        self.patterns[k].get(|| Regex::new(&self.sources[k]).ok())
+    }
+}
+
+/// A value made on first use, once for every copy of what holds it (the phrase rules are
+/// copied once per worker thread), each copy using its own clone of it. A regex takes its
+/// search cache from a pool whose fast path belongs to the first thread that searched with
+/// it; with one regex shared, every search on the other threads took the pool's slow path (at
+/// 2 threads on the 256 MB generated corpus, where many lines match, 2-3 % more CPU). A clone
+/// shares the compiled program and has its own pool.
+struct PerCopy<T> {
+    shared: Arc<OnceLock<Option<T>>>,
+    local: OnceLock<Option<T>>,
+}
+
+impl<T> Default for PerCopy<T> {
+    fn default() -> PerCopy<T> {
+        PerCopy {
+            shared: Arc::default(),
+            local: OnceLock::new(),
+        }
+    }
+}
+
+impl<T> Clone for PerCopy<T> {
+    /// The made value is shared; the clone of it is the copy's own, made on its first use.
+    fn clone(&self) -> PerCopy<T> {
+        PerCopy {
+            shared: self.shared.clone(),
+            local: OnceLock::new(),
+        }
+    }
+}
+
+impl<T: Clone> PerCopy<T> {
+    fn get(&self, make: impl FnOnce() -> Option<T>) -> Option<&T> {
+        self.local
+            .get_or_init(|| self.shared.get_or_init(make).clone())
             .as_ref()
     }
 }
@@ -80,6 +89,11 @@ struct Pass {
     floating: Option<Regex>,
     needles: Vec<u8>,
     longest: usize,
+    /// All the pass's patterns, anchored, in rule order: which of them a matching line
+    /// matches, from one search instead of one per pattern until the first that does (48 on
+    /// average on the generated corpus, where a fifth of the lines are cruft).
+    sources: Arc<[String]>,
+    set: PerCopy<RegexSet>,
 }
 
 impl Pass {
@@ -123,6 +137,7 @@ impl PhraseRules {
         let names = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>")?;
         let mut all: [Vec<String>; 2] = Default::default();
         let mut floating: [Vec<String>; 2] = Default::default();
+        let mut in_set: [Vec<String>; 2] = Default::default();
         let mut passes: [Pass; 2] = Default::default();
         let mut rules = Vec::new();
         for spec in specs {
@@ -157,10 +172,11 @@ impl PhraseRules {
                 key: spec.key,
                 max_words: spec.max_words,
                 last: spec.last,
-                patterns: unset(sources.len()).into(),
-                local: unset(sources.len()),
-                sources: sources.into(),
+                patterns: sources.iter().map(|_| PerCopy::default()).collect(),
+                set_start: in_set[pass].len(),
+                sources: sources.clone().into(),
             });
+            in_set[pass].extend(sources);
         }
         // The lazy DFA builds its states as lines need them; with the consent and form-note
         // patterns its default 2 MiB cache filled and was rebuilt over and over (callgrind: the
@@ -181,6 +197,7 @@ impl PhraseRules {
             pass.floating = build(&floating[k], k == 1)?;
             pass.needles.sort_unstable();
             pass.needles.dedup();
+            pass.sources = std::mem::take(&mut in_set[k]).into();
         }
         Ok(PhraseRules { rules, passes })
     }
@@ -215,19 +232,29 @@ impl PhraseRules {
         // A rare match: find the first rule, in pack order, that claims the line. Captures
         // only for the value a metadata rule keeps: making them costs an allocation and a
         // shared reference count, which two threads matching at once fight over.
-        let (ri, re) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
+        let set = pass.set.get(|| {
+            regex::RegexSetBuilder::new(pass.sources.iter())
+                .dfa_size_limit(8 << 20)
+                .build()
+                .ok()
+        });
+        let hits = set.map(|set| set.matches(core));
+        let (ri, k) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
             if rule.last != last || words > rule.max_words {
                 return None;
             }
             (0..rule.sources.len())
-                .filter_map(|k| rule.pattern(k))
-                .find(|re| re.is_match(core))
-                .map(|re| (ri, re))
+                .find(|&k| match &hits {
+                    Some(hits) => hits.matched(rule.set_start + k),
+                    // Too large to build as a set: one pattern at a time.
+                    None => rule.pattern(k).is_some_and(|re| re.is_match(core)),
+                })
+                .map(|k| (ri, k))
         })?;
         let rule = &self.rules[ri];
         let mut meta = Vec::new();
         if let (RuleAction::Metadata, Some(key)) = (rule.action, rule.key) {
-            let caps = re.captures(core);
+            let caps = rule.pattern(k).and_then(|re| re.captures(core));
             let value = caps
                 .as_ref()
                 .and_then(|c| c.name("value"))
@@ -289,34 +316,43 @@ mod tests {
             r.rules
                 .iter()
                 .flat_map(|c| c.patterns.iter())
-                .filter(|p| p.get().is_some())
+                .filter(|p| p.shared.get().is_some())
                 .count()
         };
-        assert_eq!(compiled(&rules), 0);
-        // A line no pattern matches compiles none; one that matches compiles those before and
-        // of its rule, and a copy for another thread shares them.
         let first = &rules.passes[0];
+        assert!(first.set.shared.get().is_none());
+        // A line no pattern matches makes nothing; the first that matches makes the pass's
+        // set (which pattern matched comes from it), and no rule's own pattern unless its rule
+        // keeps a value.
         assert!(
             rules
                 .judge(first, false, "The court ruled on Tuesday", 5)
                 .is_none()
         );
-        assert_eq!(compiled(&rules), 0);
+        assert!(first.set.shared.get().is_none());
         let copy = rules.clone();
         let v = rules
             .judge(first, false, "Read more", 2)
             .expect("read-more line");
         assert_eq!(rules.id(v.pack_rule.unwrap()), "read_more");
-        assert!(compiled(&rules) > 0);
-        assert_eq!(compiled(&copy), compiled(&rules));
-        // Each copy searches with its own clone of a compiled pattern (its own cache pool),
-        // made when that copy first needs it.
-        let (ri, k) = (v.pack_rule.unwrap(), 0);
-        assert!(copy.rules[ri].local[k].get().is_none());
-        let (mine, theirs) = (rules.rules[ri].pattern(k), copy.rules[ri].pattern(k));
-        assert!(mine.is_some() && theirs.is_some());
-        assert!(!std::ptr::eq(mine.unwrap(), theirs.unwrap()));
-        assert_eq!(mine.map(Regex::as_str), theirs.map(Regex::as_str));
+        assert!(first.set.shared.get().is_some_and(|s| s.is_some()));
+        assert_eq!(compiled(&rules), 0);
+        let v = rules
+            .judge(first, false, "Picture: RIA Novosti", 3)
+            .expect("credit line");
+        assert_eq!(rules.id(v.pack_rule.unwrap()), "photo_credit");
+        assert_eq!(v.meta.len(), 1);
+        assert_eq!(compiled(&rules), 1);
+        // A copy for another thread shares what was made, and searches with its own clone of
+        // it (its own cache pool), made when it first needs it.
+        let theirs = &copy.passes[0];
+        assert!(theirs.set.local.get().is_none());
+        assert!(copy.judge(theirs, false, "Read more", 2).is_some());
+        let (a, b) = (first.set.local.get(), theirs.set.local.get());
+        let (a, b) = (a.unwrap().as_ref().unwrap(), b.unwrap().as_ref().unwrap());
+        assert!(!std::ptr::eq(a, b));
+        assert_eq!(a.patterns(), b.patterns());
+        assert_eq!(compiled(&copy), 1);
     }
 
     fn rules_of(src: &str) -> Vec<String> {
