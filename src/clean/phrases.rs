@@ -147,22 +147,22 @@ impl PhraseRules {
                 // Capture names repeat across patterns; the combined test needs none of them.
                 let bare = format!("(?:{})", names.replace_all(p, "(?:"));
                 let source = anchored(p);
-                match super::floating::needles(&source) {
+                // Compiled when first needed, but its syntax read now (validation read the
+                // pattern alone): one that only makes sense inside the alternation (an `(?x)`
+                // comment closed by the next pattern's line break) must stop the run here, not
+                // go quietly unused.
+                let ast = regex_syntax::ast::parse::Parser::new()
+                    .parse(&source)
+                    .map_err(|e| {
+                        regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
+                    })?;
+                match super::floating::needles(&source, &ast) {
                     Some(needles) => {
                         floating[pass].push(bare);
                         passes[pass].needles.extend(needles);
                     }
                     None => all[pass].push(bare),
                 }
-                // Compiled when first needed, but its syntax read now (validation read the
-                // pattern alone): one that only makes sense inside the alternation (an `(?x)`
-                // comment closed by the next pattern's line break) must stop the run here, not
-                // go quietly unused.
-                regex_syntax::ast::parse::Parser::new()
-                    .parse(&source)
-                    .map_err(|e| {
-                        regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
-                    })?;
                 sources.push(source);
             }
             passes[pass].longest = passes[pass].longest.max(spec.max_words);
