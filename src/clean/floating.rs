@@ -7,7 +7,7 @@
 //! it costs without it. Such a pattern is tested apart, and only on lines that hold a byte it
 //! cannot match without (here `/`), which a `memchr` finds at a glance.
 
-use regex_syntax::ast::Ast;
+use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// The bytes a line must hold one of for `pattern` (as a pass tests it: anchored, case-
@@ -17,9 +17,15 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 pub(super) fn needles(pattern: &str, ast: &Ast) -> Option<Vec<u8>> {
     // Read as bytes, not Unicode: building Unicode classes for ~120 case-insensitive patterns
     // was a sixth of the run's start-up. What is found holds for the Unicode reading too:
-    // required marks are literal ASCII bytes, which case folding leaves as they are, and
-    // whether a pattern floats only decides where it is tested. A pattern that cannot be read
-    // as bytes (a non-ASCII class, `\p{..}`) stays with the others.
+    // required marks are ASCII bytes, which case folding leaves as they are, and whether a
+    // pattern floats only decides where it is tested. That holds only while every character
+    // the pattern names is ASCII: read as bytes, `\xff` is a byte, not U+00FF, and
+    // `[^\x00-\x2e\x30-\xff]` is `/` alone where the real regex also takes every character
+    // past U+00FF. A pattern naming any other character stays with the others, as does one
+    // that cannot be read as bytes (`\p{..}`).
+    if !names_only_ascii(ast) {
+        return None;
+    }
     let hir = regex_syntax::hir::translate::TranslatorBuilder::new()
         .case_insensitive(true)
         .unicode(false)
@@ -33,7 +39,37 @@ pub(super) fn needles(pattern: &str, ast: &Ast) -> Option<Vec<u8>> {
     let mut bytes = required(&hir)?;
     bytes.sort_unstable();
     bytes.dedup();
-    (bytes.len() <= 3).then_some(bytes)
+    // None at all: the pattern can match nothing, and is best left where it was.
+    (!bytes.is_empty() && bytes.len() <= 3).then_some(bytes)
+}
+
+/// Whether every character the pattern names (literals, class members and range ends) is
+/// ASCII.
+fn names_only_ascii(ast: &Ast) -> bool {
+    struct Check;
+    impl ast::Visitor for Check {
+        type Output = ();
+        type Err = ();
+        fn finish(self) -> Result<(), ()> {
+            Ok(())
+        }
+        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+            match ast {
+                Ast::Literal(lit) if !lit.c.is_ascii() => Err(()),
+                _ => Ok(()),
+            }
+        }
+        fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), ()> {
+            match item {
+                ast::ClassSetItem::Literal(lit) if !lit.c.is_ascii() => Err(()),
+                ast::ClassSetItem::Range(r) if !r.start.c.is_ascii() || !r.end.c.is_ascii() => {
+                    Err(())
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+    ast::visit(ast, Check).is_ok()
 }
 
 /// Whether the pattern can begin with an unbounded run of a class that spans words.
@@ -77,17 +113,15 @@ fn broad(h: &Hir) -> bool {
     }
 }
 
-/// Single bytes one of which every match holds: a literal's first byte, or a small class's
-/// bytes, when they are marks (ASCII, not letters, which case folding gives other forms, nor
+/// Single bytes one of which every match holds: a mark in a literal, or a small class's bytes
+/// when they are all marks (ASCII, not letters, which case folding gives other forms, nor
 /// spaces, which nearly every line holds), taken from the part of a sequence with the fewest;
 /// alternatives join theirs.
 fn required(h: &Hir) -> Option<Vec<u8>> {
     let mark = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric() && !b.is_ascii_whitespace();
     match h.kind() {
-        HirKind::Literal(lit) => {
-            let b = *lit.0.first()?;
-            mark(b).then(|| vec![b])
-        }
+        // Every byte of a literal is in every match: its first mark will do.
+        HirKind::Literal(lit) => lit.0.iter().copied().find(|&b| mark(b)).map(|b| vec![b]),
         HirKind::Class(Class::Unicode(c)) => {
             let mut bytes = Vec::new();
             for r in c.ranges() {
@@ -164,5 +198,36 @@ mod tests {
         assert_eq!(got(r".+"), None);
         // More than three marks to look for.
         assert_eq!(got(r".+(/|\||:|;)x"), None);
+        // Characters past ASCII mean other things read as bytes: `[^\x00-\x2e\x30-\xff]` is
+        // `/` alone as bytes but also every character past U+00FF as Unicode, and a class of
+        // nothing but such characters is empty as bytes.
+        assert_eq!(got(r".+[^\x00-\x2e\x30-\xff]"), None);
+        assert_eq!(got(r".+ [^\x00-\xff]+"), None);
+        assert_eq!(got(r".+/[é]"), None);
+    }
+
+    #[test]
+    fn the_marks_found_are_in_every_match_of_the_real_regex() {
+        // Every pattern given needles, against lines it matches: each holds one of them.
+        let cases = [
+            (
+                r"(?P<value>..+/(getty images|ap)( via .+)?)",
+                "Jane Roe/Getty Images via X",
+            ),
+            (r".+ 24/7 .+", "news 24/7 all day"),
+            (
+                r".*: all rights reserved",
+                "Ünïcode Corp: All Rights Reserved",
+            ),
+            (r".+ (/|\|) (home|news)", "Site | Home"),
+        ];
+        for (p, line) in cases {
+            let source = format!(r"(?i)^(?:{p})$");
+            let marks = got(p).unwrap_or_else(|| panic!("{p}"));
+            assert!(regex::Regex::new(&source).unwrap().is_match(line), "{p}");
+            assert!(line.bytes().any(|b| marks.contains(&b)), "{p} {line:?}");
+        }
+        // A mark inside a longer literal counts.
+        assert_eq!(got(r".+ 24/7 .+"), Some(vec![b'/']));
     }
 }

@@ -75,9 +75,10 @@ impl<T: Clone> PerCopy<T> {
 #[derive(Clone)]
 pub struct PhraseRules {
     rules: Vec<Compiled>,
-    /// Per pass (first, then `last` rules): all its patterns in one alternation (most lines
-    /// match none, and one DFA pass over a line is far cheaper than asking a RegexSet which of
-    /// dozens of patterns match) and the most words any of its rules allows.
+    /// Per pass (first, then `last` rules): its patterns in one alternation (most lines match
+    /// none, and one DFA pass over a line is far cheaper than asking a RegexSet which of
+    /// dozens of patterns match), those that can begin with any text in a second one, the set
+    /// asked only about lines that match, and the most words any of its rules allows.
     passes: [Pass; 2],
 }
 
@@ -157,11 +158,22 @@ impl PhraseRules {
                         regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
                     })?;
                 match super::floating::needles(&source, &ast) {
-                    Some(needles) => {
+                    // The pass looks for three marks at most (`memchr3`).
+                    Some(needles)
+                        if {
+                            let mut held = passes[pass].needles.clone();
+                            held.extend(&needles);
+                            held.sort_unstable();
+                            held.dedup();
+                            held.len() <= 3
+                        } =>
+                    {
                         floating[pass].push(bare);
                         passes[pass].needles.extend(needles);
+                        passes[pass].needles.sort_unstable();
+                        passes[pass].needles.dedup();
                     }
-                    None => all[pass].push(bare),
+                    _ => all[pass].push(bare),
                 }
                 sources.push(source);
             }
@@ -195,8 +207,6 @@ impl PhraseRules {
         for (k, pass) in passes.iter_mut().enumerate() {
             pass.any = build(&all[k], k == 1)?;
             pass.floating = build(&floating[k], k == 1)?;
-            pass.needles.sort_unstable();
-            pass.needles.dedup();
             pass.sources = std::mem::take(&mut in_set[k]).into();
         }
         Ok(PhraseRules { rules, passes })
@@ -229,7 +239,7 @@ impl PhraseRules {
         if !pass.matches(core) {
             return None;
         }
-        // A rare match: find the first rule, in pack order, that claims the line. Captures
+        // A match: find the first rule, in pack order, that claims the line. Captures
         // only for the value a metadata rule keeps: making them costs an allocation and a
         // shared reference count, which two threads matching at once fight over.
         let set = pass.set.get(|| {

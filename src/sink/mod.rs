@@ -181,8 +181,9 @@ pub fn write_unsynced(
     }
 }
 
-/// Records serialized and written a chunk at a time: enough to keep the cores busy, few enough
-/// that the records and their text stay small in memory.
+/// Records serialized and written a chunk at a time (one being written while the next is
+/// made): enough to keep the cores busy, few enough that the records and their text stay
+/// small in memory.
 const CHUNK: usize = 4096;
 
 /// Where a JSON-lines file's bytes go: straight to the file, or through a zstd frame that
