@@ -6,6 +6,7 @@
 //! duplicates across the corpus, and [`sink`] writes the corpus with provenance.
 //! [`pipeline`] wires them together.
 
+pub(crate) mod chars;
 pub mod clean;
 pub mod config;
 pub mod dedup;

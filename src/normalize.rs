@@ -428,29 +428,21 @@ fn fingerprint_scan<const DIGITS: bool>(
         };
         let at = i;
         i += c.len_utf8();
-        let numeric = c.is_numeric();
+        let props = crate::chars::props(c);
+        let numeric = props.numeric;
         if DIGITS && numeric {
             digits.extend_from_slice(&bytes[at..i]);
         }
-        let keep = c.is_alphabetic() || numeric;
+        let keep = props.alphabetic || numeric;
         if keep && need_space {
             v.push(b' ');
             need_space = false;
         }
-        if c.is_alphabetic() {
-            let mut any = false;
-            unicode_normalization::char::decompose_canonical(c, |d| {
-                if !unicode_normalization::char::is_combining_mark(d) {
-                    d.to_lowercase().for_each(|l| push(&mut v, l));
-                    any = true;
-                }
-            });
-            if !any {
-                c.to_lowercase().for_each(|l| push(&mut v, l));
-            }
+        if props.alphabetic {
+            crate::chars::fold(c, |l| push(&mut v, l));
         } else if numeric {
             push(&mut v, if mask_digits { '0' } else { c });
-        } else if unicode_normalization::char::is_combining_mark(c) {
+        } else if props.mark {
             // A mark after a letter (decomposed input): folded like a precomposed one.
         } else if !v.is_empty() {
             need_space = true;

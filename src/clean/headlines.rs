@@ -112,12 +112,12 @@ fn introduces(line: &Line<'_>) -> bool {
 fn is_title_case(core: &str) -> bool {
     let (mut long, mut capitalized) = (0usize, 0usize);
     for w in core.split_whitespace().skip(1) {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let w = w.trim_matches(|c: char| !crate::chars::is_alphanumeric(c));
         let Some(first) = w.chars().next() else {
             continue;
         };
         // Short function words ("of", "in", "and") stay lowercase in many Title Case styles.
-        if !first.is_alphabetic() || w.chars().count() < 4 {
+        if !crate::chars::is_alphabetic(first) || w.chars().count() < 4 {
             continue;
         }
         long += 1;
@@ -138,13 +138,16 @@ fn has_inner_sentence_break(core: &str) -> bool {
         let Some(stem) = w.strip_suffix('.') else {
             continue;
         };
-        let stem = stem.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let stem = stem.trim_start_matches(|c: char| !crate::chars::is_alphanumeric(c));
         let starts_upper = next
             .trim_start_matches(['"', '\'', '“', '‘', '('])
             .chars()
             .next()
             .is_some_and(char::is_uppercase);
-        if starts_upper && stem.chars().count() >= 4 && stem.chars().all(char::is_alphabetic) {
+        if starts_upper
+            && stem.chars().count() >= 4
+            && stem.chars().all(crate::chars::is_alphabetic)
+        {
             return true;
         }
     }

@@ -40,9 +40,9 @@ pub fn measure(text: &str) -> (usize, usize) {
         if c.is_whitespace() {
             st.n += st.alnum;
             st.alnum = 0;
-        } else if c.is_alphanumeric() {
+        } else if crate::chars::is_alphanumeric(c) {
             st.alnum = 1;
-            st.size += c.to_lowercase().map(char::len_utf8).sum::<usize>();
+            crate::chars::lowercase(c, |l| st.size += l.len_utf8());
         }
         i += c.len_utf8();
     }
@@ -275,14 +275,14 @@ const WORD_BYTE: [u8; 256] = {
 };
 
 fn content_words_unicode(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    for raw in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
+    for raw in text.split(|c: char| !crate::chars::is_alphanumeric(c) && c != '\'' && c != '’') {
         let w = raw.trim_matches(|c| c == '\'' || c == '’');
         // Possessives and contractions: "Russia's" speaks of Russia.
         let w = w
             .strip_suffix("'s")
             .or_else(|| w.strip_suffix("’s"))
             .unwrap_or(w);
-        if w.len() < 3 || w.chars().count() < 3 || w.chars().all(|c| c.is_numeric()) {
+        if w.len() < 3 || w.chars().count() < 3 || w.chars().all(crate::chars::is_numeric) {
             continue;
         }
         buf.clear();
@@ -290,7 +290,9 @@ fn content_words_unicode(text: &str, buf: &mut String, mut f: impl FnMut(&str)) 
             buf.push_str(w);
             buf.make_ascii_lowercase();
         } else {
-            buf.extend(w.chars().flat_map(char::to_lowercase));
+            for c in w.chars() {
+                crate::chars::lowercase(c, |l| buf.push(l));
+            }
         }
         content_stem(buf, &mut f);
     }
