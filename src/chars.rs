@@ -8,11 +8,18 @@
 //! every character of the BMP.
 
 use std::sync::OnceLock;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::char::{
+    canonical_combining_class, decompose_canonical, is_combining_mark,
+};
+use unicode_normalization::{IsNormalized, is_nfc_quick, is_nfkc_quick};
 
 const ALPHABETIC: u8 = 1;
 const NUMERIC: u8 = 2;
 const MARK: u8 = 4;
+/// Combining class 0 and "yes" to the NFC (NFKC) quick check: a run of such characters is in
+/// that form whatever is around it within the run.
+const NFC: u8 = 8;
+const NFKC: u8 = 16;
 
 /// One character's entry. `lower` and `fold`: the result when it is one BMP character other
 /// than NUL, else 0 (std works it out).
@@ -53,6 +60,7 @@ fn build(page: u32) -> Box<Page> {
         if is_combining_mark(c) {
             flags |= MARK;
         }
+        flags |= stable(c);
         let mut folded = String::new();
         fold_slow(c, |l| folded.push(l));
         *e = Entry {
@@ -62,6 +70,29 @@ fn build(page: u32) -> Box<Page> {
         };
     }
     p
+}
+
+fn stable(c: char) -> u8 {
+    let mut flags = 0;
+    if canonical_combining_class(c) == 0 {
+        if is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes {
+            flags |= NFC;
+        }
+        if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+            flags |= NFKC;
+        }
+    }
+    flags
+}
+
+/// Whether `c` has combining class 0 and passes the NFC quick check (`nfkc`: the NFKC one):
+/// a word of such characters is in that normal form already.
+pub fn normal_form_stable(c: char, nfkc: bool) -> bool {
+    let want = if nfkc { NFKC } else { NFC };
+    match entry(c) {
+        Some(e) => e.flags & want != 0,
+        None => stable(c) & want != 0,
+    }
 }
 
 /// The one character `it` gives, as a `u16`, when it is in the BMP and not NUL; else 0.
@@ -183,6 +214,15 @@ mod tests {
                 },
                 "{c:?}"
             );
+            for nfkc in [false, true] {
+                let quick = if nfkc {
+                    is_nfkc_quick(std::iter::once(c))
+                } else {
+                    is_nfc_quick(std::iter::once(c))
+                };
+                let want = canonical_combining_class(c) == 0 && quick == IsNormalized::Yes;
+                assert_eq!(normal_form_stable(c, nfkc), want, "{c:?} {nfkc}");
+            }
             let want: String = c.to_lowercase().collect();
             assert_eq!(collect(|f| lowercase(c, f)), want, "{c:?}");
             assert_eq!(

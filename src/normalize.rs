@@ -274,6 +274,17 @@ impl Normalizer {
     /// A word that is not plain ASCII: rewrite it character by character, then compose.
     fn word(&self, w: &mut Writer<'_>, r: Range<usize>) {
         let src_word = &w.src[r.clone()];
+        // A word that no rewrite touches and that is in the normal form already (each of its
+        // characters of combining class 0 and passing the form's quick check, as most letters
+        // of most scripts do) stays as it is, without a copy built to compare with.
+        let nfkc = self.settings.unicode == UnicodeForm::Nfkc;
+        if src_word.chars().all(|c| {
+            !(is_dropped(c) || apostrophe(c) || double_quote(c) || dash(c))
+                && crate::chars::normal_form_stable(c, nfkc)
+        }) {
+            w.verbatim(r);
+            return;
+        }
         let mut scratch = std::mem::take(&mut w.scratch);
         scratch.clear();
         for c in src_word.chars() {
@@ -524,6 +535,15 @@ mod tests {
         assert_eq!(
             norm_with("Cafe\u{301} \u{fb01}ne\n", k).text,
             "Caf\u{e9} fine"
+        );
+        // Words of other scripts: already composed, they stay as they are (and keep their map
+        // to the source); decomposed, they are composed; an apostrophe in one is unified.
+        let n = norm(
+            "\u{415}\u{308}\u{436} \u{41c}\u{43e}\u{441}\u{43a}\u{432}\u{430} \u{3b1}\u{3b9}\u{2019}\u{3b1}\n",
+        );
+        assert_eq!(
+            n.text,
+            "\u{401}\u{436} \u{41c}\u{43e}\u{441}\u{43a}\u{432}\u{430} \u{3b1}\u{3b9}'\u{3b1}"
         );
     }
 
