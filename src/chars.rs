@@ -20,12 +20,14 @@ const MARK: u8 = 4;
 /// that form whatever is around it within the run.
 const NFC: u8 = 8;
 const NFKC: u8 = 16;
+const WHITESPACE: u8 = 32;
 
 /// One character's entry. `lower` and `fold`: the result when it is one BMP character other
 /// than NUL, else 0 (std works it out).
 #[derive(Clone, Copy, Default)]
 struct Entry {
     flags: u8,
+    lower_len: u8,
     lower: u16,
     fold: u16,
 }
@@ -61,10 +63,15 @@ fn build(page: u32) -> Box<Page> {
             flags |= MARK;
         }
         flags |= stable(c);
+        if c.is_whitespace() {
+            flags |= WHITESPACE;
+        }
         let mut folded = String::new();
         fold_slow(c, |l| folded.push(l));
         *e = Entry {
             flags,
+            // At most 3 characters of at most 4 bytes.
+            lower_len: c.to_lowercase().map(char::len_utf8).sum::<usize>() as u8,
             lower: single(c.to_lowercase()),
             fold: single(folded.chars()),
         };
@@ -127,13 +134,16 @@ pub fn is_alphanumeric(c: char) -> bool {
     }
 }
 
-/// What the fingerprint asks of a character, from one lookup.
+/// What the fingerprint and the word measure ask of a character, from one lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Props {
     pub alphabetic: bool,
     pub numeric: bool,
     /// `unicode_normalization::char::is_combining_mark`.
     pub mark: bool,
+    pub whitespace: bool,
+    /// Bytes of its lowercase (`char::to_lowercase`), as UTF-8.
+    pub lower_len: usize,
 }
 
 pub fn props(c: char) -> Props {
@@ -142,11 +152,15 @@ pub fn props(c: char) -> Props {
             alphabetic: e.flags & ALPHABETIC != 0,
             numeric: e.flags & NUMERIC != 0,
             mark: e.flags & MARK != 0,
+            whitespace: e.flags & WHITESPACE != 0,
+            lower_len: usize::from(e.lower_len),
         },
         None => Props {
             alphabetic: c.is_alphabetic(),
             numeric: c.is_numeric(),
             mark: is_combining_mark(c),
+            whitespace: c.is_whitespace(),
+            lower_len: c.to_lowercase().map(char::len_utf8).sum(),
         },
     }
 }
@@ -211,6 +225,8 @@ mod tests {
                     alphabetic: c.is_alphabetic(),
                     numeric: c.is_numeric(),
                     mark: is_combining_mark(c),
+                    whitespace: c.is_whitespace(),
+                    lower_len: c.to_lowercase().map(char::len_utf8).sum(),
                 },
                 "{c:?}"
             );

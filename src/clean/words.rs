@@ -37,12 +37,13 @@ pub fn measure(text: &str) -> (usize, usize) {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
-        if c.is_whitespace() {
+        let p = crate::chars::props(c);
+        if p.whitespace {
             st.n += st.alnum;
             st.alnum = 0;
-        } else if crate::chars::is_alphanumeric(c) {
+        } else if p.alphabetic || p.numeric {
             st.alnum = 1;
-            crate::chars::lowercase(c, |l| st.size += l.len_utf8());
+            st.size += p.lower_len;
         }
         i += c.len_utf8();
     }
