@@ -3,7 +3,7 @@
 //! fold. std answers each by a search in its Unicode tables; on Cyrillic and Greek text that was
 //! 48 % of a one-thread run (`is_alphabetic` 28 %, `to_lowercase` 21 %). Here each 256-character
 //! page of the Basic Multilingual Plane is worked out from std's (and `unicode_normalization`'s)
-//! answers the first time a character of it is met, about 20 µs, and looked up after. Past the
+//! answers the first time a character of it is met, and looked up after. Past the
 //! BMP, std answers. The answers are the same by construction, and a test compares them for
 //! every character of the BMP.
 
