@@ -165,9 +165,14 @@ pub fn props(c: char) -> Props {
     }
 }
 
+/// A stored `lower` or `fold`: `None` for 0 (std works it out).
+fn stored(v: u16) -> Option<char> {
+    char::from_u32(u32::from(v)).filter(|_| v != 0)
+}
+
 /// The characters of [`char::to_lowercase`], to `f`.
 pub fn lowercase(c: char, mut f: impl FnMut(char)) {
-    match entry(c).and_then(|e| char::from_u32(u32::from(e.lower)).filter(|_| e.lower != 0)) {
+    match entry(c).and_then(|e| stored(e.lower)) {
         Some(l) => f(l),
         None => c.to_lowercase().for_each(f),
     }
@@ -176,7 +181,7 @@ pub fn lowercase(c: char, mut f: impl FnMut(char)) {
 /// The fingerprint's form of a letter, to `f`: its canonical decomposition without combining
 /// marks, lowercased (`É` -> `e`); the letter itself lowercased when nothing is left.
 pub fn fold(c: char, mut f: impl FnMut(char)) {
-    match entry(c).and_then(|e| char::from_u32(u32::from(e.fold)).filter(|_| e.fold != 0)) {
+    match entry(c).and_then(|e| stored(e.fold)) {
         Some(l) => f(l),
         None => fold_slow(c, f),
     }

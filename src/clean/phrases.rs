@@ -16,21 +16,20 @@ struct Compiled {
     key: Option<MetaKey>,
     max_words: usize,
     last: bool,
-    /// The rule's patterns, anchored to the whole line.
-    sources: Arc<[String]>,
-    /// Each compiled on first use: they are only asked for the value of a metadata rule's line
-    /// (the pass's set says which pattern matched), and compiling all of them up front was a
-    /// third of the run's start-up (which a sharded run pays per shard).
+    /// Each of the rule's patterns (its pass's `sources[set_start..]`) compiled on first use:
+    /// they are only asked for the value of a metadata rule's line (the pass's set says which
+    /// pattern matched), and compiling all of them up front was a third of the run's start-up
+    /// (which a sharded run pays per shard).
     patterns: Box<[PerCopy<Regex>]>,
-    /// Where the rule's patterns start in its pass's set.
+    /// Where the rule's patterns start in its pass's set (and `sources`).
     set_start: usize,
 }
 
 impl Compiled {
-    /// The `k`th pattern; `None` only if it does not compile, which cannot happen once the
-    /// pass's alternation (of which it is a part) has compiled.
-    fn pattern(&self, k: usize) -> Option<&Regex> {
-        self.patterns[k].get(|| Regex::new(&self.sources[k]).ok())
+    /// The `k`th pattern, of `pass` (the rule's); `None` only if it does not compile, which
+    /// cannot happen once the pass's alternation (of which it is a part) has compiled.
+    fn pattern<'a>(&'a self, pass: &Pass, k: usize) -> Option<&'a Regex> {
+        self.patterns[k].get(|| Regex::new(&pass.sources[self.set_start + k]).ok())
     }
 }
 
@@ -157,23 +156,22 @@ impl PhraseRules {
                     .map_err(|e| {
                         regex::Error::Syntax(format!("rule {} pattern {p:?}: {e}", spec.id))
                     })?;
-                match super::floating::needles(&source, &ast) {
-                    // The pass looks for three marks at most (`memchr3`).
-                    Some(needles)
-                        if {
-                            let mut held = passes[pass].needles.clone();
-                            held.extend(&needles);
-                            held.sort_unstable();
-                            held.dedup();
-                            held.len() <= 3
-                        } =>
-                    {
+                // The pass's marks with this pattern's; it looks for three at most (`memchr3`).
+                let marks = super::floating::needles(&source, &ast)
+                    .map(|needles| {
+                        let mut held = passes[pass].needles.clone();
+                        held.extend(needles);
+                        held.sort_unstable();
+                        held.dedup();
+                        held
+                    })
+                    .filter(|held| held.len() <= 3);
+                match marks {
+                    Some(held) => {
                         floating[pass].push(bare);
-                        passes[pass].needles.extend(needles);
-                        passes[pass].needles.sort_unstable();
-                        passes[pass].needles.dedup();
+                        passes[pass].needles = held;
                     }
-                    _ => all[pass].push(bare),
+                    None => all[pass].push(bare),
                 }
                 sources.push(source);
             }
@@ -186,7 +184,6 @@ impl PhraseRules {
                 last: spec.last,
                 patterns: sources.iter().map(|_| PerCopy::default()).collect(),
                 set_start: in_set[pass].len(),
-                sources: sources.clone().into(),
             });
             in_set[pass].extend(sources);
         }
@@ -253,18 +250,18 @@ impl PhraseRules {
             if rule.last != last || words > rule.max_words {
                 return None;
             }
-            (0..rule.sources.len())
+            (0..rule.patterns.len())
                 .find(|&k| match &hits {
                     Some(hits) => hits.matched(rule.set_start + k),
                     // Too large to build as a set: one pattern at a time.
-                    None => rule.pattern(k).is_some_and(|re| re.is_match(core)),
+                    None => rule.pattern(pass, k).is_some_and(|re| re.is_match(core)),
                 })
                 .map(|k| (ri, k))
         })?;
         let rule = &self.rules[ri];
         let mut meta = Vec::new();
         if let (RuleAction::Metadata, Some(key)) = (rule.action, rule.key) {
-            let caps = rule.pattern(k).and_then(|re| re.captures(core));
+            let caps = rule.pattern(pass, k).and_then(|re| re.captures(core));
             let value = caps
                 .as_ref()
                 .and_then(|c| c.name("value"))

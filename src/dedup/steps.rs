@@ -193,8 +193,9 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
     }
     // Bands are striped over the workers, each reusing its buffers from band to band (its
     // bands' entries, up to `BATCH_BYTES`, and the sort's output, 16 bytes a representative):
-    // allocating them per band faulted in fresh pages every time, and page faults serialize the threads (the
-    // passage step of a 1 GB corpus ran no faster on two threads than on one). Every band
+    // allocating them per band faulted in fresh pages every time, and page faults serialize
+    // the threads (the passage step of a 1 GB corpus ran no faster on two threads than on
+    // one). Every band
     // costs about the same, so a fixed stripe keeps the workers even; the pairs are sorted
     // when merged, so the split changes nothing in the result.
     let workers = rayon::current_num_threads().clamp(1, range.len());
