@@ -458,7 +458,7 @@ impl Default for DedupSettings {
             documents: true,
             passages: true,
             passage_min_words: 8,
-            exact_margin: 1.0,
+            exact_margin: 0.25,
             memory: "2G".to_string(),
         }
     }

@@ -173,6 +173,40 @@ fn update_avx512(sig: &mut [u32], a: &[u64], b: &[u64], xs: &[u64]) {
     update_body(sig, a, b, xs)
 }
 
+/// The rolling state of a word window: the cyclic polynomial `h` over the last `ring.len()`
+/// words (word `t` of an `n`-word window contributes `rotl(w_t, n-1-t)`, all xor-ed). The ring
+/// of word hashes lives with the caller (on the stack for short shingles). Adding a word
+/// rotates everything by one and drops the word that leaves (now rotated by `k`), so each
+/// shingle costs O(1), and one multiply-fold finishes it. Until the ring first fills no word
+/// leaves (the ring starts zeroed), so `h` then covers all words pushed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Roll {
+    /// Where the next word goes; once `words >= k` it is also the oldest word.
+    next: usize,
+    words: usize,
+    h: u64,
+}
+
+impl Roll {
+    #[inline(always)]
+    fn push(&mut self, ring: &mut [u64], w: u64) {
+        let k = ring.len();
+        self.h = self.h.rotate_left(1) ^ ring[self.next].rotate_left((k % 64) as u32) ^ w;
+        ring[self.next] = w;
+        self.next += 1;
+        if self.next == k {
+            self.next = 0;
+        }
+        self.words += 1;
+    }
+
+    /// The finished hash of the current window.
+    #[inline(always)]
+    fn shingle(&self) -> u64 {
+        fold_mul(self.h ^ P2, P1)
+    }
+}
+
 /// Calls `f` with the hash of every shingle of `fp_text` in text order and returns how many
 /// there were: `shingle` consecutive words each, or one shingle of all words when the text has
 /// fewer. Words are split on ASCII spaces; empty words (stray double spaces) are skipped.
@@ -186,34 +220,129 @@ fn for_each_shingle(fp_text: &str, shingle: usize, mut f: impl FnMut(u64)) -> us
         heap.resize(k, 0);
         &mut heap
     };
-    // `next` is where the next word goes; once `words >= k` it is also the oldest word.
-    let mut next = 0;
-    let mut words = 0usize;
+    let mut roll = Roll::default();
     let mut count = 0;
-    // Rolling cyclic polynomial over the window: word t of an n-word window contributes
-    // rotl(w_t, n-1-t). Adding a word rotates everything by one and drops the word that leaves
-    // (now rotated by k), so each shingle costs O(1), and one multiply-fold finishes it.
-    let drop_rot = (k % 64) as u32;
-    let mut h = 0u64;
     for_each_word_hash(fp_text.as_bytes(), |w| {
-        h = h.rotate_left(1) ^ ring[next].rotate_left(drop_rot) ^ w;
-        ring[next] = w;
-        next += 1;
-        if next == k {
-            next = 0;
-        }
-        words += 1;
-        if words >= k {
-            f(fold_mul(h ^ P2, P1));
+        roll.push(ring, w);
+        if roll.words >= k {
+            f(roll.shingle());
             count += 1;
         }
     });
-    if words > 0 && words < k {
+    if roll.words > 0 && roll.words < k {
         // The ring never filled, so no word left the window: `h` covers all the words.
-        f(fold_mul(h ^ P2, P1));
+        f(roll.shingle());
         count += 1;
     }
     count
+}
+
+/// A document's signature, made while its passages are signed one by one
+/// ([`MinHasher::passage_into`]): the signature of the passages' fingerprint texts joined by
+/// single spaces, as [`MinHasher::signature`] of that text would give it, without hashing any
+/// word twice. A shingle inside one passage is also that passage's shingle; the shingles that
+/// span a paragraph break (the first `shingle - 1` windows of each passage after the first) are
+/// added here. A passage of fewer than `shingle` words is one shingle of its own for its own
+/// signature only: in the document its words belong to the windows around them.
+#[derive(Debug, Clone)]
+pub struct DocSigner {
+    ring: Vec<u64>,
+    roll: Roll,
+    sig: Vec<u32>,
+    /// Window hashes that span a paragraph break, not yet folded into `sig`.
+    batch: Vec<u64>,
+}
+
+impl MinHasher {
+    /// A fresh document signature, to pass to [`MinHasher::passage_into`] for each passage.
+    pub fn doc_signer(&self) -> DocSigner {
+        DocSigner {
+            ring: vec![0; self.shingle],
+            roll: Roll::default(),
+            sig: vec![u32::MAX; self.a.len()],
+            batch: Vec::new(),
+        }
+    }
+
+    /// Adds passage `fp_text` (the next one of the document) to `doc`; when `want` is true also
+    /// writes the passage's own signature into `out`, as [`MinHasher::signature_into`] would.
+    /// Returns whether `out` holds a signature (`want` and the passage has words).
+    pub fn passage_into(
+        &self,
+        fp_text: &str,
+        out: &mut Vec<u32>,
+        doc: &mut DocSigner,
+        want: bool,
+    ) -> bool {
+        let k = self.shingle;
+        out.clear();
+        if want {
+            out.resize(self.a.len(), u32::MAX);
+        }
+        // Shingles inside the passage; they go to the passage's signature when it is wanted
+        // (merged into the document's after), else straight to the document's.
+        let mut batch = [0u64; BATCH];
+        let mut filled = 0;
+        // The passage's own window while it is shorter than `k`: its one shingle if the
+        // passage ends that short. From the `k`-th word on the document's window is the same.
+        let mut head = 0u64;
+        let mut words = 0usize;
+        let DocSigner {
+            ring,
+            roll,
+            sig,
+            batch: spanning,
+        } = doc;
+        let target: &mut [u32] = if want { &mut out[..] } else { &mut sig[..] };
+        for_each_word_hash(fp_text.as_bytes(), |w| {
+            roll.push(ring, w);
+            words += 1;
+            if words >= k {
+                batch[filled] = roll.shingle();
+                filled += 1;
+                if filled == BATCH {
+                    self.update(target, &batch);
+                    filled = 0;
+                }
+            } else {
+                head = head.rotate_left(1) ^ w;
+                if roll.words >= k {
+                    spanning.push(roll.shingle());
+                }
+            }
+        });
+        self.update(target, &batch[..filled]);
+        if spanning.len() >= BATCH {
+            self.update(sig, spanning);
+            spanning.clear();
+        }
+        if !want || words == 0 {
+            out.clear();
+            return false;
+        }
+        if words < k {
+            self.update(out, &[fold_mul(head ^ P2, P1)]);
+        } else {
+            sig.iter_mut()
+                .zip(out.iter())
+                .for_each(|(a, &b)| *a = (*a).min(b));
+        }
+        true
+    }
+
+    /// The document's signature once all its passages are in; `None` when it has no words.
+    pub fn doc_signature(&self, mut doc: DocSigner) -> Option<Vec<u32>> {
+        if doc.roll.words == 0 {
+            return None;
+        }
+        if doc.roll.words < self.shingle {
+            // No window ever filled: the document is one shingle of all its words.
+            self.update(&mut doc.sig, &[doc.roll.shingle()]);
+        } else {
+            self.update(&mut doc.sig, &doc.batch);
+        }
+        Some(doc.sig)
+    }
 }
 
 /// Sorted, deduplicated shingle hashes of `fp_text` (the sets MinHash estimates the Jaccard
@@ -345,6 +474,57 @@ mod tests {
         assert_eq!(Some(buf.clone()), h.signature("one two three four"));
         assert!(h.signature_into("five six", &mut buf));
         assert_eq!(Some(buf), h.signature("five six"));
+    }
+
+    /// A document signed passage by passage is signed as its joined text is, and each wanted
+    /// passage signature is the passage's own: passages of every length around the shingle
+    /// size (none, one word, fewer than `shingle`, exactly, many), shingle sizes from 1 up.
+    #[test]
+    fn passages_sign_the_joined_document() {
+        let mut rng = Rng::new(17);
+        let vocab = Vocab::new(&mut rng, 300);
+        for k in [1, 2, 3, 5, 9, 40] {
+            let h = MinHasher::new(64, k, 5);
+            for _ in 0..60 {
+                let passages: Vec<String> = (0..1 + rng.below(7))
+                    .map(|_| {
+                        let n = match rng.below(4) {
+                            0 => rng.below(3),
+                            1 => rng.below(k + 2),
+                            _ => rng.below(3 * k + 300),
+                        };
+                        (0..n)
+                            .map(|_| vocab.word(&mut rng))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                let mut doc = h.doc_signer();
+                let mut out = vec![7];
+                for (i, p) in passages.iter().enumerate() {
+                    let want = i % 2 == 0;
+                    let signed = h.passage_into(p, &mut out, &mut doc, want);
+                    let own = h.signature(p);
+                    assert_eq!(signed, want && own.is_some(), "k {k} {p:?}");
+                    if signed {
+                        assert_eq!(Some(&out), own.as_ref(), "k {k} {p:?}");
+                    } else {
+                        assert!(out.is_empty());
+                    }
+                }
+                let joined: Vec<&str> = passages
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .map(String::as_str)
+                    .collect();
+                let joined = joined.join(" ");
+                assert_eq!(
+                    h.doc_signature(doc),
+                    h.signature(&joined),
+                    "k {k} {joined:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -21,4 +21,6 @@ pub use exact::{
 };
 pub(crate) use hash::split_sorted;
 pub use lsh::{band_key, band_keys};
-pub use minhash::{MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set};
+pub use minhash::{
+    DocSigner, MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set,
+};

@@ -854,7 +854,9 @@ mod tests {
     }
 
     /// Each passage's signature, kept in its document's buffer, is the one `MinHasher` gives
-    /// its fingerprint text alone; passages too short to match have none.
+    /// its fingerprint text alone; passages too short to match have none. The document's is
+    /// that of its passages' fingerprint texts joined, shingles across paragraph breaks
+    /// included (the shingles the exact check compares).
     #[test]
     fn passage_signatures_are_their_texts_signatures() {
         let settings = Settings::default();
@@ -873,6 +875,7 @@ mod tests {
                 })
                 .collect();
             let p = stages.process(raw("a.txt", k, &text));
+            let mut joined = Vec::new();
             for q in &p.passages {
                 let mut fp = String::new();
                 fingerprint_text_opts(
@@ -880,6 +883,9 @@ mod tests {
                     &mut fp,
                     settings.fingerprint.mask_digits,
                 );
+                if !fp.is_empty() {
+                    joined.push(fp.clone());
+                }
                 let want = (q.words >= settings.dedup.passage_min_words)
                     .then(|| hasher.signature(&fp))
                     .flatten();
@@ -887,6 +893,7 @@ mod tests {
                 signed += usize::from(want.is_some());
                 unsigned += usize::from(want.is_none());
             }
+            assert_eq!(p.signature, hasher.signature(&joined.join(" ")), "{text:?}");
         }
         assert!(signed > 100 && unsigned > 20, "{signed} {unsigned}");
     }

@@ -94,7 +94,7 @@ impl Stages {
         let mut doc_fp = String::with_capacity(norm.text.len());
         let mut fp = String::new();
         let mut passages = Vec::with_capacity(norm.paragraphs.len());
-        let mut doc_sig: Option<Vec<u32>> = None;
+        let mut doc_signer = self.doc_signatures.then(|| self.minhash.doc_signer());
         let mut sig = Vec::new();
         // Room for the passages' signatures at once (grown by doubling, a long document's were
         // copied several times over), but within bounds: a passage that gets one has at least
@@ -129,16 +129,12 @@ impl Stages {
                 fp.bytes().filter(|&b| b == b' ').count() + 1
             };
             let matchable = self.passage_signatures && words >= self.passage_min_words;
-            // A document's shingles are its passages' shingles (none spans a paragraph break),
-            // so its signature is the element-wise minimum of theirs: each word is hashed once.
-            let signed =
-                (matchable || self.doc_signatures) && self.minhash.signature_into(&fp, &mut sig);
-            if self.doc_signatures && signed {
-                match &mut doc_sig {
-                    None => doc_sig = Some(sig.clone()),
-                    Some(d) => d.iter_mut().zip(&sig).for_each(|(a, b)| *a = (*a).min(*b)),
-                }
-            }
+            // Each word is hashed once, for the passage's signature and the document's
+            // (whose shingles also span paragraph breaks, as the exact check's do).
+            let signed = match &mut doc_signer {
+                Some(doc) => self.minhash.passage_into(&fp, &mut sig, doc, matchable),
+                None => matchable && self.minhash.signature_into(&fp, &mut sig),
+            };
             let signature = (matchable && signed).then(|| {
                 let start = passage_signatures.len();
                 passage_signatures.extend_from_slice(&sig);
@@ -162,7 +158,7 @@ impl Stages {
             }
         }
         let words = passages.iter().map(|p| p.words).sum();
-        let signature = doc_sig;
+        let signature = doc_signer.and_then(|d| self.minhash.doc_signature(d));
         push_numeric(&norm.text[scanned..], &mut doc_digits);
         let digest = exact_digest_of(&doc_fp, &doc_digits);
         Processed {
