@@ -85,6 +85,8 @@ pub trait ItemSet: Sync {
     fn slot(&self, _i: usize) -> Option<u64> {
         None
     }
+    /// A hint that hash positions `values` of item `i`'s signature will be read soon.
+    fn prefetch(&self, _i: usize, _values: std::ops::Range<usize>) {}
 }
 
 impl ItemSet for [Item] {
@@ -141,6 +143,11 @@ impl ItemSet for Stored<'_> {
     }
     fn slot(&self, i: usize) -> Option<u64> {
         self.items[i].slot
+    }
+    fn prefetch(&self, i: usize, values: std::ops::Range<usize>) {
+        if let Some(slot) = self.items[i].slot {
+            self.store.prefetch(slot, values);
+        }
     }
 }
 

@@ -255,7 +255,16 @@ fn band_entries<S: ItemSet + ?Sized>(
         entries.clear();
         entries.reserve(reps.len());
     }
-    for &rep in reps {
+    // The hash positions the batch's bands read, loaded ahead: the signatures are visited in
+    // slot order but with gaps (copies, unsigned items), and each visit waited for memory.
+    let values = match (bands.first(), bands.last()) {
+        (Some(&a), Some(&b)) => a * rows..(b + 1) * rows,
+        _ => 0..0,
+    };
+    for (n, &rep) in reps.iter().enumerate() {
+        if let Some(&ahead) = reps.get(n + PREFETCH_AHEAD) {
+            items.prefetch(groups.signed_rep(items, ahead).1, values.clone());
+        }
         let (order, i) = groups.signed_rep(items, rep);
         let Some(sig) = items.signature(i, buf) else {
             continue;
@@ -267,6 +276,9 @@ fn band_entries<S: ItemSet + ?Sized>(
         }
     }
 }
+
+/// How many representatives ahead [`band_entries`] asks for a signature's bands.
+const PREFETCH_AHEAD: usize = 12;
 
 /// One worker's buffers for [`candidates_for`], kept from band to band.
 #[derive(Default)]

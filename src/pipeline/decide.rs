@@ -730,6 +730,11 @@ impl ItemSet for PassageItems<'_> {
     fn slot(&self, i: usize) -> Option<u64> {
         (self.slots[i] != NONE).then_some(self.slots[i] as u64)
     }
+    fn prefetch(&self, i: usize, values: std::ops::Range<usize>) {
+        if self.slots[i] != NONE {
+            self.store.prefetch(self.slots[i] as u64, values);
+        }
+    }
 }
 
 /// Take duplicate passages out of a record's text, recording each as a removal; `fates` gives
