@@ -538,9 +538,16 @@ fn verify<S: ItemSet + ?Sized>(
     threshold: f64,
     exact: Option<&super::ExactCheck>,
 ) -> (Vec<Edge>, u64, u64) {
-    // The item of an order: a binary search over the positions.
+    // The item of an order: a binary search over the positions, unless the order is its own
+    // position (orders 0..n, as passages have): then one look settles it.
     let n = groups.len();
     let lookup = |order: u64| -> Option<usize> {
+        if let Ok(p) = usize::try_from(order)
+            && p < n
+            && items.order(groups.at(p)) == order
+        {
+            return Some(groups.at(p));
+        }
         let (mut lo, mut hi) = (0, n);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
