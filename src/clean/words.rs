@@ -161,33 +161,48 @@ const fn stop_key(w: &[u8]) -> u64 {
     k
 }
 
-/// The keys of [`STOP_WORDS`], sorted (all of them are 3 to 7 bytes long).
-static STOP_KEYS: [u64; STOP_WORDS.len()] = {
-    let mut keys = [0u64; STOP_WORDS.len()];
+/// Slots of [`STOP_TABLE`]: a power of two, over three times the stop words, so a lookup
+/// mostly ends at its first slot.
+const STOP_SLOTS: usize = 512;
+
+/// The slot a key's search starts at: the top bits of a multiplicative hash.
+const fn stop_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+}
+
+/// The keys of [`STOP_WORDS`] (all of them 3 to 7 bytes long) in an open-addressing table
+/// with linear probing, built by the compiler; 0 marks an empty slot (no key is 0).
+static STOP_TABLE: [u64; STOP_SLOTS] = {
+    let mut table = [0u64; STOP_SLOTS];
     let mut i = 0;
-    while i < keys.len() {
-        keys[i] = stop_key(STOP_WORDS[i].as_bytes());
-        i += 1;
-    }
-    // Insertion sort: the table is small and built by the compiler.
-    let mut i = 1;
-    while i < keys.len() {
-        let mut j = i;
-        while j > 0 && keys[j - 1] > keys[j] {
-            let t = keys[j];
-            keys[j] = keys[j - 1];
-            keys[j - 1] = t;
-            j -= 1;
+    while i < STOP_WORDS.len() {
+        let key = stop_key(STOP_WORDS[i].as_bytes());
+        let mut slot = stop_slot(key);
+        while table[slot] != 0 && table[slot] != key {
+            slot = (slot + 1) % STOP_SLOTS;
         }
+        table[slot] = key;
         i += 1;
     }
-    keys
+    table
 };
 
-/// Whether `w` is one of [`STOP_WORDS`]: a binary search over their keys, where a `match` on
-/// the strings compared a content word (most words) with every one of them in turn.
+/// Whether `w` is one of [`STOP_WORDS`]: a lookup in [`STOP_TABLE`]. A binary search over the
+/// sorted keys (eight dependent, unpredictable steps a word) was most of the time of finding
+/// a line's content words.
 fn is_stop(w: &str) -> bool {
-    w.len() <= 8 && STOP_KEYS.binary_search(&stop_key(w.as_bytes())).is_ok()
+    if w.len() > 8 {
+        return false;
+    }
+    let key = stop_key(w.as_bytes());
+    let mut slot = stop_slot(key);
+    loop {
+        match STOP_TABLE[slot] {
+            0 => return false,
+            k if k == key => return true,
+            _ => slot = (slot + 1) % STOP_SLOTS,
+        }
+    }
 }
 
 /// Calls `f` with each content word of `text`, lowercased into a reused buffer.
