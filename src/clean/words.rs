@@ -164,6 +164,8 @@ const fn stop_key(w: &[u8]) -> u64 {
 /// Slots of [`STOP_TABLE`]: a power of two, over three times the stop words, so a lookup
 /// mostly ends at its first slot.
 const STOP_SLOTS: usize = 512;
+// Room to spare, so every search meets an empty slot.
+const _: () = assert!(STOP_WORDS.len() * 3 < STOP_SLOTS && STOP_SLOTS.is_power_of_two());
 
 /// The slot a key's search starts at: the top bits of a multiplicative hash.
 const fn stop_slot(key: u64) -> usize {

@@ -525,6 +525,16 @@ mod tests {
                 );
             }
         }
+        // Hundreds of one-word passages: the windows across breaks outnumber a batch, and are
+        // folded in batch by batch.
+        let h = MinHasher::new(64, 5, 5);
+        let words: Vec<&str> = (0..700).map(|_| vocab.word(&mut rng)).collect();
+        let mut doc = h.doc_signer();
+        let mut out = Vec::new();
+        for w in &words {
+            assert!(!h.passage_into(w, &mut out, &mut doc, false));
+        }
+        assert_eq!(h.doc_signature(doc), h.signature(&words.join(" ")));
     }
 
     #[test]

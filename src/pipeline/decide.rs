@@ -171,9 +171,9 @@ impl StagedTexts {
         }
     }
 
-    /// Shingle set of document `di`: shingles of its whole text, the standard definition,
-    /// although signatures leave out the few shingles that span a paragraph break (near the
-    /// threshold, the standard definition decides).
+    /// Shingle set of document `di`: shingles of its whole text, the standard definition, and
+    /// the set its signature estimates (shingles across paragraph breaks included), unless
+    /// `fingerprint.mask_digits` made the signature see digits as 0.
     fn shingles(&self, docs: &[DocEntry], di: usize) -> Option<Arc<Vec<u64>>> {
         if let Some(hit) = self.cache.lock().ok()?.sets.get(&di) {
             return Some(hit.clone());
@@ -899,6 +899,10 @@ mod tests {
                 unsigned += usize::from(want.is_none());
             }
             assert_eq!(p.signature, hasher.signature(&joined.join(" ")), "{text:?}");
+            // The same shingles as the exact check's, made from the whole text.
+            let mut whole = String::new();
+            fingerprint_text_opts(&p.text, &mut whole, false);
+            assert_eq!(p.signature, hasher.signature(&whole), "{text:?}");
         }
         assert!(signed > 100 && unsigned > 20, "{signed} {unsigned}");
     }
