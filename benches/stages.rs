@@ -137,7 +137,9 @@ fn lsh_cluster(b: divan::Bencher) {
             Item {
                 order: i as u64,
                 digest: exact_digest(&fp),
-                signature: hasher.signature(&fp),
+                signature: hasher
+                    .signature(&fp)
+                    .map(|s| scour::fingerprint::stored(&s)),
             }
         })
         .collect();

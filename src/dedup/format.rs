@@ -12,7 +12,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-const VERSION: u32 = 2;
+/// 3: signature values are the 16-bit [`crate::fingerprint::SigValue`]s (2: 32-bit).
+const VERSION: u32 = 3;
 const MAGIC_SIGNATURES: &[u8; 8] = b"SCOURSIG";
 const MAGIC_PAIRS: &[u8; 8] = b"SCOURPRS";
 const MAGIC_OUTCOME: &[u8; 8] = b"SCOUROUT";
@@ -22,11 +23,11 @@ const NO_SIGNATURE: u32 = u32::MAX;
 
 // ---- signatures (step 1) ----
 
-/// `count | (order u64, digest [16], len u32 or NO_SIGNATURE, len x u32)*`
+/// `count | (order u64, digest [16], len u32 or NO_SIGNATURE, len x u16)*`
 pub fn encode_signatures(items: &[Item]) -> Vec<u8> {
     let sig_bytes: usize = items
         .iter()
-        .map(|it| it.signature.as_ref().map_or(0, |s| 4 * s.len()))
+        .map(|it| it.signature.as_ref().map_or(0, |s| 2 * s.len()))
         .sum();
     let mut w = Writer::new(MAGIC_SIGNATURES, 8 + items.len() * 28 + sig_bytes);
     w.u64(items.len() as u64);
@@ -39,7 +40,7 @@ pub fn encode_signatures(items: &[Item]) -> Vec<u8> {
             Some(sig) => {
                 w.u32(len_u32(sig.len()));
                 for &v in sig {
-                    w.u32(v);
+                    w.u16(v);
                 }
             }
             None => w.u32(NO_SIGNATURE),
@@ -60,10 +61,10 @@ pub fn decode_signatures(data: &[u8]) -> io::Result<Vec<Item>> {
             None
         } else {
             let len = len as usize;
-            r.need(len.saturating_mul(4))?;
+            r.need(len.saturating_mul(2))?;
             let mut sig = Vec::with_capacity(len);
             for _ in 0..len {
-                sig.push(r.u32()?);
+                sig.push(r.u16()?);
             }
             Some(sig)
         };
@@ -363,6 +364,9 @@ impl Writer {
     fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
+    fn u16(&mut self, v: u16) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
     fn u32(&mut self, v: u32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
@@ -444,6 +448,9 @@ impl<'a> Reader<'a> {
 
     fn u8(&mut self) -> io::Result<u8> {
         Ok(self.array::<1>()?[0])
+    }
+    fn u16(&mut self) -> io::Result<u16> {
+        Ok(u16::from_le_bytes(self.array()?))
     }
     fn u32(&mut self) -> io::Result<u32> {
         Ok(u32::from_le_bytes(self.array()?))

@@ -39,7 +39,7 @@ pub use store::SignatureStore;
 pub(crate) use store::read_at;
 
 use crate::config::{DedupSettings, FingerprintSettings};
-use crate::fingerprint::{Digest, MinHasher, exact_digest};
+use crate::fingerprint::{Digest, MinHasher, SigValue, exact_digest, stored};
 use serde::{Deserialize, Serialize};
 use std::io;
 
@@ -51,7 +51,7 @@ pub struct Item {
     /// [`exact_digest`] of the fingerprint text.
     pub digest: Digest,
     /// MinHash signature; `None` takes the item out of near matching (exact matching only).
-    pub signature: Option<Vec<u32>>,
+    pub signature: Option<Vec<SigValue>>,
 }
 
 impl Item {
@@ -60,7 +60,9 @@ impl Item {
         Item {
             order,
             digest: exact_digest(fp_text),
-            signature: hasher.and_then(|h| h.signature(fp_text)),
+            signature: hasher
+                .and_then(|h| h.signature(fp_text))
+                .map(|s| stored(&s)),
         }
     }
 }
@@ -75,7 +77,7 @@ pub trait ItemSet: Sync {
     /// Whether item `i` has a signature (takes part in near matching).
     fn signed(&self, i: usize) -> bool;
     /// Item `i`'s signature, borrowed or read into `buf`.
-    fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Option<&'a [u32]>;
+    fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<SigValue>) -> Option<&'a [SigValue]>;
     /// The store, when the signatures are on disk: band keys then go through run files.
     fn spilled(&self) -> Option<&SignatureStore> {
         None
@@ -102,7 +104,7 @@ impl ItemSet for [Item] {
     fn signed(&self, i: usize) -> bool {
         self[i].signature.is_some()
     }
-    fn signature<'a>(&'a self, i: usize, _buf: &'a mut Vec<u32>) -> Option<&'a [u32]> {
+    fn signature<'a>(&'a self, i: usize, _buf: &'a mut Vec<SigValue>) -> Option<&'a [SigValue]> {
         self[i].signature.as_deref()
     }
 }
@@ -135,7 +137,7 @@ impl ItemSet for Stored<'_> {
     fn signed(&self, i: usize) -> bool {
         self.items[i].slot.is_some()
     }
-    fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<u32>) -> Option<&'a [u32]> {
+    fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<SigValue>) -> Option<&'a [SigValue]> {
         self.store.get(self.items[i].slot?, buf)
     }
     fn spilled(&self) -> Option<&SignatureStore> {

@@ -13,7 +13,7 @@
 use super::ItemSet;
 use super::steps::{Candidates, Groups, bucket_pairs};
 use super::store::{SignatureStore, read_at};
-use crate::fingerprint::band_key;
+use crate::fingerprint::{SigValue, band_key};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -104,7 +104,7 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
                 let mut out = Vec::with_capacity(slice.len() * bands.len());
                 // The slice's signatures in one read when their slots lie close together (they
                 // follow the items' order, with gaps only where exact copies were left out):
-                // one read of 512 bytes a signature was most of this pass on a spilled corpus.
+                // one read of a signature (256 bytes) each was most of this pass on a spilled corpus.
                 let block = SliceBlock::read(items, groups, slice, store);
                 for (j, &rep) in slice.iter().enumerate() {
                     let rank = (first + s * 256 + j) as u32;
@@ -169,7 +169,7 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
 struct SliceBlock {
     first: u64,
     count: u64,
-    values: Vec<u32>,
+    values: Vec<SigValue>,
 }
 
 impl SliceBlock {
@@ -199,7 +199,7 @@ impl SliceBlock {
     }
 
     /// The signature in `slot`, if the block holds it.
-    fn get(&self, slot: Option<u64>, k: usize) -> Option<&[u32]> {
+    fn get(&self, slot: Option<u64>, k: usize) -> Option<&[SigValue]> {
         let at = slot?.checked_sub(self.first).filter(|&o| o < self.count)? as usize;
         Some(&self.values[at * k..(at + 1) * k])
     }

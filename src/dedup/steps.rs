@@ -3,7 +3,7 @@
 
 use super::unionfind::UnionFind;
 use super::{Cluster, Decision, Item, ItemSet, Outcome, Params, Stats};
-use crate::fingerprint::{band_key, estimate_jaccard, split_sorted};
+use crate::fingerprint::{SigValue, band_key, estimate_jaccard, split_sorted};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -144,8 +144,8 @@ impl Groups {
         &self,
         items: &'a S,
         rep: usize,
-        buf: &'a mut Vec<u32>,
-    ) -> Option<&'a [u32]> {
+        buf: &'a mut Vec<SigValue>,
+    ) -> Option<&'a [SigValue]> {
         match self.sig_of[rep] {
             NONE => None,
             i => items.signature(i as usize, buf),
@@ -200,7 +200,7 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
     // when merged, so the split changes nothing in the result.
     let workers = rayon::current_num_threads().clamp(1, range.len());
     // A worker takes the keys of as many of its bands as fit in `BATCH_BYTES` from one visit
-    // to each signature: a band's key reads one cache line of a 512-byte signature, and
+    // to each signature: a band's key reads a few values of a 256-byte signature, and
     // visiting every signature once per band was half of the step's time (Debian JSONL's
     // passages: 23 ns a key, most of it waiting for memory).
     let per_batch = (BATCH_BYTES / (16 * reps.len().max(1))).max(1);
@@ -288,7 +288,7 @@ struct BandScratch {
     sorted: Vec<(u64, u64)>,
     orders: Vec<u64>,
     /// A signature read from disk.
-    buf: Vec<u32>,
+    buf: Vec<SigValue>,
 }
 
 /// Sorts `(band key, order)` entries as `sort_unstable` does, faster on large inputs: band keys

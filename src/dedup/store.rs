@@ -1,6 +1,7 @@
 //! Where the MinHash signatures of a run wait for the corpus-wide steps, within a memory budget.
 //!
-//! Signatures are the bulk of the dedup index (128 hashes = 512 bytes an item, against about 40
+//! Signatures are the bulk of the dedup index (128 hashes kept as 16-bit values ([`SigValue`]) =
+//! 256 bytes an item, against about 40
 //! bytes of everything else). The store keeps them in one flat buffer while they fit in the
 //! budget; past it, the buffer goes to a spill file in the output folder and later signatures
 //! are appended there, read back by position (`pread`, no shared cursor) when the steps need
@@ -8,6 +9,7 @@
 //! either, but in one pass into sorted run files ([`super::steps`]), which is what makes a
 //! corpus several times larger than memory complete.
 
+use crate::fingerprint::{SigValue, push_stored};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ pub struct SignatureStore {
     /// Bytes of signatures held in memory before spilling; `None`: never spill.
     budget: Option<u64>,
     dir: PathBuf,
-    mem: Vec<u32>,
+    mem: Vec<SigValue>,
     spill: Option<Spill>,
     len: u64,
     /// The first error reading the spill file back (reported by [`SignatureStore::check`]).
@@ -106,12 +108,12 @@ impl SignatureStore {
         match &mut self.spill {
             Some(spill) => {
                 let w = spill.writer.as_mut().ok_or_else(finished)?;
-                write_u32s(w, sig)?;
-                spill.bytes += 4 * self.k as u64;
+                write_values(w, sig.iter().map(|&v| v as SigValue))?;
+                spill.bytes += VALUE_BYTES * self.k as u64;
             }
             None => {
-                self.mem.extend_from_slice(sig);
-                let bytes = 4 * self.mem.len() as u64;
+                push_stored(sig, &mut self.mem);
+                let bytes = VALUE_BYTES * self.mem.len() as u64;
                 if self.budget.is_some_and(|b| bytes > b) {
                     self.start_spill()?;
                 }
@@ -133,9 +135,9 @@ impl SignatureStore {
             bytes: 0,
         };
         if let Some(w) = spill.writer.as_mut() {
-            write_u32s(w, &self.mem)?;
+            write_values(w, self.mem.iter().copied())?;
         }
-        spill.bytes = 4 * self.mem.len() as u64;
+        spill.bytes = VALUE_BYTES * self.mem.len() as u64;
         self.mem = Vec::new();
         self.spill = Some(spill);
         Ok(())
@@ -156,7 +158,7 @@ impl SignatureStore {
 
     /// The signature in `slot`: borrowed from memory, or read into `buf` from the spill file.
     /// `None` for an unknown slot or a failed read (kept for [`SignatureStore::check`]).
-    pub fn get<'a>(&'a self, slot: u64, buf: &'a mut Vec<u32>) -> Option<&'a [u32]> {
+    pub fn get<'a>(&'a self, slot: u64, buf: &'a mut Vec<SigValue>) -> Option<&'a [SigValue]> {
         if slot >= self.len {
             return None;
         }
@@ -183,7 +185,7 @@ impl SignatureStore {
     /// Signatures of the `count` slots from `first` on, read into `out` (`k` values a slot) in
     /// one piece: from the spill file, one read instead of one a slot. False if a slot is out
     /// of range or the read failed (noted for [`SignatureStore::check`]).
-    pub fn get_range(&self, first: u64, count: u64, out: &mut Vec<u32>) -> bool {
+    pub fn get_range(&self, first: u64, count: u64, out: &mut Vec<SigValue>) -> bool {
         out.clear();
         let Some(end) = first.checked_add(count).filter(|&e| e <= self.len) else {
             return false;
@@ -200,22 +202,23 @@ impl SignatureStore {
 
     /// The `count` signatures from `first` on, read from the spill file into `out` (cleared
     /// first). False if the read failed (noted for [`SignatureStore::check`]).
-    fn read_spilled(&self, spill: &Spill, first: u64, count: u64, out: &mut Vec<u32>) -> bool {
+    fn read_spilled(&self, spill: &Spill, first: u64, count: u64, out: &mut Vec<SigValue>) -> bool {
         out.clear();
         let Some(file) = &spill.reader else {
             self.note(finished());
             return false;
         };
         let k = self.k;
-        let mut bytes = vec![0u8; count as usize * 4 * k];
-        if let Err(e) = read_at(file, first * 4 * k as u64, &mut bytes) {
+        let width = VALUE_BYTES as usize;
+        let mut bytes = vec![0u8; count as usize * width * k];
+        if let Err(e) = read_at(file, first * VALUE_BYTES * k as u64, &mut bytes) {
             self.note(e);
             return false;
         }
         out.extend(
             bytes
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+                .chunks_exact(width)
+                .map(|c| SigValue::from_le_bytes([c[0], c[1]])),
         );
         true
     }
@@ -244,12 +247,12 @@ fn finished() -> io::Error {
 /// Rows need not start on a line, so the lines are stepped from the one holding the first
 /// value to the one holding the last.
 #[inline]
-fn prefetch_values(values: &[u32]) {
+fn prefetch_values(values: &[SigValue]) {
     #[cfg(target_arch = "x86_64")]
     if let Some(last) = values.last() {
         const LINE: usize = 64;
         let first = values.as_ptr() as usize;
-        let end = last as *const u32 as usize;
+        let end = last as *const SigValue as usize;
         let mut at = first & !(LINE - 1);
         while at <= end {
             // SAFETY: a prefetch never faults, whatever the address; these are lines of
@@ -266,18 +269,22 @@ fn prefetch_values(values: &[u32]) {
     let _ = values;
 }
 
+/// Bytes of one stored value.
+const VALUE_BYTES: u64 = std::mem::size_of::<SigValue>() as u64;
+
 /// Writes `values` little-endian, a slice at a time: the whole buffer at once would be a
 /// second copy of the signatures in memory just when they leave it for the budget.
-fn write_u32s(w: &mut impl Write, values: &[u32]) -> io::Result<()> {
-    let mut bytes = Vec::with_capacity(4 * values.len().min(1 << 14));
-    for chunk in values.chunks(1 << 14) {
-        bytes.clear();
-        for v in chunk {
-            bytes.extend_from_slice(&v.to_le_bytes());
+fn write_values(w: &mut impl Write, values: impl Iterator<Item = SigValue>) -> io::Result<()> {
+    const SLICE: usize = 1 << 15;
+    let mut bytes = Vec::with_capacity(SLICE);
+    for v in values {
+        bytes.extend_from_slice(&v.to_le_bytes());
+        if bytes.len() >= SLICE {
+            w.write_all(&bytes)?;
+            bytes.clear();
         }
-        w.write_all(&bytes)?;
     }
-    Ok(())
+    w.write_all(&bytes)
 }
 
 /// Reads `buf.len()` bytes at `offset` without moving a shared cursor, so threads need no lock.
@@ -309,7 +316,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let k = 8;
         let mut mem = SignatureStore::in_memory(k);
-        // 3 signatures (96 bytes) fit, the fourth spills everything.
+        // 6 signatures (96 bytes) fit, the seventh spills everything.
         let mut disk = SignatureStore::new(k, Some(100), dir.path());
         for s in 0..10 {
             assert_eq!(mem.push(&sig(s, k)).unwrap(), s as u64);
@@ -317,12 +324,13 @@ mod tests {
         }
         assert!(!mem.spilled());
         assert!(disk.spilled());
-        assert_eq!(disk.spilled_bytes(), 10 * 4 * k as u64);
+        assert_eq!(disk.spilled_bytes(), 10 * 2 * k as u64);
         mem.finish().unwrap();
         disk.finish().unwrap();
         let (mut a, mut b) = (Vec::new(), Vec::new());
         for s in 0..10u32 {
             let want = sig(s, k);
+            let want = crate::fingerprint::stored(&want);
             assert_eq!(mem.get(s as u64, &mut a), Some(&want[..]));
             assert_eq!(disk.get(s as u64, &mut b), Some(&want[..]));
         }
@@ -344,9 +352,9 @@ mod tests {
     fn a_spill_larger_than_one_write_slice_comes_back_whole() {
         let dir = tempfile::tempdir().unwrap();
         let k = 128;
-        // 200 signatures fit (25,600 hashes, more than one slice of `write_u32s`): the 201st
+        // 200 signatures fit (25,600 hashes, more than one slice of `write_values`): the 201st
         // sends them all to the file at once.
-        let mut disk = SignatureStore::new(k, Some(200 * 4 * k as u64), dir.path());
+        let mut disk = SignatureStore::new(k, Some(200 * 2 * k as u64), dir.path());
         for s in 0..300 {
             disk.push(&sig(s, k)).unwrap();
             assert_eq!(disk.spilled(), s >= 200);
@@ -356,7 +364,7 @@ mod tests {
         for s in 0..300u32 {
             assert_eq!(
                 disk.get(s as u64, &mut buf),
-                Some(&sig(s, k)[..]),
+                Some(&crate::fingerprint::stored(&sig(s, k))[..]),
                 "slot {s}"
             );
         }

@@ -21,7 +21,7 @@ fn sig_item(order: u64, sig: Vec<u32>) -> Item {
     Item {
         order,
         digest: exact_digest(&format!("item {order}")),
-        signature: Some(sig),
+        signature: Some(crate::fingerprint::stored(&sig)),
     }
 }
 
@@ -269,7 +269,7 @@ fn exact_copies_of_a_dropped_item_follow_it() {
     let twin = |order| Item {
         order,
         digest: exact_digest("b"),
-        signature: Some(b.clone()),
+        signature: Some(crate::fingerprint::stored(&b)),
     };
     // The second copy has no signature: it still follows its group.
     let items = vec![
@@ -593,7 +593,11 @@ fn stored(
         .map(|it| StoredItem {
             order: it.order,
             digest: it.digest,
-            slot: it.signature.as_ref().map(|s| store.push(s).unwrap()),
+            // Stored values pushed as full ones: the store keeps them as they are.
+            slot: it.signature.as_ref().map(|s| {
+                let full: Vec<u32> = s.iter().map(|&v| u32::from(v)).collect();
+                store.push(&full).unwrap()
+            }),
         })
         .collect();
     store.finish().unwrap();

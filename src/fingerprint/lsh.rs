@@ -3,13 +3,14 @@
 //! band's key and become a candidate pair in [`crate::dedup`]. The band index is part of the
 //! key so equal row values in different bands never meet in one bucket.
 
+use super::SigValue;
 use super::hash::{P0, P1, P2, P3, fold_mul};
 
 /// The key of band `band` (rows `band*rows .. (band+1)*rows`), or `None` when the signature is
 /// too short to hold that band (settings validation rules that out for signatures computed
 /// under the same settings).
 #[inline]
-pub fn band_key(sig: &[u32], band: usize, rows: usize) -> Option<u64> {
+pub fn band_key(sig: &[SigValue], band: usize, rows: usize) -> Option<u64> {
     let start = band.checked_mul(rows)?;
     let values = sig.get(start..start.checked_add(rows)?)?;
     let mut h = fold_mul(P0 ^ band as u64, P1) ^ (rows as u64).wrapping_mul(P3);
@@ -25,7 +26,7 @@ pub fn band_key(sig: &[u32], band: usize, rows: usize) -> Option<u64> {
 
 /// One key per band into `out` (cleared first): `bands` keys, or fewer when the signature
 /// holds fewer complete bands.
-pub fn band_keys(sig: &[u32], bands: usize, rows: usize, out: &mut Vec<u64>) {
+pub fn band_keys(sig: &[SigValue], bands: usize, rows: usize, out: &mut Vec<u64>) {
     out.clear();
     out.extend((0..bands).map_while(|b| band_key(sig, b, rows)));
 }
@@ -36,7 +37,7 @@ mod tests {
 
     #[test]
     fn band_index_is_part_of_the_key() {
-        let sig = vec![7u32; 12];
+        let sig: Vec<SigValue> = vec![7; 12];
         let mut keys = Vec::new();
         band_keys(&sig, 4, 3, &mut keys);
         assert_eq!(keys.len(), 4);
@@ -52,7 +53,7 @@ mod tests {
 
     #[test]
     fn keys_depend_only_on_the_band_rows() {
-        let a: Vec<u32> = (0..12).collect();
+        let a: Vec<SigValue> = (0..12).collect();
         let mut b = a.clone();
         b[4] = 99; // band 1 of 3 rows
         let (mut ka, mut kb) = (Vec::new(), Vec::new());

@@ -22,5 +22,6 @@ pub use exact::{
 pub(crate) use hash::split_sorted;
 pub use lsh::{band_key, band_keys};
 pub use minhash::{
-    DocSigner, MinHasher, estimate_jaccard, exact_jaccard, exact_jaccard_from, shingle_set,
+    DocSigner, MinHasher, SigValue, estimate_jaccard, exact_jaccard, exact_jaccard_from,
+    push_stored, shingle_set, stored,
 };

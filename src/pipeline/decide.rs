@@ -3,6 +3,7 @@
 
 use super::index::*;
 use super::*;
+use crate::fingerprint::SigValue;
 use std::sync::Arc;
 
 /// A slot or passage index as `u32`: 4 billion of either is far past any corpus one run can
@@ -718,7 +719,7 @@ impl ItemSet for PassageItems<'_> {
     fn signed(&self, i: usize) -> bool {
         self.slots[i] != NONE
     }
-    fn signature<'b>(&'b self, i: usize, buf: &'b mut Vec<u32>) -> Option<&'b [u32]> {
+    fn signature<'b>(&'b self, i: usize, buf: &'b mut Vec<SigValue>) -> Option<&'b [SigValue]> {
         match self.slots[i] {
             NONE => None,
             slot => self.store.get(slot as u64, buf),
