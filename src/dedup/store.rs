@@ -1,15 +1,14 @@
 //! Where the MinHash signatures of a run wait for the corpus-wide steps, within a memory budget.
 //!
-//! Signatures are the bulk of the dedup index (128 hashes kept as 16-bit values ([`SigValue`]) =
-//! 256 bytes an item, against about 40
-//! bytes of everything else). The store keeps them in one flat buffer while they fit in the
+//! Signatures are the bulk of the dedup index (128 hashes kept as 16-bit values, [`SigValue`]:
+//! 256 bytes an item, against about 40 bytes of everything else). The store keeps them in one flat buffer while they fit in the
 //! budget; past it, the buffer goes to a spill file in the output folder and later signatures
 //! are appended there, read back by position (`pread`, no shared cursor) when the steps need
 //! them. With the signatures on disk, the band keys are not computed band by band in memory
 //! either, but in one pass into sorted run files ([`super::steps`]), which is what makes a
 //! corpus several times larger than memory complete.
 
-use crate::fingerprint::{SigValue, push_stored};
+use crate::fingerprint::{SigValue, push_stored, stored_value};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -108,7 +107,7 @@ impl SignatureStore {
         match &mut self.spill {
             Some(spill) => {
                 let w = spill.writer.as_mut().ok_or_else(finished)?;
-                write_values(w, sig.iter().map(|&v| v as SigValue))?;
+                write_values(w, sig.iter().map(|&v| stored_value(v)))?;
                 spill.bytes += VALUE_BYTES * self.k as u64;
             }
             None => {
@@ -276,7 +275,8 @@ const VALUE_BYTES: u64 = std::mem::size_of::<SigValue>() as u64;
 /// second copy of the signatures in memory just when they leave it for the budget.
 fn write_values(w: &mut impl Write, values: impl Iterator<Item = SigValue>) -> io::Result<()> {
     const SLICE: usize = 1 << 15;
-    let mut bytes = Vec::with_capacity(SLICE);
+    // One signature at a time once the store has spilled: room for it alone, not a slice.
+    let mut bytes = Vec::with_capacity(SLICE.min(2 * values.size_hint().0 + 2));
     for v in values {
         bytes.extend_from_slice(&v.to_le_bytes());
         if bytes.len() >= SLICE {
@@ -346,6 +346,23 @@ mod tests {
         }
         disk.check().unwrap();
         mem.check().unwrap();
+    }
+
+    /// Every value is written once, in order, little-endian: none, a few, exactly one slice,
+    /// and one value past it.
+    #[test]
+    fn write_values_writes_each_value_once() {
+        for n in [0usize, 3, 1 << 14, (1 << 14) + 1] {
+            let values: Vec<SigValue> = (0..n).map(|i| (i * 7919) as SigValue).collect();
+            let mut out = Vec::new();
+            write_values(&mut out, values.iter().copied()).unwrap();
+            let back: Vec<SigValue> = out
+                .chunks_exact(2)
+                .map(|c| SigValue::from_le_bytes([c[0], c[1]]))
+                .collect();
+            assert_eq!(out.len(), 2 * n);
+            assert_eq!(back, values, "{n} values");
+        }
     }
 
     #[test]

@@ -531,6 +531,15 @@ fn corrupt_files_are_errors_not_panics() {
         }
         // Another artifact kind is refused by its magic.
         assert!(decode((k + 1) % 3, data).is_err());
+        // A file of version 2 (32-bit signature values), its checksum made good, is refused
+        // by its version, not read with the wrong value width.
+        let mut old = data.clone();
+        old[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let n = old.len() - 16;
+        let sum = blake3::hash(&old[..n]);
+        old[n..].copy_from_slice(&sum.as_bytes()[..16]);
+        let err = decode(k, &old).expect_err("version 2");
+        assert!(err.to_string().contains("unsupported version 2"), "{err}");
     }
     let missing =
         read_pairs(std::path::Path::new("/nonexistent/scour.pairs")).expect_err("missing");

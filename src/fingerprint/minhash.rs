@@ -418,16 +418,26 @@ pub fn exact_jaccard_from(a: &[u64], b: &[u64], floor: f64) -> f64 {
 }
 
 /// A signature value as the dedup index keeps it: the low 16 bits of a MinHash minimum
-/// (b-bit minwise hashing, Li and König 2010). The minima themselves are small numbers (the
-/// least of many uniform values), so their high bits say little; their low bits are uniform, so
-/// two different minima agree on them with probability 2^-16. That moves an estimate by at most
-/// (1 - J) / 65536 and a band's key collides by chance with probability 2^-96 (6 rows), for
-/// half the memory and memory traffic of the full values.
+/// (b-bit minwise hashing, Li and König 2010), for half the memory and memory traffic of the
+/// full values. The minima are small numbers (the least of many uniform values), so their high
+/// bits would agree by themselves; their low bits are uniform for texts of fewer than some
+/// 65,000 shingles (and equal the full value for longer ones), so two different minima agree on
+/// them with probability at most about 2^-16. With `k` hashes that raises the expected estimate
+/// by at most (1 - J)/65536: an estimate rises by 1/k with probability about k(1 - J)/65536
+/// (0.2 % for unrelated texts at 128 hashes), so a pair just below a threshold decided on the
+/// estimate alone (passages) now and then crosses it. A band whose rows truly agree but for one
+/// collides with probability 2^-16, adding a few candidate pairs, which verification rejects.
 pub type SigValue = u16;
+
+/// One MinHash value as the dedup index keeps it ([`SigValue`]).
+#[inline]
+pub fn stored_value(v: u32) -> SigValue {
+    v as SigValue
+}
 
 /// `sig` as the dedup index keeps it ([`SigValue`]), appended to `out`.
 pub fn push_stored(sig: &[u32], out: &mut Vec<SigValue>) {
-    out.extend(sig.iter().map(|&v| v as SigValue));
+    out.extend(sig.iter().map(|&v| stored_value(v)));
 }
 
 /// `sig` as the dedup index keeps it ([`SigValue`]).
@@ -579,7 +589,8 @@ mod tests {
                 estimate_jaccard(&fa, &fb),
                 estimate_jaccard(&stored(&fa), &stored(&fb)),
             );
-            assert!(kept >= full && kept - full <= 2.0 / 128.0, "{full} {kept}");
+            // Chance agreements only add: at most a couple of positions.
+            assert!(kept - full <= 2.0 / 128.0, "{full} {kept}");
             if round % 2 == 1 {
                 assert!(kept < 0.1, "unrelated documents at {kept}");
             }
