@@ -78,8 +78,8 @@ pub trait ItemSet: Sync {
     fn signed(&self, i: usize) -> bool;
     /// Item `i`'s signature, borrowed or read into `buf`.
     fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<SigValue>) -> Option<&'a [SigValue]>;
-    /// The store, when the signatures are on disk: band keys then go through run files.
-    fn spilled(&self) -> Option<&SignatureStore> {
+    /// The store holding the signatures, for sets whose signatures are in one.
+    fn store(&self) -> Option<&SignatureStore> {
         None
     }
     /// The store slot of item `i`'s signature, for sets whose signatures are in a store (so
@@ -87,8 +87,16 @@ pub trait ItemSet: Sync {
     fn slot(&self, _i: usize) -> Option<u64> {
         None
     }
+    /// The store, when the signatures are on disk: band keys then go through run files.
+    fn spilled(&self) -> Option<&SignatureStore> {
+        self.store().filter(|s| s.spilled())
+    }
     /// A hint that hash positions `values` of item `i`'s signature will be read soon.
-    fn prefetch(&self, _i: usize, _values: std::ops::Range<usize>) {}
+    fn prefetch(&self, i: usize, values: std::ops::Range<usize>) {
+        if let (Some(store), Some(slot)) = (self.store(), self.slot(i)) {
+            store.prefetch(slot, values);
+        }
+    }
 }
 
 impl ItemSet for [Item] {
@@ -140,16 +148,11 @@ impl ItemSet for Stored<'_> {
     fn signature<'a>(&'a self, i: usize, buf: &'a mut Vec<SigValue>) -> Option<&'a [SigValue]> {
         self.store.get(self.items[i].slot?, buf)
     }
-    fn spilled(&self) -> Option<&SignatureStore> {
-        self.store.spilled().then_some(self.store)
+    fn store(&self) -> Option<&SignatureStore> {
+        Some(self.store)
     }
     fn slot(&self, i: usize) -> Option<u64> {
         self.items[i].slot
-    }
-    fn prefetch(&self, i: usize, values: std::ops::Range<usize>) {
-        if let Some(slot) = self.items[i].slot {
-            self.store.prefetch(slot, values);
-        }
     }
 }
 

@@ -725,16 +725,11 @@ impl ItemSet for PassageItems<'_> {
             slot => self.store.get(slot as u64, buf),
         }
     }
-    fn spilled(&self) -> Option<&SignatureStore> {
-        self.store.spilled().then_some(self.store)
+    fn store(&self) -> Option<&SignatureStore> {
+        Some(self.store)
     }
     fn slot(&self, i: usize) -> Option<u64> {
         (self.slots[i] != NONE).then_some(self.slots[i] as u64)
-    }
-    fn prefetch(&self, i: usize, values: std::ops::Range<usize>) {
-        if self.slots[i] != NONE {
-            self.store.prefetch(self.slots[i] as u64, values);
-        }
     }
 }
 
