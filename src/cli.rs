@@ -85,6 +85,16 @@ pub struct RunArgs {
     /// Override the config's output.compression for corpus.jsonl.
     #[arg(long, value_enum)]
     pub compress: Option<CompressArg>,
+    /// Run only the first part (read, clean, normalize, fingerprint) on shard K of N (counted
+    /// from 0) of the inputs, into OUTPUT/shards/; one job of a cluster array (Slurm:
+    /// `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`). Every shard job must see the
+    /// same inputs and config. Then `--merge`.
+    #[arg(long, value_name = "K/N", conflicts_with = "merge")]
+    pub shard: Option<scour::pipeline::Shard>,
+    /// Join the finished shards in OUTPUT/shards/ and run the rest: dedup across them all and
+    /// writing. The outputs are those of one run on all the inputs, byte for byte.
+    #[arg(long)]
+    pub merge: bool,
 }
 
 #[derive(Debug, Args)]

@@ -110,7 +110,33 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
         progress: !args.quiet && std::io::stderr().is_terminal(),
         threads,
     };
-    let report = pool.install(|| pipeline::run(&settings, &origin, &opts))?;
+    if let Some(shard) = args.shard {
+        let report = pool.install(|| pipeline::run_shard(&settings, &opts, shard))?;
+        for e in &report.errors {
+            eprintln!("scour: input error: {e}");
+        }
+        if !args.quiet {
+            let r = &report.run;
+            println!(
+                "scour {}: shard {shard}: {} files ({:.1} MB), {} documents in {:.2} s: {:.1} MB/s, peak RSS {}; wrote {}",
+                env!("CARGO_PKG_VERSION"),
+                report.files,
+                r.input_bytes as f64 / 1e6,
+                r.documents,
+                r.seconds,
+                r.mb_per_s,
+                r.peak_rss_bytes
+                    .map_or("n/a".to_string(), |b| format!("{:.1} MB", b as f64 / 1e6)),
+                report.dir.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = if args.merge {
+        pool.install(|| pipeline::run_merge(&settings, &origin, &opts))?
+    } else {
+        pool.install(|| pipeline::run(&settings, &origin, &opts))?
+    };
     for e in &report.manifest.errors {
         eprintln!("scour: input error: {e}");
     }
@@ -125,19 +151,36 @@ fn print_summary(report: &pipeline::RunReport) -> Result<()> {
     let c = &m.counts;
     let r = &m.run;
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "scour {}: {} records from {} files ({:.1} MB) in {:.2} s: {:.1} MB/s, {:.0} docs/s, peak RSS {}",
-        m.scour_version,
-        c.records_in,
-        m.inputs.len(),
-        c.input_bytes as f64 / 1e6,
-        r.total_seconds,
-        r.mb_per_s,
-        r.docs_per_s,
-        r.peak_rss_bytes
-            .map_or("n/a".to_string(), |b| format!("{:.1} MB", b as f64 / 1e6)),
-    )?;
+    let rss = |b: Option<u64>| b.map_or("n/a".to_string(), |b| format!("{:.1} MB", b as f64 / 1e6));
+    if !r.shards.is_empty() {
+        let all: f64 = r.shards.iter().map(|s| s.seconds).sum();
+        let longest = r.shards.iter().map(|s| s.seconds).fold(0.0, f64::max);
+        writeln!(
+            out,
+            "scour {}: {} records from {} files ({:.1} MB), read by {} shard jobs ({all:.2} s in all, \
+             the longest {longest:.2} s); merged in {:.2} s, peak RSS {}",
+            m.scour_version,
+            c.records_in,
+            m.inputs.len(),
+            c.input_bytes as f64 / 1e6,
+            r.shards.len(),
+            r.total_seconds,
+            rss(r.peak_rss_bytes),
+        )?;
+    } else {
+        writeln!(
+            out,
+            "scour {}: {} records from {} files ({:.1} MB) in {:.2} s: {:.1} MB/s, {:.0} docs/s, peak RSS {}",
+            m.scour_version,
+            c.records_in,
+            m.inputs.len(),
+            c.input_bytes as f64 / 1e6,
+            r.total_seconds,
+            r.mb_per_s,
+            r.docs_per_s,
+            rss(r.peak_rss_bytes),
+        )?;
+    }
     let reasons: Vec<String> = c
         .dropped_by_reason
         .iter()

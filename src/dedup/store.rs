@@ -122,6 +122,50 @@ impl SignatureStore {
         Ok(slot)
     }
 
+    /// Stores one signature whose values are already as the store keeps them (a shard's
+    /// signature file, [`SignatureStore::save`]) and returns its slot.
+    pub fn push_values(&mut self, sig: &[SigValue]) -> io::Result<u64> {
+        if sig.len() != self.k {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("signature of {} hashes in a store of {}", sig.len(), self.k),
+            ));
+        }
+        let slot = self.len;
+        match &mut self.spill {
+            Some(spill) => {
+                let w = spill.writer.as_mut().ok_or_else(finished)?;
+                write_values(w, sig.iter().copied())?;
+                spill.bytes += VALUE_BYTES * self.k as u64;
+            }
+            None => {
+                self.mem.extend_from_slice(sig);
+                let bytes = VALUE_BYTES * self.mem.len() as u64;
+                if self.budget.is_some_and(|b| bytes > b) {
+                    self.start_spill()?;
+                }
+            }
+        }
+        self.len += 1;
+        Ok(slot)
+    }
+
+    /// Writes every signature to `path`, in slot order, `k` little-endian values each (the
+    /// spill file's layout), after [`SignatureStore::finish`]. A spilled store's file is moved
+    /// there, and the store cannot be read afterwards.
+    pub fn save(&mut self, path: &Path) -> io::Result<()> {
+        if let Some(spill) = &mut self.spill {
+            if spill.writer.is_some() {
+                return Err(finished());
+            }
+            spill.reader = None;
+            return std::fs::rename(&spill.path, path);
+        }
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+        write_values(&mut w, self.mem.iter().copied())?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    }
+
     fn start_spill(&mut self) -> io::Result<()> {
         let path = self
             .dir
@@ -350,6 +394,53 @@ mod tests {
 
     /// Every value is written once, in order, little-endian: none, a few, exactly one slice,
     /// and one value past it.
+    #[test]
+    fn a_saved_store_loads_back_slot_for_slot_into_memory_or_a_spill() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = 16;
+        let sigs: Vec<Vec<u32>> = (0..300).map(|i| sig(i, k)).collect();
+        // Saved from memory and from a spill file: the same bytes.
+        let mut saved = Vec::new();
+        for (name, budget) in [("mem.bin", None), ("disk.bin", Some(1000))] {
+            let mut s = SignatureStore::new(k, budget, dir.path());
+            for x in &sigs {
+                s.push(x).unwrap();
+            }
+            assert_eq!(s.spilled(), budget.is_some());
+            s.finish().unwrap();
+            let path = dir.path().join(name);
+            s.save(&path).unwrap();
+            saved.push(std::fs::read(&path).unwrap());
+        }
+        assert_eq!(saved[0], saved[1]);
+        assert_eq!(saved[0].len(), 300 * k * 2);
+        // Loaded after other signatures, into memory and into a store that spills half way.
+        for budget in [None, Some(4000)] {
+            let mut s = SignatureStore::new(k, budget, dir.path());
+            s.push(&sig(999, k)).unwrap();
+            let values: Vec<SigValue> = saved[0]
+                .chunks_exact(2)
+                .map(|c| SigValue::from_le_bytes([c[0], c[1]]))
+                .collect();
+            for (i, v) in values.chunks_exact(k).enumerate() {
+                assert_eq!(s.push_values(v).unwrap(), i as u64 + 1);
+            }
+            assert!(s.push_values(&values[..k - 1]).is_err());
+            s.finish().unwrap();
+            let mut buf = Vec::new();
+            for (i, x) in sigs.iter().enumerate() {
+                assert_eq!(
+                    s.get(i as u64 + 1, &mut buf).unwrap(),
+                    &crate::fingerprint::stored(x)[..]
+                );
+            }
+        }
+        // Saving before finish() is refused for a spilled store (its file is not complete).
+        let mut s = SignatureStore::new(k, Some(0), dir.path());
+        s.push(&sigs[0]).unwrap();
+        assert!(s.save(&dir.path().join("early.bin")).is_err());
+    }
+
     #[test]
     fn write_values_writes_each_value_once() {
         for n in [0usize, 3, 1 << 14, (1 << 14) + 1] {

@@ -104,6 +104,13 @@ impl PassageRow {
         out.extend_from_slice(&self.slot.to_le_bytes());
     }
 
+    /// Feeds the row's bytes, as its table file holds them, to `h`.
+    pub(super) fn hash_into(&self, h: &mut blake3::Hasher) {
+        let mut b = Vec::with_capacity(ROW);
+        self.encode(&mut b);
+        h.update(&b);
+    }
+
     fn decode(b: &[u8]) -> PassageRow {
         let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
         let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
@@ -179,6 +186,15 @@ impl PassageTable {
             left: self.len.saturating_sub(first),
             buf: [0; ROW],
         })
+    }
+}
+
+/// The `rows` rows of a passage table's file, in order (a shard's table, read back by the merge).
+pub(super) fn scan_file(file: File, rows: u64) -> Scan {
+    Scan {
+        reader: BufReader::with_capacity(1 << 20, file),
+        left: rows,
+        buf: [0; ROW],
     }
 }
 

@@ -48,6 +48,8 @@ pub enum PipelineError {
     Strict { count: usize, first: String },
     #[error("no input files found in {0}")]
     NoInput(String),
+    #[error("cannot merge {path}: {message}")]
+    Merge { path: String, message: String },
     #[error("invalid setting {key}: {message}")]
     Setting { key: &'static str, message: String },
 }
@@ -64,17 +66,19 @@ pub struct RunOptions {
 
 mod decide;
 mod index;
+mod shard;
 mod stages;
 mod stream;
 
 use decide::*;
 use index::*;
+pub use shard::{Shard, ShardReport, ShardRun, run_merge, run_shard, shard_dir};
 pub(crate) use stages::write_staged_json;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
 use stream::{Accumulator, BATCH_BYTES, Spare, group_ranges};
 pub use stream::{PieceOut, process_inputs};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct InputSummary {
     pub path: String,
     pub format: crate::doc::Format,
@@ -85,7 +89,7 @@ pub struct InputSummary {
     pub records: u64,
     pub documents: u64,
     pub errors: u64,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(skip_serializing_if = "is_zero", default)]
     pub warc_skipped: u64,
 }
 
@@ -93,7 +97,7 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct RuleCount {
     pub spans: u64,
     pub bytes: u64,
@@ -123,6 +127,9 @@ pub struct RunFacts {
     pub mb_per_s: f64,
     pub docs_per_s: f64,
     pub peak_rss_bytes: Option<u64>,
+    /// The shard jobs that read the inputs, when the run was split (`--shard`, `--merge`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<ShardRun>,
 }
 
 /// `manifest.json`. Everything but `run` is identical for the same inputs and config.
@@ -197,6 +204,90 @@ pub struct RunReport {
     pub paths: OutputPaths,
 }
 
+/// Stage timings for the manifest.
+struct Clock {
+    seconds: BTreeMap<&'static str, f64>,
+    lap: Instant,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            seconds: BTreeMap::new(),
+            lap: Instant::now(),
+        }
+    }
+
+    /// Ends the stage `name`: its time since the last mark goes to the manifest.
+    fn mark(&mut self, name: &'static str) {
+        memtrace(name);
+        self.seconds.insert(name, self.lap.elapsed().as_secs_f64());
+        self.lap = Instant::now();
+    }
+}
+
+fn out_err(path: &Path) -> impl FnOnce(std::io::Error) -> PipelineError + use<> {
+    let path = path.display().to_string();
+    move |source| PipelineError::Output { path, source }
+}
+
+/// The files to read; an error if the inputs name nothing at all.
+fn discover_inputs(
+    settings: &Settings,
+    opts: &RunOptions,
+) -> Result<source::Discovery, PipelineError> {
+    let discovery = source::discover(&opts.inputs, &settings.input);
+    if discovery.files.is_empty() && discovery.errors.is_empty() && discovery.skipped.is_empty() {
+        let shown: Vec<_> = opts
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(PipelineError::NoInput(shown.join(", ")));
+    }
+    Ok(discovery)
+}
+
+/// The dedup index's memory budget (`dedup.memory`).
+fn memory_budget(settings: &Settings) -> Result<Option<u64>, PipelineError> {
+    settings
+        .dedup
+        .memory_bytes()
+        .map_err(|message| PipelineError::Setting {
+            key: "dedup.memory",
+            message,
+        })
+}
+
+/// Under `--strict`, any input error ends the run before anything is written.
+fn check_strict(
+    opts: &RunOptions,
+    errors: &[InputError],
+    progress: &Progress,
+) -> Result<(), PipelineError> {
+    if opts.strict && !errors.is_empty() {
+        progress.finish();
+        return Err(PipelineError::Strict {
+            count: errors.len(),
+            first: errors[0].to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// What the first part of a run (read, clean, normalize, fingerprint) leaves for the
+/// corpus-wide steps: the staged records, the index, the signatures, and what was read.
+struct Prepared {
+    /// The staging file and the hold on the folder it is in.
+    staging: Staging,
+    index: Index,
+    store: SignatureStore,
+    inputs: Vec<InputSummary>,
+    errors: Vec<InputError>,
+    skipped: Vec<SkippedFile>,
+    removed_by_rule: BTreeMap<String, RuleCount>,
+}
+
 /// Run the whole pipeline.
 ///
 /// Documents stream through reading, cleaning, normalization and fingerprinting in bounded
@@ -209,52 +300,61 @@ pub fn run(
     opts: &RunOptions,
 ) -> Result<RunReport, PipelineError> {
     let started = Instant::now();
-    let mut seconds: BTreeMap<&'static str, f64> = BTreeMap::new();
-    let mut lap = Instant::now();
-    let mut mark = |name: &'static str, lap: &mut Instant| {
-        memtrace(name);
-        seconds.insert(name, lap.elapsed().as_secs_f64());
-        *lap = Instant::now();
-    };
-    let out_err = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| PipelineError::Output { path, source }
-    };
+    let mut clock = Clock::new();
+    let discovery = discover_inputs(settings, opts)?;
+    clock.mark("discover");
+    let memory = memory_budget(settings)?;
+    let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
+    let progress = Progress::new(opts.progress, total_bytes);
+    let prepared = prepare(
+        settings,
+        &discovery.files,
+        discovery.errors,
+        discovery.skipped,
+        &opts.output,
+        memory,
+        &progress,
+    )?;
+    clock.mark("read_clean_fingerprint");
+    check_strict(opts, &prepared.errors, &progress)?;
+    decide_and_write(
+        settings,
+        origin,
+        opts,
+        prepared,
+        Finishing {
+            started,
+            clock,
+            memory,
+            progress,
+            shards: Vec::new(),
+        },
+    )
+}
 
-    let discovery = source::discover(&opts.inputs, &settings.input);
-    if discovery.files.is_empty() && discovery.errors.is_empty() && discovery.skipped.is_empty() {
-        let shown: Vec<_> = opts
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(PipelineError::NoInput(shown.join(", ")));
-    }
-    mark("discover", &mut lap);
-
+/// Reads, cleans, normalizes and fingerprints `files` into a staging file in `dir` (which the
+/// result holds for its run), an index and a signature store.
+fn prepare(
+    settings: &Settings,
+    files: &[InputFile],
+    mut errors: Vec<InputError>,
+    skipped: Vec<SkippedFile>,
+    dir: &Path,
+    memory: Option<u64>,
+    progress: &Progress,
+) -> Result<Prepared, PipelineError> {
     let stages = Stages::new(settings)?;
-    std::fs::create_dir_all(&opts.output).map_err(out_err(&opts.output))?;
-    let paths = OutputPaths::new(&opts.output, settings.output.compression);
-    let staging = Staging::new(&opts.output).map_err(out_err(&opts.output))?;
+    std::fs::create_dir_all(dir).map_err(out_err(dir))?;
+    let staging = Staging::new(dir).map_err(out_err(dir))?;
     let staging_path = staging.path.clone();
     let staging_file = File::create(&staging_path).map_err(out_err(&staging_path))?;
     let mut staging_out = BufWriter::with_capacity(1 << 20, staging_file);
     let mut staging_err: Option<std::io::Error> = None;
     // The dedup index's signatures, within the memory budget (spilling beside the staging file).
-    let memory = settings
-        .dedup
-        .memory_bytes()
-        .map_err(|message| PipelineError::Setting {
-            key: "dedup.memory",
-            message,
-        })?;
-    let mut store = SignatureStore::new(settings.fingerprint.num_hashes, memory, &opts.output);
+    let mut store = SignatureStore::new(settings.fingerprint.num_hashes, memory, dir);
     let mut store_err: Option<std::io::Error> = None;
 
-    let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
-    let progress = Progress::new(opts.progress, total_bytes);
-    let mut inputs: Vec<InputSummary> = discovery
-        .files
+    let mut inputs: Vec<InputSummary> = files
         .iter()
         .map(|f| InputSummary {
             path: f.display.clone(),
@@ -269,12 +369,11 @@ pub fn run(
             warc_skipped: 0,
         })
         .collect();
-    let mut errors = discovery.errors;
     let mut index = Index {
         docs: Vec::new(),
         digests: Vec::new(),
         paths: Vec::new(),
-        passages: PassageTable::create(&opts.output).map_err(out_err(&opts.output))?,
+        passages: PassageTable::create(dir).map_err(out_err(dir))?,
     };
     let index_path = index.passages.path.clone();
     let table_err = |e| out_err(&index_path)(e);
@@ -283,7 +382,7 @@ pub fn run(
     let mut staged_bytes = 0u64;
     let min_words = settings.clean.min_words;
     process_inputs(
-        &discovery.files,
+        files,
         settings,
         &stages,
         |group: &mut StagedGroup, p| stage(p, group, min_words),
@@ -297,7 +396,7 @@ pub fn run(
                 summary.bytes = t.bytes;
                 summary.decompressed_bytes = t.decompressed_bytes;
                 summary.blake3 = t.blake3;
-                progress.inc(discovery.files[out.file].size);
+                progress.inc(files[out.file].size);
             }
             errors.append(&mut out.errors);
             for group in &mut out.groups {
@@ -361,24 +460,63 @@ pub fn run(
         return Err(out_err(&staging_path)(e));
     }
     if let Some(e) = store_err.take() {
-        return Err(out_err(&opts.output)(e));
+        return Err(out_err(dir)(e));
     }
     if let Some(e) = index_err.take() {
         return Err(table_err(e));
     }
     index.passages.finish().map_err(table_err)?;
-    store.finish().map_err(out_err(&opts.output))?;
+    store.finish().map_err(out_err(dir))?;
     release_free();
-    mark("read_clean_fingerprint", &mut lap);
+    Ok(Prepared {
+        staging,
+        index,
+        store,
+        inputs,
+        errors,
+        skipped,
+        removed_by_rule,
+    })
+}
 
-    if opts.strict && !errors.is_empty() {
-        progress.finish();
-        return Err(PipelineError::Strict {
-            count: errors.len(),
-            first: errors[0].to_string(),
-        });
-    }
+/// How the second part of a run goes on from the first.
+struct Finishing {
+    started: Instant,
+    clock: Clock,
+    memory: Option<u64>,
+    progress: Progress,
+    /// The shards' own runs, when the first part ran as shards ([`shard`]).
+    shards: Vec<ShardRun>,
+}
 
+/// The corpus-wide steps (document and passage dedup) and the outputs.
+fn decide_and_write(
+    settings: &Settings,
+    origin: &ConfigOrigin,
+    opts: &RunOptions,
+    prepared: Prepared,
+    finishing: Finishing,
+) -> Result<RunReport, PipelineError> {
+    let Prepared {
+        staging,
+        mut index,
+        store,
+        inputs,
+        errors,
+        skipped,
+        mut removed_by_rule,
+    } = prepared;
+    let Finishing {
+        started,
+        mut clock,
+        memory,
+        progress,
+        shards,
+    } = finishing;
+    let paths = OutputPaths::new(&opts.output, settings.output.compression);
+    let staging_path = staging.path.clone();
+    let index_path = index.passages.path.clone();
+    let table_err = |e| out_err(&index_path)(e);
     let doc_digests = std::mem::take(&mut index.digests);
     let docs = &index.docs;
     let mut fates: Vec<DocFate> = docs
@@ -461,7 +599,7 @@ pub fn run(
     }
     drop(doc_digests);
     release_free();
-    mark("dedup_documents", &mut lap);
+    clock.mark("dedup_documents");
 
     progress.stage("dedup passages");
     let mut passage_fates = PassageFates::default();
@@ -622,7 +760,7 @@ pub fn run(
     // Cluster records read signatures too (their similarities): a failed read must fail the run,
     // not show up as a similarity of 0.
     store.check().map_err(out_err(&opts.output))?;
-    mark("dedup_passages", &mut lap);
+    clock.mark("dedup_passages");
 
     progress.stage("writing");
     let mut counts = Counts {
@@ -906,7 +1044,7 @@ pub fn run(
                 .map_err(out_err(path))?;
         }
     }
-    mark("write", &mut lap);
+    clock.mark("write");
 
     let total = started.elapsed().as_secs_f64();
     let mb = counts.input_bytes as f64 / 1e6;
@@ -917,14 +1055,15 @@ pub fn run(
         config_hash: origin.hash.clone(),
         config: settings.clone(),
         inputs,
-        skipped_files: discovery.skipped,
+        skipped_files: skipped,
         run: RunFacts {
             threads: opts.threads,
-            seconds,
+            seconds: clock.seconds,
             total_seconds: total,
             mb_per_s: per_s(mb),
             docs_per_s: per_s(counts.records_in as f64),
             peak_rss_bytes: peak_rss_bytes(),
+            shards,
         },
         counts,
         removed_by_rule,

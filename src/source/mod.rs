@@ -28,7 +28,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Compression layer of an input file, from its last extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceCompression {
     None,
@@ -50,7 +50,7 @@ pub struct InputFile {
 }
 
 /// A file [`discover`] saw but will not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SkippedFile {
     pub path: String,
     pub reason: String,
@@ -87,7 +87,7 @@ pub struct FileRead {
 }
 
 /// One record that could not be read, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InputError {
     pub path: String,
     /// 0-based index of the record in the file (JSONL non-blank line, WARC record).
@@ -102,7 +102,7 @@ pub struct InputError {
 }
 
 /// Why a record could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputErrorKind {
     /// The file or folder could not be opened or read.

@@ -1,0 +1,849 @@
+//! A run split over machines: `scour run --shard K/N` reads, cleans, normalizes and
+//! fingerprints the K-th of N slices of the inputs into `OUTPUT/shards/`, and `scour run
+//! --merge` joins the slices and runs the corpus-wide steps and the writing. Each shard is one
+//! job of a cluster scheduler (a Slurm array task), the merge one job after them all.
+//!
+//! A shard's slice is a run of whole input files in the sorted order every run uses, cut by
+//! bytes. Laid end to end in shard order, the shards' documents, passages and signatures are
+//! exactly those of a run on one machine, so the merged outputs are byte-identical to it.
+//!
+//! A shard folder holds `staged.jsonl` (the staged records), `passages.bin` (the passage
+//! table), `signatures.bin` (the signatures, `k` little-endian 16-bit values each), `docs.bin`
+//! (one fixed-size entry per document) and, written last and renamed into place, `shard.json`:
+//! what was read, the counts and checksums of the other files, and what the shard's settings
+//! and input list were. A folder without `shard.json` is an unfinished shard.
+
+use super::index::{NONE, scan_file};
+use super::*;
+use serde::Deserialize;
+use std::ops::Range;
+
+/// Format of a shard folder; a merge refuses another.
+const FORMAT: u32 = 1;
+const STAGED: &str = "staged.jsonl";
+const PASSAGES: &str = "passages.bin";
+const SIGNATURES: &str = "signatures.bin";
+const DOCS: &str = "docs.bin";
+const META: &str = "shard.json";
+
+const NO_SHARDS: &str = "no shard folders; run `scour run --shard K/N` for each K first";
+
+/// Which slice of the inputs a shard job reads: `index` of `count`, from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N`, `0 <= K < N` (a Slurm array task's `$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`
+    /// with `--array=0-(N-1)`).
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("{s:?} is not K/N (shard K of N, counted from 0)"))?;
+        let k: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("{k:?} is not a number"))?;
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("{n:?} is not a number"))?;
+        if n == 0 || k >= n {
+            return Err(format!(
+                "shard {k} of {n}: shards are numbered 0 to N-1, and N is at least 1"
+            ));
+        }
+        Ok(Shard { index: k, count: n })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The folder of `shard` in the output folder `output`. Zero-padded, so folders list in order.
+pub fn shard_dir(output: &Path, shard: Shard) -> PathBuf {
+    output
+        .join("shards")
+        .join(format!("{:05}-of-{:05}", shard.index, shard.count))
+}
+
+/// The files of shard `index` of `count`: consecutive in the sorted order, cut where the bytes
+/// before a file reach the shard's share. Every file is in exactly one shard; a shard can be
+/// empty (more shards than files, or one huge file).
+fn shard_files(sizes: &[u64], shard: Shard) -> Range<usize> {
+    let total: u128 = sizes.iter().map(|&s| s as u128).sum();
+    let n = shard.count as u128;
+    // Shard k starts at the first file whose bytes before it reach k/n of the total
+    // (rounded up, so equal files split evenly).
+    let start_of = |k: u128| -> usize {
+        if k == 0 {
+            return 0;
+        }
+        if k >= n {
+            return sizes.len();
+        }
+        let mut before = 0u128;
+        for (i, &s) in sizes.iter().enumerate() {
+            if before * n >= k * total && (before > 0 || total == 0) {
+                return i;
+            }
+            before += s as u128;
+        }
+        sizes.len()
+    };
+    let k = shard.index as u128;
+    let (a, b) = (start_of(k), start_of(k + 1));
+    a.min(b)..b
+}
+
+/// Hash of the settings that the first part of a run uses: the merge refuses shards that read
+/// with other settings, since their parts would not fit together. The dedup thresholds, the
+/// memory budget and the output settings are the merge's own.
+fn prepare_hash(settings: &Settings) -> String {
+    let d = &settings.dedup;
+    let on = d.mode != DedupMode::Off;
+    let json = serde_json::to_vec(&(
+        &settings.input,
+        &settings.clean,
+        &settings.normalize,
+        &settings.fingerprint,
+        &settings.rules,
+        (on && d.documents, on && d.passages, d.passage_min_words),
+    ))
+    .unwrap_or_default();
+    blake3::hash(&json).to_hex()[..16].to_string()
+}
+
+/// Hash of the input list every shard cut its slice from (paths, formats, sizes, and what
+/// discovery skipped or could not open): shards of different input lists cannot be merged.
+fn inputs_hash(discovery: &source::Discovery) -> String {
+    let mut h = blake3::Hasher::new();
+    for f in &discovery.files {
+        let line = format!(
+            "f\t{}\t{:?}\t{:?}\t{}\n",
+            f.display, f.format, f.compression, f.size
+        );
+        h.update(line.as_bytes());
+    }
+    for s in &discovery.skipped {
+        h.update(format!("s\t{}\n", s.path).as_bytes());
+    }
+    for e in &discovery.errors {
+        h.update(format!("e\t{}\n", e.path).as_bytes());
+    }
+    h.finalize().to_hex()[..16].to_string()
+}
+
+/// How one shard's job went, kept in its `shard.json` and in the merged manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardRun {
+    pub shard: usize,
+    pub host: String,
+    pub threads: usize,
+    pub input_bytes: u64,
+    pub documents: u64,
+    pub seconds: f64,
+    pub mb_per_s: f64,
+    pub peak_rss_bytes: Option<u64>,
+}
+
+/// `shard.json`.
+#[derive(Debug, Serialize, Deserialize)]
+struct ShardMeta {
+    format: u32,
+    scour_version: String,
+    shard: usize,
+    shards: usize,
+    settings_hash: String,
+    inputs_hash: String,
+    /// The shard's files, as indexes into the sorted input list.
+    files: Range<usize>,
+    inputs: Vec<InputSummary>,
+    errors: Vec<InputError>,
+    skipped: Vec<SkippedFile>,
+    removed_by_rule: BTreeMap<String, RuleCount>,
+    paths: Vec<String>,
+    documents: u64,
+    passages: u64,
+    signatures: u64,
+    hashes_per_signature: usize,
+    staged_bytes: u64,
+    /// blake3 of `docs.bin`, `passages.bin` and `signatures.bin`.
+    checksums: BTreeMap<String, String>,
+    run: ShardRun,
+}
+
+/// What a shard job did, for its summary line.
+#[derive(Debug)]
+pub struct ShardReport {
+    pub dir: PathBuf,
+    pub run: ShardRun,
+    pub errors: Vec<InputError>,
+    pub files: usize,
+}
+
+/// The first part of a run, on one shard of the inputs: writes the shard's folder in
+/// `opts.output/shards/`, replacing what an earlier attempt left there.
+pub fn run_shard(
+    settings: &Settings,
+    opts: &RunOptions,
+    shard: Shard,
+) -> Result<ShardReport, PipelineError> {
+    let started = Instant::now();
+    let discovery = discover_inputs(settings, opts)?;
+    let memory = memory_budget(settings)?;
+    let sizes: Vec<u64> = discovery.files.iter().map(|f| f.size).collect();
+    let range = shard_files(&sizes, shard);
+    let files = &discovery.files[range.clone()];
+    let dir = shard_dir(&opts.output, shard);
+    std::fs::create_dir_all(&dir).map_err(out_err(&dir))?;
+    // A folder with `shard.json` is a finished shard: an attempt that fails half way must not
+    // leave one behind, so it goes first.
+    let meta_path = dir.join(META);
+    match std::fs::remove_file(&meta_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(out_err(&meta_path)(e)),
+        _ => {}
+    }
+    // Discovery's own findings are reported once, by the first shard.
+    let (errors, skipped) = if shard.index == 0 {
+        (discovery.errors.clone(), discovery.skipped.clone())
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let progress = Progress::new(opts.progress, sizes[range.clone()].iter().sum());
+    let mut p = prepare(settings, files, errors, skipped, &dir, memory, &progress)?;
+    check_strict(opts, &p.errors, &progress)?;
+    progress.stage("saving");
+
+    let err = |name: &str| out_err(&dir.join(name));
+    let mut checksums = BTreeMap::new();
+    let docs_bin = encode_docs(&p.index);
+    write_synced(&dir.join(DOCS), &docs_bin).map_err(err(DOCS))?;
+    checksums.insert(
+        DOCS.to_string(),
+        blake3::hash(&docs_bin).to_hex().to_string(),
+    );
+    drop(docs_bin);
+    let passages_path = dir.join(PASSAGES);
+    std::fs::rename(&p.index.passages.path, &passages_path).map_err(err(PASSAGES))?;
+    let signatures_path = dir.join(SIGNATURES);
+    p.store.save(&signatures_path).map_err(err(SIGNATURES))?;
+    for (name, path) in [(PASSAGES, &passages_path), (SIGNATURES, &signatures_path)] {
+        checksums.insert(name.to_string(), file_checksum(path).map_err(err(name))?);
+    }
+    let staged_path = dir.join(STAGED);
+    std::fs::rename(&p.staging.path, &staged_path).map_err(err(STAGED))?;
+    let staged_bytes = std::fs::metadata(&staged_path).map_err(err(STAGED))?.len();
+
+    let input_bytes: u64 = p.inputs.iter().map(|i| i.bytes).sum();
+    let seconds = started.elapsed().as_secs_f64();
+    let run = ShardRun {
+        shard: shard.index,
+        host: host_name(),
+        threads: opts.threads,
+        input_bytes,
+        documents: p.index.docs.len() as u64,
+        seconds,
+        mb_per_s: if seconds > 0.0 {
+            input_bytes as f64 / 1e6 / seconds
+        } else {
+            0.0
+        },
+        peak_rss_bytes: peak_rss_bytes(),
+    };
+    let meta = ShardMeta {
+        format: FORMAT,
+        scour_version: env!("CARGO_PKG_VERSION").to_string(),
+        shard: shard.index,
+        shards: shard.count,
+        settings_hash: prepare_hash(settings),
+        inputs_hash: inputs_hash(&discovery),
+        files: range.clone(),
+        inputs: std::mem::take(&mut p.inputs),
+        errors: p.errors.clone(),
+        skipped: std::mem::take(&mut p.skipped),
+        removed_by_rule: std::mem::take(&mut p.removed_by_rule),
+        paths: std::mem::take(&mut p.index.paths),
+        documents: p.index.docs.len() as u64,
+        passages: p.index.passages.len(),
+        signatures: p.store.len(),
+        hashes_per_signature: p.store.k(),
+        staged_bytes,
+        checksums,
+        run: run.clone(),
+    };
+    let json = serde_json::to_vec_pretty(&meta).map_err(|e| err(META)(e.into()))?;
+    let tmp = dir.join(format!("{META}.tmp"));
+    write_synced(&tmp, &json).map_err(err(META))?;
+    std::fs::rename(&tmp, &meta_path).map_err(err(META))?;
+    progress.finish();
+    Ok(ShardReport {
+        dir,
+        run,
+        errors: meta.errors,
+        files: range.len(),
+    })
+}
+
+/// The second part of a sharded run: joins the finished shards in `opts.output/shards/` in
+/// order and runs the corpus-wide steps and the writing, as [`run`] does after reading.
+pub fn run_merge(
+    settings: &Settings,
+    origin: &ConfigOrigin,
+    opts: &RunOptions,
+) -> Result<RunReport, PipelineError> {
+    let started = Instant::now();
+    let mut clock = Clock::new();
+    let memory = memory_budget(settings)?;
+    let metas = read_shards(&opts.output, settings)?;
+    clock.mark("discover");
+
+    let progress = Progress::new(
+        opts.progress,
+        metas.iter().map(|(_, m)| m.staged_bytes).sum(),
+    );
+    progress.stage("merging");
+    let dir = &opts.output;
+    let staging = Staging::new(dir).map_err(out_err(dir))?;
+    let mut index = Index {
+        docs: Vec::new(),
+        digests: Vec::new(),
+        paths: Vec::new(),
+        passages: PassageTable::create(dir).map_err(out_err(dir))?,
+    };
+    let mut store = SignatureStore::new(settings.fingerprint.num_hashes, memory, dir);
+    let mut staged = File::create(&staging.path).map_err(out_err(&staging.path))?;
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut skipped = Vec::new();
+    let mut removed_by_rule: BTreeMap<String, RuleCount> = BTreeMap::new();
+    let mut shards = Vec::new();
+    for (shard_dir, meta) in metas {
+        let bad = merge_err(&shard_dir);
+        let offsets = Offsets {
+            staged: index.docs.last().map_or(0, |d| d.staged_at + d.staged_len),
+            passage: index.passages.len(),
+            slot: store.len(),
+            path: index.paths.len() as u64,
+        };
+        // Records: copied whole (the kernel copies file to file).
+        let path = shard_dir.join(STAGED);
+        let mut from = File::open(&path).map_err(read_err(&path))?;
+        let copied = std::io::copy(&mut from, &mut staged).map_err(out_err(&staging.path))?;
+        if copied != meta.staged_bytes {
+            return Err(bad(format!(
+                "{STAGED} holds {copied} bytes, shard.json says {}",
+                meta.staged_bytes
+            )));
+        }
+        // Documents.
+        let path = shard_dir.join(DOCS);
+        let bytes = std::fs::read(&path).map_err(read_err(&path))?;
+        check_sum(&meta, DOCS, blake3::hash(&bytes)).map_err(&bad)?;
+        let first_doc = index.docs.len();
+        decode_docs(&bytes, meta.documents, &offsets, &mut index).map_err(&bad)?;
+        drop(bytes);
+        if let Some(d) = index.docs[first_doc..].iter().find(|d| {
+            d.staged_at + d.staged_len > offsets.staged + meta.staged_bytes
+                || d.first_passage + d.passages as u64 > offsets.passage + meta.passages
+                || (d.slot != NONE && d.slot as u64 >= offsets.slot + meta.signatures)
+                || d.path as u64 >= offsets.path + meta.paths.len() as u64
+        }) {
+            return Err(bad(format!(
+                "document {} points past the shard's files",
+                d.record
+            )));
+        }
+        index.paths.extend(meta.paths.iter().cloned());
+        // Passages.
+        let path = shard_dir.join(PASSAGES);
+        let mut hasher = blake3::Hasher::new();
+        let file = File::open(&path).map_err(read_err(&path))?;
+        let file_len = file.metadata().map_err(read_err(&path))?.len();
+        if file_len != meta.passages * 40 {
+            return Err(bad(format!(
+                "{PASSAGES} holds {file_len} bytes, not {} passages",
+                meta.passages
+            )));
+        }
+        let mut scan = scan_file(file, meta.passages);
+        for _ in 0..meta.passages {
+            let mut row = scan.next_row().map_err(read_err(&path))?;
+            row.hash_into(&mut hasher);
+            if row.slot != NONE {
+                row.slot = narrow(row.slot as u64 + offsets.slot, "signatures")
+                    .map_err(read_err(&path))?;
+            }
+            index.passages.push(&row).map_err(out_err(dir))?;
+        }
+        check_sum(&meta, PASSAGES, hasher.finalize()).map_err(&bad)?;
+        // Signatures.
+        let path = shard_dir.join(SIGNATURES);
+        load_signatures(&path, &meta, &mut store).map_err(|e| match e {
+            LoadError::Read(e) => read_err(&path)(e),
+            LoadError::Store(e) => out_err(dir)(e),
+            LoadError::Bad(what) => bad(what),
+        })?;
+        inputs.extend(meta.inputs);
+        errors.extend(meta.errors);
+        skipped.extend(meta.skipped);
+        for (rule, c) in meta.removed_by_rule {
+            let total = removed_by_rule.entry(rule).or_default();
+            total.spans += c.spans;
+            total.bytes += c.bytes;
+        }
+        shards.push(meta.run);
+        progress.inc(meta.staged_bytes);
+    }
+    staged.sync_all().map_err(out_err(&staging.path))?;
+    drop(staged);
+    index.passages.finish().map_err(out_err(dir))?;
+    store.finish().map_err(out_err(dir))?;
+    clock.mark("merge_shards");
+    check_strict(opts, &errors, &progress)?;
+    let prepared = Prepared {
+        staging,
+        index,
+        store,
+        inputs,
+        errors,
+        skipped,
+        removed_by_rule,
+    };
+    decide_and_write(
+        settings,
+        origin,
+        opts,
+        prepared,
+        Finishing {
+            started,
+            clock,
+            memory,
+            progress,
+            shards,
+        },
+    )
+}
+
+/// Where a shard's entries go in the merged index.
+struct Offsets {
+    staged: u64,
+    passage: u64,
+    slot: u64,
+    path: u64,
+}
+
+/// The finished shards in `output/shards/`, in order, with their `shard.json`: all of one
+/// count, all there, made from one input list with the settings of this run.
+fn read_shards(
+    output: &Path,
+    settings: &Settings,
+) -> Result<Vec<(PathBuf, ShardMeta)>, PipelineError> {
+    let root = output.join("shards");
+    let fail = merge_err(&root);
+    let mut dirs: Vec<(Shard, PathBuf)> = Vec::new();
+    let entries = match std::fs::read_dir(&root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail(NO_SHARDS.into()));
+        }
+        r => r.map_err(read_err(&root))?,
+    };
+    for e in entries {
+        let e = e.map_err(read_err(&root))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some((k, n)) = name.split_once("-of-") else {
+            continue;
+        };
+        if let Ok(shard) = format!("{k}/{n}").parse::<Shard>() {
+            dirs.push((shard, e.path()));
+        }
+    }
+    dirs.sort_by_key(|(s, _)| (s.count, s.index));
+    let Some(count) = dirs.first().map(|(s, _)| s.count) else {
+        return Err(fail(NO_SHARDS.into()));
+    };
+    if dirs.iter().any(|(s, _)| s.count != count) {
+        let mut counts: Vec<usize> = dirs.iter().map(|(s, _)| s.count).collect();
+        counts.dedup();
+        return Err(fail(format!(
+            "shard folders of different runs ({counts:?} shards); remove the old ones"
+        )));
+    }
+    let missing: Vec<usize> = (0..count)
+        .filter(|&k| {
+            !dirs
+                .iter()
+                .any(|(s, d)| s.index == k && d.join(META).is_file())
+        })
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(20).map(|k| k.to_string()).collect();
+        return Err(fail(format!(
+            "{} of {count} shards are not finished: {}{}",
+            missing.len(),
+            shown.join(", "),
+            if missing.len() > 20 { ", ..." } else { "" }
+        )));
+    }
+    let want = prepare_hash(settings);
+    let mut metas: Vec<(PathBuf, ShardMeta)> = Vec::with_capacity(count);
+    for (shard, dir) in dirs {
+        let path = dir.join(META);
+        let bytes = std::fs::read(&path).map_err(read_err(&path))?;
+        let meta: ShardMeta =
+            serde_json::from_slice(&bytes).map_err(|e| merge_err(&path)(e.to_string()))?;
+        let problem = if meta.format != FORMAT {
+            Some(format!("format {}, this scour reads {FORMAT}", meta.format))
+        } else if meta.shard != shard.index || meta.shards != shard.count {
+            Some(format!(
+                "it says shard {}/{}, its folder {shard}",
+                meta.shard, meta.shards
+            ))
+        } else if meta.settings_hash != want {
+            Some(
+                "made with other input, clean, normalize or fingerprint settings than this run's"
+                    .into(),
+            )
+        } else if meta.hashes_per_signature != settings.fingerprint.num_hashes {
+            Some(format!("{} hashes a signature", meta.hashes_per_signature))
+        } else if let Some((_, first)) = metas.first()
+            && first.inputs_hash != meta.inputs_hash
+        {
+            Some("made from another input list than shard 0 (inputs changed between jobs?)".into())
+        } else if let Some((_, last)) = metas.last()
+            && last.files.end != meta.files.start
+        {
+            Some(format!(
+                "its files start at {}, the shard before ends at {}",
+                meta.files.start, last.files.end
+            ))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            return Err(merge_err(&path)(p));
+        }
+        metas.push((dir, meta));
+    }
+    Ok(metas)
+}
+
+fn check_sum(meta: &ShardMeta, name: &str, got: blake3::Hash) -> Result<(), String> {
+    match meta.checksums.get(name) {
+        Some(want) if *want == got.to_hex().as_str() => Ok(()),
+        Some(_) => Err(format!("{name} does not match its checksum in shard.json")),
+        None => Err(format!("shard.json has no checksum of {name}")),
+    }
+}
+
+enum LoadError {
+    /// Reading the shard's file.
+    Read(std::io::Error),
+    /// The merged store (its spill file).
+    Store(std::io::Error),
+    Bad(String),
+}
+
+/// A shard that cannot be merged as it is.
+fn merge_err(path: &Path) -> impl Fn(String) -> PipelineError + use<> {
+    let path = path.display().to_string();
+    move |message| PipelineError::Merge {
+        path: path.clone(),
+        message,
+    }
+}
+
+fn read_err(path: &Path) -> impl Fn(std::io::Error) -> PipelineError + use<> {
+    let f = merge_err(path);
+    move |e| f(e.to_string())
+}
+
+/// Pushes a shard's signatures into `store`, checking their count and checksum.
+fn load_signatures(
+    path: &Path,
+    meta: &ShardMeta,
+    store: &mut SignatureStore,
+) -> Result<(), LoadError> {
+    let k = meta.hashes_per_signature;
+    let mut file = File::open(path).map_err(LoadError::Read)?;
+    let len = file.metadata().map_err(LoadError::Read)?.len();
+    if len != meta.signatures * 2 * k as u64 {
+        return Err(LoadError::Bad(format!(
+            "{SIGNATURES} holds {len} bytes, not {} signatures",
+            meta.signatures
+        )));
+    }
+    let mut hasher = blake3::Hasher::new();
+    let per_chunk = (1usize << 20) / (2 * k).max(1) + 1;
+    let mut bytes = vec![0u8; per_chunk * 2 * k];
+    let mut values: Vec<crate::fingerprint::SigValue> = Vec::with_capacity(per_chunk * k);
+    let mut left = meta.signatures;
+    while left > 0 {
+        let n = (left as usize).min(per_chunk);
+        let chunk = &mut bytes[..n * 2 * k];
+        file.read_exact(chunk).map_err(LoadError::Read)?;
+        hasher.update(chunk);
+        values.clear();
+        values.extend(
+            chunk
+                .chunks_exact(2)
+                .map(|c| crate::fingerprint::SigValue::from_le_bytes([c[0], c[1]])),
+        );
+        for sig in values.chunks_exact(k) {
+            store.push_values(sig).map_err(LoadError::Store)?;
+        }
+        left -= n as u64;
+    }
+    check_sum(meta, SIGNATURES, hasher.finalize()).map_err(LoadError::Bad)
+}
+
+/// Bytes of one entry of `docs.bin`.
+const DOC_BYTES: usize = 7 * 8 + 3 * 4 + 1 + 16;
+
+fn drop_code(r: Option<DropReason>) -> u8 {
+    match r {
+        None => 0,
+        Some(DropReason::EmptyAfterCleaning) => 1,
+        Some(DropReason::TooShort) => 2,
+        Some(DropReason::Duplicate) => 3,
+        Some(DropReason::AllPassagesDuplicate) => 4,
+        Some(DropReason::InputError) => 5,
+    }
+}
+
+fn drop_reason(code: u8) -> Result<Option<DropReason>, String> {
+    Ok(match code {
+        0 => None,
+        1 => Some(DropReason::EmptyAfterCleaning),
+        2 => Some(DropReason::TooShort),
+        3 => Some(DropReason::Duplicate),
+        4 => Some(DropReason::AllPassagesDuplicate),
+        5 => Some(DropReason::InputError),
+        c => return Err(format!("unknown drop reason {c} in {DOCS}")),
+    })
+}
+
+fn encode_docs(index: &Index) -> Vec<u8> {
+    let mut out = Vec::with_capacity(index.docs.len() * DOC_BYTES);
+    for (d, digest) in index.docs.iter().zip(&index.digests) {
+        for v in [
+            d.id,
+            d.staged_at,
+            d.staged_len,
+            d.first_passage,
+            d.record,
+            d.byte_start,
+            d.text_len,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [d.slot, d.path, d.passages] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.push(drop_code(d.dropped));
+        out.extend_from_slice(digest);
+    }
+    out
+}
+
+/// Appends a shard's `count` documents to `index`, moved by `at`.
+fn decode_docs(bytes: &[u8], count: u64, at: &Offsets, index: &mut Index) -> Result<(), String> {
+    if bytes.len() as u64 != count * DOC_BYTES as u64 {
+        return Err(format!(
+            "{DOCS} holds {} bytes, not {count} documents",
+            bytes.len()
+        ));
+    }
+    for b in bytes.chunks_exact(DOC_BYTES) {
+        let u64_at = |i: usize| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().expect("8"));
+        let u32_at = |i: usize| {
+            let o = 56 + i * 4;
+            u32::from_le_bytes(b[o..o + 4].try_into().expect("4"))
+        };
+        let slot = u32_at(0);
+        let slot = if slot == NONE {
+            NONE
+        } else {
+            narrow(slot as u64 + at.slot, "signatures").map_err(|e| e.to_string())?
+        };
+        let path = narrow(u32_at(1) as u64 + at.path, "paths").map_err(|e| e.to_string())?;
+        narrow(index.docs.len() as u64, "documents").map_err(|e| e.to_string())?;
+        index.docs.push(DocEntry {
+            id: u64_at(0),
+            staged_at: u64_at(1) + at.staged,
+            staged_len: u64_at(2),
+            first_passage: u64_at(3) + at.passage,
+            record: u64_at(4),
+            byte_start: u64_at(5),
+            text_len: u64_at(6),
+            slot,
+            path,
+            passages: u32_at(2),
+            dropped: drop_reason(b[68])?,
+        });
+        index.digests.push(b[69..85].try_into().expect("16 bytes"));
+    }
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn file_checksum(path: &Path) -> std::io::Result<String> {
+    let mut h = blake3::Hasher::new();
+    h.update_reader(File::open(path)?)?;
+    Ok(h.finalize().to_hex().to_string())
+}
+
+/// This machine's name, for the manifest (which node ran which shard).
+fn host_name() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most `buf.len()` bytes into the buffer it is given.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    if ok {
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slices(sizes: &[u64], n: usize) -> Vec<Range<usize>> {
+        (0..n)
+            .map(|index| shard_files(sizes, Shard { index, count: n }))
+            .collect()
+    }
+
+    #[test]
+    fn shards_cover_every_file_once_in_order_and_balance_bytes() {
+        assert_eq!(slices(&[10, 10, 10, 10], 2), vec![0..2, 2..4]);
+        assert_eq!(slices(&[10, 10, 10, 10], 4), vec![0..1, 1..2, 2..3, 3..4]);
+        // One big file: its shard takes it, the others what is left.
+        assert_eq!(slices(&[100, 1, 1, 1], 2), vec![0..1, 1..4]);
+        // More shards than files: some are empty.
+        assert_eq!(slices(&[5, 5], 4), vec![0..1, 1..1, 1..2, 2..2]);
+        assert_eq!(slices(&[], 3), vec![0..0, 0..0, 0..0]);
+        assert_eq!(slices(&[0, 0, 0], 2), vec![0..0, 0..3]);
+        for n in 1..9 {
+            for sizes in [vec![1u64; 17], (1..30).collect(), vec![7, 0, 0, 900, 3, 3]] {
+                let s = slices(&sizes, n);
+                assert_eq!(s[0].start, 0);
+                assert_eq!(s[n - 1].end, sizes.len());
+                for w in s.windows(2) {
+                    assert_eq!(w[0].end, w[1].start, "{sizes:?} {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shard_names_parse_and_refuse_nonsense() {
+        assert_eq!(
+            "3/16".parse::<Shard>(),
+            Ok(Shard {
+                index: 3,
+                count: 16
+            })
+        );
+        assert_eq!(" 0 / 1 ".parse::<Shard>(), Ok(Shard { index: 0, count: 1 }));
+        for bad in ["16/16", "1/0", "3", "a/2", "-1/2", "2/x"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        let dir = shard_dir(
+            Path::new("out"),
+            Shard {
+                index: 3,
+                count: 16,
+            },
+        );
+        assert_eq!(dir, Path::new("out/shards/00003-of-00016"));
+    }
+
+    #[test]
+    fn doc_entries_round_trip_moved_by_the_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |i: u64| DocEntry {
+            id: 0xabc0 + i,
+            staged_at: 100 * i,
+            staged_len: 100,
+            first_passage: 3 * i,
+            record: i,
+            byte_start: 7 * i,
+            text_len: 50 + i,
+            slot: if i == 1 { NONE } else { i as u32 * 4 },
+            path: i as u32 / 2,
+            passages: 3,
+            dropped: [
+                None,
+                Some(DropReason::TooShort),
+                Some(DropReason::EmptyAfterCleaning),
+            ][i as usize % 3],
+        };
+        let index = Index {
+            docs: (0..5).map(entry).collect(),
+            digests: (0..5u8).map(|i| [i; 16]).collect(),
+            paths: vec![],
+            passages: PassageTable::create(dir.path()).unwrap(),
+        };
+        let bytes = encode_docs(&index);
+        assert_eq!(bytes.len(), 5 * DOC_BYTES);
+        let mut merged = Index {
+            docs: vec![],
+            digests: vec![],
+            paths: vec![],
+            passages: PassageTable::create(dir.path()).unwrap(),
+        };
+        let at = Offsets {
+            staged: 1000,
+            passage: 20,
+            slot: 9,
+            path: 2,
+        };
+        decode_docs(&bytes, 5, &at, &mut merged).unwrap();
+        assert_eq!(merged.digests, index.digests);
+        for (a, b) in index.docs.iter().zip(&merged.docs) {
+            assert_eq!(b.id, a.id);
+            assert_eq!(b.staged_at, a.staged_at + 1000);
+            assert_eq!(b.first_passage, a.first_passage + 20);
+            assert_eq!(b.slot, if a.slot == NONE { NONE } else { a.slot + 9 });
+            assert_eq!(b.path, a.path + 2);
+            assert_eq!(
+                (
+                    b.staged_len,
+                    b.record,
+                    b.byte_start,
+                    b.text_len,
+                    b.passages,
+                    b.dropped
+                ),
+                (
+                    a.staged_len,
+                    a.record,
+                    a.byte_start,
+                    a.text_len,
+                    a.passages,
+                    a.dropped
+                )
+            );
+        }
+        // A wrong count or an unknown drop reason is an error.
+        assert!(decode_docs(&bytes, 4, &at, &mut merged).is_err());
+        let mut bad = bytes.clone();
+        bad[68] = 9;
+        assert!(decode_docs(&bad, 5, &at, &mut merged).is_err());
+    }
+}
