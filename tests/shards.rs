@@ -218,3 +218,49 @@ fn a_shard_under_strict_fails_on_bad_input_and_leaves_no_finished_shard() {
     let bad = scour(&args(&input, &out, &["--shard", "2/2"]));
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The Slurm job scripts, run as Slurm runs them (bash, with the array task's variables set):
+/// the outputs are those of one run. `submit.sh` itself needs `sbatch`; without it, it says so.
+#[test]
+fn the_slurm_job_scripts_run_a_split_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = inputs(dir.path());
+    let one = dir.path().join("one");
+    ok(&args(&input, &one, &[]));
+    let out = dir.path().join("slurm");
+    let script = |name: &str| root().join("config/slurm").join(name);
+    let bash = |name: &str, task: Option<usize>, script_args: &[&str]| {
+        let mut c = std::process::Command::new("bash");
+        c.arg(script(name))
+            .args(script_args)
+            .env("SCOUR", env!("CARGO_BIN_EXE_scour"))
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .env_remove("SLURM_ARRAY_TASK_ID");
+        if let Some(k) = task {
+            c.env("SLURM_ARRAY_TASK_ID", k.to_string());
+        }
+        c.output().expect("bash runs")
+    };
+    let (o, i) = (out.to_str().unwrap(), input.to_str().unwrap());
+    for k in 0..3 {
+        let r = bash("shard.sbatch", Some(k), &["3", o, "--input", i, "--quiet"]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    // Outside an array job the shard script refuses to guess its task.
+    let r = bash("shard.sbatch", None, &["3", o, "--input", i]);
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("array"));
+    let r = bash("merge.sbatch", None, &[o, "--quiet"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let a = std::fs::read(one.join(f)).unwrap();
+        assert!(a == std::fs::read(out.join(f)).unwrap(), "{f} differs");
+    }
+    let m = json(&out.join("manifest.json"));
+    assert_eq!(m["run"]["shards"].as_array().unwrap().len(), 3);
+    assert_eq!(m["run"]["shards"][0]["threads"], 1);
+    // submit.sh checks its options before it looks for sbatch.
+    let r = bash("submit.sh", None, &["--output", o]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("--shards N is required"));
+}
