@@ -119,6 +119,13 @@ fn a_sharded_run_writes_what_one_run_writes() {
         }
         let m = json(&out.join("manifest.json"));
         assert_eq!(settled(m.clone()), settled(m1.clone()), "{n} shards");
+        // The merge leaves the shards as they were: it can be run again.
+        if n == 3 {
+            std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
+            ok(&args(&input, &out, &["--merge"]));
+            let a = std::fs::read(one.join("corpus.jsonl")).unwrap();
+            assert!(a == std::fs::read(out.join("corpus.jsonl")).unwrap());
+        }
         // Each shard job is on record, with the bytes it read.
         let shards = m["run"]["shards"].as_array().unwrap();
         assert_eq!(shards.len(), n);

@@ -124,7 +124,9 @@ const CACHE_SHINGLES: usize = 32 << 20;
 /// decided on what they say, and two tables or changelogs that differ only in their numbers are
 /// different documents.
 pub(super) struct StagedTexts {
-    file: std::io::Result<File>,
+    /// The parts' files, opened when first read.
+    files: Vec<std::sync::OnceLock<std::io::Result<File>>>,
+    parts: StagedParts,
     shingle: usize,
     /// Shingles the cache may hold.
     cache_shingles: usize,
@@ -141,12 +143,13 @@ pub(super) struct StagedText {
 
 impl StagedTexts {
     /// `budget`: the run's memory budget, of which the cache takes at most a quarter.
-    pub(super) fn open(path: &Path, shingle: usize, budget: Option<u64>) -> StagedTexts {
+    pub(super) fn open(parts: &StagedParts, shingle: usize, budget: Option<u64>) -> StagedTexts {
         let cap = budget.map_or(usize::MAX, |b| {
             usize::try_from(b / 4 / 8).unwrap_or(usize::MAX)
         });
         StagedTexts {
-            file: File::open(path),
+            files: parts.parts.iter().map(|_| Default::default()).collect(),
+            parts: parts.clone(),
             shingle,
             cache_shingles: CACHE_SHINGLES.min(cap),
             cache: Default::default(),
@@ -163,9 +166,6 @@ impl StagedTexts {
 
     /// An error if a staged record could not be read back for the exact check.
     pub(super) fn check(&self) -> std::io::Result<()> {
-        if let Err(e) = &self.file {
-            return Err(std::io::Error::new(e.kind(), e.to_string()));
-        }
         match self.error.lock().ok().and_then(|mut e| e.take()) {
             Some(m) => Err(std::io::Error::other(m)),
             None => Ok(()),
@@ -181,9 +181,17 @@ impl StagedTexts {
         }
         let d = docs.get(di)?;
         let mut buf = vec![0u8; d.staged_len as usize];
-        let file = self.file.as_ref().ok()?;
-        if let Err(e) = dedup::read_at(file, d.staged_at, &mut buf) {
-            return self.note(format!("reading back staged record {di}: {e}"));
+        let k = self.parts.part_of(d.staged_at);
+        let (start, path) = &self.parts.parts[k];
+        let file = match self.files[k].get_or_init(|| File::open(path)) {
+            Ok(f) => f,
+            Err(e) => return self.note(format!("opening {}: {e}", path.display())),
+        };
+        if let Err(e) = dedup::read_at(file, d.staged_at - start, &mut buf) {
+            return self.note(format!(
+                "reading back staged record {di} from {}: {e}",
+                path.display()
+            ));
         }
         let text = match staged_text(&buf) {
             Some(t) => t,
@@ -212,6 +220,65 @@ impl StagedTexts {
             &self.shingles(docs, b)?,
             floor,
         ))
+    }
+}
+
+/// Where the staged records are: files laid end to end, each starting at an offset of the
+/// records' one sequence (a record never spans two). A run has its own staging file, which the
+/// write phase releases as it reads it; a merge reads the shards' files and leaves them as
+/// they are, so that it can be run again.
+#[derive(Debug, Clone)]
+pub(super) struct StagedParts {
+    /// `(offset of the first record, file)`, by offset.
+    pub(super) parts: Vec<(u64, PathBuf)>,
+    /// The run's own scratch file: it may be released while it is read.
+    pub(super) own: bool,
+}
+
+impl StagedParts {
+    /// The part holding offset `at`.
+    pub(super) fn part_of(&self, at: u64) -> usize {
+        self.parts
+            .partition_point(|(start, _)| *start <= at)
+            .saturating_sub(1)
+    }
+
+    /// A reader of all the parts in order, as one sequence.
+    pub(super) fn reader(&self) -> PartsReader<'_> {
+        PartsReader {
+            parts: &self.parts,
+            next: 0,
+            current: None,
+        }
+    }
+}
+
+/// [`StagedParts::reader`]: each file opened when the one before is read to its end.
+pub(super) struct PartsReader<'a> {
+    parts: &'a [(u64, PathBuf)],
+    next: usize,
+    current: Option<File>,
+}
+
+impl Read for PartsReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.current.is_none() {
+                let Some((_, path)) = self.parts.get(self.next) else {
+                    return Ok(0);
+                };
+                let file = File::open(path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                })?;
+                self.current = Some(file);
+                self.next += 1;
+            }
+            let n = self.current.as_mut().map_or(Ok(0), |f| f.read(buf))?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            self.current = None;
+        }
     }
 }
 
@@ -771,6 +838,44 @@ pub(super) fn remove_passages(rec: &mut CorpusRecord, fates: &[Option<PassageLin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staged_parts_read_as_one_sequence_and_find_their_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut parts = Vec::new();
+        let mut at = 0u64;
+        for (i, body) in ["abc", "", "defgh", "i"].iter().enumerate() {
+            let path = dir.path().join(format!("{i}"));
+            std::fs::write(&path, body).unwrap();
+            parts.push((at, path));
+            at += body.len() as u64;
+        }
+        let staged = StagedParts { parts, own: false };
+        let mut all = String::new();
+        staged.reader().read_to_string(&mut all).unwrap();
+        assert_eq!(all, "abcdefghi");
+        // In small reads too, and an empty part is passed over.
+        let mut r = staged.reader();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 2];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"abcdefghi");
+        let of: Vec<usize> = (0..9).map(|at| staged.part_of(at)).collect();
+        assert_eq!(of, [0, 0, 0, 2, 2, 2, 2, 2, 3]);
+        // A missing part is an error naming it, not a short sequence.
+        let gone = StagedParts {
+            parts: vec![(0, dir.path().join("0")), (3, dir.path().join("nope"))],
+            own: false,
+        };
+        let err = gone.reader().read_to_string(&mut all).unwrap_err();
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
     use std::io::{Read, Seek, SeekFrom, Write};
 
     fn raw(path: &str, record: u64, text: &str) -> RawDoc {

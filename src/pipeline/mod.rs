@@ -278,8 +278,10 @@ fn check_strict(
 /// What the first part of a run (read, clean, normalize, fingerprint) leaves for the
 /// corpus-wide steps: the staged records, the index, the signatures, and what was read.
 struct Prepared {
-    /// The staging file and the hold on the folder it is in.
+    /// The hold on the output folder, and the run's staging file if it has one.
     staging: Staging,
+    /// Where the staged records are.
+    staged: StagedParts,
     index: Index,
     store: SignatureStore,
     inputs: Vec<InputSummary>,
@@ -469,6 +471,10 @@ fn prepare(
     store.finish().map_err(out_err(dir))?;
     release_free();
     Ok(Prepared {
+        staged: StagedParts {
+            parts: vec![(0, staging.path.clone())],
+            own: true,
+        },
         staging,
         index,
         store,
@@ -499,6 +505,7 @@ fn decide_and_write(
 ) -> Result<RunReport, PipelineError> {
     let Prepared {
         staging,
+        staged,
         mut index,
         store,
         inputs,
@@ -514,7 +521,10 @@ fn decide_and_write(
         shards,
     } = finishing;
     let paths = OutputPaths::new(&opts.output, settings.output.compression);
-    let staging_path = staging.path.clone();
+    let staged_err = |e: std::io::Error| match &staged.parts[..] {
+        [(_, path)] => out_err(path)(e),
+        _ => out_err(&opts.output)(e),
+    };
     let index_path = index.passages.path.clone();
     let table_err = |e| out_err(&index_path)(e);
     let doc_digests = std::mem::take(&mut index.digests);
@@ -563,7 +573,7 @@ fn decide_and_write(
             items: &stored,
             store: &store,
         };
-        let texts = StagedTexts::open(&staging_path, settings.fingerprint.shingle, memory);
+        let texts = StagedTexts::open(&staged, settings.fingerprint.shingle, memory);
         let jaccard = |a: usize, b: usize, floor: f64| {
             texts.jaccard(docs, idx[a] as usize, idx[b] as usize, floor)
         };
@@ -575,7 +585,7 @@ fn decide_and_write(
         let outcome =
             dedup::deduplicate_set(&items, &params, exact).map_err(out_err(&opts.output))?;
         if exact.is_some() {
-            texts.check().map_err(out_err(&staging_path))?;
+            texts.check().map_err(staged_err)?;
         }
         drop(texts);
         for (k, of, similarity, exact) in outcome.duplicates() {
@@ -877,13 +887,20 @@ fn decide_and_write(
         let mut sink = Sink::new(w, settings.output.compression, settings.output.zstd_level)?;
         // Records were staged back to back in document order with known lengths: read a block
         // of whole records at once and cut it, instead of a line (and an allocation) at a time.
-        // Open for writing too: what has been read is released behind the reader.
-        let mut reader = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&staging_path)?;
+        // The run's own staging file is released behind the reader (through a handle open
+        // for writing); a merge's shard files stay as they are.
+        let mut reader = staged.reader();
+        let release = match &staged.parts[..] {
+            [(_, path)] if staged.own => Some(
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(path)?,
+            ),
+            _ => None,
+        };
         let mut released = 0u64;
-        let read_block = |reader: &mut File, first: usize, bytes: Vec<u8>| {
+        let read_block = |reader: &mut PartsReader, first: usize, bytes: Vec<u8>| {
             StagedBlock::read(reader, docs, first, BATCH_BYTES, bytes)
         };
         // A block's records are finished by groups (`group_ranges`), each into one buffer
@@ -926,7 +943,9 @@ fn decide_and_write(
                             read_block(&mut reader, next, std::mem::take(&mut spare_bytes))?;
                         let upto = docs[next].staged_at;
                         // Best effort: a file system without holes keeps the range.
-                        let _ = decide::release_read_range(&reader, released, upto);
+                        if let Some(file) = &release {
+                            let _ = decide::release_read_range(file, released, upto);
+                        }
                         released = upto;
                         Ok(Some(block))
                     } else {

@@ -319,30 +319,37 @@ pub fn run_merge(
         passages: PassageTable::create(dir).map_err(out_err(dir))?,
     };
     let mut store = SignatureStore::new(settings.fingerprint.num_hashes, memory, dir);
-    let mut staged = File::create(&staging.path).map_err(out_err(&staging.path))?;
+    let mut staged = StagedParts {
+        parts: Vec::new(),
+        own: false,
+    };
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let mut skipped = Vec::new();
     let mut removed_by_rule: BTreeMap<String, RuleCount> = BTreeMap::new();
     let mut shards = Vec::new();
+    let mut staged_total = 0u64;
     for (shard_dir, meta) in metas {
         let bad = merge_err(&shard_dir);
         let offsets = Offsets {
-            staged: index.docs.last().map_or(0, |d| d.staged_at + d.staged_len),
+            staged: staged_total,
             passage: index.passages.len(),
             slot: store.len(),
             path: index.paths.len() as u64,
         };
-        // Records: copied whole (the kernel copies file to file).
+        // Records: read where they are, the files laid end to end.
         let path = shard_dir.join(STAGED);
-        let mut from = File::open(&path).map_err(read_err(&path))?;
-        let copied = std::io::copy(&mut from, &mut staged).map_err(out_err(&staging.path))?;
-        if copied != meta.staged_bytes {
+        let len = std::fs::metadata(&path).map_err(read_err(&path))?.len();
+        if len != meta.staged_bytes {
             return Err(bad(format!(
-                "{STAGED} holds {copied} bytes, shard.json says {}",
+                "{STAGED} holds {len} bytes, shard.json says {}",
                 meta.staged_bytes
             )));
         }
+        if len > 0 {
+            staged.parts.push((offsets.staged, path));
+        }
+        staged_total += len;
         // Documents.
         let path = shard_dir.join(DOCS);
         let bytes = std::fs::read(&path).map_err(read_err(&path))?;
@@ -402,14 +409,13 @@ pub fn run_merge(
         shards.push(meta.run);
         progress.inc(meta.staged_bytes);
     }
-    staged.sync_all().map_err(out_err(&staging.path))?;
-    drop(staged);
     index.passages.finish().map_err(out_err(dir))?;
     store.finish().map_err(out_err(dir))?;
     clock.mark("merge_shards");
     check_strict(opts, &errors, &progress)?;
     let prepared = Prepared {
         staging,
+        staged,
         index,
         store,
         inputs,
