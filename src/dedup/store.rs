@@ -122,32 +122,36 @@ impl SignatureStore {
         Ok(slot)
     }
 
-    /// Stores one signature whose values are already as the store keeps them (a shard's
-    /// signature file, [`SignatureStore::save`]) and returns its slot.
-    pub fn push_values(&mut self, sig: &[SigValue]) -> io::Result<u64> {
-        if sig.len() != self.k {
+    /// Stores signatures whose values are already as the store keeps them (a shard's
+    /// signature file, [`SignatureStore::save`]), `k` values each, in the next slots.
+    pub fn push_values(&mut self, values: &[SigValue]) -> io::Result<()> {
+        if !values.len().is_multiple_of(self.k) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("signature of {} hashes in a store of {}", sig.len(), self.k),
+                format!(
+                    "{} values are not whole signatures of {}",
+                    values.len(),
+                    self.k
+                ),
             ));
         }
-        let slot = self.len;
+        let count = (values.len() / self.k) as u64;
         match &mut self.spill {
             Some(spill) => {
                 let w = spill.writer.as_mut().ok_or_else(finished)?;
-                write_values(w, sig.iter().copied())?;
-                spill.bytes += VALUE_BYTES * self.k as u64;
+                write_values(w, values.iter().copied())?;
+                spill.bytes += VALUE_BYTES * values.len() as u64;
             }
             None => {
-                self.mem.extend_from_slice(sig);
+                self.mem.extend_from_slice(values);
                 let bytes = VALUE_BYTES * self.mem.len() as u64;
                 if self.budget.is_some_and(|b| bytes > b) {
                     self.start_spill()?;
                 }
             }
         }
-        self.len += 1;
-        Ok(slot)
+        self.len += count;
+        Ok(())
     }
 
     /// Writes every signature to `path`, in slot order, `k` little-endian values each (the
@@ -422,10 +426,13 @@ mod tests {
                 .chunks_exact(2)
                 .map(|c| SigValue::from_le_bytes([c[0], c[1]]))
                 .collect();
-            for (i, v) in values.chunks_exact(k).enumerate() {
-                assert_eq!(s.push_values(v).unwrap(), i as u64 + 1);
-            }
+            // One signature, then the rest in one piece.
+            s.push_values(&values[..k]).unwrap();
+            assert_eq!(s.len(), 2);
+            s.push_values(&values[k..]).unwrap();
+            assert_eq!(s.len(), 301);
             assert!(s.push_values(&values[..k - 1]).is_err());
+            assert_eq!(s.len(), 301);
             s.finish().unwrap();
             let mut buf = Vec::new();
             for (i, x) in sigs.iter().enumerate() {

@@ -93,7 +93,8 @@ pub(super) struct PassageRow {
     pub(super) slot: u32,
 }
 
-const ROW: usize = 40;
+/// Bytes of a row in the table's file; the slot is its last 4 (a merge moves them in place).
+pub(super) const ROW: usize = 40;
 
 impl PassageRow {
     fn encode(&self, out: &mut Vec<u8>) {
@@ -102,13 +103,6 @@ impl PassageRow {
         out.extend_from_slice(&self.byte_end.to_le_bytes());
         out.extend_from_slice(&self.words.to_le_bytes());
         out.extend_from_slice(&self.slot.to_le_bytes());
-    }
-
-    /// Feeds the row's bytes, as its table file holds them, to `h`.
-    pub(super) fn hash_into(&self, h: &mut blake3::Hasher) {
-        let mut b = Vec::with_capacity(ROW);
-        self.encode(&mut b);
-        h.update(&b);
     }
 
     fn decode(b: &[u8]) -> PassageRow {
@@ -159,6 +153,17 @@ impl PassageTable {
         Ok(())
     }
 
+    /// Appends rows as their file holds them (whole rows of [`ROW`] bytes).
+    pub(super) fn push_rows(&mut self, rows: &[u8]) -> std::io::Result<()> {
+        if !rows.len().is_multiple_of(ROW) {
+            return Err(std::io::Error::other("a partial passage row"));
+        }
+        let w = self.writer.as_mut().ok_or_else(finished)?;
+        w.write_all(rows)?;
+        self.len += (rows.len() / ROW) as u64;
+        Ok(())
+    }
+
     /// Ends writing; rows can be read only after this.
     pub(super) fn finish(&mut self) -> std::io::Result<()> {
         if let Some(w) = self.writer.take() {
@@ -186,15 +191,6 @@ impl PassageTable {
             left: self.len.saturating_sub(first),
             buf: [0; ROW],
         })
-    }
-}
-
-/// The `rows` rows of a passage table's file, in order (a shard's table, read back by the merge).
-pub(super) fn scan_file(file: File, rows: u64) -> Scan {
-    Scan {
-        reader: BufReader::with_capacity(1 << 20, file),
-        left: rows,
-        buf: [0; ROW],
     }
 }
 
@@ -303,6 +299,35 @@ mod tests {
         assert!(path.exists());
         drop(t);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn rows_pushed_as_bytes_read_back_and_the_slot_is_the_last_four() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = |i: u32| PassageRow {
+            digest: [i as u8; 16],
+            byte_start: i as u64,
+            byte_end: i as u64 + 9,
+            words: i * 3,
+            slot: i * 7,
+        };
+        let mut bytes = Vec::new();
+        for i in 0..5 {
+            row(i).encode(&mut bytes);
+        }
+        assert_eq!(bytes.len(), 5 * ROW);
+        assert_eq!(bytes[2 * ROW + ROW - 4..3 * ROW], 14u32.to_le_bytes());
+        let mut t = PassageTable::create(dir.path()).unwrap();
+        t.push(&row(9)).unwrap();
+        t.push_rows(&bytes).unwrap();
+        assert!(t.push_rows(&bytes[..ROW - 1]).is_err());
+        t.finish().unwrap();
+        assert_eq!(t.len(), 6);
+        let mut scan = t.scan().unwrap();
+        assert_eq!(scan.next_row().unwrap(), row(9));
+        for i in 0..5 {
+            assert_eq!(scan.next_row().unwrap(), row(i));
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! what was read, the counts and checksums of the other files, and what the shard's settings
 //! and input list were. A folder without `shard.json` is an unfinished shard.
 
-use super::index::{NONE, scan_file};
+use super::index::{NONE, ROW};
 use super::*;
 use serde::Deserialize;
 use std::ops::Range;
@@ -369,28 +369,13 @@ pub fn run_merge(
             )));
         }
         index.paths.extend(meta.paths.iter().cloned());
-        // Passages.
+        // Passages: rows copied in large pieces, their slots moved.
         let path = shard_dir.join(PASSAGES);
-        let mut hasher = blake3::Hasher::new();
-        let file = File::open(&path).map_err(read_err(&path))?;
-        let file_len = file.metadata().map_err(read_err(&path))?.len();
-        if file_len != meta.passages * 40 {
-            return Err(bad(format!(
-                "{PASSAGES} holds {file_len} bytes, not {} passages",
-                meta.passages
-            )));
-        }
-        let mut scan = scan_file(file, meta.passages);
-        for _ in 0..meta.passages {
-            let mut row = scan.next_row().map_err(read_err(&path))?;
-            row.hash_into(&mut hasher);
-            if row.slot != NONE {
-                row.slot = narrow(row.slot as u64 + offsets.slot, "signatures")
-                    .map_err(read_err(&path))?;
-            }
-            index.passages.push(&row).map_err(out_err(dir))?;
-        }
-        check_sum(&meta, PASSAGES, hasher.finalize()).map_err(&bad)?;
+        copy_passages(&path, &meta, offsets.slot, &mut index.passages).map_err(|e| match e {
+            LoadError::Read(e) => read_err(&path)(e),
+            LoadError::Store(e) => out_err(dir)(e),
+            LoadError::Bad(what) => bad(what),
+        })?;
         // Signatures.
         let path = shard_dir.join(SIGNATURES);
         load_signatures(&path, &meta, &mut store).map_err(|e| match e {
@@ -571,6 +556,44 @@ fn read_err(path: &Path) -> impl Fn(std::io::Error) -> PipelineError + use<> {
     move |e| f(e.to_string())
 }
 
+/// Appends a shard's passage table to `table`, its slots moved by `slot_offset`, checking its
+/// size and checksum.
+fn copy_passages(
+    path: &Path,
+    meta: &ShardMeta,
+    slot_offset: u64,
+    table: &mut PassageTable,
+) -> Result<(), LoadError> {
+    let mut file = File::open(path).map_err(LoadError::Read)?;
+    let len = file.metadata().map_err(LoadError::Read)?.len();
+    if len != meta.passages * ROW as u64 {
+        return Err(LoadError::Bad(format!(
+            "{PASSAGES} holds {len} bytes, not {} passages",
+            meta.passages
+        )));
+    }
+    let mut hasher = blake3::Hasher::new();
+    let mut bytes = vec![0u8; ROW << 14];
+    let mut left = len as usize;
+    while left > 0 {
+        let chunk = &mut bytes[..left.min(ROW << 14)];
+        file.read_exact(chunk).map_err(LoadError::Read)?;
+        hasher.update(chunk);
+        for row in chunk.chunks_exact_mut(ROW) {
+            let slot = &mut row[ROW - 4..];
+            let s = u32::from_le_bytes(slot.try_into().expect("4 bytes"));
+            if s != NONE {
+                let moved =
+                    narrow(s as u64 + slot_offset, "signatures").map_err(LoadError::Store)?;
+                slot.copy_from_slice(&moved.to_le_bytes());
+            }
+        }
+        table.push_rows(chunk).map_err(LoadError::Store)?;
+        left -= chunk.len();
+    }
+    check_sum(meta, PASSAGES, hasher.finalize()).map_err(LoadError::Bad)
+}
+
 /// Pushes a shard's signatures into `store`, checking their count and checksum.
 fn load_signatures(
     path: &Path,
@@ -587,7 +610,7 @@ fn load_signatures(
         )));
     }
     let mut hasher = blake3::Hasher::new();
-    let per_chunk = (1usize << 20) / (2 * k).max(1) + 1;
+    let per_chunk = (4usize << 20) / (2 * k).max(1) + 1;
     let mut bytes = vec![0u8; per_chunk * 2 * k];
     let mut values: Vec<crate::fingerprint::SigValue> = Vec::with_capacity(per_chunk * k);
     let mut left = meta.signatures;
@@ -602,9 +625,7 @@ fn load_signatures(
                 .chunks_exact(2)
                 .map(|c| crate::fingerprint::SigValue::from_le_bytes([c[0], c[1]])),
         );
-        for sig in values.chunks_exact(k) {
-            store.push_values(sig).map_err(LoadError::Store)?;
-        }
+        store.push_values(&values).map_err(LoadError::Store)?;
         left -= n as u64;
     }
     check_sum(meta, SIGNATURES, hasher.finalize()).map_err(LoadError::Bad)
