@@ -3,7 +3,9 @@
 # on a `scour gen` corpus. This machine runs the shard jobs one after another, so what it
 # measures is each job's own time; on a cluster with a node per shard they run side by side,
 # and the projected wall time is the slowest shard plus the merge (scheduling and a shared
-# file system not counted). Each output is checked byte for byte against the one run's.
+# file system not counted). Each output is checked byte for byte against the one run's. Every
+# job starts after a `sync`, so none pays for the write-back of the one before (on a cluster
+# they run on different nodes).
 #
 #   benches/shards.sh                        # 1G corpus, 4 and 8 shards, all threads
 #   SIZE=256M SHARDS="2 4 8 16" THREADS=1 benches/shards.sh
@@ -28,6 +30,7 @@ echo "corpus $corpus: $files files, $(du -sm "$corpus" | cut -f1) MB; $THREADS t
 
 one="$WORK/shards-one"
 rm -rf "$one"
+sync
 /usr/bin/time -f '%e %M' -o "$WORK/time" $BIN run -q --input "$corpus" --output "$one" --threads "$THREADS"
 read -r wall rss < "$WORK/time"
 mb=$(python3 -c "import json; print(json.load(open('$one/manifest.json'))['counts']['input_bytes'] / 1e6)")
@@ -39,14 +42,17 @@ for n in $SHARDS; do
   rm -rf "$out"
   : > "$WORK/shard-times"
   for k in $(seq 0 $((n - 1))); do
+    sync
     /usr/bin/time -f '%e %M' -o "$WORK/time" \
       $BIN run -q --input "$corpus" --output "$out" --threads "$THREADS" --shard "$k/$n"
     cat "$WORK/time" >> "$WORK/shard-times"
   done
+  sync
   /usr/bin/time -f '%e %M' -o "$WORK/time" $BIN run -q --merge --output "$out" --threads "$THREADS"
   for f in corpus.jsonl dropped.jsonl duplicates.jsonl; do
     cmp -s "$one/$f" "$out/$f" || { echo "$n shards: $f differs from the one run's" >&2; exit 1; }
   done
+  rm -rf "$WORK/shards-$n"/shards
   python3 - "$WORK/shard-times" "$WORK/time" "$n" "$wall" "$mb" "$out/manifest.json" <<'PY'
 import json, sys
 shards = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
