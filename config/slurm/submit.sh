@@ -14,6 +14,8 @@
 #   --merge-cpus C      CPUs of the merge job (default: --cpus)
 #   --merge-mem SIZE    memory of the merge job; give scour `--memory` below it
 #   --max-running M     at most M shard jobs at once
+#   --resume            submit only the shards that have not finished (no shard.json), say
+#                       after some failed; the merge checks that the finished ones fit
 #   --partition P, --time T, --account A    as for sbatch
 # After `--`: flags for `scour run` (--input, --config, --memory, --mode, ...), given to every
 # job. Inputs, config and output must be on a file system every node sees, and every job must
@@ -21,7 +23,7 @@
 set -euo pipefail
 
 die() { echo "submit.sh: $*" >&2; exit 2; }
-shards= output= cpus=4 mem= merge_cpus= merge_mem= max= extra=()
+shards= output= cpus=4 mem= merge_cpus= merge_mem= max= resume= extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         --shards) shards=${2:?}; shift 2 ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
         --merge-cpus) merge_cpus=${2:?}; shift 2 ;;
         --merge-mem) merge_mem=${2:?}; shift 2 ;;
         --max-running) max=${2:?}; shift 2 ;;
+        --resume) resume=1; shift ;;
         --partition|--time|--account) extra+=("$1=${2:?}"); shift 2 ;;
         --) shift; break ;;
         *) die "unknown option $1 (scour flags go after --)" ;;
@@ -52,17 +55,32 @@ for d in "$output"/shards/*-of-*; do
         *) die "$d is from a split into another number of shards; remove it first" ;;
     esac
 done
+# The shards to run: all, or with --resume those without a finished folder.
+tasks="0-$((shards - 1))"
+if [ -n "$resume" ]; then
+    tasks=
+    for ((k = 0; k < shards; k++)); do
+        [ -f "$output/shards/$(printf '%05d-of-%05d' "$k" "$shards")/shard.json" ] ||
+            tasks+="${tasks:+,}$k"
+    done
+fi
 common=(--parsable --chdir "$PWD" --export=ALL "${extra[@]}")
-array=$(sbatch "${common[@]}" --job-name scour-shard \
-    --array "0-$((shards - 1))${max:+%$max}" --cpus-per-task "$cpus" ${mem:+--mem "$mem"} \
-    --output "$output/shards/slurm-%A_%a.log" \
-    "$here/shard.sbatch" "$shards" "$output" "$@")
-array=${array%%;*}
-merge=$(sbatch "${common[@]}" --job-name scour-merge \
-    --dependency "afterok:$array" --kill-on-invalid-dep=yes \
+after=()
+if [ -n "$tasks" ]; then
+    array=$(sbatch "${common[@]}" --job-name scour-shard \
+        --array "$tasks${max:+%$max}" --cpus-per-task "$cpus" ${mem:+--mem "$mem"} \
+        --output "$output/shards/slurm-%A_%a.log" \
+        "$here/shard.sbatch" "$shards" "$output" "$@")
+    array=${array%%;*}
+    after=(--dependency "afterok:$array" --kill-on-invalid-dep=yes)
+    echo "shard jobs: $array (array: shards $tasks of 0-$((shards - 1)))"
+else
+    echo "every shard has finished: submitting the merge alone"
+fi
+merge=$(sbatch "${common[@]}" --job-name scour-merge "${after[@]}" \
     --cpus-per-task "${merge_cpus:-$cpus}" ${merge_mem:+--mem "$merge_mem"} \
     --output "$output/slurm-merge-%j.log" \
     "$here/merge.sbatch" "$output" "$@")
 merge=${merge%%;*}
-echo "shard jobs: $array (array of $shards); merge job: $merge (starts when every shard succeeded)"
-echo "follow: squeue -j $array,$merge; logs in $output/shards/ and $output/"
+echo "merge job: $merge${after:+ (starts when every shard job succeeded)}"
+echo "logs in $output/shards/ and $output/"
