@@ -86,9 +86,9 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub compress: Option<CompressArg>,
     /// Run only the first part (read, clean, normalize, fingerprint) on shard K of N (counted
-    /// from 0) of the inputs, into OUTPUT/shards/; one job of a cluster array (Slurm:
-    /// `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`). Every shard job must see the
-    /// same inputs and config. Then `--merge`.
+    /// from 0) of the inputs, into OUTPUT/shards/; one job of a cluster array (Slurm, with
+    /// `--array=0-(N-1)`: `--shard $SLURM_ARRAY_TASK_ID/N`; config/slurm/submit.sh does it).
+    /// Every shard job must see the same inputs and config. Then `--merge`.
     #[arg(long, value_name = "K/N", conflicts_with = "merge")]
     pub shard: Option<scour::pipeline::Shard>,
     /// Join the finished shards in OUTPUT/shards/ and run the rest: dedup across them all and

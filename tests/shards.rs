@@ -183,27 +183,65 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
     ok(&args(&input, &out, &["--merge"]));
     let good = std::fs::read(out.join("corpus.jsonl")).unwrap();
     std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
-    // A flipped byte in a signature.
-    let sigs = out.join("shards/00002-of-00003/signatures.bin");
-    let mut b = std::fs::read(&sigs).unwrap();
-    let mid = b.len() / 2;
-    b[mid] ^= 1;
-    std::fs::write(&sigs, &b).unwrap();
-    let e = merge_error(&input, &out);
-    assert!(
-        e.contains("signatures.bin does not match its checksum"),
-        "{e}"
-    );
-    // Rerun, the shard replaces what it left; a cut-short staging file is caught.
-    shard(2, &[]);
+    // A flipped byte in each checksummed file, one at a time; in the staged records the
+    // length stays right, and the damage is found as the corpus is written, before it is
+    // committed.
+    for (k, file) in [
+        (2, "signatures.bin"),
+        (1, "docs.bin"),
+        (0, "passages.bin"),
+        (1, "staged.jsonl"),
+    ] {
+        let path = out.join(format!("shards/0000{k}-of-00003/{file}"));
+        let mut b = std::fs::read(&path).unwrap();
+        let mid = b.len() / 2;
+        b[mid] ^= 1;
+        std::fs::write(&path, &b).unwrap();
+        let e = merge_error(&input, &out);
+        assert!(
+            e.contains(&format!("{file} does not match its checksum")),
+            "{e}"
+        );
+        b[mid] ^= 1;
+        std::fs::write(&path, &b).unwrap();
+    }
+    // A cut-short staging file is caught before anything is read.
     let staged = out.join("shards/00000-of-00003/staged.jsonl");
     let b = std::fs::read(&staged).unwrap();
     std::fs::write(&staged, &b[..b.len() - 10]).unwrap();
     let e = merge_error(&input, &out);
     assert!(e.contains("staged.jsonl holds"), "{e}");
+    // Run again, the shard replaces what it left.
     shard(0, &[]);
     ok(&args(&input, &out, &["--merge"]));
     assert!(std::fs::read(out.join("corpus.jsonl")).unwrap() == good);
+    std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
+    // Made by another scour build.
+    let meta = out.join("shards/00001-of-00003/shard.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let mut m: Value = serde_json::from_str(&text).unwrap();
+    m["build"] = Value::from("0123456789abcdef");
+    std::fs::write(&meta, m.to_string()).unwrap();
+    let e = merge_error(&input, &out);
+    assert!(e.contains("another scour build"), "{e}");
+    std::fs::write(&meta, text).unwrap();
+    // The inputs changed between shard jobs.
+    std::fs::write(
+        input.join("late.txt"),
+        "A late file with enough words to be a document.",
+    )
+    .unwrap();
+    shard(2, &[]);
+    let e = merge_error(&input, &out);
+    assert!(e.contains("another input list"), "{e}");
+    std::fs::remove_file(input.join("late.txt")).unwrap();
+    shard(2, &[]);
+    ok(&args(&input, &out, &["--merge"]));
+    assert!(std::fs::read(out.join("corpus.jsonl")).unwrap() == good);
+    std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
+    // A folder named like a shard but not as shard jobs name theirs is not one.
+    std::fs::create_dir(out.join("shards/1-of-3")).unwrap();
+    ok(&args(&input, &out, &["--merge"]));
     std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
     // Shards of another split beside these.
     ok(&args(&input, &out, &["--shard", "0/2"]));
@@ -216,7 +254,10 @@ fn a_shard_under_strict_fails_on_bad_input_and_leaves_no_finished_shard() {
     let dir = tempfile::tempdir().unwrap();
     let input = inputs(dir.path());
     let out = dir.path().join("out");
-    // bad.jsonl sorts first: shard 0 of 2 reads it.
+    // bad.jsonl sorts first: shard 0 of 2 reads it. Finished without --strict, then run
+    // again with it: the failed run leaves no finished shard.
+    ok(&args(&input, &out, &["--shard", "0/2"]));
+    assert!(out.join("shards/00000-of-00002/shard.json").exists());
     let o = scour(&args(&input, &out, &["--shard", "0/2", "--strict"]));
     assert_eq!(o.status.code(), Some(3));
     assert!(!out.join("shards/00000-of-00002/shard.json").exists());
@@ -257,7 +298,8 @@ fn the_slurm_job_scripts_run_a_split_run() {
     let r = bash("shard.sbatch", None, &["3", o, "--input", i]);
     assert!(!r.status.success());
     assert!(String::from_utf8_lossy(&r.stderr).contains("array"));
-    let r = bash("merge.sbatch", None, &[o, "--quiet"]);
+    // A --threads among the flags wins over the job's CPUs (given twice, clap would refuse).
+    let r = bash("merge.sbatch", None, &[o, "--quiet", "--threads", "1"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
         let a = std::fs::read(one.join(f)).unwrap();
@@ -270,4 +312,88 @@ fn the_slurm_job_scripts_run_a_split_run() {
     let r = bash("submit.sh", None, &["--output", o]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("--shards N is required"));
+}
+
+/// `submit.sh` against a stand-in `sbatch` that records its arguments: the array, its
+/// dependency, `--resume` submitting only unfinished shards, and the merge alone once all are.
+#[test]
+fn submit_asks_slurm_for_the_shards_then_the_merge_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = dir.path().join("sbatch.log");
+    // Prints a job id as `sbatch --parsable` does on a multi-cluster setup ("id;cluster").
+    let fake = format!(
+        "#!/usr/bin/env bash\necho \"$*\" >> {}\necho \"$((40 + $(wc -l < {})));main\"\n",
+        log.display(),
+        log.display()
+    );
+    std::fs::write(bin.join("sbatch"), fake).unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", bin.join("sbatch").to_str().unwrap()])
+        .status()
+        .unwrap();
+    let out = dir.path().join("out");
+    let submit = |extra: &[&str]| {
+        let _ = std::fs::remove_file(&log);
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        let o = std::process::Command::new("bash")
+            .arg(root().join("config/slurm/submit.sh"))
+            .args(["--shards", "3", "--output", out.to_str().unwrap()])
+            .args(extra)
+            .args(["--", "--input", "/data/crawl"])
+            .env("PATH", path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let calls: Vec<String> = std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        (calls, String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let (calls, said) = submit(&["--cpus", "8", "--partition", "big"]);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(
+        calls[0].contains("--array 0-2 --cpus-per-task 8"),
+        "{}",
+        calls[0]
+    );
+    assert!(calls[0].contains("--partition=big"), "{}", calls[0]);
+    assert!(calls[0].contains("shard.sbatch 3"), "{}", calls[0]);
+    assert!(calls[0].ends_with("--input /data/crawl"), "{}", calls[0]);
+    // The merge waits for the array job (its id without the cluster name).
+    assert!(
+        calls[1].contains("--dependency afterok:41 --kill-on-invalid-dep=yes"),
+        "{}",
+        calls[1]
+    );
+    assert!(calls[1].contains("merge.sbatch"), "{}", calls[1]);
+    assert!(said.contains("merge job: 42"), "{said}");
+    // Shards 0 and 2 finished: --resume asks for shard 1 alone.
+    for k in [0, 2] {
+        let d = out.join(format!("shards/0000{k}-of-00003"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("shard.json"), "{}").unwrap();
+    }
+    let (calls, _) = submit(&["--resume"]);
+    assert!(calls[0].contains("--array 1 "), "{}", calls[0]);
+    std::fs::create_dir_all(out.join("shards/00001-of-00003")).unwrap();
+    std::fs::write(out.join("shards/00001-of-00003/shard.json"), "{}").unwrap();
+    let (calls, said) = submit(&["--resume"]);
+    assert_eq!(calls.len(), 1);
+    assert!(!calls[0].contains("--dependency"), "{}", calls[0]);
+    assert!(said.contains("merge alone"), "{said}");
+    // Shards of another split in the folder: refused before anything is submitted.
+    std::fs::create_dir_all(out.join("shards/00000-of-00002")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let o = std::process::Command::new("bash")
+        .arg(root().join("config/slurm/submit.sh"))
+        .args(["--shards", "3", "--output", out.to_str().unwrap()])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another number of shards"));
 }

@@ -12,13 +12,14 @@
 #   --cpus C            CPUs per shard job (default 4); scour uses that many threads
 #   --mem SIZE          memory per shard job (e.g. 8G; default: the partition's)
 #   --merge-cpus C      CPUs of the merge job (default: --cpus)
-#   --merge-mem SIZE    memory of the merge job; give scour `--memory` below it
+#   --merge-mem SIZE    memory of the merge job: it holds the whole corpus's index, up to
+#                       scour's `--memory` (which every job gets; a shard holds its slice's)
 #   --max-running M     at most M shard jobs at once
 #   --resume            submit only the shards that have not finished (no shard.json), say
 #                       after some failed; the merge checks that the finished ones fit
 #   --partition P, --time T, --account A    as for sbatch
 # After `--`: flags for `scour run` (--input, --config, --memory, --mode, ...), given to every
-# job. Inputs, config and output must be on a file system every node sees, and every job must
+# job; `--threads` is the job's CPUs unless given there. Inputs, config and output must be on a file system every node sees, and every job must
 # see the same inputs. `SCOUR` names the scour binary (default: scour on the PATH).
 set -euo pipefail
 
@@ -64,7 +65,8 @@ if [ -n "$resume" ]; then
             tasks+="${tasks:+,}$k"
     done
 fi
-common=(--parsable --chdir "$PWD" --export=ALL "${extra[@]}")
+# `${a[@]+"${a[@]}"}`: an empty array under `set -u` in bash before 4.4 too.
+common=(--parsable --chdir "$PWD" --export=ALL ${extra[@]+"${extra[@]}"})
 after=()
 if [ -n "$tasks" ]; then
     array=$(sbatch "${common[@]}" --job-name scour-shard \
@@ -77,7 +79,7 @@ if [ -n "$tasks" ]; then
 else
     echo "every shard has finished: submitting the merge alone"
 fi
-merge=$(sbatch "${common[@]}" --job-name scour-merge "${after[@]}" \
+merge=$(sbatch "${common[@]}" --job-name scour-merge ${after[@]+"${after[@]}"} \
     --cpus-per-task "${merge_cpus:-$cpus}" ${merge_mem:+--mem "$merge_mem"} \
     --output "$output/slurm-merge-%j.log" \
     "$here/merge.sbatch" "$output" "$@")

@@ -396,8 +396,6 @@ mod tests {
         mem.check().unwrap();
     }
 
-    /// Every value is written once, in order, little-endian: none, a few, exactly one slice,
-    /// and one value past it.
     #[test]
     fn a_saved_store_loads_back_slot_for_slot_into_memory_or_a_spill() {
         let dir = tempfile::tempdir().unwrap();
@@ -448,6 +446,8 @@ mod tests {
         assert!(s.save(&dir.path().join("early.bin")).is_err());
     }
 
+    /// Every value is written once, in order, little-endian: none, a few, exactly one slice,
+    /// and one value past it.
     #[test]
     fn write_values_writes_each_value_once() {
         for n in [0usize, 3, 1 << 14, (1 << 14) + 1] {

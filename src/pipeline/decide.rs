@@ -4,6 +4,7 @@
 use super::index::*;
 use super::*;
 use crate::fingerprint::SigValue;
+use std::io::Seek;
 use std::sync::Arc;
 
 /// A slot or passage index as `u32`: 4 billion of either is far past any corpus one run can
@@ -123,10 +124,8 @@ const CACHE_SHINGLES: usize = 32 << 20;
 /// candidates that differ in dates and counts, but whether two documents are duplicates is
 /// decided on what they say, and two tables or changelogs that differ only in their numbers are
 /// different documents.
-pub(super) struct StagedTexts {
-    /// The parts' files, opened when first read.
-    files: Vec<std::sync::OnceLock<std::io::Result<File>>>,
-    parts: StagedParts,
+pub(super) struct StagedTexts<'a> {
+    parts: &'a StagedParts,
     shingle: usize,
     /// Shingles the cache may hold.
     cache_shingles: usize,
@@ -141,15 +140,14 @@ pub(super) struct StagedText {
     text: String,
 }
 
-impl StagedTexts {
+impl<'a> StagedTexts<'a> {
     /// `budget`: the run's memory budget, of which the cache takes at most a quarter.
-    pub(super) fn open(parts: &StagedParts, shingle: usize, budget: Option<u64>) -> StagedTexts {
+    pub(super) fn open(parts: &'a StagedParts, shingle: usize, budget: Option<u64>) -> Self {
         let cap = budget.map_or(usize::MAX, |b| {
             usize::try_from(b / 4 / 8).unwrap_or(usize::MAX)
         });
         StagedTexts {
-            files: parts.parts.iter().map(|_| Default::default()).collect(),
-            parts: parts.clone(),
+            parts,
             shingle,
             cache_shingles: CACHE_SHINGLES.min(cap),
             cache: Default::default(),
@@ -181,16 +179,13 @@ impl StagedTexts {
         }
         let d = docs.get(di)?;
         let mut buf = vec![0u8; d.staged_len as usize];
-        let k = self.parts.part_of(d.staged_at);
-        let (start, path) = &self.parts.parts[k];
-        let file = match self.files[k].get_or_init(|| File::open(path)) {
-            Ok(f) => f,
-            Err(e) => return self.note(format!("opening {}: {e}", path.display())),
+        let Some(part) = self.parts.part_of(d.staged_at) else {
+            return self.note(format!("staged record {di} is in no staged file"));
         };
-        if let Err(e) = dedup::read_at(file, d.staged_at - start, &mut buf) {
+        if let Err(e) = dedup::read_at(&part.file, d.staged_at - part.start, &mut buf) {
             return self.note(format!(
                 "reading back staged record {di} from {}: {e}",
-                path.display()
+                part.path.display()
             ));
         }
         let text = match staged_text(&buf) {
@@ -226,24 +221,33 @@ impl StagedTexts {
 /// Where the staged records are: files laid end to end, each starting at an offset of the
 /// records' one sequence (a record never spans two). A run has its own staging file, which the
 /// write phase releases as it reads it; a merge reads the shards' files and leaves them as
-/// they are, so that it can be run again.
-#[derive(Debug, Clone)]
+/// they are, so that it can be run again. The files are opened once, up front: a file put in
+/// a part's place later (a shard run again) is not read.
 pub(super) struct StagedParts {
-    /// `(offset of the first record, file)`, by offset.
-    pub(super) parts: Vec<(u64, PathBuf)>,
+    /// By offset.
+    pub(super) parts: Vec<StagedPart>,
     /// The run's own scratch file: it may be released while it is read.
     pub(super) own: bool,
 }
 
+pub(super) struct StagedPart {
+    /// Offset of the part's first record.
+    pub(super) start: u64,
+    pub(super) path: PathBuf,
+    pub(super) file: File,
+    /// blake3 (hex) the part must have: checked as the write phase reads it, before the corpus
+    /// is committed.
+    pub(super) blake3: Option<String>,
+}
+
 impl StagedParts {
     /// The part holding offset `at`.
-    pub(super) fn part_of(&self, at: u64) -> usize {
-        self.parts
-            .partition_point(|(start, _)| *start <= at)
-            .saturating_sub(1)
+    pub(super) fn part_of(&self, at: u64) -> Option<&StagedPart> {
+        let k = self.parts.partition_point(|p| p.start <= at);
+        self.parts.get(k.checked_sub(1)?)
     }
 
-    /// A reader of all the parts in order, as one sequence.
+    /// A reader of all the parts in order, as one sequence, from the start.
     pub(super) fn reader(&self) -> PartsReader<'_> {
         PartsReader {
             parts: &self.parts,
@@ -253,29 +257,59 @@ impl StagedParts {
     }
 }
 
-/// [`StagedParts::reader`]: each file opened when the one before is read to its end.
+/// [`StagedParts::reader`]: the parts in turn, each checked against its checksum once read to
+/// its end.
 pub(super) struct PartsReader<'a> {
-    parts: &'a [(u64, PathBuf)],
+    parts: &'a [StagedPart],
     next: usize,
-    current: Option<File>,
+    current: Option<(&'a StagedPart, Option<blake3::Hasher>)>,
+}
+
+impl PartsReader<'_> {
+    /// Reads to the end, checking the parts not yet read to their end: an error if any does
+    /// not match its checksum, or if bytes are left after the last record.
+    pub(super) fn finish(mut self) -> std::io::Result<()> {
+        let mut byte = [0u8; 1];
+        match self.read(&mut byte)? {
+            0 => Ok(()),
+            _ => Err(std::io::Error::other(
+                "staged records go on past the last document's",
+            )),
+        }
+    }
 }
 
 impl Read for PartsReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
-            if self.current.is_none() {
-                let Some((_, path)) = self.parts.get(self.next) else {
-                    return Ok(0);
-                };
-                let file = File::open(path).map_err(|e| {
-                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-                })?;
-                self.current = Some(file);
-                self.next += 1;
+            let (part, hasher) = match &mut self.current {
+                Some(c) => c,
+                None => {
+                    let Some(part) = self.parts.get(self.next) else {
+                        return Ok(0);
+                    };
+                    self.next += 1;
+                    (&part.file).seek(std::io::SeekFrom::Start(0))?;
+                    let hasher = part.blake3.as_ref().map(|_| blake3::Hasher::new());
+                    self.current.insert((part, hasher))
+                }
+            };
+            let n = (&part.file).read(buf).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("{}: {e}", part.path.display()))
+            })?;
+            if let Some(h) = hasher.as_mut() {
+                h.update(&buf[..n]);
             }
-            let n = self.current.as_mut().map_or(Ok(0), |f| f.read(buf))?;
             if n > 0 || buf.is_empty() {
                 return Ok(n);
+            }
+            if let (Some(want), Some(h)) = (&part.blake3, hasher.as_ref())
+                && h.finalize().to_hex().as_str() != want
+            {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} does not match its checksum", part.path.display()),
+                ));
             }
             self.current = None;
         }
@@ -840,42 +874,67 @@ mod tests {
     use super::*;
 
     #[test]
-    fn staged_parts_read_as_one_sequence_and_find_their_offsets() {
+    fn staged_parts_read_as_one_sequence_checked_and_find_their_offsets() {
         let dir = tempfile::tempdir().unwrap();
-        let mut parts = Vec::new();
-        let mut at = 0u64;
-        for (i, body) in ["abc", "", "defgh", "i"].iter().enumerate() {
+        let part = |i: usize, start: u64, body: &str, sum: Option<&str>| {
             let path = dir.path().join(format!("{i}"));
             std::fs::write(&path, body).unwrap();
-            parts.push((at, path));
-            at += body.len() as u64;
-        }
-        let staged = StagedParts { parts, own: false };
+            StagedPart {
+                start,
+                file: File::open(&path).unwrap(),
+                path,
+                blake3: sum.map(|s| s.to_string()),
+            }
+        };
+        let hex = |b: &str| blake3::hash(b.as_bytes()).to_hex().to_string();
+        let parts = |sum_of_second: &str| StagedParts {
+            parts: vec![
+                part(0, 0, "abc", Some(&hex("abc"))),
+                part(1, 3, "defgh", Some(sum_of_second)),
+                part(2, 8, "i", None),
+            ],
+            own: false,
+        };
+        let staged = parts(&hex("defgh"));
         let mut all = String::new();
         staged.reader().read_to_string(&mut all).unwrap();
         assert_eq!(all, "abcdefghi");
-        // In small reads too, and an empty part is passed over.
-        let mut r = staged.reader();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 2];
-        loop {
-            let n = r.read(&mut buf).unwrap();
-            if n == 0 {
-                break;
+        // In small reads too, and read again from the start.
+        for _ in 0..2 {
+            let mut r = staged.reader();
+            let mut got = Vec::new();
+            let mut buf = [0u8; 2];
+            loop {
+                let n = r.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
             }
-            got.extend_from_slice(&buf[..n]);
+            assert_eq!(got, b"abcdefghi");
         }
-        assert_eq!(got, b"abcdefghi");
-        let of: Vec<usize> = (0..9).map(|at| staged.part_of(at)).collect();
-        assert_eq!(of, [0, 0, 0, 2, 2, 2, 2, 2, 3]);
-        // A missing part is an error naming it, not a short sequence.
-        let gone = StagedParts {
-            parts: vec![(0, dir.path().join("0")), (3, dir.path().join("nope"))],
-            own: false,
-        };
-        let err = gone.reader().read_to_string(&mut all).unwrap_err();
-        assert!(err.to_string().contains("nope"), "{err}");
+        let of: Vec<u64> = (0..9).map(|at| staged.part_of(at).unwrap().start).collect();
+        assert_eq!(of, [0, 0, 0, 3, 3, 3, 3, 3, 8]);
+        // A part that does not match its checksum is an error once read to its end, and
+        // `finish` reads to the end of what was not read.
+        let bad = parts(&hex("defgX"));
+        let err = bad.reader().read_to_string(&mut all).unwrap_err();
+        assert!(
+            err.to_string().contains("does not match its checksum"),
+            "{err}"
+        );
+        let mut r = bad.reader();
+        let mut first = [0u8; 3];
+        r.read_exact(&mut first).unwrap();
+        assert!(r.finish().is_err());
+        let mut r = staged.reader();
+        r.read_exact(&mut first).unwrap();
+        assert!(r.finish().is_err(), "bytes left after what was read");
+        let mut r = staged.reader();
+        r.read_to_end(&mut Vec::new()).unwrap();
+        r.finish().unwrap();
     }
+
     use std::io::{Read, Seek, SeekFrom, Write};
 
     fn raw(path: &str, record: u64, text: &str) -> RawDoc {

@@ -282,6 +282,8 @@ struct Prepared {
     staging: Staging,
     /// Where the staged records are.
     staged: StagedParts,
+    /// The folders the staged records are in, held for the run (a merge's shard folders).
+    holds: Vec<Staging>,
     index: Index,
     store: SignatureStore,
     inputs: Vec<InputSummary>,
@@ -308,12 +310,15 @@ pub fn run(
     let memory = memory_budget(settings)?;
     let total_bytes: u64 = discovery.files.iter().map(|f| f.size).sum();
     let progress = Progress::new(opts.progress, total_bytes);
+    let stages = Stages::new(settings)?;
+    let staging = take_folder(&opts.output)?;
     let prepared = prepare(
         settings,
+        &stages,
         &discovery.files,
         discovery.errors,
         discovery.skipped,
-        &opts.output,
+        staging,
         memory,
         &progress,
     )?;
@@ -334,20 +339,30 @@ pub fn run(
     )
 }
 
-/// Reads, cleans, normalizes and fingerprints `files` into a staging file in `dir` (which the
-/// result holds for its run), an index and a signature store.
+/// Creates the folder `dir` and takes it for this run ([`Staging`]).
+fn take_folder(dir: &Path) -> Result<Staging, PipelineError> {
+    std::fs::create_dir_all(dir).map_err(out_err(dir))?;
+    Staging::new(dir).map_err(out_err(dir))
+}
+
+/// Reads, cleans, normalizes and fingerprints `files` into the staging file of `staging` (in
+/// the folder it holds for the run), an index and a signature store beside it.
+#[allow(clippy::too_many_arguments)]
 fn prepare(
     settings: &Settings,
+    stages: &Stages,
     files: &[InputFile],
     mut errors: Vec<InputError>,
     skipped: Vec<SkippedFile>,
-    dir: &Path,
+    staging: Staging,
     memory: Option<u64>,
     progress: &Progress,
 ) -> Result<Prepared, PipelineError> {
-    let stages = Stages::new(settings)?;
-    std::fs::create_dir_all(dir).map_err(out_err(dir))?;
-    let staging = Staging::new(dir).map_err(out_err(dir))?;
+    let dir = staging
+        .path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let dir = dir.as_path();
     let staging_path = staging.path.clone();
     let staging_file = File::create(&staging_path).map_err(out_err(&staging_path))?;
     let mut staging_out = BufWriter::with_capacity(1 << 20, staging_file);
@@ -386,7 +401,7 @@ fn prepare(
     process_inputs(
         files,
         settings,
-        &stages,
+        stages,
         |group: &mut StagedGroup, p| stage(p, group, min_words),
         |out| {
             let summary = &mut inputs[out.file];
@@ -470,11 +485,18 @@ fn prepare(
     index.passages.finish().map_err(table_err)?;
     store.finish().map_err(out_err(dir))?;
     release_free();
+    let file = File::open(&staging_path).map_err(out_err(&staging_path))?;
     Ok(Prepared {
         staged: StagedParts {
-            parts: vec![(0, staging.path.clone())],
+            parts: vec![StagedPart {
+                start: 0,
+                path: staging_path,
+                file,
+                blake3: None,
+            }],
             own: true,
         },
+        holds: Vec::new(),
         staging,
         index,
         store,
@@ -506,6 +528,7 @@ fn decide_and_write(
     let Prepared {
         staging,
         staged,
+        holds: _holds,
         mut index,
         store,
         inputs,
@@ -522,8 +545,11 @@ fn decide_and_write(
     } = finishing;
     let paths = OutputPaths::new(&opts.output, settings.output.compression);
     let staged_err = |e: std::io::Error| match &staged.parts[..] {
-        [(_, path)] => out_err(path)(e),
-        _ => out_err(&opts.output)(e),
+        [part] if staged.own => out_err(&part.path)(e),
+        _ => PipelineError::Merge {
+            path: opts.output.join("shards").display().to_string(),
+            message: format!("reading staged records: {e}"),
+        },
     };
     let index_path = index.passages.path.clone();
     let table_err = |e| out_err(&index_path)(e);
@@ -891,11 +917,11 @@ fn decide_and_write(
         // for writing); a merge's shard files stay as they are.
         let mut reader = staged.reader();
         let release = match &staged.parts[..] {
-            [(_, path)] if staged.own => Some(
+            [part] if staged.own => Some(
                 std::fs::OpenOptions::new()
                     .read(true)
                     .write(true)
-                    .open(path)?,
+                    .open(&part.path)?,
             ),
             _ => None,
         };
@@ -979,6 +1005,9 @@ fn decide_and_write(
         if let Some(p) = pending {
             emit(&mut sink, counts, p)?;
         }
+        // Every staged part matched its checksum (checked as it was read), or the corpus is
+        // not committed.
+        reader.finish()?;
         sink.finish()
     };
     let written = write_unsynced(&paths.corpus, |w| write_corpus(w, &mut counts));

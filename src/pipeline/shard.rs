@@ -159,11 +159,15 @@ pub struct ShardRun {
 struct ShardMeta {
     format: u32,
     scour_version: String,
+    /// blake3 of the scour binary that made the shard: shards cleaned by other code do not fit
+    /// together, whatever their settings.
+    build: String,
     shard: usize,
     shards: usize,
     settings_hash: String,
     inputs_hash: String,
-    /// The shard's files, as indexes into the sorted input list.
+    /// Files in the sorted input list, and the shard's, as indexes into it.
+    total_files: usize,
     files: Range<usize>,
     inputs: Vec<InputSummary>,
     errors: Vec<InputError>,
@@ -175,7 +179,7 @@ struct ShardMeta {
     signatures: u64,
     hashes_per_signature: usize,
     staged_bytes: u64,
-    /// blake3 of `docs.bin`, `passages.bin` and `signatures.bin`.
+    /// blake3 of `docs.bin`, `passages.bin`, `signatures.bin` and `staged.jsonl`.
     checksums: BTreeMap<String, String>,
     run: ShardRun,
 }
@@ -203,7 +207,10 @@ pub fn run_shard(
     let range = shard_files(&sizes, shard);
     let files = &discovery.files[range.clone()];
     let dir = shard_dir(&opts.output, shard);
-    std::fs::create_dir_all(&dir).map_err(out_err(&dir))?;
+    let stages = Stages::new(settings)?;
+    // The folder is this job's before anything in it changes: a second job of the same shard
+    // (or a merge reading it) makes this one fail here.
+    let staging = take_folder(&dir)?;
     // A folder with `shard.json` is a finished shard: an attempt that fails half way must not
     // leave one behind, so it goes first.
     let meta_path = dir.join(META);
@@ -218,7 +225,9 @@ pub fn run_shard(
         (Vec::new(), Vec::new())
     };
     let progress = Progress::new(opts.progress, sizes[range.clone()].iter().sum());
-    let mut p = prepare(settings, files, errors, skipped, &dir, memory, &progress)?;
+    let mut p = prepare(
+        settings, &stages, files, errors, skipped, staging, memory, &progress,
+    )?;
     check_strict(opts, &p.errors, &progress)?;
     progress.stage("saving");
 
@@ -235,11 +244,18 @@ pub fn run_shard(
     std::fs::rename(&p.index.passages.path, &passages_path).map_err(err(PASSAGES))?;
     let signatures_path = dir.join(SIGNATURES);
     p.store.save(&signatures_path).map_err(err(SIGNATURES))?;
-    for (name, path) in [(PASSAGES, &passages_path), (SIGNATURES, &signatures_path)] {
-        checksums.insert(name.to_string(), file_checksum(path).map_err(err(name))?);
-    }
     let staged_path = dir.join(STAGED);
     std::fs::rename(&p.staging.path, &staged_path).map_err(err(STAGED))?;
+    // On disk and checksummed before `shard.json` says the shard is finished: another node
+    // reads these files, perhaps after this one has crashed.
+    for (name, path) in [
+        (PASSAGES, &passages_path),
+        (SIGNATURES, &signatures_path),
+        (STAGED, &staged_path),
+    ] {
+        let sum = sync_and_checksum(path).map_err(err(name))?;
+        checksums.insert(name.to_string(), sum);
+    }
     let staged_bytes = std::fs::metadata(&staged_path).map_err(err(STAGED))?.len();
 
     let input_bytes: u64 = p.inputs.iter().map(|i| i.bytes).sum();
@@ -261,10 +277,12 @@ pub fn run_shard(
     let meta = ShardMeta {
         format: FORMAT,
         scour_version: env!("CARGO_PKG_VERSION").to_string(),
+        build: build_id().map_err(err(META))?,
         shard: shard.index,
         shards: shard.count,
         settings_hash: prepare_hash(settings),
         inputs_hash: inputs_hash(&discovery),
+        total_files: discovery.files.len(),
         files: range.clone(),
         inputs: std::mem::take(&mut p.inputs),
         errors: p.errors.clone(),
@@ -283,6 +301,7 @@ pub fn run_shard(
     let tmp = dir.join(format!("{META}.tmp"));
     write_synced(&tmp, &json).map_err(err(META))?;
     std::fs::rename(&tmp, &meta_path).map_err(err(META))?;
+    sync_dir(&dir).map_err(err(META))?;
     progress.finish();
     Ok(ShardReport {
         dir,
@@ -302,7 +321,12 @@ pub fn run_merge(
     let started = Instant::now();
     let mut clock = Clock::new();
     let memory = memory_budget(settings)?;
-    let metas = read_shards(&opts.output, settings)?;
+    let dir = &opts.output;
+    if !dir.join("shards").is_dir() {
+        return Err(merge_err(&dir.join("shards"))(NO_SHARDS.into()));
+    }
+    let staging = Staging::new(dir).map_err(out_err(dir))?;
+    let (metas, holds) = read_shards(&opts.output, settings)?;
     clock.mark("discover");
 
     let progress = Progress::new(
@@ -310,8 +334,6 @@ pub fn run_merge(
         metas.iter().map(|(_, m)| m.staged_bytes).sum(),
     );
     progress.stage("merging");
-    let dir = &opts.output;
-    let staging = Staging::new(dir).map_err(out_err(dir))?;
     let mut index = Index {
         docs: Vec::new(),
         digests: Vec::new(),
@@ -337,19 +359,31 @@ pub fn run_merge(
             slot: store.len(),
             path: index.paths.len() as u64,
         };
-        // Records: read where they are, the files laid end to end.
+        // Records: read where they are, the files laid end to end, opened now and checked
+        // against their checksum as the corpus is written.
         let path = shard_dir.join(STAGED);
-        let len = std::fs::metadata(&path).map_err(read_err(&path))?.len();
+        let file = File::open(&path).map_err(read_err(&path))?;
+        let len = file.metadata().map_err(read_err(&path))?.len();
         if len != meta.staged_bytes {
             return Err(bad(format!(
                 "{STAGED} holds {len} bytes, shard.json says {}",
                 meta.staged_bytes
             )));
         }
+        let Some(sum) = meta.checksums.get(STAGED) else {
+            return Err(bad(format!("shard.json has no checksum of {STAGED}")));
+        };
         if len > 0 {
-            staged.parts.push((offsets.staged, path));
+            staged.parts.push(StagedPart {
+                start: offsets.staged,
+                path,
+                file,
+                blake3: Some(sum.clone()),
+            });
         }
-        staged_total += len;
+        staged_total = staged_total
+            .checked_add(len)
+            .ok_or_else(|| bad("more staged bytes than a u64 holds".into()))?;
         // Documents.
         let path = shard_dir.join(DOCS);
         let bytes = std::fs::read(&path).map_err(read_err(&path))?;
@@ -357,11 +391,20 @@ pub fn run_merge(
         let first_doc = index.docs.len();
         decode_docs(&bytes, meta.documents, &offsets, &mut index).map_err(&bad)?;
         drop(bytes);
+        // In u128: values read from a damaged file must not wrap around.
+        let past = |at: u64, len: u64, start: u64, size: u64| {
+            at as u128 + len as u128 > start as u128 + size as u128
+        };
         if let Some(d) = index.docs[first_doc..].iter().find(|d| {
-            d.staged_at + d.staged_len > offsets.staged + meta.staged_bytes
-                || d.first_passage + d.passages as u64 > offsets.passage + meta.passages
-                || (d.slot != NONE && d.slot as u64 >= offsets.slot + meta.signatures)
-                || d.path as u64 >= offsets.path + meta.paths.len() as u64
+            past(d.staged_at, d.staged_len, offsets.staged, meta.staged_bytes)
+                || past(
+                    d.first_passage,
+                    d.passages as u64,
+                    offsets.passage,
+                    meta.passages,
+                )
+                || (d.slot != NONE && past(d.slot as u64, 1, offsets.slot, meta.signatures))
+                || past(d.path as u64, 1, offsets.path, meta.paths.len() as u64)
         }) {
             return Err(bad(format!(
                 "document {} points past the shard's files",
@@ -376,6 +419,8 @@ pub fn run_merge(
             LoadError::Store(e) => out_err(dir)(e),
             LoadError::Bad(what) => bad(what),
         })?;
+        // Passages are indexed by u32 in the corpus-wide steps, as in one run.
+        narrow(index.passages.len(), "passages").map_err(|e| bad(e.to_string()))?;
         // Signatures.
         let path = shard_dir.join(SIGNATURES);
         load_signatures(&path, &meta, &mut store).map_err(|e| match e {
@@ -401,6 +446,7 @@ pub fn run_merge(
     let prepared = Prepared {
         staging,
         staged,
+        holds,
         index,
         store,
         inputs,
@@ -433,10 +479,13 @@ struct Offsets {
 
 /// The finished shards in `output/shards/`, in order, with their `shard.json`: all of one
 /// count, all there, made from one input list with the settings of this run.
+/// Each shard folder is held (its lock) from before its `shard.json` is read until the merge
+/// ends, so a shard job run again meanwhile fails instead of replacing files being read.
+#[allow(clippy::type_complexity)]
 fn read_shards(
     output: &Path,
     settings: &Settings,
-) -> Result<Vec<(PathBuf, ShardMeta)>, PipelineError> {
+) -> Result<(Vec<(PathBuf, ShardMeta)>, Vec<Staging>), PipelineError> {
     let root = output.join("shards");
     let fail = merge_err(&root);
     let mut dirs: Vec<(Shard, PathBuf)> = Vec::new();
@@ -452,7 +501,11 @@ fn read_shards(
         let Some((k, n)) = name.split_once("-of-") else {
             continue;
         };
-        if let Ok(shard) = format!("{k}/{n}").parse::<Shard>() {
+        // Only the names shard jobs give their folders (`3-of-16` beside `00003-of-00016`
+        // would be a second shard 3).
+        if let Ok(shard) = format!("{k}/{n}").parse::<Shard>()
+            && shard_dir(output, shard).file_name() == Some(e.file_name().as_os_str())
+        {
             dirs.push((shard, e.path()));
         }
     }
@@ -484,8 +537,11 @@ fn read_shards(
         )));
     }
     let want = prepare_hash(settings);
+    let build = build_id().map_err(|e| fail(e.to_string()))?;
     let mut metas: Vec<(PathBuf, ShardMeta)> = Vec::with_capacity(count);
+    let mut holds = Vec::with_capacity(count);
     for (shard, dir) in dirs {
+        holds.push(Staging::new(&dir).map_err(|e| merge_err(&dir)(e.to_string()))?);
         let path = dir.join(META);
         let bytes = std::fs::read(&path).map_err(read_err(&path))?;
         let meta: ShardMeta =
@@ -502,18 +558,27 @@ fn read_shards(
                 "made with other input, clean, normalize or fingerprint settings than this run's"
                     .into(),
             )
+        } else if meta.build != build {
+            Some(format!(
+                "made by another scour build ({} {}, this one {} {build}); run the shards \
+                 again with this one",
+                meta.scour_version,
+                meta.build,
+                env!("CARGO_PKG_VERSION")
+            ))
         } else if meta.hashes_per_signature != settings.fingerprint.num_hashes {
             Some(format!("{} hashes a signature", meta.hashes_per_signature))
         } else if let Some((_, first)) = metas.first()
             && first.inputs_hash != meta.inputs_hash
         {
             Some("made from another input list than shard 0 (inputs changed between jobs?)".into())
-        } else if let Some((_, last)) = metas.last()
-            && last.files.end != meta.files.start
+        } else if meta.files.start != metas.last().map_or(0, |(_, m)| m.files.end)
+            || meta.files.end > meta.total_files
+            || (shard.index + 1 == count && meta.files.end != meta.total_files)
         {
             Some(format!(
-                "its files start at {}, the shard before ends at {}",
-                meta.files.start, last.files.end
+                "its files {:?} of {} do not follow on from the shard before",
+                meta.files, meta.total_files
             ))
         } else {
             None
@@ -523,7 +588,7 @@ fn read_shards(
         }
         metas.push((dir, meta));
     }
-    Ok(metas)
+    Ok((metas, holds))
 }
 
 fn check_sum(meta: &ShardMeta, name: &str, got: blake3::Hash) -> Result<(), String> {
@@ -566,7 +631,7 @@ fn copy_passages(
 ) -> Result<(), LoadError> {
     let mut file = File::open(path).map_err(LoadError::Read)?;
     let len = file.metadata().map_err(LoadError::Read)?.len();
-    if len != meta.passages * ROW as u64 {
+    if Some(len) != meta.passages.checked_mul(ROW as u64) {
         return Err(LoadError::Bad(format!(
             "{PASSAGES} holds {len} bytes, not {} passages",
             meta.passages
@@ -603,7 +668,7 @@ fn load_signatures(
     let k = meta.hashes_per_signature;
     let mut file = File::open(path).map_err(LoadError::Read)?;
     let len = file.metadata().map_err(LoadError::Read)?.len();
-    if len != meta.signatures * 2 * k as u64 {
+    if Some(len) != meta.signatures.checked_mul(2 * k as u64) {
         return Err(LoadError::Bad(format!(
             "{SIGNATURES} holds {len} bytes, not {} signatures",
             meta.signatures
@@ -682,7 +747,7 @@ fn encode_docs(index: &Index) -> Vec<u8> {
 
 /// Appends a shard's `count` documents to `index`, moved by `at`.
 fn decode_docs(bytes: &[u8], count: u64, at: &Offsets, index: &mut Index) -> Result<(), String> {
-    if bytes.len() as u64 != count * DOC_BYTES as u64 {
+    if Some(bytes.len() as u64) != count.checked_mul(DOC_BYTES as u64) {
         return Err(format!(
             "{DOCS} holds {} bytes, not {count} documents",
             bytes.len()
@@ -726,10 +791,36 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
-fn file_checksum(path: &Path) -> std::io::Result<String> {
+/// Syncs the file at `path` to disk and returns its blake3 (hex).
+fn sync_and_checksum(path: &Path) -> std::io::Result<String> {
+    let file = File::open(path)?;
+    file.sync_all()?;
     let mut h = blake3::Hasher::new();
-    h.update_reader(File::open(path)?)?;
+    h.update_reader(&file)?;
     Ok(h.finalize().to_hex().to_string())
+}
+
+/// Syncs a folder, so the renames into it are on disk.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// blake3 (hex, 16 digits) of the running scour binary, computed once.
+fn build_id() -> std::io::Result<String> {
+    static ID: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut h = blake3::Hasher::new();
+        h.update_reader(File::open(&exe).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        Ok(h.finalize().to_hex()[..16].to_string())
+    })
+    .clone()
+    .map_err(|e| std::io::Error::other(format!("cannot read the scour binary: {e}")))
 }
 
 /// This machine's name, for the manifest (which node ran which shard).
