@@ -186,6 +186,37 @@ fn zstd_corpus_and_off_mode() {
     assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 5);
 }
 
+/// A zstd corpus is compressed by worker threads, in jobs of a few MB: the frame must still be
+/// the same at any thread count, and hold what the uncompressed run writes.
+#[test]
+fn a_zstd_corpus_of_several_compression_jobs_is_the_same_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("gen");
+    ok(&[
+        "gen",
+        "--bytes",
+        "12M",
+        "--seed",
+        "4",
+        "--output",
+        g.to_str().unwrap(),
+    ]);
+    let mut frames = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let d = dir.path().join(format!("t{threads}"));
+        std::fs::create_dir(&d).unwrap();
+        let out = run_into(&d, &[&g], &["--compress", "zstd", "--threads", threads]);
+        frames.push(std::fs::read(out.join("corpus.jsonl.zst")).unwrap());
+    }
+    assert!(frames[0] == frames[1] && frames[0] == frames[2]);
+    let d = dir.path().join("plain");
+    std::fs::create_dir(&d).unwrap();
+    let plain = std::fs::read(run_into(&d, &[&g], &[]).join("corpus.jsonl")).unwrap();
+    // Several compression jobs' worth (8 MB a job at level 3).
+    assert!(plain.len() > 12 << 20, "{}", plain.len());
+    assert!(zstd::decode_all(&frames[0][..]).unwrap() == plain);
+}
+
 /// Paragraphs of `n` generated words each, one per line.
 fn paragraphs(seed: u64, count: usize) -> Vec<String> {
     (0..count)

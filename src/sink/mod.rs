@@ -202,7 +202,15 @@ impl<'a> Sink<'a> {
     ) -> io::Result<Sink<'a>> {
         Ok(match compression {
             Compression::None => Sink::Plain(w),
-            Compression::Zstd => Sink::Zstd(zstd::Encoder::new(w, zstd_level)?),
+            Compression::Zstd => {
+                let mut e = zstd::Encoder::new(w, zstd_level)?;
+                // Compressed by worker threads, one per thread of the run's pool: on its own,
+                // the writing thread's compression took most of a run's write phase. The frame
+                // is the same for any number of workers from 1 on, so the output does not
+                // depend on the thread count.
+                e.multithread(rayon::current_num_threads().max(1) as u32)?;
+                Sink::Zstd(e)
+            }
         })
     }
 
