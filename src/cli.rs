@@ -92,7 +92,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N", conflicts_with = "merge")]
     pub shard: Option<scour::pipeline::Shard>,
     /// Join the finished shards in OUTPUT/shards/ and run the rest: dedup across them all and
-    /// writing. The outputs are those of one run on all the inputs, byte for byte.
+    /// writing. The outputs are those of one run on all the inputs, byte for byte. The inputs
+    /// are the ones the shards read (`--input` is not needed, and not read again).
     #[arg(long)]
     pub merge: bool,
 }
