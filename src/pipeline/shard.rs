@@ -9,9 +9,11 @@
 //!
 //! A shard folder holds `staged.jsonl` (the staged records), `passages.bin` (the passage
 //! table), `signatures.bin` (the signatures, `k` little-endian 16-bit values each), `docs.bin`
-//! (one fixed-size entry per document) and, written last and renamed into place, `shard.json`:
-//! what was read, the counts and checksums of the other files, and what the shard's settings
-//! and input list were. A folder without `shard.json` is an unfinished shard.
+//! (one fixed-size entry per document) and, written last and renamed into place once the others
+//! are on disk, `shard.json`: what was read, the counts and checksums of the other files, and
+//! hashes of the shard's settings, its input list and the scour binary. A folder without
+//! `shard.json` is an unfinished shard. A shard job holds its folder's lock while it writes,
+//! and the merge holds every shard folder's while it reads.
 
 use super::index::{NONE, ROW};
 use super::*;
