@@ -143,8 +143,10 @@ fn a_sharded_run_writes_what_one_run_writes() {
     }
 }
 
-fn merge_error(input: &Path, out: &Path) -> String {
-    let o = scour(&args(input, out, &["--merge"]));
+fn merge_error(input: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut a = args(input, out, &["--merge"]);
+    a.extend_from_slice(extra);
+    let o = scour(&a);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -166,15 +168,15 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
         a.extend_from_slice(extra);
         ok(&a);
     };
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(e.contains("no shard folders"), "{e}");
     shard(0, &[]);
     shard(2, &[]);
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(e.contains("1 of 3 shards are not finished: 1"), "{e}");
     // Read with other settings (no dedup: no signatures).
     shard(1, &["--mode", "off"]);
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(
         e.contains("00001-of-00003") && e.contains("other input"),
         "{e}"
@@ -197,11 +199,19 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
         let mid = b.len() / 2;
         b[mid] ^= 1;
         std::fs::write(&path, &b).unwrap();
-        let e = merge_error(&input, &out);
+        let e = merge_error(&input, &out, &[]);
         assert!(
             e.contains(&format!("{file} does not match its checksum")),
             "{e}"
         );
+        if file == "signatures.bin" {
+            // Also when the merge reads them where they are (past its budget).
+            let e = merge_error(&input, &out, &["--memory", "4K"]);
+            assert!(
+                e.contains("signatures.bin does not match its checksum"),
+                "{e}"
+            );
+        }
         b[mid] ^= 1;
         std::fs::write(&path, &b).unwrap();
     }
@@ -209,7 +219,7 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
     let staged = out.join("shards/00000-of-00003/staged.jsonl");
     let b = std::fs::read(&staged).unwrap();
     std::fs::write(&staged, &b[..b.len() - 10]).unwrap();
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(e.contains("staged.jsonl holds"), "{e}");
     // Run again, the shard replaces what it left.
     shard(0, &[]);
@@ -222,7 +232,7 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
     let mut m: Value = serde_json::from_str(&text).unwrap();
     m["build"] = Value::from("0123456789abcdef");
     std::fs::write(&meta, m.to_string()).unwrap();
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(e.contains("another scour build"), "{e}");
     std::fs::write(&meta, text).unwrap();
     // The inputs changed between shard jobs.
@@ -232,7 +242,7 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
     )
     .unwrap();
     shard(2, &[]);
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(e.contains("another input list"), "{e}");
     std::fs::remove_file(input.join("late.txt")).unwrap();
     shard(2, &[]);
@@ -245,7 +255,7 @@ fn the_merge_refuses_missing_mismatched_or_damaged_shards() {
     std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
     // Shards of another split beside these.
     ok(&args(&input, &out, &["--shard", "0/2"]));
-    let e = merge_error(&input, &out);
+    let e = merge_error(&input, &out, &[]);
     assert!(e.contains("different runs"), "{e}");
 }
 

@@ -29,15 +29,21 @@ pub struct SignatureStore {
 }
 
 struct Spill {
-    path: PathBuf,
+    /// The store's own spill file (removed with it); `None` when the signatures are in files
+    /// of others ([`SignatureStore::in_files`]).
+    path: Option<PathBuf>,
     writer: Option<BufWriter<File>>,
-    reader: Option<File>,
+    /// Where the signatures are read from: `(first slot, file)`, by slot; one part, from slot
+    /// 0, for the store's own file.
+    parts: Vec<(u64, File)>,
     bytes: u64,
 }
 
 impl Drop for Spill {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -59,6 +65,34 @@ impl SignatureStore {
             len: 0,
             read_error: Mutex::new(None),
         }
+    }
+
+    /// A spilled store of signatures already on disk in the store's layout ([`SignatureStore::save`]):
+    /// `(file, signatures in it)`, in slot order, read where they are. A merge whose shards'
+    /// signatures exceed its budget reads them so, instead of copying them into a spill file of
+    /// its own. The files are not the store's: they stay when it is dropped. Finished: it takes
+    /// no more signatures.
+    pub fn in_files(
+        k: usize,
+        budget: Option<u64>,
+        dir: &Path,
+        files: Vec<(File, u64)>,
+    ) -> SignatureStore {
+        let mut store = SignatureStore::new(k, budget, dir);
+        let mut parts = Vec::with_capacity(files.len());
+        for (file, count) in files {
+            if count > 0 {
+                parts.push((store.len, file));
+                store.len += count;
+            }
+        }
+        store.spill = Some(Spill {
+            path: None,
+            writer: None,
+            parts,
+            bytes: VALUE_BYTES * store.len * store.k as u64,
+        });
+        store
     }
 
     /// Hashes per signature.
@@ -162,8 +196,11 @@ impl SignatureStore {
             if spill.writer.is_some() {
                 return Err(finished());
             }
-            spill.reader = None;
-            return std::fs::rename(&spill.path, path);
+            let Some(own) = &spill.path else {
+                return Err(io::Error::other("a store of others' files is not saved"));
+            };
+            spill.parts.clear();
+            return std::fs::rename(own, path);
         }
         let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
         write_values(&mut w, self.mem.iter().copied())?;
@@ -176,9 +213,9 @@ impl SignatureStore {
             .join(format!(".spill-{}-signatures.bin.tmp", std::process::id()));
         let file = File::create(&path)?;
         let mut spill = Spill {
-            path,
+            path: Some(path),
             writer: Some(BufWriter::with_capacity(1 << 20, file)),
-            reader: None,
+            parts: Vec::new(),
             bytes: 0,
         };
         if let Some(w) = spill.writer.as_mut() {
@@ -198,7 +235,9 @@ impl SignatureStore {
         {
             // A scratch file read back by this process: flushed, not synced to disk.
             w.into_inner().map_err(|e| e.into_error())?;
-            spill.reader = Some(File::open(&spill.path)?);
+            if let Some(path) = &spill.path {
+                spill.parts = vec![(0, File::open(path)?)];
+            }
         }
         Ok(())
     }
@@ -251,16 +290,27 @@ impl SignatureStore {
     /// first). False if the read failed (noted for [`SignatureStore::check`]).
     fn read_spilled(&self, spill: &Spill, first: u64, count: u64, out: &mut Vec<SigValue>) -> bool {
         out.clear();
-        let Some(file) = &spill.reader else {
+        if spill.parts.is_empty() || spill.writer.is_some() {
             self.note(finished());
             return false;
-        };
+        }
         let k = self.k;
         let width = VALUE_BYTES as usize;
+        let slot_bytes = VALUE_BYTES * k as u64;
         let mut bytes = vec![0u8; count as usize * width * k];
-        if let Err(e) = read_at(file, first * VALUE_BYTES * k as u64, &mut bytes) {
-            self.note(e);
-            return false;
+        // Slot by slot range, from the part holding each (a range can cross parts).
+        let (mut slot, end, mut at) = (first, first + count, 0usize);
+        while slot < end {
+            let p = spill.parts.partition_point(|(s, _)| *s <= slot) - 1;
+            let (start, file) = &spill.parts[p];
+            let part_end = spill.parts.get(p + 1).map_or(self.len, |(s, _)| *s);
+            let n = (end.min(part_end) - slot) as usize * width * k;
+            if let Err(e) = read_at(file, (slot - start) * slot_bytes, &mut bytes[at..at + n]) {
+                self.note(e);
+                return false;
+            }
+            at += n;
+            slot = end.min(part_end);
         }
         out.extend(
             bytes
@@ -444,6 +494,52 @@ mod tests {
         let mut s = SignatureStore::new(k, Some(0), dir.path());
         s.push(&sigs[0]).unwrap();
         assert!(s.save(&dir.path().join("early.bin")).is_err());
+    }
+
+    #[test]
+    fn a_store_in_others_files_reads_across_them_and_leaves_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = 8;
+        let sigs: Vec<Vec<u32>> = (0..10).map(|i| sig(i, k)).collect();
+        // 4 + 0 + 6 signatures in three files, saved as a shard saves them.
+        let mut files = Vec::new();
+        let mut next = 0;
+        for (i, count) in [4usize, 0, 6].into_iter().enumerate() {
+            let mut s = SignatureStore::new(k, None, dir.path());
+            for x in &sigs[next..next + count] {
+                s.push(x).unwrap();
+            }
+            next += count;
+            s.finish().unwrap();
+            let path = dir.path().join(format!("{i}.bin"));
+            s.save(&path).unwrap();
+            files.push((File::open(&path).unwrap(), count as u64));
+        }
+        let mut s = SignatureStore::in_files(k, Some(0), dir.path(), files);
+        s.finish().unwrap();
+        assert!(s.spilled());
+        assert_eq!((s.len(), s.spilled_bytes()), (10, 10 * k as u64 * 2));
+        let mut buf = Vec::new();
+        for (i, x) in sigs.iter().enumerate() {
+            let want = crate::fingerprint::stored(x);
+            assert_eq!(s.get(i as u64, &mut buf).unwrap(), &want[..]);
+        }
+        // A range across the files comes back whole.
+        let mut out = Vec::new();
+        assert!(s.get_range(2, 5, &mut out));
+        let want: Vec<SigValue> = sigs[2..7]
+            .iter()
+            .flat_map(|x| crate::fingerprint::stored(x))
+            .collect();
+        assert_eq!(out, want);
+        assert!(!s.get_range(8, 3, &mut out));
+        assert!(s.push(&sigs[0]).is_err());
+        assert!(s.save(&dir.path().join("again.bin")).is_err());
+        s.check().unwrap();
+        drop(s);
+        for i in 0..3 {
+            assert!(dir.path().join(format!("{i}.bin")).exists());
+        }
     }
 
     /// Every value is written once, in order, little-endian: none, a few, exactly one slice,

@@ -342,7 +342,17 @@ pub fn run_merge(
         paths: Vec::new(),
         passages: PassageTable::create(dir).map_err(out_err(dir))?,
     };
-    let mut store = SignatureStore::new(settings.fingerprint.num_hashes, memory, dir);
+    // Past the budget, one run keeps its signatures in a spill file: the merge reads the
+    // shards' files where they are instead of copying them into one.
+    let k = settings.fingerprint.num_hashes;
+    let signature_bytes: u128 = metas
+        .iter()
+        .map(|(_, m)| m.signatures as u128 * 2 * k as u128)
+        .sum();
+    let in_place = memory.is_some_and(|b| signature_bytes > b as u128);
+    let mut store = SignatureStore::new(k, memory, dir);
+    let mut signature_files: Vec<(File, u64)> = Vec::new();
+    let mut slot_total = 0u64;
     let mut staged = StagedParts {
         parts: Vec::new(),
         own: false,
@@ -358,7 +368,7 @@ pub fn run_merge(
         let offsets = Offsets {
             staged: staged_total,
             passage: index.passages.len(),
-            slot: store.len(),
+            slot: slot_total,
             path: index.paths.len() as u64,
         };
         // Records: read where they are, the files laid end to end, opened now and checked
@@ -423,13 +433,19 @@ pub fn run_merge(
         })?;
         // Passages are indexed by u32 in the corpus-wide steps, as in one run.
         narrow(index.passages.len(), "passages").map_err(|e| bad(e.to_string()))?;
-        // Signatures.
+        // Signatures: checked, then loaded or left where they are.
         let path = shard_dir.join(SIGNATURES);
-        load_signatures(&path, &meta, &mut store).map_err(|e| match e {
+        let loaded = if in_place {
+            check_signatures(&path, &meta).map(|file| signature_files.push((file, meta.signatures)))
+        } else {
+            load_signatures(&path, &meta, &mut store)
+        };
+        loaded.map_err(|e| match e {
             LoadError::Read(e) => read_err(&path)(e),
             LoadError::Store(e) => out_err(dir)(e),
             LoadError::Bad(what) => bad(what),
         })?;
+        slot_total += meta.signatures;
         inputs.extend(meta.inputs);
         errors.extend(meta.errors);
         skipped.extend(meta.skipped);
@@ -442,7 +458,11 @@ pub fn run_merge(
         progress.inc(meta.staged_bytes);
     }
     index.passages.finish().map_err(out_err(dir))?;
+    if in_place {
+        store = SignatureStore::in_files(k, memory, dir, signature_files);
+    }
     store.finish().map_err(out_err(dir))?;
+    debug_assert_eq!(store.len(), slot_total);
     clock.mark("merge_shards");
     check_strict(opts, &errors, &progress)?;
     let prepared = Prepared {
@@ -661,14 +681,10 @@ fn copy_passages(
     check_sum(meta, PASSAGES, hasher.finalize()).map_err(LoadError::Bad)
 }
 
-/// Pushes a shard's signatures into `store`, checking their count and checksum.
-fn load_signatures(
-    path: &Path,
-    meta: &ShardMeta,
-    store: &mut SignatureStore,
-) -> Result<(), LoadError> {
+/// A shard's signature file, open, once its size is checked.
+fn signature_file(path: &Path, meta: &ShardMeta) -> Result<File, LoadError> {
     let k = meta.hashes_per_signature;
-    let mut file = File::open(path).map_err(LoadError::Read)?;
+    let file = File::open(path).map_err(LoadError::Read)?;
     let len = file.metadata().map_err(LoadError::Read)?.len();
     if Some(len) != meta.signatures.checked_mul(2 * k as u64) {
         return Err(LoadError::Bad(format!(
@@ -676,6 +692,26 @@ fn load_signatures(
             meta.signatures
         )));
     }
+    Ok(file)
+}
+
+/// A shard's signature file, open, once its size and checksum are checked.
+fn check_signatures(path: &Path, meta: &ShardMeta) -> Result<File, LoadError> {
+    let file = signature_file(path, meta)?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(&file).map_err(LoadError::Read)?;
+    check_sum(meta, SIGNATURES, hasher.finalize()).map_err(LoadError::Bad)?;
+    Ok(file)
+}
+
+/// Pushes a shard's signatures into `store`, checking their count and checksum.
+fn load_signatures(
+    path: &Path,
+    meta: &ShardMeta,
+    store: &mut SignatureStore,
+) -> Result<(), LoadError> {
+    let k = meta.hashes_per_signature;
+    let mut file = signature_file(path, meta)?;
     let mut hasher = blake3::Hasher::new();
     let per_chunk = (4usize << 20) / (2 * k).max(1) + 1;
     let mut bytes = vec![0u8; per_chunk * 2 * k];
