@@ -407,3 +407,58 @@ fn submit_asks_slurm_for_the_shards_then_the_merge_after_them() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another number of shards"));
 }
+
+/// A merge of many shards keeps a few files open for each: it raises a low soft limit of open
+/// files up to the hard one, and says so when the hard one is too low.
+#[test]
+fn a_merge_of_many_shards_lives_with_a_low_open_file_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = inputs(dir.path());
+    let one = dir.path().join("one");
+    ok(&args(&input, &one, &[]));
+    let out = dir.path().join("out");
+    let n = 40;
+    for k in 0..n {
+        let s = format!("{k}/{n}");
+        ok(&args(&input, &out, &["--shard", &s]));
+    }
+    let merge = |limits: &str| {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "{limits}; exec \"$0\" run --quiet --merge --memory 4K --output \"$1\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_scour"))
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    // Soft limit 64: 40 shards need about 376 (120 of them at once past the budget).
+    let hard: u64 = String::from_utf8(
+        std::process::Command::new("bash")
+            .args(["-c", "ulimit -Hn"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .parse()
+    .unwrap_or(u64::MAX);
+    if hard >= 400 {
+        let o = merge("ulimit -Sn 64");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let a = std::fs::read(one.join("corpus.jsonl")).unwrap();
+        assert!(a == std::fs::read(out.join("corpus.jsonl")).unwrap());
+        std::fs::remove_file(out.join("corpus.jsonl")).unwrap();
+    }
+    // Hard limit 100: refused up front, with the limit named.
+    let o = merge("ulimit -n 100");
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("keeps up to 376 files open") && e.contains("ulimit -n"),
+        "{e}"
+    );
+    assert!(!out.join("corpus.jsonl").exists());
+}

@@ -558,6 +558,7 @@ fn read_shards(
             if missing.len() > 20 { ", ..." } else { "" }
         )));
     }
+    allow_open_files(count).map_err(&fail)?;
     let want = prepare_hash(settings);
     let build = build_id().map_err(|e| fail(e.to_string()))?;
     let mut metas: Vec<(PathBuf, ShardMeta)> = Vec::with_capacity(count);
@@ -859,6 +860,54 @@ fn build_id() -> std::io::Result<String> {
     })
     .clone()
     .map_err(|e| std::io::Error::other(format!("cannot read the scour binary: {e}")))
+}
+
+/// Files a merge keeps open a shard: its folder's lock, its staged records and, past the
+/// budget, its signatures.
+const FILES_PER_SHARD: u64 = 3;
+
+/// Raises this process's soft limit of open files, up to the hard one, to what a merge of
+/// `shards` keeps open; an error naming the limit if the hard one is too low. Cluster nodes
+/// often start jobs with a soft limit of 1,024, which a few hundred shards would pass.
+// `rlim_t` is u64 here, not on every platform.
+#[allow(clippy::unnecessary_cast)]
+fn allow_open_files(shards: usize) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        let need = shards as u64 * FILES_PER_SHARD + 256;
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit read or fill the struct given, nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+            return Ok(());
+        }
+        if lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur as u64 >= need {
+            return Ok(());
+        }
+        let hard_ok = lim.rlim_max == libc::RLIM_INFINITY || lim.rlim_max as u64 >= need;
+        if hard_ok {
+            let raised = libc::rlimit {
+                rlim_cur: need as libc::rlim_t,
+                rlim_max: lim.rlim_max,
+            };
+            // SAFETY: as above.
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                return Ok(());
+            }
+        }
+        Err(format!(
+            "a merge of {shards} shards keeps up to {need} files open, and this process may open \
+             {} (`ulimit -n`, hard limit {}); raise the limit or split into fewer shards",
+            lim.rlim_cur, lim.rlim_max
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = shards;
+        Ok(())
+    }
 }
 
 /// This machine's name, for the manifest (which node ran which shard).
