@@ -89,13 +89,19 @@ pub struct RunArgs {
     /// from 0) of the inputs, into OUTPUT/shards/; one job of a cluster array (Slurm, with
     /// `--array=0-(N-1)`: `--shard $SLURM_ARRAY_TASK_ID/N`; config/slurm/submit.sh does it).
     /// Every shard job must see the same inputs and config. Then `--merge`.
-    #[arg(long, value_name = "K/N", conflicts_with = "merge")]
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["merge", "plan"])]
     pub shard: Option<scour::pipeline::Shard>,
     /// Join the finished shards in OUTPUT/shards/ and run the rest: dedup across them all and
     /// writing. The outputs are those of one run on all the inputs, byte for byte. The inputs
     /// are the ones the shards read (`--input` is not needed, and not read again).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "plan")]
     pub merge: bool,
+    /// Walk the inputs once and write OUTPUT/shards/inputs.json, the list every `--shard` job
+    /// then cuts its slice from instead of walking the inputs itself (on a cluster file system,
+    /// N walks of a large tree are slow; and the slices stay fixed if files come or go).
+    /// config/slurm/submit.sh does this before it submits.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 #[derive(Debug, Args)]

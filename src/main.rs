@@ -110,6 +110,19 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
         progress: !args.quiet && std::io::stderr().is_terminal(),
         threads,
     };
+    if args.plan {
+        let p = pipeline::plan(&settings, &opts)?;
+        if !args.quiet {
+            println!(
+                "scour {}: {} input files ({:.1} MB) listed for shard jobs in {}",
+                env!("CARGO_PKG_VERSION"),
+                p.files,
+                p.bytes as f64 / 1e6,
+                p.path.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(shard) = args.shard {
         let report = pool.install(|| pipeline::run_shard(&settings, &opts, shard))?;
         for e in &report.errors {

@@ -17,6 +17,8 @@
 #   --max-running M     at most M shard jobs at once
 #   --resume            submit only the shards that have not finished (no shard.json), say
 #                       after some failed; the merge checks that the finished ones fit
+# Before submitting, it lists the inputs once (`scour run --plan`: DIR/shards/inputs.json),
+# which every shard job cuts its slice from; so scour must run here too.
 #   --partition P, --time T, --account A    as for sbatch
 # After `--`: flags for `scour run` (--input, --config, --memory, --mode, ...), given to every
 # job; `--threads` is the job's CPUs unless given there. Inputs, config and output must be on a file system every node sees, and every job must
@@ -56,6 +58,12 @@ for d in "$output"/shards/*-of-*; do
         *) die "$d is from a split into another number of shards; remove it first" ;;
     esac
 done
+# The input list, walked once here, not once a shard job; kept as it is by --resume, so the
+# shards still to run cut the same slices as the finished ones.
+if [ -z "$resume" ]; then
+    "${SCOUR:-scour}" run --plan --output "$output" "$@" ||
+        die "could not list the inputs (is scour, or \$SCOUR, runnable here?)"
+fi
 # The shards to run: all, or with --resume those without a finished folder.
 tasks="0-$((shards - 1))"
 if [ -n "$resume" ]; then

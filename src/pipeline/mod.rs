@@ -72,7 +72,7 @@ mod stream;
 
 use decide::*;
 use index::*;
-pub use shard::{Shard, ShardReport, ShardRun, run_merge, run_shard, shard_dir};
+pub use shard::{PlanReport, Shard, ShardReport, ShardRun, plan, run_merge, run_shard, shard_dir};
 pub(crate) use stages::write_staged_json;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
 use stream::{Accumulator, BATCH_BYTES, Spare, group_ranges};

@@ -28,6 +28,9 @@ const SIGNATURES: &str = "signatures.bin";
 const DOCS: &str = "docs.bin";
 const META: &str = "shard.json";
 
+/// The input list shard jobs cut their slices from, when made once up front (`--plan`).
+const PLAN: &str = "inputs.json";
+
 const NO_SHARDS: &str = "no shard folders; run `scour run --shard K/N` for each K first";
 
 /// Which slice of the inputs a shard job reads: `index` of `count`, from 0.
@@ -143,6 +146,94 @@ fn inputs_hash(discovery: &source::Discovery) -> String {
     h.finalize().to_hex()[..16].to_string()
 }
 
+/// `OUT/shards/inputs.json`: the inputs walked once, for every shard job to cut its slice
+/// from. On a cluster file system, N jobs each walking a large tree cost N walks of its
+/// metadata; and a list made once keeps the slices fixed if files come or go between jobs.
+#[derive(Debug, Serialize, Deserialize)]
+struct Plan {
+    format: u32,
+    /// The inputs as given (`--input`, or the config's `input.paths`).
+    inputs: Vec<String>,
+    /// Hash of the `[input]` settings the walk followed.
+    input_settings: String,
+    discovery: source::Discovery,
+}
+
+/// What `--plan` wrote.
+#[derive(Debug)]
+pub struct PlanReport {
+    pub path: PathBuf,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+fn input_args(opts: &RunOptions) -> Vec<String> {
+    opts.inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect()
+}
+
+fn input_settings_hash(settings: &Settings) -> String {
+    let json = serde_json::to_vec(&settings.input).unwrap_or_default();
+    blake3::hash(&json).to_hex()[..16].to_string()
+}
+
+/// Walks the inputs once and writes `OUT/shards/inputs.json`, which the shard jobs then read
+/// instead of walking the inputs themselves.
+pub fn plan(settings: &Settings, opts: &RunOptions) -> Result<PlanReport, PipelineError> {
+    let discovery = discover_inputs(settings, opts)?;
+    let dir = opts.output.join("shards");
+    std::fs::create_dir_all(&dir).map_err(out_err(&dir))?;
+    let plan = Plan {
+        format: FORMAT,
+        inputs: input_args(opts),
+        input_settings: input_settings_hash(settings),
+        discovery,
+    };
+    let path = dir.join(PLAN);
+    let json = serde_json::to_vec(&plan).map_err(|e| out_err(&path)(e.into()))?;
+    let tmp = dir.join(format!("{PLAN}.tmp"));
+    write_synced(&tmp, &json).map_err(out_err(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(out_err(&path))?;
+    sync_dir(&dir).map_err(out_err(&dir))?;
+    Ok(PlanReport {
+        path,
+        files: plan.discovery.files.len(),
+        bytes: plan.discovery.files.iter().map(|f| f.size).sum(),
+    })
+}
+
+/// The input list of `OUT/shards/inputs.json` if there is one, made for these inputs and
+/// input settings (a plan for others is an error: the job would read the wrong files).
+fn planned(
+    settings: &Settings,
+    opts: &RunOptions,
+) -> Result<Option<source::Discovery>, PipelineError> {
+    let path = opts.output.join("shards").join(PLAN);
+    let bytes = match std::fs::read(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        r => r.map_err(read_err(&path))?,
+    };
+    let bad = merge_err(&path);
+    let plan: Plan = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    if plan.format != FORMAT {
+        return Err(bad(format!(
+            "format {}, this scour reads {FORMAT}",
+            plan.format
+        )));
+    }
+    if plan.inputs != input_args(opts) || plan.input_settings != input_settings_hash(settings) {
+        return Err(bad(format!(
+            "the input list was made for inputs {:?} (or other [input] settings), this job \
+             reads {:?}; make it again with `scour run --plan`, or remove it",
+            plan.inputs,
+            input_args(opts)
+        )));
+    }
+    Ok(Some(plan.discovery))
+}
+
 /// How one shard's job went, kept in its `shard.json` and in the merged manifest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShardRun {
@@ -203,7 +294,10 @@ pub fn run_shard(
     shard: Shard,
 ) -> Result<ShardReport, PipelineError> {
     let started = Instant::now();
-    let discovery = discover_inputs(settings, opts)?;
+    let discovery = match planned(settings, opts)? {
+        Some(d) => d,
+        None => discover_inputs(settings, opts)?,
+    };
     let memory = memory_budget(settings)?;
     let sizes: Vec<u64> = discovery.files.iter().map(|f| f.size).collect();
     let range = shard_files(&sizes, shard);
@@ -874,7 +968,9 @@ const FILES_PER_SHARD: u64 = 3;
 fn allow_open_files(shards: usize) -> Result<(), String> {
     #[cfg(unix)]
     {
-        let need = shards as u64 * FILES_PER_SHARD + 256;
+        // Beyond the shards' files: up to 256 band-key run files open at once when the
+        // signatures spill (dedup::runs), and the run's own few.
+        let need = shards as u64 * FILES_PER_SHARD + 512;
         let mut lim = libc::rlimit {
             rlim_cur: 0,
             rlim_max: 0,
@@ -888,8 +984,16 @@ fn allow_open_files(shards: usize) -> Result<(), String> {
         }
         let hard_ok = lim.rlim_max == libc::RLIM_INFINITY || lim.rlim_max as u64 >= need;
         if hard_ok {
+            // Up to the hard limit (a million when that is unlimited), not just `need`: what
+            // else the process opens is not counted here.
+            let cap: u64 = 1 << 20;
+            let to = if lim.rlim_max == libc::RLIM_INFINITY {
+                cap.max(need)
+            } else {
+                lim.rlim_max as u64
+            };
             let raised = libc::rlimit {
-                rlim_cur: need as libc::rlim_t,
+                rlim_cur: to as libc::rlim_t,
                 rlim_max: lim.rlim_max,
             };
             // SAFETY: as above.

@@ -194,6 +194,10 @@ pub enum Sink<'a> {
     Zstd(zstd::Encoder<'static, &'a mut (dyn Write + Send)>),
 }
 
+/// zstd worker threads at most: past a handful, the compression keeps up with the records and
+/// more workers only add buffers.
+const ZSTD_WORKERS: usize = 8;
+
 impl<'a> Sink<'a> {
     pub fn new(
         w: &'a mut (dyn Write + Send),
@@ -204,11 +208,14 @@ impl<'a> Sink<'a> {
             Compression::None => Sink::Plain(w),
             Compression::Zstd => {
                 let mut e = zstd::Encoder::new(w, zstd_level)?;
-                // Compressed by worker threads, one per thread of the run's pool: on its own,
-                // the writing thread's compression took most of a run's write phase. The frame
-                // is the same for any number of workers from 1 on, so the output does not
-                // depend on the thread count.
-                e.multithread(rayon::current_num_threads().max(1) as u32)?;
+                // Compressed by worker threads, one per thread of the run's pool up to
+                // ZSTD_WORKERS: on its own, the writing thread's compression took most of a
+                // run's write phase. The frame is the same for any number of workers from 1 on
+                // (jobs are cut by size, not by worker), so the output does not depend on the
+                // thread count, and the cap changes no byte. Each worker holds a job's buffers
+                // (8 MB at level 3, 32 MB at 19) and a context, outside `dedup.memory`.
+                let workers = rayon::current_num_threads().clamp(1, ZSTD_WORKERS);
+                e.multithread(workers as u32)?;
                 Sink::Zstd(e)
             }
         })

@@ -37,7 +37,7 @@ pub enum SourceCompression {
 }
 
 /// A file [`discover`] found and knows how to read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct InputFile {
     pub path: PathBuf,
     /// The path as the user gave it, joined with the path inside a walked folder, with `/`
@@ -58,7 +58,7 @@ pub struct SkippedFile {
 
 /// What [`discover`] found: files to read in a deterministic order, files passed over, and
 /// paths that could not be read at all.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Discovery {
     pub files: Vec<InputFile>,
     pub skipped: Vec<SkippedFile>,
