@@ -2,8 +2,8 @@
 # A run split into shard jobs and a merge (`scour run --shard K/N`, `--merge`), against one run,
 # on a `scour gen` corpus. This machine runs the shard jobs one after another, so what it
 # measures is each job's own time; on a cluster with a node per shard they run side by side,
-# and the projected wall time is the slowest shard plus the merge (scheduling and a shared
-# file system not counted). Each output is checked byte for byte against the one run's. Every
+# and the projected wall time is the input plan plus the slowest shard plus the merge
+# (scheduling and a shared file system not counted). Each output is checked byte for byte against the one run's. Every
 # job starts after a `sync`, so none pays for the write-back of the one before (on a cluster
 # they run on different nodes).
 #
@@ -41,6 +41,8 @@ for n in $SHARDS; do
   out="$WORK/shards-$n"
   rm -rf "$out"
   : > "$WORK/shard-times"
+  # The input list, made once as submit.sh makes it; its time counts in the projection.
+  /usr/bin/time -f '%e' -o "$WORK/plan-time" $BIN run -q --input "$corpus" --output "$out" --plan
   for k in $(seq 0 $((n - 1))); do
     sync
     /usr/bin/time -f '%e %M' -o "$WORK/time" \
@@ -53,19 +55,20 @@ for n in $SHARDS; do
     cmp -s "$one/$f" "$out/$f" || { echo "$n shards: $f differs from the one run's" >&2; exit 1; }
   done
   rm -rf "$WORK/shards-$n"/shards
-  python3 - "$WORK/shard-times" "$WORK/time" "$n" "$wall" "$mb" "$out/manifest.json" <<'PY'
+  python3 - "$WORK/shard-times" "$WORK/time" "$n" "$wall" "$mb" "$out/manifest.json" "$WORK/plan-time" <<'PY'
 import json, sys
 shards = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+plan_s = float(open(sys.argv[7]).read().split()[-1])
 merge_s, merge_rss = map(float, open(sys.argv[2]).read().split())
 n, one, mb = int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 sec = json.load(open(sys.argv[6]))["run"]["seconds"]
 slowest = max(s for s, _ in shards)
-projected = slowest + merge_s
+projected = plan_s + slowest + merge_s
 print(f'{n:>2} shards   shard jobs {sum(s for s, _ in shards):7.2f} s in all, slowest {slowest:6.2f} s, '
       f'peak RSS {max(r for _, r in shards) / 1024:5.0f} MB; merge {merge_s:6.2f} s '
       f'(load {sec["merge_shards"]:.2f}, dedup {sec["dedup_documents"] + sec["dedup_passages"]:.2f}, '
       f'write {sec["write"]:.2f}), peak RSS {merge_rss / 1024:5.0f} MB')
-print(f'{"":11}projected on {n} nodes: {projected:6.2f} s, {mb / projected:7.1f} MB/s, '
+print(f'{"":11}plan {plan_s:.2f} s; projected on {n} nodes: {projected:6.2f} s, {mb / projected:7.1f} MB/s, '
       f'{one / projected:.2f}x one run; outputs identical to the one run')
 PY
 done
