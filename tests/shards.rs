@@ -512,3 +512,39 @@ fn shard_jobs_cut_their_slices_from_the_planned_list() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("inputs.json") && e.contains("--plan"), "{e}");
 }
+
+/// Common Crawl is the usual input of a split run: WARC files (with their skipped records)
+/// split and merged give one run's outputs and manifest.
+#[test]
+fn warc_inputs_split_and_merged_are_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("warc");
+    ok(&[
+        "gen",
+        "--bytes",
+        "2M",
+        "--seed",
+        "3",
+        "--format",
+        "warc",
+        "--shards",
+        "4",
+        "--output",
+        input.to_str().unwrap(),
+    ]);
+    let one = dir.path().join("one");
+    ok(&args(&input, &one, &[]));
+    let m1 = json(&one.join("manifest.json"));
+    assert!(
+        m1["counts"]["records_in"].as_u64().unwrap() > 100,
+        "{}",
+        m1["counts"]
+    );
+    let out = dir.path().join("out");
+    sharded(&input, &out, 3, &[], &[]);
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let a = std::fs::read(one.join(f)).unwrap();
+        assert!(a == std::fs::read(out.join(f)).unwrap(), "{f} differs");
+    }
+    assert_eq!(settled(json(&out.join("manifest.json"))), settled(m1));
+}
