@@ -599,8 +599,7 @@ impl Settings {
 
     /// blake3 of the resolved settings (including rule packs) as canonical JSON.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        blake3::hash(&json).to_hex()[..16].to_string()
+        short_hash(self)
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -690,6 +689,13 @@ fn load_rule_dir(dir: &Path) -> Result<Vec<RuleSpec>, ConfigError> {
         rules.extend(parse_pack(&text, &f.display().to_string())?);
     }
     Ok(rules)
+}
+
+/// 16 hex digits of the blake3 of `value` as JSON: how settings (or a part of them) are named
+/// in a manifest or a shard's record.
+pub fn short_hash<T: Serialize + ?Sized>(value: &T) -> String {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    blake3::hash(&json).to_hex()[..16].to_string()
 }
 
 /// Parses sizes like `2G`, `500M`, `64K`, `1000` (powers of 1024).

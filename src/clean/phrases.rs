@@ -16,7 +16,8 @@ struct Compiled {
     key: Option<MetaKey>,
     max_words: usize,
     last: bool,
-    /// Each of the rule's patterns (its pass's `sources[set_start..]`) compiled on first use:
+    /// Each of the rule's patterns (its pass's `sources[set_start..set_start + n]`, `n` the
+    /// rule's pattern count) compiled on first use:
     /// they are only asked for the value of a metadata rule's line (the pass's set says which
     /// pattern matched), and compiling all of them up front was a third of the run's start-up
     /// (which a sharded run pays per shard).

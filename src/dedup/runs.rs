@@ -104,7 +104,7 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
                 let mut out = Vec::with_capacity(slice.len() * bands.len());
                 // The slice's signatures in one read when their slots lie close together (they
                 // follow the items' order, with gaps only where exact copies were left out):
-                // one read of a signature (256 bytes) each was most of this pass on a spilled corpus.
+                // one read per signature was most of this pass on a spilled corpus.
                 let block = SliceBlock::read(items, groups, slice, store);
                 for (j, &rep) in slice.iter().enumerate() {
                     let rank = (first + s * 256 + j) as u32;

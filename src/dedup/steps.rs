@@ -255,7 +255,8 @@ fn band_entries<S: ItemSet + ?Sized>(
         entries.clear();
         entries.reserve(reps.len());
     }
-    // The hash positions the batch's bands read, loaded ahead: the signatures are visited in
+    // The hash positions from the batch's first band to its last (a superset of what its bands
+    // read when they are not adjacent), loaded ahead: the signatures are visited in
     // slot order but with gaps (copies, unsigned items), and each visit waited for memory.
     let values = match (bands.first(), bands.last()) {
         (Some(&a), Some(&b)) => a * rows..(b + 1) * rows,

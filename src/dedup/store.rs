@@ -8,7 +8,7 @@
 //! either, but in one pass into sorted run files ([`super::steps`]), which is what makes a
 //! corpus several times larger than memory complete.
 
-use crate::fingerprint::{SigValue, push_stored, stored_value};
+use crate::fingerprint::{SigValue, stored_value};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -138,21 +138,7 @@ impl SignatureStore {
             ));
         }
         let slot = self.len;
-        match &mut self.spill {
-            Some(spill) => {
-                let w = spill.writer.as_mut().ok_or_else(finished)?;
-                write_values(w, sig.iter().map(|&v| stored_value(v)))?;
-                spill.bytes += VALUE_BYTES * self.k as u64;
-            }
-            None => {
-                push_stored(sig, &mut self.mem);
-                let bytes = VALUE_BYTES * self.mem.len() as u64;
-                if self.budget.is_some_and(|b| bytes > b) {
-                    self.start_spill()?;
-                }
-            }
-        }
-        self.len += 1;
+        self.append(1, sig.iter().map(|&v| stored_value(v)))?;
         Ok(slot)
     }
 
@@ -169,15 +155,20 @@ impl SignatureStore {
                 ),
             ));
         }
-        let count = (values.len() / self.k) as u64;
+        self.append((values.len() / self.k) as u64, values.iter().copied())
+    }
+
+    /// Appends `count` signatures' stored values, in order: to the spill file, or to memory,
+    /// spilling once past the budget.
+    fn append(&mut self, count: u64, values: impl Iterator<Item = SigValue>) -> io::Result<()> {
         match &mut self.spill {
             Some(spill) => {
                 let w = spill.writer.as_mut().ok_or_else(finished)?;
-                write_values(w, values.iter().copied())?;
-                spill.bytes += VALUE_BYTES * values.len() as u64;
+                write_values(w, values)?;
+                spill.bytes += VALUE_BYTES * self.k as u64 * count;
             }
             None => {
-                self.mem.extend_from_slice(values);
+                self.mem.extend(values);
                 let bytes = VALUE_BYTES * self.mem.len() as u64;
                 if self.budget.is_some_and(|b| bytes > b) {
                     self.start_spill()?;

@@ -203,8 +203,14 @@ impl Roll {
     /// The finished hash of the current window.
     #[inline(always)]
     fn shingle(&self) -> u64 {
-        fold_mul(self.h ^ P2, P1)
+        finish_shingle(self.h)
     }
+}
+
+/// A shingle's hash from the rolling hash of its words ([`Roll`]).
+#[inline(always)]
+fn finish_shingle(h: u64) -> u64 {
+    fold_mul(h ^ P2, P1)
 }
 
 /// Calls `f` with the hash of every shingle of `fp_text` in text order and returns how many
@@ -321,7 +327,7 @@ impl MinHasher {
             return false;
         }
         if words < k {
-            self.update(out, &[fold_mul(head ^ P2, P1)]);
+            self.update(out, &[finish_shingle(head)]);
         } else {
             sig.iter_mut()
                 .zip(out.iter())
@@ -435,16 +441,9 @@ pub fn stored_value(v: u32) -> SigValue {
     v as SigValue
 }
 
-/// `sig` as the dedup index keeps it ([`SigValue`]), appended to `out`.
-pub fn push_stored(sig: &[u32], out: &mut Vec<SigValue>) {
-    out.extend(sig.iter().map(|&v| stored_value(v)));
-}
-
 /// `sig` as the dedup index keeps it ([`SigValue`]).
 pub fn stored(sig: &[u32]) -> Vec<SigValue> {
-    let mut out = Vec::with_capacity(sig.len());
-    push_stored(sig, &mut out);
-    out
+    sig.iter().map(|&v| stored_value(v)).collect()
 }
 
 /// Estimated Jaccard similarity: the fraction of positions where two signatures agree. Over

@@ -23,5 +23,5 @@ pub(crate) use hash::split_sorted;
 pub use lsh::{band_key, band_keys};
 pub use minhash::{
     DocSigner, MinHasher, SigValue, estimate_jaccard, exact_jaccard, exact_jaccard_from,
-    push_stored, shingle_set, stored, stored_value,
+    shingle_set, stored, stored_value,
 };

@@ -19,7 +19,9 @@ use crate::fingerprint::{
 };
 use crate::normalize::{Normalizer, fingerprint_text_digits, fingerprint_text_opts};
 use crate::sink::records::*;
-use crate::sink::{OutputPaths, Sink, write_json, write_jsonl_indexed, write_unsynced};
+use crate::sink::{
+    OutputPaths, Sink, write_atomic, write_json, write_jsonl_indexed, write_unsynced,
+};
 use crate::source::stream::{
     JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
 };
@@ -101,6 +103,13 @@ fn is_zero(n: &u64) -> bool {
 pub struct RuleCount {
     pub spans: u64,
     pub bytes: u64,
+}
+
+impl std::ops::AddAssign for RuleCount {
+    fn add_assign(&mut self, other: RuleCount) {
+        self.spans += other.spans;
+        self.bytes += other.bytes;
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -418,9 +427,7 @@ fn prepare(
             errors.append(&mut out.errors);
             for group in &mut out.groups {
                 for (rule, c) in std::mem::take(&mut group.counts) {
-                    let total = removed_by_rule.entry(rule).or_default();
-                    total.spans += c.spans;
-                    total.bytes += c.bytes;
+                    *removed_by_rule.entry(rule).or_default() += c;
                 }
                 if staging_err.is_none()
                     && let Err(e) = staging_out.write_all(&group.json)

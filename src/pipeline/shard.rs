@@ -17,6 +17,7 @@
 
 use super::index::{NONE, ROW};
 use super::*;
+use crate::config::short_hash;
 use serde::Deserialize;
 use std::ops::Range;
 
@@ -114,7 +115,7 @@ fn shard_files(sizes: &[u64], shard: Shard) -> Range<usize> {
 fn prepare_hash(settings: &Settings) -> String {
     let d = &settings.dedup;
     let on = d.mode != DedupMode::Off;
-    let json = serde_json::to_vec(&(
+    short_hash(&(
         &settings.input,
         &settings.clean,
         &settings.normalize,
@@ -122,8 +123,6 @@ fn prepare_hash(settings: &Settings) -> String {
         &settings.rules,
         (on && d.documents, on && d.passages, d.passage_min_words),
     ))
-    .unwrap_or_default();
-    blake3::hash(&json).to_hex()[..16].to_string()
 }
 
 /// Hash of the input list every shard cut its slice from (paths, formats, sizes, and what
@@ -175,8 +174,7 @@ fn input_args(opts: &RunOptions) -> Vec<String> {
 }
 
 fn input_settings_hash(settings: &Settings) -> String {
-    let json = serde_json::to_vec(&settings.input).unwrap_or_default();
-    blake3::hash(&json).to_hex()[..16].to_string()
+    short_hash(&settings.input)
 }
 
 /// Walks the inputs once and writes `OUT/shards/inputs.json`, which the shard jobs then read
@@ -192,10 +190,10 @@ pub fn plan(settings: &Settings, opts: &RunOptions) -> Result<PlanReport, Pipeli
         discovery,
     };
     let path = dir.join(PLAN);
-    let json = serde_json::to_vec(&plan).map_err(|e| out_err(&path)(e.into()))?;
-    let tmp = dir.join(format!("{PLAN}.tmp"));
-    write_synced(&tmp, &json).map_err(out_err(&tmp))?;
-    std::fs::rename(&tmp, &path).map_err(out_err(&path))?;
+    write_atomic(&path, |w| {
+        serde_json::to_writer(w, &plan).map_err(std::io::Error::other)
+    })
+    .map_err(out_err(&path))?;
     sync_dir(&dir).map_err(out_err(&dir))?;
     Ok(PlanReport {
         path,
@@ -330,7 +328,7 @@ pub fn run_shard(
     let err = |name: &str| out_err(&dir.join(name));
     let mut checksums = BTreeMap::new();
     let docs_bin = encode_docs(&p.index);
-    write_synced(&dir.join(DOCS), &docs_bin).map_err(err(DOCS))?;
+    write_atomic(&dir.join(DOCS), |w| w.write_all(&docs_bin)).map_err(err(DOCS))?;
     checksums.insert(
         DOCS.to_string(),
         blake3::hash(&docs_bin).to_hex().to_string(),
@@ -393,10 +391,7 @@ pub fn run_shard(
         checksums,
         run: run.clone(),
     };
-    let json = serde_json::to_vec_pretty(&meta).map_err(|e| err(META)(e.into()))?;
-    let tmp = dir.join(format!("{META}.tmp"));
-    write_synced(&tmp, &json).map_err(err(META))?;
-    std::fs::rename(&tmp, &meta_path).map_err(err(META))?;
+    write_json(&meta_path, &meta).map_err(err(META))?;
     sync_dir(&dir).map_err(err(META))?;
     progress.finish();
     Ok(ShardReport {
@@ -520,11 +515,8 @@ pub fn run_merge(
         index.paths.extend(meta.paths.iter().cloned());
         // Passages: rows copied in large pieces, their slots moved.
         let path = shard_dir.join(PASSAGES);
-        copy_passages(&path, &meta, offsets.slot, &mut index.passages).map_err(|e| match e {
-            LoadError::Read(e) => read_err(&path)(e),
-            LoadError::Store(e) => out_err(dir)(e),
-            LoadError::Bad(what) => bad(what),
-        })?;
+        copy_passages(&path, &meta, offsets.slot, &mut index.passages)
+            .map_err(|e| e.into_error(&path, &shard_dir, dir))?;
         // Passages are indexed by u32 in the corpus-wide steps, as in one run.
         narrow(index.passages.len(), "passages").map_err(|e| bad(e.to_string()))?;
         // Signatures: checked, then loaded or left where they are.
@@ -534,19 +526,13 @@ pub fn run_merge(
         } else {
             load_signatures(&path, &meta, &mut store)
         };
-        loaded.map_err(|e| match e {
-            LoadError::Read(e) => read_err(&path)(e),
-            LoadError::Store(e) => out_err(dir)(e),
-            LoadError::Bad(what) => bad(what),
-        })?;
+        loaded.map_err(|e| e.into_error(&path, &shard_dir, dir))?;
         slot_total += meta.signatures;
         inputs.extend(meta.inputs);
         errors.extend(meta.errors);
         skipped.extend(meta.skipped);
         for (rule, c) in meta.removed_by_rule {
-            let total = removed_by_rule.entry(rule).or_default();
-            total.spans += c.spans;
-            total.bytes += c.bytes;
+            *removed_by_rule.entry(rule).or_default() += c;
         }
         shards.push(meta.run);
         progress.inc(meta.staged_bytes);
@@ -605,12 +591,8 @@ fn read_shards(
     let root = output.join("shards");
     let fail = merge_err(&root);
     let mut dirs: Vec<(Shard, PathBuf)> = Vec::new();
-    let entries = match std::fs::read_dir(&root) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(fail(NO_SHARDS.into()));
-        }
-        r => r.map_err(read_err(&root))?,
-    };
+    // run_merge has checked that the folder is there.
+    let entries = std::fs::read_dir(&root).map_err(read_err(&root))?;
     for e in entries {
         let e = e.map_err(read_err(&root))?;
         let name = e.file_name().to_string_lossy().into_owned();
@@ -722,6 +704,18 @@ enum LoadError {
     /// The merged store (its spill file).
     Store(std::io::Error),
     Bad(String),
+}
+
+impl LoadError {
+    /// As the merge reports it: reading `file` of the shard in `shard`, writing the merged
+    /// index in `output`, or the shard as it is.
+    fn into_error(self, file: &Path, shard: &Path, output: &Path) -> PipelineError {
+        match self {
+            LoadError::Read(e) => read_err(file)(e),
+            LoadError::Store(e) => out_err(output)(e),
+            LoadError::Bad(what) => merge_err(shard)(what),
+        }
+    }
 }
 
 /// A shard that cannot be merged as it is.
@@ -916,12 +910,6 @@ fn decode_docs(bytes: &[u8], count: u64, at: &Offsets, index: &mut Index) -> Res
         index.digests.push(b[69..85].try_into().expect("16 bytes"));
     }
     Ok(())
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 /// Syncs the file at `path` to disk and returns its blake3 (hex).

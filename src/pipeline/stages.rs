@@ -135,7 +135,8 @@ impl Stages {
                 Some(doc) => self.minhash.passage_into(&fp, &mut sig, doc, matchable),
                 None => matchable && self.minhash.signature_into(&fp, &mut sig),
             };
-            let signature = (matchable && signed).then(|| {
+            // `signed` only for a matchable passage (it asked for a signature).
+            let signature = signed.then(|| {
                 let start = passage_signatures.len();
                 passage_signatures.extend_from_slice(&sig);
                 start..passage_signatures.len()
