@@ -27,9 +27,10 @@ if [ ! -x "$PY" ]; then
     python3 -m venv benches/.venv
 fi
 # datatrove's MinHash needs spacy (its English word tokenizer), tokenizers (imported by its dedup
-# package), orjson (JsonlReader) and xxhash < 4 (xxhash 4 refuses the str datatrove 0.10.1 passes).
-if ! "$PY" -c 'import datatrove, rensa, datasketch, spacy, tokenizers, orjson, xxhash; assert int(xxhash.VERSION.split(".")[0]) < 4' 2>/dev/null; then
-    benches/.venv/bin/pip install --quiet datatrove rensa datasketch spacy tokenizers orjson 'xxhash<4'
+# package), regex (its text utilities, not among its declared dependencies), orjson (JsonlReader)
+# and xxhash < 4 (xxhash 4 refuses the str datatrove 0.10.1 passes).
+if ! "$PY" -c 'import datatrove, rensa, datasketch, spacy, tokenizers, regex, orjson, xxhash; assert int(xxhash.VERSION.split(".")[0]) < 4' 2>/dev/null; then
+    benches/.venv/bin/pip install --quiet datatrove rensa datasketch spacy tokenizers regex orjson 'xxhash<4'
 fi
 
 if [ "${SKIP_BUILD:-}" != 1 ]; then
