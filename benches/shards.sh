@@ -9,6 +9,7 @@
 #
 #   benches/shards.sh                        # 1G corpus, 4 and 8 shards, all threads
 #   SIZE=256M SHARDS="2 4 8 16" THREADS=1 benches/shards.sh
+#   FILES=1 benches/shards.sh                # the corpus in one file: the plan cuts it in parts
 #
 # Corpora go to $WORK (default /tmp/scour-e2e, shared with e2e.sh) and are reused.
 set -euo pipefail
@@ -20,10 +21,12 @@ WORK=${WORK:-/tmp/scour-e2e}
 mkdir -p "$WORK"
 cargo build --release --quiet
 BIN=./target/release/scour
-corpus="$WORK/gen-$SIZE-x32"
+# 32 files by default: shards take whole files, or parts of a plain JSONL file larger than a
+# shard's share (FILES=1).
+FILES=${FILES:-32}
+corpus="$WORK/gen-$SIZE-x$FILES"
 if [ ! -d "$corpus" ]; then
-  # 32 files: shards take whole files, so a corpus needs several files per shard.
-  $BIN gen --bytes "$SIZE" --seed 7 --shards 32 --output "$corpus" >/dev/null
+  $BIN gen --bytes "$SIZE" --seed 7 --shards "$FILES" --output "$corpus" >/dev/null
 fi
 files=$(find "$corpus" -name '*.jsonl' -not -path '*/.truth/*' | wc -l)
 echo "corpus $corpus: $files files, $(du -sm "$corpus" | cut -f1) MB; $THREADS threads a job"
@@ -42,7 +45,7 @@ for n in $SHARDS; do
   rm -rf "$out"
   : > "$WORK/shard-times"
   # The input list, made once as submit.sh makes it; its time counts in the projection.
-  /usr/bin/time -f '%e' -o "$WORK/plan-time" $BIN run -q --input "$corpus" --output "$out" --plan
+  /usr/bin/time -f '%e' -o "$WORK/plan-time" $BIN run -q --input "$corpus" --output "$out" --plan "$n"
   for k in $(seq 0 $((n - 1))); do
     sync
     /usr/bin/time -f '%e %M' -o "$WORK/time" \

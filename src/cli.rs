@@ -99,9 +99,11 @@ pub struct RunArgs {
     /// Walk the inputs once and write OUTPUT/shards/inputs.json, the list every `--shard` job
     /// then cuts its slice from instead of walking the inputs itself (on a cluster file system,
     /// N walks of a large tree are slow; and the slices stay fixed if files come or go).
-    /// config/slurm/submit.sh does this before it submits.
-    #[arg(long)]
-    pub plan: bool,
+    /// With N, the number of shards: a plain JSONL file larger than a shard's share is read
+    /// once and listed as parts cut at line starts, so that one huge file is spread over
+    /// several shards. config/slurm/submit.sh does this before it submits.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub plan: Option<usize>,
 }
 
 #[derive(Debug, Args)]

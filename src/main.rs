@@ -110,11 +110,16 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
         progress: !args.quiet && std::io::stderr().is_terminal(),
         threads,
     };
-    if args.plan {
-        let p = pipeline::plan(&settings, &opts)?;
+    if let Some(shards) = args.plan {
+        let p = pipeline::plan(&settings, &opts, Some(shards))?;
         if !args.quiet {
+            let cut = if p.split > 0 {
+                format!(", {} of them cut into parts at line starts", p.split)
+            } else {
+                String::new()
+            };
             println!(
-                "scour {}: {} input files ({:.1} MB) listed for shard jobs in {}",
+                "scour {}: {} inputs{cut} ({:.1} MB) listed for shard jobs in {}",
                 env!("CARGO_PKG_VERSION"),
                 p.files,
                 p.bytes as f64 / 1e6,

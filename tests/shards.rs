@@ -511,6 +511,11 @@ fn shard_jobs_cut_their_slices_from_the_planned_list() {
     assert_eq!(o.status.code(), Some(1));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("inputs.json") && e.contains("--plan"), "{e}");
+    // A shard job's error, not a merge's.
+    assert!(
+        e.contains("cannot use the input list") && !e.contains("cannot merge"),
+        "{e}"
+    );
 }
 
 /// Common Crawl is the usual input of a split run: WARC files (with their skipped records)
@@ -547,4 +552,109 @@ fn warc_inputs_split_and_merged_are_one_run() {
         assert!(a == std::fs::read(out.join(f)).unwrap(), "{f} differs");
     }
     assert_eq!(settled(json(&out.join("manifest.json"))), settled(m1));
+}
+
+/// One huge JSON lines file is the input that a split of whole files cannot spread: the plan
+/// cuts it into parts at line starts, and the shards' parts, merged, are one run's outputs and
+/// manifest. The file has what numbering must get right across a cut: a byte order mark,
+/// blank lines, CRLF endings, broken lines, lines over the record limit (one long enough that
+/// the stream skips it as it comes), and no newline at its end.
+#[test]
+fn one_huge_jsonl_file_is_cut_into_parts_and_merged_as_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("gen");
+    ok(&[
+        "gen",
+        "--bytes",
+        "2M",
+        "--seed",
+        "4",
+        "--shards",
+        "1",
+        "--output",
+        g.to_str().unwrap(),
+    ]);
+    let generated = std::fs::read_to_string(g.join("shard-00000.jsonl")).unwrap();
+    let mut text = String::from("\u{feff}");
+    for (i, line) in generated.lines().enumerate() {
+        text.push_str(line);
+        text.push_str(if i % 7 == 0 { "\r\n" } else { "\n" });
+        match i % 97 {
+            5 => text.push_str("\n   \n"),
+            11 => text.push_str("{not json}\n"),
+            23 => text.push_str(&format!("{{\"text\": \"{}\"}}\n", "long ".repeat(5000))),
+            // Longer than the stream's chunks: skipped as it is read.
+            41 if i % 3 == 0 => {
+                text.push_str(&format!("{{\"text\": \"{}\"}}\n", "x".repeat(300_000)))
+            }
+            _ => {}
+        }
+    }
+    text.push_str(
+        "{\"text\": \"The last line of the file has no newline at its end, and is kept.\"}",
+    );
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let file = input.join("all.jsonl");
+    std::fs::write(&file, &text).unwrap();
+    let config = dir.path().join("scour.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[input]\nmax_record_bytes = 20000\n[clean]\nrules_dir = {:?}\n",
+            root().join("config/rules").display().to_string()
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let one = dir.path().join("one");
+    ok(&args(&input, &one, &["--config", cfg]));
+    let m1 = json(&one.join("manifest.json"));
+    let kinds: Vec<&str> = m1["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"too_large") && kinds.contains(&"malformed_json"),
+        "{kinds:?}"
+    );
+
+    let out = dir.path().join("out");
+    ok(&args(&input, &out, &["--config", cfg, "--plan", "6"]));
+    let plan = json(&out.join("shards/inputs.json"));
+    let parts = plan["discovery"]["files"].as_array().unwrap();
+    assert!(parts.len() >= 12, "{} parts", parts.len());
+    assert!(parts.iter().all(|p| p["part"].is_object()));
+    let extra = ["--config", cfg];
+    sharded(&input, &out, 6, &extra, &extra);
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let a = std::fs::read(one.join(f)).unwrap();
+        assert!(a == std::fs::read(out.join(f)).unwrap(), "{f} differs");
+    }
+    let m = json(&out.join("manifest.json"));
+    assert_eq!(m["run"]["shards"].as_array().unwrap().len(), 6);
+    // Every shard had a part to read.
+    assert!(
+        m["run"]["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["documents"].as_u64().unwrap() > 0),
+        "{}",
+        m["run"]["shards"]
+    );
+    assert_eq!(settled(m), settled(m1));
+
+    // The file changed after the plan: a shard job does not read its parts as if it had not.
+    std::fs::write(&file, format!("{text}\n{{\"text\": \"one more line\"}}\n")).unwrap();
+    let o = scour(&args(
+        &input,
+        &out,
+        &["--config", cfg, "--shard", "2/6", "--strict"],
+    ));
+    assert_ne!(o.status.code(), Some(0));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("changed since the plan"), "{e}");
 }

@@ -17,8 +17,9 @@
 #   --max-running M     at most M shard jobs at once
 #   --resume            submit only the shards that have not finished (no shard.json), say
 #                       after some failed; the merge checks that the finished ones fit
-# Before submitting, it lists the inputs once (`scour run --plan`: DIR/shards/inputs.json),
-# which every shard job cuts its slice from; so scour must run here too.
+# Before submitting, it lists the inputs once (`scour run --plan N`: DIR/shards/inputs.json),
+# which every shard job cuts its slice from; so scour must run here too. A plain JSONL file
+# larger than a shard's share is read through once then and listed as parts, cut at line starts.
 #   --partition P, --time T, --account A    as for sbatch
 # After `--`: flags for `scour run` (--input, --config, --memory, --mode, ...), given to every
 # job; `--threads` is the job's CPUs unless given there. Inputs, config and output must be on a file system every node sees, and every job must
@@ -61,7 +62,7 @@ done
 # The input list, walked once here, not once a shard job; kept as it is by --resume, so the
 # shards still to run cut the same slices as the finished ones.
 if [ -z "$resume" ]; then
-    "${SCOUR:-scour}" run --plan --output "$output" "$@" ||
+    "${SCOUR:-scour}" run --plan "$shards" --output "$output" "$@" ||
         die "could not list the inputs (is scour, or \$SCOUR, runnable here?)"
 fi
 # The shards to run: all, or with --resume those without a finished folder.

@@ -52,6 +52,8 @@ pub enum PipelineError {
     NoInput(String),
     #[error("cannot merge {path}: {message}")]
     Merge { path: String, message: String },
+    #[error("cannot use the input list {path}: {message}")]
+    Plan { path: String, message: String },
     #[error("invalid setting {key}: {message}")]
     Setting { key: &'static str, message: String },
 }
@@ -77,7 +79,7 @@ use index::*;
 pub use shard::{PlanReport, Shard, ShardReport, ShardRun, plan, run_merge, run_shard, shard_dir};
 pub(crate) use stages::write_staged_json;
 pub use stages::{Processed, ProcessedPassage, Stages, corpus_record, doc_id};
-use stream::{Accumulator, BATCH_BYTES, Spare, group_ranges};
+use stream::{Accumulator, BATCH_BYTES, CHUNK_BYTES, Spare, group_ranges};
 pub use stream::{PieceOut, process_inputs};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -93,6 +95,53 @@ pub struct InputSummary {
     pub errors: u64,
     #[serde(skip_serializing_if = "is_zero", default)]
     pub warc_skipped: u64,
+    /// Set while the entry covers only part of the file (a shard's share of a file the plan
+    /// cut); the merge joins the parts' entries into the file's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub split: Option<Split>,
+}
+
+/// Bytes `start..end` of a file of `file_bytes` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Split {
+    pub start: u64,
+    pub end: u64,
+    pub file_bytes: u64,
+}
+
+/// Joins the entries of a file's consecutive parts into one; the entry of the whole file is
+/// that of a run that read it whole. Entries of files not cut pass as they are.
+fn join_parts(inputs: Vec<InputSummary>) -> Vec<InputSummary> {
+    let mut out: Vec<InputSummary> = Vec::with_capacity(inputs.len());
+    for i in inputs {
+        match (out.last_mut(), i.split) {
+            (Some(last), Some(next))
+                if last.path == i.path
+                    && last.split.is_some_and(|s| {
+                        s.end == next.start && s.file_bytes == next.file_bytes
+                    }) =>
+            {
+                last.bytes += i.bytes;
+                last.decompressed_bytes += i.decompressed_bytes;
+                last.records += i.records;
+                last.documents += i.documents;
+                last.errors += i.errors;
+                last.warc_skipped += i.warc_skipped;
+                if let Some(s) = &mut last.split {
+                    s.end = next.end;
+                }
+            }
+            _ => out.push(i),
+        }
+        if let Some(last) = out.last_mut()
+            && last
+                .split
+                .is_some_and(|s| s.start == 0 && s.end == s.file_bytes)
+        {
+            last.split = None;
+        }
+    }
+    out
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -393,6 +442,11 @@ fn prepare(
             documents: 0,
             errors: 0,
             warc_skipped: 0,
+            split: f.part.as_ref().map(|p| Split {
+                start: p.start,
+                end: p.end,
+                file_bytes: p.file_bytes,
+            }),
         })
         .collect();
     let mut index = Index {
@@ -507,7 +561,7 @@ fn prepare(
         staging,
         index,
         store,
-        inputs,
+        inputs: join_parts(inputs),
         errors,
         skipped,
         removed_by_rule,

@@ -135,6 +135,9 @@ fn inputs_hash(discovery: &source::Discovery) -> String {
             f.display, f.format, f.compression, f.size
         );
         h.update(line.as_bytes());
+        if let Some(p) = &f.part {
+            h.update(format!("p\t{}\t{}\n", p.start, p.file_blake3).as_bytes());
+        }
     }
     for s in &discovery.skipped {
         h.update(format!("s\t{}\n", s.path).as_bytes());
@@ -162,6 +165,9 @@ struct Plan {
 #[derive(Debug)]
 pub struct PlanReport {
     pub path: PathBuf,
+    /// Files cut into parts.
+    pub split: usize,
+    /// Files and parts listed.
     pub files: usize,
     pub bytes: u64,
 }
@@ -178,9 +184,45 @@ fn input_settings_hash(settings: &Settings) -> String {
 }
 
 /// Walks the inputs once and writes `OUT/shards/inputs.json`, which the shard jobs then read
-/// instead of walking the inputs themselves.
-pub fn plan(settings: &Settings, opts: &RunOptions) -> Result<PlanReport, PipelineError> {
-    let discovery = discover_inputs(settings, opts)?;
+/// instead of walking the inputs themselves. For `split_for` shards, a plain JSONL file larger
+/// than a shard's share is read through once and listed as parts of about a quarter share,
+/// cut at line starts ([`source::stream::plan_parts`]); laid end to end, the parts' documents
+/// are the file's, numbered as in one run.
+pub fn plan(
+    settings: &Settings,
+    opts: &RunOptions,
+    split_for: Option<usize>,
+) -> Result<PlanReport, PipelineError> {
+    let mut discovery = discover_inputs(settings, opts)?;
+    let mut split = 0;
+    if let Some(n) = split_for.filter(|&n| n > 1) {
+        let total: u64 = discovery.files.iter().map(|f| f.size).sum();
+        let share = total / n as u64;
+        let target = (share / 4).max(1);
+        // The cuts fall where the stream starts a chunk: chunks of a fraction of a part, so
+        // the parts come out close to their target.
+        let chunk = usize::try_from(target / 8)
+            .unwrap_or(usize::MAX)
+            .clamp(1 << 16, CHUNK_BYTES);
+        let mut files = Vec::with_capacity(discovery.files.len());
+        for f in std::mem::take(&mut discovery.files) {
+            let parts = (f.size > share)
+                .then(|| source::stream::plan_parts(&f, &settings.input, target, chunk))
+                .flatten();
+            match parts {
+                Some(parts) => {
+                    split += 1;
+                    files.extend(parts.into_iter().map(|part| InputFile {
+                        size: part.end - part.start,
+                        part: Some(part),
+                        ..f.clone()
+                    }));
+                }
+                None => files.push(f),
+            }
+        }
+        discovery.files = files;
+    }
     let dir = opts.output.join("shards");
     std::fs::create_dir_all(&dir).map_err(out_err(&dir))?;
     let plan = Plan {
@@ -197,6 +239,7 @@ pub fn plan(settings: &Settings, opts: &RunOptions) -> Result<PlanReport, Pipeli
     sync_dir(&dir).map_err(out_err(&dir))?;
     Ok(PlanReport {
         path,
+        split,
         files: plan.discovery.files.len(),
         bytes: plan.discovery.files.iter().map(|f| f.size).sum(),
     })
@@ -209,11 +252,15 @@ fn planned(
     opts: &RunOptions,
 ) -> Result<Option<source::Discovery>, PipelineError> {
     let path = opts.output.join("shards").join(PLAN);
+    // A shard job reads it, not the merge: its errors say so.
+    let bad = |message: String| PipelineError::Plan {
+        path: path.display().to_string(),
+        message,
+    };
     let bytes = match std::fs::read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        r => r.map_err(read_err(&path))?,
+        r => r.map_err(|e| bad(e.to_string()))?,
     };
-    let bad = merge_err(&path);
     let plan: Plan = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
     if plan.format != FORMAT {
         return Err(bad(format!(
@@ -536,6 +583,13 @@ pub fn run_merge(
         }
         shards.push(meta.run);
         progress.inc(meta.staged_bytes);
+    }
+    let inputs = join_parts(inputs);
+    if let Some((i, s)) = inputs.iter().find_map(|i| Some((i, i.split?))) {
+        return Err(merge_err(&dir.join("shards"))(format!(
+            "the shards read only bytes {}..{} of the {} of {}",
+            s.start, s.end, s.file_bytes, i.path
+        )));
     }
     index.passages.finish().map_err(out_err(dir))?;
     if in_place {

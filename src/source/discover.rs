@@ -160,6 +160,7 @@ fn add(
                 format,
                 compression,
                 size,
+                part: None,
             });
         }
         Err(reason) => found.skipped.push(SkippedFile {

@@ -45,8 +45,27 @@ pub struct InputFile {
     pub display: String,
     pub format: Format,
     pub compression: SourceCompression,
-    /// Size on disk (compressed).
+    /// Size on disk (compressed); of the part alone when `part` is set.
     pub size: u64,
+    /// Only a part of the file: a plan for shard jobs (`scour run --plan N`) cuts a plain JSONL
+    /// file larger than a shard's share at line starts, so that one huge file is spread over
+    /// several shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<FilePart>,
+}
+
+/// Bytes `start..end` of a file, whose first line has number `line` (from 1) and whose first
+/// record has index `record`, as a run over the whole file numbers them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FilePart {
+    pub start: u64,
+    pub end: u64,
+    pub line: u64,
+    pub record: u64,
+    /// The whole file's size and blake3 when the plan read it: the manifest's entry for the
+    /// file, once its parts are joined, is the one a run over the whole file gives.
+    pub file_bytes: u64,
+    pub file_blake3: String,
 }
 
 /// A file [`discover`] saw but will not read, and why.
@@ -351,6 +370,7 @@ mod tests {
             format: Format::Txt,
             compression: SourceCompression::None,
             size: 0,
+            part: None,
         };
         let r = read_file(&f, &settings());
         assert_eq!(r.records, 1);

@@ -8,13 +8,13 @@
 
 pub use super::warc::{WarcStream, WarcWindow};
 use super::{
-    FileRead, InputError, InputErrorKind, InputFile, SourceCompression, UTF8_BOM, first_nul,
-    has_utf16_bom, jsonl,
+    FilePart, FileRead, InputError, InputErrorKind, InputFile, SourceCompression, UTF8_BOM,
+    first_nul, has_utf16_bom, jsonl,
 };
 use crate::config::InputSettings;
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::sync::{Arc, Mutex};
 
 /// Whole lines cut from a JSONL file, with the numbers its first line gets.
@@ -83,6 +83,85 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// A part of a file is read only if the file is as the plan saw it: of the same size, with a
+/// line ending just before the part.
+fn check_part(f: &mut File, file: &InputFile, part: &FilePart) -> io::Result<()> {
+    let size = f.metadata()?.len();
+    let mut before = [b'\n'];
+    if part.start > 0 && size >= part.start {
+        f.seek(io::SeekFrom::Start(part.start - 1))?;
+        f.read_exact(&mut before)?;
+    }
+    if size != part.file_bytes || before[0] != b'\n' || part.end > size {
+        return Err(io::Error::other(format!(
+            "{} changed since the plan cut it into parts ({} bytes then, {size} now); make the \
+             plan again (`scour run --plan`)",
+            file.display, part.file_bytes
+        )));
+    }
+    Ok(())
+}
+
+/// Cuts a plain JSONL file into parts of about `target` bytes at line starts, numbering each
+/// part's first line and record as a run over the whole file does (the cuts are where this
+/// stream, reading `chunk_bytes` at a time, starts a chunk). `None` when the file is not worth
+/// cutting or not to be cut: compressed (no way to start in the middle), not over `target`,
+/// unreadable, binary or UTF-16 (a run reports such a file once, from its first bytes), or
+/// changed while it was read.
+pub fn plan_parts(
+    file: &InputFile,
+    settings: &InputSettings,
+    target: u64,
+    chunk_bytes: usize,
+) -> Option<Vec<FilePart>> {
+    if file.format != super::Format::Jsonl
+        || file.compression != SourceCompression::None
+        || file.part.is_some()
+        || file.size <= target
+    {
+        return None;
+    }
+    let mut stream = JsonlStream::open(file, settings, chunk_bytes);
+    // (start, line, record) of each part.
+    let mut cuts: Vec<(u64, u64, u64)> = vec![(0, 1, 0)];
+    for item in stream.by_ref() {
+        match item {
+            StreamItem::Chunk(c) => {
+                let last = cuts.last().map_or(0, |c| c.0);
+                if c.base >= last + target {
+                    cuts.push((c.base, c.first_line, c.first_record));
+                }
+            }
+            // An over-long line is one record's loss wherever the file is cut; any other error
+            // is about the whole file.
+            StreamItem::Error(e) if e.kind == InputErrorKind::TooLarge => {}
+            _ => return None,
+        }
+    }
+    let totals = stream.totals();
+    // A short tail goes with the part before it.
+    if cuts.len() > 1 && cuts.last().is_some_and(|c| file.size - c.0 < target / 2) {
+        cuts.pop();
+    }
+    if cuts.len() < 2 || totals.bytes != file.size {
+        return None;
+    }
+    let ends = cuts.iter().skip(1).map(|c| c.0).chain([file.size]);
+    Some(
+        cuts.iter()
+            .zip(ends)
+            .map(|(&(start, line, record), end)| FilePart {
+                start,
+                end,
+                line,
+                record,
+                file_bytes: totals.bytes,
+                file_blake3: totals.blake3.clone(),
+            })
+            .collect(),
+    )
+}
+
 /// A JSONL file as a sequence of [`StreamItem`]s.
 pub struct JsonlStream {
     path: String,
@@ -94,12 +173,17 @@ pub struct JsonlStream {
     carry: Vec<u8>,
     /// Offset of `carry[0]` in the decompressed file.
     offset: u64,
+    /// Where the stream started in the file (a part's start; 0 for a whole file).
+    start: u64,
+    /// The whole file's blake3, given by the plan, when this is a part of it.
+    file_blake3: Option<String>,
     /// Number of the next line (1-based) and index of the next record.
     line: u64,
     record: u64,
     started: bool,
-    /// An over-long line being skipped: its start offset and length so far.
-    skipping: Option<(u64, u64)>,
+    /// An over-long line being skipped: its start offset, its length so far, and whether it
+    /// has been all white space so far (then it is no record, as in a chunk).
+    skipping: Option<(u64, u64, bool)>,
     queue: VecDeque<StreamItem>,
     finished: bool,
 }
@@ -116,6 +200,8 @@ impl JsonlStream {
             max_record: settings.max_record_bytes,
             carry: Vec::new(),
             offset: 0,
+            start: 0,
+            file_blake3: None,
             line: 1,
             record: 0,
             started: false,
@@ -123,9 +209,23 @@ impl JsonlStream {
             queue: VecDeque::new(),
             finished: false,
         };
-        let opened = File::open(&file.path).and_then(|f| {
+        let opened = File::open(&file.path).and_then(|mut f| {
+            let mut limit = u64::MAX;
+            if let Some(part) = &file.part {
+                check_part(&mut f, file, part)?;
+                f.seek(io::SeekFrom::Start(part.start))?;
+                limit = part.end.saturating_sub(part.start);
+                // Numbered as in a run over the whole file; the checks of a file's first bytes
+                // (a byte order mark, binary data) are the first part's.
+                s.start = part.start;
+                s.offset = part.start;
+                s.line = part.line;
+                s.record = part.record;
+                s.started = part.start > 0;
+                s.file_blake3 = Some(part.file_blake3.clone());
+            }
             let raw = Counting {
-                inner: BufReader::with_capacity(1 << 20, f),
+                inner: BufReader::with_capacity(1 << 20, f.take(limit)),
                 tally,
             };
             Ok(match file.compression {
@@ -158,8 +258,8 @@ impl JsonlStream {
         };
         StreamTotals {
             bytes,
-            decompressed_bytes: self.offset + self.carry.len() as u64,
-            blake3,
+            decompressed_bytes: self.offset + self.carry.len() as u64 - self.start,
+            blake3: self.file_blake3.clone().unwrap_or(blake3),
         }
     }
 
@@ -204,7 +304,8 @@ impl JsonlStream {
         self.carry = rest;
         if self.carry.len() as u64 > self.max_record {
             // No line this long is kept; drop its bytes as they come instead of holding them.
-            self.skipping = Some((self.offset, self.carry.len() as u64));
+            let blank = !jsonl::is_record(&self.carry);
+            self.skipping = Some((self.offset, self.carry.len() as u64, blank));
             self.offset += self.carry.len() as u64;
             self.carry.clear();
         }
@@ -212,17 +313,25 @@ impl JsonlStream {
 
     /// Drop bytes of an over-long line; true once its end was found (and reported).
     fn skip_long_line(&mut self, buf: &mut Vec<u8>, at_eof: bool) -> bool {
-        let Some((start, len)) = self.skipping else {
+        let Some((start, len, blank)) = self.skipping else {
             return true;
         };
         let found = memchr::memchr(b'\n', buf);
         let dropped = found.map_or(buf.len(), |i| i + 1);
-        let line_len = len + found.unwrap_or(buf.len()) as u64;
+        let own = found.unwrap_or(buf.len());
+        let line_len = len + own as u64;
+        let blank = blank && !jsonl::is_record(&buf[..own]);
         self.offset += dropped as u64;
         buf.drain(..dropped);
         if found.is_none() && !at_eof {
-            self.skipping = Some((start, line_len));
+            self.skipping = Some((start, line_len, blank));
             return false;
+        }
+        self.skipping = None;
+        if blank {
+            // White space only: not a record, as the same line inside a chunk is not.
+            self.line += 1;
+            return true;
         }
         let e = self.error(
             InputErrorKind::TooLarge,
@@ -235,7 +344,6 @@ impl JsonlStream {
         self.queue.push_back(StreamItem::Error(e));
         self.record += 1;
         self.line += 1;
-        self.skipping = None;
         true
     }
 
@@ -415,6 +523,21 @@ mod tests {
             (r.errors[0].line, r.errors[0].byte),
             (Some(2), Some(long_at))
         );
+    }
+
+    /// A line of white space only is no record, however long: skipped as it is read (chunks
+    /// smaller than it) or met whole inside a chunk, the records after it keep their indexes.
+    #[test]
+    fn an_over_long_blank_line_is_no_record_in_either_path() {
+        let mut data = b"{\"text\":\"small\"}\n".to_vec();
+        data.extend_from_slice(" \t".repeat(3000).as_bytes());
+        data.extend_from_slice(b"\r\n{\"text\":\"tail\"}\n");
+        for chunk in [256, 1 << 20] {
+            let (r, _) = stream("a.jsonl", &data, chunk, 1000);
+            assert!(r.errors.is_empty(), "chunk {chunk}: {:?}", r.errors);
+            assert_eq!(r.records, 2, "chunk {chunk}");
+            assert_eq!(r.docs[1].source.record, 1, "chunk {chunk}");
+        }
     }
 
     #[test]
