@@ -114,12 +114,15 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
         let p = pipeline::plan(&settings, &opts, Some(shards))?;
         if !args.quiet {
             let cut = if p.split > 0 {
-                format!(", {} of them cut into parts at line starts", p.split)
+                format!(
+                    ", {} of them cut into {} parts at line starts",
+                    p.split, p.parts
+                )
             } else {
                 String::new()
             };
             println!(
-                "scour {}: {} inputs{cut} ({:.1} MB) listed for shard jobs in {}",
+                "scour {}: {} input files{cut} ({:.1} MB) listed for shard jobs in {}",
                 env!("CARGO_PKG_VERSION"),
                 p.files,
                 p.bytes as f64 / 1e6,

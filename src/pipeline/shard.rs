@@ -165,10 +165,10 @@ struct Plan {
 #[derive(Debug)]
 pub struct PlanReport {
     pub path: PathBuf,
-    /// Files cut into parts.
-    pub split: usize,
-    /// Files and parts listed.
+    /// Files listed, and how many of them are cut into how many parts.
     pub files: usize,
+    pub split: usize,
+    pub parts: usize,
     pub bytes: u64,
 }
 
@@ -240,9 +240,24 @@ pub fn plan(
     Ok(PlanReport {
         path,
         split,
-        files: plan.discovery.files.len(),
+        files: distinct_files(&plan.discovery.files),
+        parts: plan
+            .discovery
+            .files
+            .iter()
+            .filter(|f| f.part.is_some())
+            .count(),
         bytes: plan.discovery.files.iter().map(|f| f.size).sum(),
     })
+}
+
+/// How many files a list holds (a file's parts are consecutive).
+fn distinct_files(files: &[InputFile]) -> usize {
+    files
+        .iter()
+        .enumerate()
+        .filter(|&(i, f)| i == 0 || files[i - 1].path != f.path)
+        .count()
 }
 
 /// The input list of `OUT/shards/inputs.json` if there is one, made for these inputs and
@@ -347,6 +362,14 @@ pub fn run_shard(
     let sizes: Vec<u64> = discovery.files.iter().map(|f| f.size).collect();
     let range = shard_files(&sizes, shard);
     let files = &discovery.files[range.clone()];
+    // A part of a file that changed since the plan is not read at all: read as one input
+    // error, it would leave a hole in the merged corpus.
+    for f in files {
+        source::stream::check_part(f).map_err(|message| PipelineError::Plan {
+            path: opts.output.join("shards").join(PLAN).display().to_string(),
+            message,
+        })?;
+    }
     let dir = shard_dir(&opts.output, shard);
     let stages = Stages::new(settings)?;
     // The folder is this job's before anything in it changes: a second job of the same shard
@@ -445,7 +468,7 @@ pub fn run_shard(
         dir,
         run,
         errors: meta.errors,
-        files: range.len(),
+        files: distinct_files(files),
     })
 }
 
@@ -587,7 +610,7 @@ pub fn run_merge(
     let inputs = join_parts(inputs);
     if let Some((i, s)) = inputs.iter().find_map(|i| Some((i, i.split?))) {
         return Err(merge_err(&dir.join("shards"))(format!(
-            "the shards read only bytes {}..{} of the {} of {}",
+            "the shards read only bytes {}..{} of the {} bytes of {}",
             s.start, s.end, s.file_bytes, i.path
         )));
     }

@@ -62,9 +62,12 @@ pub struct FilePart {
     pub end: u64,
     pub line: u64,
     pub record: u64,
-    /// The whole file's size and blake3 when the plan read it: the manifest's entry for the
-    /// file, once its parts are joined, is the one a run over the whole file gives.
+    /// The whole file's size, modification time (ns since 1970) and blake3 when the plan read
+    /// it: a shard job reads the part only if the size and time are still those, and the
+    /// manifest's entry for the file, once its parts are joined, is the one a run over the
+    /// whole file gives.
     pub file_bytes: u64,
+    pub file_modified_ns: u64,
     pub file_blake3: String,
 }
 

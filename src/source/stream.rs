@@ -83,23 +83,56 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// A part of a file is read only if the file is as the plan saw it: of the same size, with a
-/// line ending just before the part.
-fn check_part(f: &mut File, file: &InputFile, part: &FilePart) -> io::Result<()> {
-    let size = f.metadata()?.len();
-    let mut before = [b'\n'];
-    if part.start > 0 && size >= part.start {
-        f.seek(io::SeekFrom::Start(part.start - 1))?;
-        f.read_exact(&mut before)?;
+/// Whether `file`'s part (if it is one) can be read as the plan listed it: the file has the
+/// size and modification time the plan saw, and a line ends just before the part. `Err` says
+/// what changed.
+pub fn check_part(file: &InputFile) -> Result<(), String> {
+    let Some(part) = &file.part else {
+        return Ok(());
+    };
+    let changed = |what: String| {
+        format!(
+            "{} changed since the plan cut it into parts ({what}); make the plan again \
+             (`scour run --plan N`) and run every shard again",
+            file.display
+        )
+    };
+    let mut f = File::open(&file.path).map_err(|e| format!("cannot read {}: {e}", file.display))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| format!("cannot read {}: {e}", file.display))?;
+    if meta.len() != part.file_bytes {
+        return Err(changed(format!(
+            "{} bytes then, {} now",
+            part.file_bytes,
+            meta.len()
+        )));
     }
-    if size != part.file_bytes || before[0] != b'\n' || part.end > size {
-        return Err(io::Error::other(format!(
-            "{} changed since the plan cut it into parts ({} bytes then, {size} now); make the \
-             plan again (`scour run --plan`)",
-            file.display, part.file_bytes
+    if modified_ns(&meta) != part.file_modified_ns {
+        return Err(changed("modified since".into()));
+    }
+    let mut before = [b'\n'];
+    if part.start > 0 {
+        let read = f
+            .seek(io::SeekFrom::Start(part.start - 1))
+            .and_then(|_| f.read_exact(&mut before));
+        read.map_err(|e| format!("cannot read {}: {e}", file.display))?;
+    }
+    if before[0] != b'\n' || part.end > part.file_bytes || part.start > part.end {
+        return Err(changed(format!(
+            "no line starts at byte {} any more",
+            part.start
         )));
     }
     Ok(())
+}
+
+/// A file's modification time in nanoseconds since 1970 (0 if the file system gives none).
+fn modified_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 /// Cuts a plain JSONL file into parts of about `target` bytes at line starts, numbering each
@@ -121,6 +154,9 @@ pub fn plan_parts(
     {
         return None;
     }
+    // Shard jobs read the parts only if the file is still as it was while it was read here.
+    let before = std::fs::metadata(&file.path).ok()?;
+    let modified = modified_ns(&before);
     let mut stream = JsonlStream::open(file, settings, chunk_bytes);
     // (start, line, record) of each part.
     let mut cuts: Vec<(u64, u64, u64)> = vec![(0, 1, 0)];
@@ -139,11 +175,18 @@ pub fn plan_parts(
         }
     }
     let totals = stream.totals();
+    if totals.bytes != file.size {
+        return None;
+    }
     // A short tail goes with the part before it.
     if cuts.len() > 1 && cuts.last().is_some_and(|c| file.size - c.0 < target / 2) {
         cuts.pop();
     }
-    if cuts.len() < 2 || totals.bytes != file.size {
+    if cuts.len() < 2 {
+        return None;
+    }
+    let after = std::fs::metadata(&file.path).ok()?;
+    if before.len() != file.size || after.len() != file.size || modified_ns(&after) != modified {
         return None;
     }
     let ends = cuts.iter().skip(1).map(|c| c.0).chain([file.size]);
@@ -156,6 +199,7 @@ pub fn plan_parts(
                 line,
                 record,
                 file_bytes: totals.bytes,
+                file_modified_ns: modified,
                 file_blake3: totals.blake3.clone(),
             })
             .collect(),
@@ -177,6 +221,9 @@ pub struct JsonlStream {
     start: u64,
     /// The whole file's blake3, given by the plan, when this is a part of it.
     file_blake3: Option<String>,
+    /// The length of a part's first read, up to the first multiple of `chunk_bytes` in the
+    /// file (0: a whole `chunk_bytes`).
+    first_read: u64,
     /// Number of the next line (1-based) and index of the next record.
     line: u64,
     record: u64,
@@ -202,6 +249,7 @@ impl JsonlStream {
             offset: 0,
             start: 0,
             file_blake3: None,
+            first_read: 0,
             line: 1,
             record: 0,
             started: false,
@@ -212,9 +260,14 @@ impl JsonlStream {
         let opened = File::open(&file.path).and_then(|mut f| {
             let mut limit = u64::MAX;
             if let Some(part) = &file.part {
-                check_part(&mut f, file, part)?;
+                check_part(file).map_err(io::Error::other)?;
                 f.seek(io::SeekFrom::Start(part.start))?;
                 limit = part.end.saturating_sub(part.start);
+                // Reads break where a run over the whole file breaks them (every `chunk_bytes`
+                // from byte 0): where a read breaks decides whether an over-long line is
+                // skipped as it comes or met whole, and the two report it differently.
+                let chunk = s.chunk_bytes as u64;
+                s.first_read = (chunk - part.start % chunk) % chunk;
                 // Numbered as in a run over the whole file; the checks of a file's first bytes
                 // (a byte order mark, binary data) are the first part's.
                 s.start = part.start;
@@ -353,10 +406,11 @@ impl JsonlStream {
             return;
         };
         let mut buf = std::mem::take(&mut self.carry);
-        let result = reader
-            .by_ref()
-            .take(self.chunk_bytes as u64)
-            .read_to_end(&mut buf);
+        let want = match std::mem::take(&mut self.first_read) {
+            0 => self.chunk_bytes as u64,
+            n => n,
+        };
+        let result = reader.by_ref().take(want).read_to_end(&mut buf);
         let eof = matches!(result, Ok(0));
         if !self.started && !buf.is_empty() {
             self.started = true;
