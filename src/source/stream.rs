@@ -206,6 +206,18 @@ pub fn plan_parts(
     )
 }
 
+/// An over-long line being dropped as it is read.
+#[derive(Debug, Clone, Copy)]
+struct Skipping {
+    /// Its offset in the decompressed file, and its length so far.
+    start: u64,
+    len: u64,
+    /// All white space so far: then it is no record, as such a line inside a chunk is not.
+    blank: bool,
+    /// Its last byte so far is a CR, which is not part of the line if a newline follows.
+    cr: bool,
+}
+
 /// A JSONL file as a sequence of [`StreamItem`]s.
 pub struct JsonlStream {
     path: String,
@@ -228,9 +240,8 @@ pub struct JsonlStream {
     line: u64,
     record: u64,
     started: bool,
-    /// An over-long line being skipped: its start offset, its length so far, and whether it
-    /// has been all white space so far (then it is no record, as in a chunk).
-    skipping: Option<(u64, u64, bool)>,
+    /// An over-long line being skipped as it comes.
+    skipping: Option<Skipping>,
     queue: VecDeque<StreamItem>,
     finished: bool,
 }
@@ -355,44 +366,60 @@ impl JsonlStream {
             }));
         }
         self.carry = rest;
-        if self.carry.len() as u64 > self.max_record {
-            // No line this long is kept; drop its bytes as they come instead of holding them.
-            let blank = !jsonl::is_record(&self.carry);
-            self.skipping = Some((self.offset, self.carry.len() as u64, blank));
+        // No line this long is kept; drop its bytes as they come instead of holding them. The
+        // carry may end in the CR of a CRLF, which is not the line's: past the limit by more
+        // than that byte, the line is over it however it ends, as it would be if the read had
+        // not broken inside it (where reads break must not change what a line becomes).
+        if self.carry.len() as u64 > self.max_record.saturating_add(1) {
+            self.skipping = Some(Skipping {
+                start: self.offset,
+                len: self.carry.len() as u64,
+                blank: !jsonl::is_record(&self.carry),
+                cr: self.carry.last() == Some(&b'\r'),
+            });
             self.offset += self.carry.len() as u64;
             self.carry.clear();
         }
     }
 
-    /// Drop bytes of an over-long line; true once its end was found (and reported).
-    fn skip_long_line(&mut self, buf: &mut Vec<u8>, at_eof: bool) -> bool {
-        let Some((start, len, blank)) = self.skipping else {
+    /// Drop bytes of an over-long line; true once its end was found (and reported). `damaged`:
+    /// the stream ended in an error, so the line may have gone on.
+    fn skip_long_line(&mut self, buf: &mut Vec<u8>, at_eof: bool, damaged: bool) -> bool {
+        let Some(mut skip) = self.skipping else {
             return true;
         };
         let found = memchr::memchr(b'\n', buf);
         let dropped = found.map_or(buf.len(), |i| i + 1);
-        let own = found.unwrap_or(buf.len());
-        let line_len = len + own as u64;
-        let blank = blank && !jsonl::is_record(&buf[..own]);
+        let own = &buf[..found.unwrap_or(buf.len())];
+        skip.len += own.len() as u64;
+        skip.blank = skip.blank && !jsonl::is_record(own);
+        if let Some(&last) = own.last() {
+            skip.cr = last == b'\r';
+        }
         self.offset += dropped as u64;
         buf.drain(..dropped);
         if found.is_none() && !at_eof {
-            self.skipping = Some((start, line_len, blank));
+            self.skipping = Some(skip);
             return false;
         }
         self.skipping = None;
-        if blank {
+        if skip.blank {
             // White space only: not a record, as the same line inside a chunk is not.
             self.line += 1;
             return true;
         }
+        // Measured as a line met whole is ([`jsonl`]): without the CR before its end. A line
+        // the damage cut off may have gone on.
+        let whole = found.is_some() || !damaged;
+        let len = skip.len - u64::from(skip.cr && whole);
+        let more = if whole { "" } else { " or more" };
         let e = self.error(
             InputErrorKind::TooLarge,
             format!(
-                "line of {line_len} bytes or more is larger than max_record_bytes ({})",
+                "line of {len} bytes{more} is larger than max_record_bytes ({})",
                 self.max_record
             ),
-            start,
+            skip.start,
         );
         self.queue.push_back(StreamItem::Error(e));
         self.record += 1;
@@ -442,7 +469,7 @@ impl JsonlStream {
         }
         // A read error ends the stream like the end of input does: an over-long line being
         // skipped is reported now, or the next call would meet the same error forever.
-        if !self.skip_long_line(&mut buf, eof || result.is_err()) {
+        if !self.skip_long_line(&mut buf, eof || result.is_err(), result.is_err()) {
             return;
         }
         match result {
@@ -577,6 +604,38 @@ mod tests {
             (r.errors[0].line, r.errors[0].byte),
             (Some(2), Some(long_at))
         );
+    }
+
+    /// Where reads break does not change what a line becomes: lines over the limit, at it but
+    /// for a CR, and of white space only, read in chunks that break inside them or not, give
+    /// the whole-file reader's documents and errors.
+    #[test]
+    fn over_long_lines_read_alike_wherever_reads_break() {
+        let limit = 1000;
+        let line = |n: usize| format!("{{\"text\": \"{}\"}}", "w".repeat(n - 12));
+        let mut data = Vec::new();
+        for end in ["\n", "\r\n"] {
+            for n in [limit - 1, limit, limit + 1, limit + 2, 3 * limit, 40] {
+                data.extend_from_slice(line(n).as_bytes());
+                data.extend_from_slice(end.as_bytes());
+            }
+            data.extend_from_slice(" ".repeat(2 * limit).as_bytes());
+            data.extend_from_slice(end.as_bytes());
+        }
+        data.extend_from_slice(line(limit + 1).as_bytes());
+        data.push(b'\r');
+        // One read of the whole file: every line is met whole.
+        let (whole, _) = stream("a.jsonl", &data, 1 << 30, limit as u64);
+        assert!(whole.errors.len() >= 6, "{:?}", whole.errors);
+        // Every chunk size from a quarter of the limit to past two limits: some break right
+        // after the CR of the line at the limit, some inside each longer line.
+        for chunk in 250..2100 {
+            let (r, _) = stream("a.jsonl", &data, chunk, limit as u64);
+            assert_eq!(r.errors, whole.errors, "chunk {chunk}");
+            let a: Vec<_> = r.docs.iter().map(|d| (&d.text, &d.source)).collect();
+            let b: Vec<_> = whole.docs.iter().map(|d| (&d.text, &d.source)).collect();
+            assert_eq!(a, b, "chunk {chunk}");
+        }
     }
 
     /// A line of white space only is no record, however long: skipped as it is read (chunks
