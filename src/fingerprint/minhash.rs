@@ -241,15 +241,23 @@ fn update_avx2(sig: &mut [u32], a: &[u64], b: &[u64], halves: &Halves, xs: &[u64
         let carried = _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(even), odd);
         _mm256_min_epu32(m, _mm256_add_epi32(carried, cross))
     };
-    // The shingles' halves, each broadcast to 8 lanes by one load in the loops below.
-    let mut x_lo = [0u32; BATCH];
-    let mut x_hi = [0u32; BATCH];
+    // The shingles' halves, each broadcast to 8 lanes by one load in the loops below. Not
+    // zeroed first: only the halves written are read.
+    let mut x_lo = [std::mem::MaybeUninit::<u32>::uninit(); BATCH];
+    let mut x_hi = [std::mem::MaybeUninit::<u32>::uninit(); BATCH];
     for chunk in xs.chunks(BATCH) {
         for (k, &x) in chunk.iter().enumerate() {
-            x_lo[k] = x as u32;
-            x_hi[k] = (x >> 32) as u32;
+            x_lo[k].write(x as u32);
+            x_hi[k].write((x >> 32) as u32);
         }
-        let (lo, hi) = (&x_lo[..chunk.len()], &x_hi[..chunk.len()]);
+        // SAFETY: the first `chunk.len()` elements of both were written just above, and
+        // `MaybeUninit<u32>` has the layout of `u32`.
+        let (lo, hi): (&[u32], &[u32]) = unsafe {
+            (
+                std::slice::from_raw_parts(x_lo.as_ptr().cast(), chunk.len()),
+                std::slice::from_raw_parts(x_hi.as_ptr().cast(), chunk.len()),
+            )
+        };
         let splat = |v: u32| _mm256_set1_epi32(v as i32);
         let mut i = 0;
         while i + 16 <= whole {
@@ -366,6 +374,9 @@ pub struct DocSigner {
     sig: Vec<u32>,
     /// Window hashes that span a paragraph break, not yet folded into `sig`.
     batch: Vec<u64>,
+    /// A passage's own window hashes, up to `BATCH` at a time (kept here: an array on the
+    /// stack was zeroed, 2 KB, for every passage).
+    inside: Vec<u64>,
 }
 
 impl MinHasher {
@@ -376,6 +387,7 @@ impl MinHasher {
             roll: Roll::default(),
             sig: vec![u32::MAX; self.a.len()],
             batch: Vec::new(),
+            inside: Vec::with_capacity(BATCH),
         }
     }
 
@@ -396,8 +408,6 @@ impl MinHasher {
         }
         // Shingles inside the passage; they go to the passage's signature when it is wanted
         // (merged into the document's after), else straight to the document's.
-        let mut batch = [0u64; BATCH];
-        let mut filled = 0;
         // The passage's own window while it is shorter than `k`: its one shingle if the
         // passage ends that short. From the `k`-th word on the document's window is the same.
         let mut head = 0u64;
@@ -407,17 +417,18 @@ impl MinHasher {
             roll,
             sig,
             batch: spanning,
+            inside: batch,
         } = doc;
+        batch.clear();
         let target: &mut [u32] = if want { &mut out[..] } else { &mut sig[..] };
         for_each_word_hash(fp_text.as_bytes(), |w| {
             roll.push(ring, w);
             words += 1;
             if words >= k {
-                batch[filled] = roll.shingle();
-                filled += 1;
-                if filled == BATCH {
-                    self.update(target, &batch);
-                    filled = 0;
+                batch.push(roll.shingle());
+                if batch.len() == BATCH {
+                    self.update(target, batch);
+                    batch.clear();
                 }
             } else {
                 head = head.rotate_left(1) ^ w;
@@ -426,7 +437,7 @@ impl MinHasher {
                 }
             }
         });
-        self.update(target, &batch[..filled]);
+        self.update(target, batch);
         if spanning.len() >= BATCH {
             self.update(sig, spanning);
             spanning.clear();
