@@ -129,6 +129,12 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
                 p.path.display()
             );
         }
+        for path in &p.uncut {
+            eprintln!(
+                "scour: note: {path} is larger than a shard's share but cannot be cut (only \
+                 plain JSONL files can): one shard reads it whole"
+            );
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(shard) = args.shard {

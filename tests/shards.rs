@@ -721,3 +721,41 @@ fn one_huge_jsonl_file_is_cut_into_parts_and_merged_as_one_run() {
     std::fs::write(&file, format!("{text}\n{{\"text\": \"one more line\"}}\n")).unwrap();
     assert!(shard("grown").contains("bytes then"));
 }
+
+/// A compressed file larger than a shard's share cannot be cut (a gzip stream cannot be
+/// entered in the middle): the plan lists it whole and says so, and the split still gives one
+/// run's outputs.
+#[test]
+fn a_compressed_file_over_a_share_is_listed_whole_with_a_note() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let input = inputs(dir.path());
+    let generated = std::fs::read(input.join("gen").join("shard-00000.jsonl")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for _ in 0..4 {
+        gz.write_all(&generated).unwrap();
+    }
+    std::fs::write(input.join("big.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let one = dir.path().join("one");
+    ok(&args(&input, &one, &[]));
+    let out = dir.path().join("out");
+    let o = ok(&args(&input, &out, &["--plan", "4"]));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("big.jsonl.gz is larger than a shard's share but cannot be cut"),
+        "{e}"
+    );
+    let plan = json(&out.join("shards/inputs.json"));
+    assert!(
+        plan["discovery"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["part"].is_null())
+    );
+    sharded(&input, &out, 4, &[], &[]);
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let a = std::fs::read(one.join(f)).unwrap();
+        assert!(a == std::fs::read(out.join(f)).unwrap(), "{f} differs");
+    }
+}

@@ -169,6 +169,9 @@ pub struct PlanReport {
     pub files: usize,
     pub split: usize,
     pub parts: usize,
+    /// Files larger than a shard's share that could not be cut (compressed, or not JSONL):
+    /// each is one shard's whole work.
+    pub uncut: Vec<String>,
     pub bytes: u64,
 }
 
@@ -195,6 +198,7 @@ pub fn plan(
 ) -> Result<PlanReport, PipelineError> {
     let mut discovery = discover_inputs(settings, opts)?;
     let mut split = 0;
+    let mut uncut = Vec::new();
     if let Some(n) = split_for.filter(|&n| n > 1) {
         let total: u64 = discovery.files.iter().map(|f| f.size).sum();
         let share = total / n as u64;
@@ -218,7 +222,12 @@ pub fn plan(
                         ..f.clone()
                     }));
                 }
-                None => files.push(f),
+                None => {
+                    if f.size > share {
+                        uncut.push(f.display.clone());
+                    }
+                    files.push(f)
+                }
             }
         }
         discovery.files = files;
@@ -247,6 +256,7 @@ pub fn plan(
             .iter()
             .filter(|f| f.part.is_some())
             .count(),
+        uncut,
         bytes: plan.discovery.files.iter().map(|f| f.size).sum(),
     })
 }
