@@ -3,7 +3,7 @@
 
 use super::index::*;
 use super::*;
-use crate::fingerprint::SigValue;
+use crate::fingerprint::{SigValue, stored_value};
 use std::io::Seek;
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ impl Accumulator for StagedGroup {
         self.paths.clear();
         self.counts.clear();
         self.json.capacity()
-            + self.sigs.capacity() * 4
+            + self.sigs.capacity() * std::mem::size_of::<SigValue>()
             + self.sig_starts.capacity() * 8
             + self.rows.capacity() * std::mem::size_of::<PassageRow>()
             + self.docs.capacity() * std::mem::size_of::<StagedDoc>()
@@ -41,12 +41,14 @@ impl StagedGroup {
         if self.sig_starts.is_empty() {
             self.sig_starts.push(0);
         }
-        self.sigs.extend_from_slice(sig);
+        // Cut to the values the store keeps now: half the bytes held until the consumer
+        // stores them.
+        self.sigs.extend(sig.iter().map(|&v| stored_value(v)));
         self.sig_starts.push(self.sigs.len());
         (self.sig_starts.len() - 2) as u32
     }
 
-    fn sig(&self, i: u32) -> &[u32] {
+    fn sig(&self, i: u32) -> &[SigValue] {
         let i = i as usize;
         &self.sigs[self.sig_starts[i]..self.sig_starts[i + 1]]
     }
@@ -54,17 +56,30 @@ impl StagedGroup {
     /// Moves document `k`'s signatures into `store` and records their slots in its entry and
     /// its rows.
     pub(super) fn store(&mut self, k: usize, store: &mut SignatureStore) -> std::io::Result<()> {
+        let put = |values: &[SigValue], store: &mut SignatureStore| -> std::io::Result<u32> {
+            // One whole signature: another length would shift every later slot.
+            if values.len() != store.k() {
+                return Err(std::io::Error::other(format!(
+                    "signature of {} hashes in a store of {}",
+                    values.len(),
+                    store.k()
+                )));
+            }
+            let slot = store.len();
+            store.push_values(values)?;
+            narrow(slot, "signatures")
+        };
         let d = &self.docs[k];
         let doc_slot = match d.sig {
             NONE => NONE,
-            i => narrow(store.push(self.sig(i))?, "signatures")?,
+            i => put(self.sig(i), store)?,
         };
         let rows = d.rows.clone();
         self.docs[k].entry.slot = doc_slot;
         for r in rows {
             let i = self.rows[r].slot;
             if i != NONE {
-                self.rows[r].slot = narrow(store.push(self.sig(i))?, "signatures")?;
+                self.rows[r].slot = put(self.sig(i), store)?;
             }
         }
         Ok(())
@@ -82,8 +97,9 @@ pub(super) struct StagedGroup {
     /// Passage rows of all the documents; a row's `slot` is its signature's index in `sigs`
     /// ([`NONE`]: none) until [`StagedGroup::store`] puts the signature in the store.
     pub(super) rows: Vec<PassageRow>,
-    /// Signatures back to back; signature `i` is `sigs[sig_starts[i]..sig_starts[i + 1]]`.
-    sigs: Vec<u32>,
+    /// Signatures back to back, as the store keeps their values; signature `i` is
+    /// `sigs[sig_starts[i]..sig_starts[i + 1]]`.
+    sigs: Vec<SigValue>,
     sig_starts: Vec<usize>,
     /// Source paths of the documents, each once in a row.
     pub(super) paths: Vec<String>,
