@@ -896,6 +896,7 @@ pub(super) fn flatten_doc(doc: &Html, mode: Mode, keep_hidden: bool) -> Dom {
         stack: Vec::with_capacity(64),
         pre_depth: 0,
         link_depth: 0,
+        cells: Vec::new(),
         content_depth: 0,
         title: None,
         first_h1: None,
@@ -1147,6 +1148,31 @@ fn mark_recommendations(elems: &mut [Elem], blocks: &[Block], text: &str) {
     }
 }
 
+/// A table cell whose one block is a single `<p>` (`<td><p>in1_min</p></td>`): its paragraph
+/// is the cell's text. A cell with any other block, or more than one paragraph (a layout
+/// table's column, holding an article), keeps its blocks as lines. Only the first 256 nodes
+/// are looked at; a cell that big is not a data cell.
+fn one_paragraph_cell(cell: ego_tree::NodeRef<'_, Node>) -> bool {
+    let mut paragraphs = 0;
+    for (n, node) in cell.descendants().skip(1).enumerate() {
+        if n >= 256 {
+            return false;
+        }
+        if let Node::Element(el) = node.value() {
+            match el.name() {
+                "p" => paragraphs += 1,
+                "br" => return false,
+                name if block_tag(name).is_some() => return false,
+                _ => {}
+            }
+            if paragraphs > 1 {
+                return false;
+            }
+        }
+    }
+    paragraphs == 1
+}
+
 /// `<noscript>` bodies longer than this that look like markup are parsed and walked: some
 /// sites (forum software's crawler views) put the whole page there.
 const NOSCRIPT_MIN: usize = 400;
@@ -1167,6 +1193,9 @@ struct Flattener {
     stack: Vec<u32>,
     pre_depth: usize,
     link_depth: usize,
+    /// Per open table cell: whether its one paragraph is read inline, as the cell's text
+    /// ([`one_paragraph_cell`]).
+    cells: Vec<bool>,
     /// Inside <article>/<main> a <header> holds the headline, not site chrome.
     content_depth: usize,
     title: Option<String>,
@@ -1289,6 +1318,11 @@ impl Flattener {
         self.w.in_link = self.link_depth > 0;
         if matches!(name, "td" | "th") {
             self.w.cell();
+            self.cells.push(one_paragraph_cell(node));
+            self.stack.push(u32::MAX);
+        } else if name == "p" && self.cells.last() == Some(&true) {
+            // A data cell's text wrapped in a paragraph (Sphinx, many CMS tables): part of
+            // the row's line, as the bare text would be, not a line of its own.
             self.stack.push(u32::MAX);
         } else if name == "br" {
             self.w.newline();
@@ -1319,6 +1353,9 @@ impl Flattener {
             }
             "article" | "main" => self.content_depth = self.content_depth.saturating_sub(1),
             "a" => self.link_depth = self.link_depth.saturating_sub(1),
+            "td" | "th" => {
+                self.cells.pop();
+            }
             _ => {}
         }
         self.w.in_link = self.link_depth > 0;

@@ -1048,6 +1048,40 @@ mod tests {
         );
     }
 
+    /// Cells that wrap their text in one paragraph (Sphinx, many CMS tables) make rows as
+    /// bare cells do; a layout table's column of several paragraphs keeps them as lines, and
+    /// a cell with a line break or another block is not joined either.
+    #[test]
+    fn table_cells_of_one_paragraph_are_a_row() {
+        let page = format!(
+            "<body><article><p>{}</p><table>\
+            <tr><td><p>in1_min</p></td><td><p>Undervoltage <b>threshold</b></p></td></tr>\
+            <tr><td><p>in1_max</p></td><td>Overvoltage threshold</td></tr>\
+            <tr><td><p>a</p><p>b</p></td><td><div>c</div></td><td><p>d<br>e</p></td></tr>\
+            </table></article></body>",
+            para("table")
+        );
+        let x = extract_html(&page);
+        assert_eq!(
+            x.text,
+            format!(
+                "{}\nin1_min | Undervoltage threshold\nin1_max | Overvoltage threshold\na\nb\nc\nd\ne",
+                para("table")
+            )
+        );
+        // A layout table: the article in one cell, paragraph by paragraph.
+        let page = format!(
+            "<body><table><tr><td><p>{}</p><p>{}</p><p>{}</p></td></tr></table></body>",
+            para("one"),
+            para("two"),
+            para("three")
+        );
+        assert_eq!(
+            extract_html(&page).text,
+            format!("{}\n{}\n{}", para("one"), para("two"), para("three"))
+        );
+    }
+
     #[test]
     fn prose_under_a_layout_name_inside_the_content_is_kept() {
         // A manual's section about menus (`id="menus"`), or a theme's `content-nav-section`
