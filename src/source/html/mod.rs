@@ -1070,16 +1070,18 @@ mod tests {
             )
         );
         // A layout table: the article in one cell, paragraph by paragraph.
-        let page = format!(
-            "<body><table><tr><td><p>{}</p><p>{}</p><p>{}</p></td></tr></table></body>",
-            para("one"),
-            para("two"),
-            para("three")
+        three_paragraphs_read_as_lines(
+            "<body><table><tr><td>",
+            "</td></tr></table></body>",
+            ["one", "two", "three"],
         );
-        assert_eq!(
-            extract_html(&page).text,
-            format!("{}\n{}\n{}", para("one"), para("two"), para("three"))
-        );
+    }
+
+    /// Three paragraphs between `before` and `after` are extracted as three lines.
+    fn three_paragraphs_read_as_lines(before: &str, after: &str, names: [&str; 3]) {
+        let [a, b, c] = names.map(para);
+        let page = format!("{before}<p>{a}</p><p>{b}</p><p>{c}</p>{after}");
+        assert_eq!(extract_html(&page).text, format!("{a}\n{b}\n{c}"));
     }
 
     #[test]
@@ -1398,15 +1400,10 @@ mod tests {
 
     #[test]
     fn long_noscript_markup_is_read() {
-        let page = format!(
-            "<body><div id=app></div><noscript><div class=post><p>{}</p><p>{}</p><p>{}</p></div></noscript></body>",
-            para("forum"),
-            para("thread"),
-            para("reply")
-        );
-        assert_eq!(
-            extract_html(&page).text,
-            format!("{}\n{}\n{}", para("forum"), para("thread"), para("reply"))
+        three_paragraphs_read_as_lines(
+            "<body><div id=app></div><noscript><div class=post>",
+            "</div></noscript></body>",
+            ["forum", "thread", "reply"],
         );
     }
 
