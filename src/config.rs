@@ -695,7 +695,12 @@ fn load_rule_dir(dir: &Path) -> Result<Vec<RuleSpec>, ConfigError> {
 /// in a manifest or a shard's record.
 pub fn short_hash<T: Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_vec(value).unwrap_or_default();
-    blake3::hash(&json).to_hex()[..16].to_string()
+    short_hex(blake3::hash(&json))
+}
+
+/// A blake3 hash as its first 16 hex digits: the project's short ids and settings hashes.
+pub fn short_hex(hash: blake3::Hash) -> String {
+    hash.to_hex()[..16].to_string()
 }
 
 /// Parses sizes like `2G`, `500M`, `64K`, `1000` (powers of 1024).

@@ -17,7 +17,7 @@
 
 use super::index::{NONE, ROW};
 use super::*;
-use crate::config::short_hash;
+use crate::config::{short_hash, short_hex};
 use serde::Deserialize;
 use std::ops::Range;
 
@@ -145,7 +145,7 @@ fn inputs_hash(discovery: &source::Discovery) -> String {
     for e in &discovery.errors {
         h.update(format!("e\t{}\n", e.path).as_bytes());
     }
-    h.finalize().to_hex()[..16].to_string()
+    short_hex(h.finalize())
 }
 
 /// `OUT/shards/inputs.json`: the inputs walked once, for every shard job to cut its slice
@@ -197,7 +197,6 @@ pub fn plan(
     split_for: Option<usize>,
 ) -> Result<PlanReport, PipelineError> {
     let mut discovery = discover_inputs(settings, opts)?;
-    let mut split = 0;
     let mut uncut = Vec::new();
     if let Some(n) = split_for.filter(|&n| n > 1) {
         let total: u64 = discovery.files.iter().map(|f| f.size).sum();
@@ -210,22 +209,18 @@ pub fn plan(
             .clamp(1 << 16, CHUNK_BYTES);
         let mut files = Vec::with_capacity(discovery.files.len());
         for f in std::mem::take(&mut discovery.files) {
-            let parts = (f.size > share)
-                .then(|| source::stream::plan_parts(&f, &settings.input, target, chunk))
-                .flatten();
-            match parts {
-                Some(parts) => {
-                    split += 1;
-                    files.extend(parts.into_iter().map(|part| InputFile {
-                        size: part.end - part.start,
-                        part: Some(part),
-                        ..f.clone()
-                    }));
-                }
+            if f.size <= share {
+                files.push(f);
+                continue;
+            }
+            match source::stream::plan_parts(&f, &settings.input, target, chunk) {
+                Some(parts) => files.extend(parts.into_iter().map(|part| InputFile {
+                    size: part.end - part.start,
+                    part: Some(part),
+                    ..f.clone()
+                })),
                 None => {
-                    if f.size > share {
-                        uncut.push(f.display.clone());
-                    }
+                    uncut.push(f.display.clone());
                     files.push(f)
                 }
             }
@@ -246,19 +241,31 @@ pub fn plan(
     })
     .map_err(out_err(&path))?;
     sync_dir(&dir).map_err(out_err(&dir))?;
+    let parts: Vec<InputFile> = plan
+        .discovery
+        .files
+        .iter()
+        .filter(|f| f.part.is_some())
+        .cloned()
+        .collect();
     Ok(PlanReport {
         path,
-        split,
+        split: distinct_files(&parts),
+        parts: parts.len(),
         files: distinct_files(&plan.discovery.files),
-        parts: plan
-            .discovery
-            .files
-            .iter()
-            .filter(|f| f.part.is_some())
-            .count(),
         uncut,
         bytes: plan.discovery.files.iter().map(|f| f.size).sum(),
     })
+}
+
+/// An error of the input list a shard job reads (`OUT/shards/inputs.json`): the shard job's,
+/// not the merge's.
+fn plan_err(opts: &RunOptions) -> impl Fn(String) -> PipelineError + use<> {
+    let path = opts.output.join("shards").join(PLAN).display().to_string();
+    move |message| PipelineError::Plan {
+        path: path.clone(),
+        message,
+    }
 }
 
 /// How many files a list holds (a file's parts are consecutive).
@@ -277,11 +284,7 @@ fn planned(
     opts: &RunOptions,
 ) -> Result<Option<source::Discovery>, PipelineError> {
     let path = opts.output.join("shards").join(PLAN);
-    // A shard job reads it, not the merge: its errors say so.
-    let bad = |message: String| PipelineError::Plan {
-        path: path.display().to_string(),
-        message,
-    };
+    let bad = plan_err(opts);
     let bytes = match std::fs::read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         r => r.map_err(|e| bad(e.to_string()))?,
@@ -375,10 +378,7 @@ pub fn run_shard(
     // A part of a file that changed since the plan is not read at all: read as one input
     // error, it would leave a hole in the merged corpus.
     for f in files {
-        source::stream::check_part(f).map_err(|message| PipelineError::Plan {
-            path: opts.output.join("shards").join(PLAN).display().to_string(),
-            message,
-        })?;
+        source::stream::check_part(f).map_err(plan_err(opts))?;
     }
     let dir = shard_dir(&opts.output, shard);
     let stages = Stages::new(settings)?;
@@ -1025,7 +1025,7 @@ fn build_id() -> std::io::Result<String> {
         let mut h = blake3::Hasher::new();
         h.update_reader(File::open(&exe).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
-        Ok(h.finalize().to_hex()[..16].to_string())
+        Ok(short_hex(h.finalize()))
     })
     .clone()
     .map_err(|e| std::io::Error::other(format!("cannot read the scour binary: {e}")))

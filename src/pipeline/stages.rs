@@ -47,7 +47,7 @@ pub fn doc_id(source: &Provenance) -> String {
     h.update(source.path.as_bytes());
     h.update(&[0]);
     h.update(&source.record.to_le_bytes());
-    h.finalize().to_hex()[..16].to_string()
+    crate::config::short_hex(h.finalize())
 }
 
 /// The per-document stages with their settings compiled once.

@@ -233,9 +233,6 @@ pub struct JsonlStream {
     start: u64,
     /// The whole file's blake3, given by the plan, when this is a part of it.
     file_blake3: Option<String>,
-    /// The length of a part's first read, up to the first multiple of `chunk_bytes` in the
-    /// file (0: a whole `chunk_bytes`).
-    first_read: u64,
     /// Number of the next line (1-based) and index of the next record.
     line: u64,
     record: u64,
@@ -260,7 +257,6 @@ impl JsonlStream {
             offset: 0,
             start: 0,
             file_blake3: None,
-            first_read: 0,
             line: 1,
             record: 0,
             started: false,
@@ -271,14 +267,11 @@ impl JsonlStream {
         let opened = File::open(&file.path).and_then(|mut f| {
             let mut limit = u64::MAX;
             if let Some(part) = &file.part {
-                check_part(file).map_err(io::Error::other)?;
+                // The shard job checked the part against the plan ([`check_part`]). Where its
+                // reads break does not matter: a line reads the same wherever a read breaks
+                // inside it (`skip_long_line`).
                 f.seek(io::SeekFrom::Start(part.start))?;
                 limit = part.end.saturating_sub(part.start);
-                // Reads break where a run over the whole file breaks them (every `chunk_bytes`
-                // from byte 0): where a read breaks decides whether an over-long line is
-                // skipped as it comes or met whole, and the two report it differently.
-                let chunk = s.chunk_bytes as u64;
-                s.first_read = (chunk - part.start % chunk) % chunk;
                 // Numbered as in a run over the whole file; the checks of a file's first bytes
                 // (a byte order mark, binary data) are the first part's.
                 s.start = part.start;
@@ -433,11 +426,10 @@ impl JsonlStream {
             return;
         };
         let mut buf = std::mem::take(&mut self.carry);
-        let want = match std::mem::take(&mut self.first_read) {
-            0 => self.chunk_bytes as u64,
-            n => n,
-        };
-        let result = reader.by_ref().take(want).read_to_end(&mut buf);
+        let result = reader
+            .by_ref()
+            .take(self.chunk_bytes as u64)
+            .read_to_end(&mut buf);
         let eof = matches!(result, Ok(0));
         if !self.started && !buf.is_empty() {
             self.started = true;
