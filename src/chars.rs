@@ -21,6 +21,26 @@ const MARK: u8 = 4;
 const NFC: u8 = 8;
 const NFKC: u8 = 16;
 const WHITESPACE: u8 = 32;
+const UNSPACED: u8 = 64;
+
+/// A letter or digit of a script written without spaces between its words: Han (Chinese
+/// characters, Japanese kanji) and Japanese kana. There a line's words cannot be told apart
+/// by spaces, so the fingerprint takes each character as a word of its own and the cleaner's
+/// measures count them by the character. Thai, Lao, Khmer and Myanmar are written without
+/// spaces too, but their letters combine into syllables; they are left to the spaces they
+/// have (between phrases).
+fn unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007 // ideographic iteration mark, closing mark, number zero
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // halfwidth Katakana
+        | 0x20000..=0x3FFFF) // CJK extensions B and later
+        && (c.is_alphabetic() || c.is_numeric())
+}
 
 /// One character's entry. `lower` and `fold`: the result when it is one BMP character other
 /// than NUL, else 0 (std works it out).
@@ -65,6 +85,9 @@ fn build(page: u32) -> Box<Page> {
         flags |= stable(c);
         if c.is_whitespace() {
             flags |= WHITESPACE;
+        }
+        if unspaced_script(c) {
+            flags |= UNSPACED;
         }
         let mut folded = String::new();
         fold_slow(c, |l| folded.push(l));
@@ -134,6 +157,22 @@ pub fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// Whether `c` is a letter or digit of a script written without spaces between words (Han,
+/// kana): each is taken as a word of its own.
+pub fn is_unspaced(c: char) -> bool {
+    match entry(c) {
+        Some(e) => e.flags & UNSPACED != 0,
+        None => unspaced_script(c),
+    }
+}
+
+/// Whether `text` holds a Han or kana letter or digit. They all lie past U+3000, where UTF-8's
+/// lead bytes are 0xE3 and up: most text (Latin, Cyrillic, Greek) is told free of them by its
+/// bytes alone.
+pub fn has_unspaced(text: &str) -> bool {
+    text.bytes().any(|b| b >= 0xE3) && text.chars().any(is_unspaced)
+}
+
 /// What the fingerprint and the word measure ask of a character, from one lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Props {
@@ -142,10 +181,13 @@ pub struct Props {
     /// `unicode_normalization::char::is_combining_mark`.
     pub mark: bool,
     pub whitespace: bool,
+    /// [`is_unspaced`]: a Han or kana letter or digit.
+    pub unspaced: bool,
     /// Bytes of its lowercase (`char::to_lowercase`), as UTF-8.
     pub lower_len: usize,
 }
 
+#[inline]
 pub fn props(c: char) -> Props {
     match entry(c) {
         Some(e) => Props {
@@ -153,6 +195,7 @@ pub fn props(c: char) -> Props {
             numeric: e.flags & NUMERIC != 0,
             mark: e.flags & MARK != 0,
             whitespace: e.flags & WHITESPACE != 0,
+            unspaced: e.flags & UNSPACED != 0,
             lower_len: usize::from(e.lower_len),
         },
         None => Props {
@@ -160,6 +203,7 @@ pub fn props(c: char) -> Props {
             numeric: c.is_numeric(),
             mark: is_combining_mark(c),
             whitespace: c.is_whitespace(),
+            unspaced: unspaced_script(c),
             lower_len: c.to_lowercase().map(char::len_utf8).sum(),
         },
     }
@@ -231,10 +275,12 @@ mod tests {
                     numeric: c.is_numeric(),
                     mark: is_combining_mark(c),
                     whitespace: c.is_whitespace(),
+                    unspaced: unspaced_script(c),
                     lower_len: c.to_lowercase().map(char::len_utf8).sum(),
                 },
                 "{c:?}"
             );
+            assert_eq!(is_unspaced(c), unspaced_script(c), "{c:?}");
             for nfkc in [false, true] {
                 let quick = if nfkc {
                     is_nfkc_quick(std::iter::once(c))
@@ -257,5 +303,15 @@ mod tests {
         assert_eq!(collect(|f| fold('ё', f)), "е");
         assert_eq!(collect(|f| lowercase('İ', f)), "i\u{307}");
         assert_eq!(collect(|f| lowercase('Σ', f)), "σ");
+    }
+
+    #[test]
+    fn han_and_kana_letters_are_unspaced_and_their_punctuation_is_not() {
+        for c in ['中', '文', 'の', 'カ', 'ー', '々', '〇', '𠀋', 'ｶ'] {
+            assert!(is_unspaced(c), "{c:?}");
+        }
+        for c in ['a', 'é', 'ж', '한', 'ก', '。', '、', '・', '，', '１', ' '] {
+            assert!(!is_unspaced(c), "{c:?}");
+        }
     }
 }

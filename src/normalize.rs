@@ -363,6 +363,11 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
 /// matches (the usual unit of shingle-based dedup; other connector punctuation still separates):
 /// `max_record_bytes` is one word, as in the identifiers of code documentation, so similarity
 /// here agrees with the word 5-gram Jaccard other tools compute. A line of underscores is a word.
+///
+/// Chinese and Japanese put no spaces between words, so there a run of text would be one
+/// word, and one changed character would change every shingle over it: each Han or kana
+/// character is a word of its own, and shingles are character n-grams, as dedup tools take
+/// them for such text.
 pub fn fingerprint_text(text: &str, out: &mut String) {
     fingerprint_text_opts(text, out, true);
 }
@@ -445,10 +450,12 @@ fn fingerprint_scan<const DIGITS: bool>(
             digits.extend_from_slice(&bytes[at..i]);
         }
         let keep = props.alphabetic || numeric;
-        if keep && need_space {
+        // A Han or kana character is a word of its own (`fingerprint_text`).
+        if keep && (need_space || props.unspaced && !v.is_empty()) {
             v.push(b' ');
             need_space = false;
         }
+        need_space |= props.unspaced;
         if props.alphabetic {
             crate::chars::fold(c, |l| push(&mut v, l));
         } else if numeric {
@@ -655,6 +662,10 @@ mod tests {
         let mut need_space = false;
         for c in text.chars() {
             let keep = c.is_alphabetic() || c.is_numeric() || c == '_';
+            let unspaced = crate::chars::is_unspaced(c);
+            if unspaced && !out.is_empty() {
+                need_space = true;
+            }
             if !keep {
                 if !unicode_normalization::char::is_combining_mark(c) && !out.is_empty() {
                     need_space = true;
@@ -663,7 +674,6 @@ mod tests {
             }
             if need_space {
                 out.push(' ');
-                need_space = false;
             }
             if c.is_numeric() && !c.is_alphabetic() {
                 out.push(if mask_digits { '0' } else { c });
@@ -681,6 +691,8 @@ mod tests {
                     out.extend(c.to_lowercase());
                 }
             }
+            // Every Han or kana character is a word: whatever follows it is another.
+            need_space = unspaced;
         }
         out
     }
@@ -710,6 +722,11 @@ mod tests {
             "\u{2160}",
             "\u{ff11}",
             "12",
+            "\u{4e2d}",
+            "\u{30ab}",
+            "\u{3099}",
+            "\u{3002}",
+            "\u{3007}",
         ];
         let mut rng = crate::fingerprint::testgen::Rng::new(11);
         let mut out = String::new();
@@ -745,5 +762,8 @@ mod tests {
         // Words are what `\w+` matches: identifiers keep their underscores.
         fingerprint_text_opts("Set max_record_bytes::MAX (see __init__).", &mut out, false);
         assert_eq!(out, "set max_record_bytes max see __init__");
+        // Each Han or kana character is a word; kana lose their voicing marks like accents.
+        fingerprint_text_opts("Linux内核文档，ガイド2", &mut out, false);
+        assert_eq!(out, "linux 内 核 文 档 カ イ ト 2");
     }
 }

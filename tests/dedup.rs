@@ -412,3 +412,87 @@ fn pages_that_differ_only_in_their_numbers_are_not_duplicates() {
         "{dropped:?}"
     );
 }
+
+/// Chinese text as it is written, with no spaces: `paras` paragraphs of `chars` characters
+/// drawn from 2,500 common ideographs, a comma every 12 characters and a full stop at the end.
+fn chinese(seed: u64, paras: usize, chars: usize) -> Vec<String> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..paras)
+        .map(|_| {
+            let mut p: String = (0..chars)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let c = char::from_u32(0x4E00 + (x % 2500) as u32).unwrap();
+                    if i % 12 == 11 {
+                        format!("{c}，")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            p.push('。');
+            p
+        })
+        .collect()
+}
+
+#[test]
+fn chinese_near_copies_and_repeated_paragraphs_are_found() {
+    // Chinese has no spaces between words, so a paragraph was one word: one changed character
+    // changed every shingle over it, and no paragraph was long enough to dedup as a passage.
+    let dir = tempfile::tempdir().unwrap();
+    let a = chinese(1, 8, 120).join("\n");
+    // One character in a hundred changed.
+    let near: String = a
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i % 100 == 37 && c != '，' && c != '。' && c != '\n' {
+                '某'
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_ne!(near, a);
+    let b = chinese(2, 8, 120);
+    let mixed = format!("{}\n{}", chinese(3, 2, 120).join("\n"), b[2..5].join("\n"));
+    let docs = [
+        json!({"text": a, "url": "https://one.example/a"}),
+        json!({"text": near, "url": "https://two.example/a-edited"}),
+        json!({"text": b.join("\n"), "url": "https://one.example/b"}),
+        json!({"text": mixed, "url": "https://three.example/c"}),
+    ];
+    let input = dir.path().join("docs.jsonl");
+    let body: String = docs.iter().map(|d| format!("{d}\n")).collect();
+    std::fs::write(&input, body).unwrap();
+
+    let out = run_into(dir.path(), &[&input], &[]);
+    let dropped = jsonl(&out.join("dropped.jsonl"));
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert_eq!(dropped[0]["source"]["record"], 1, "{dropped:?}");
+    assert_eq!(dropped[0]["reason"], "duplicate");
+    let kept = jsonl(&out.join("corpus.jsonl"));
+    let c = by_url(&kept, "https://three.example/c").expect("the new text keeps it");
+    let repeats: Vec<&str> = c["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "duplicate_passage")
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        repeats,
+        b[2..5].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    // Nothing else was taken from the Chinese texts.
+    for r in &kept {
+        let removed = r["removed"].as_array().unwrap();
+        assert!(
+            removed.iter().all(|x| x["rule"] == "duplicate_passage"),
+            "{removed:?}"
+        );
+    }
+}

@@ -219,12 +219,16 @@ fn is_fact(item: &str) -> bool {
 /// colon, a question mark or a lowercase joiner more often than not, and is shorter than the
 /// words the caller asks for; one that capitalizes its joiners too ("Released With A Fix For
 /// The ...") has two or more of them, which link labels run together do not; a line in
-/// capitals only (a heading, a legal notice) has no case to tell by and stays.
+/// capitals only (a heading, a legal notice) has no case to tell by and stays, and so does a
+/// line of Chinese or Japanese (a paragraph naming "Linux" or "PCIe" before its first comma).
 fn is_run_together_menu(text: &str) -> bool {
     // One table look-up a byte: `STOPS.contains(b)` searched the list for every byte of every
     // long line (2 % of a run's instructions).
     if text.bytes().any(|b| IS_STOP[usize::from(b)]) || text.contains(['“', '”', '…', '–', '—'])
     {
+        return false;
+    }
+    if crate::chars::has_unspaced(text) {
         return false;
     }
     const JOINERS: &[&str] = &[
@@ -400,6 +404,9 @@ mod tests {
             // A list of names with commas, and a sentence.
             "Pieter Zeeman, Emil Fischer, Ronald Ross, Theodor Mommsen, Marie Curie, Svante Arrhenius, Niels Finsen",
             "The council voted on Tuesday to approve a new harbour budget for the coming year after a long debate",
+            // Chinese prose with Latin names among its words: the words have no case.
+            "Linux是Unix操作系统的克隆版本，由Linus Torvalds在一个松散的网络黑客团队的帮助下从头开始编写",
+            "PCIe/PCI子系统、内存管理或文件系统）的内部知识了解很少或完全不了解的开发者",
         ] {
             let src = format!("Story text that stays.\n{line}\n");
             assert_eq!(kept(&src), src, "{line}");

@@ -22,12 +22,12 @@ fn ends_sentence(l: &Line<'_>) -> bool {
     l.text
         .trim_end()
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
-        .ends_with(['.', '!', '?', '…', '。', '！', '？'])
+        .ends_with(['.', '!', '?', '…', '。', '．', '！', '？'])
 }
 
 /// The line as written ends in ":": it announces what follows.
 fn announces(l: &Line<'_>) -> bool {
-    l.text.trim_end().ends_with(':')
+    l.text.trim_end().ends_with([':', '：'])
 }
 
 /// A line of running prose: long enough and ending like a sentence.
@@ -39,7 +39,7 @@ fn is_prose(l: &Line<'_>, s: &EdgeSettings) -> bool {
 /// in lower case with several words.
 fn is_verse_like(l: &Line<'_>) -> bool {
     let core = l.text.trim_end();
-    if core.ends_with([',', ';']) {
+    if core.ends_with([',', ';', '，', '；', '、']) {
         return true;
     }
     l.words >= 3 && l.core.chars().next().is_some_and(|c| c.is_lowercase())

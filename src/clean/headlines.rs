@@ -45,13 +45,14 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
     if t.len() > 2 && t.starts_with('|') && t.ends_with('|') {
         return false;
     }
-    // Sentences end with a full stop; list items introducing more text end with : ; or ,.
+    // Sentences end with a full stop; list items introducing more text end with : ; or ,
+    // (in Chinese and Japanese, their full-width forms and the ideographic stop and comma).
     // A trailing ellipsis is a cut-off title or teaser ("Ten Things You Missed...").
     let end = raw_end(line.text);
     if end.ends_with("...") || end.ends_with('…') {
         return true;
     }
-    !end.ends_with(['.', ':', ';', ','])
+    !end.ends_with(['.', ':', ';', ',', '。', '．', '：', '；', '，', '、'])
 }
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
@@ -104,7 +105,7 @@ fn key_value_runs(page: &Page<'_>) -> Vec<bool> {
 /// An article sentence that hands over to what follows: "At her request, her family will read
 /// her favourite poem at the service:". A short Title Case heading ("Around The Web:") is not one.
 fn introduces(line: &Line<'_>) -> bool {
-    raw_end(line.text).ends_with(':') && line.words >= 4 && !is_title_case(line.core)
+    raw_end(line.text).ends_with([':', '：']) && line.words >= 4 && !is_title_case(line.core)
 }
 
 /// A line in Title Case ("Why Did The Tech Giant Drop Its Slogan?"): most of its longer words
@@ -132,6 +133,13 @@ fn is_title_case(core: &str) -> bool {
 /// get..."). Initials and abbreviations ("David E. Kelley", "U.S. Senate", "Dr. Who") are short
 /// words before the stop and do not count.
 fn has_inner_sentence_break(core: &str) -> bool {
+    // Chinese and Japanese close a sentence with a mark of their own, never an abbreviation's.
+    if let Some(at) = core.find(['。', '！', '？']) {
+        let after = &core[at + '。'.len_utf8()..];
+        if after.chars().any(crate::chars::is_alphanumeric) {
+            return true;
+        }
+    }
     let mut words = core.split_whitespace().peekable();
     while let Some(w) = words.next() {
         let Some(next) = words.peek() else { break };
@@ -166,7 +174,7 @@ fn reads_as_sentence(text: &str, core: &str) -> bool {
         return false;
     }
     let end = core.trim_end_matches(['"', '\'', '”', '’', ')']);
-    end.ends_with(['?', '!']) || has_inner_sentence_break(core)
+    end.ends_with(['?', '!', '？', '！']) || has_inner_sentence_break(core)
 }
 
 /// How many of the document's open lines hold each content word, and each open line's
@@ -579,6 +587,44 @@ mod tests {
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules[0], "separator");
         assert!(rules[1..].iter().all(|r| r == "headline_list"), "{rules:?}");
+    }
+
+    /// A Chinese news story as sites write them: Latin names and numbers set off by spaces,
+    /// sentences closed by the ideographic full stop, and a space where the source's lines
+    /// were wrapped (a page rendered from hard-wrapped text).
+    const CHINESE_ARTICLE: &str = "港务局批准新建 East Quay 渡轮码头\n\
+        港务局周一批准了在 East Quay 新建渡轮码头的计划，结束了两年来关于工程造价及其对渔船影响的争论。\n\
+        新码头每天最多可处理 12 个渡轮班次，并将取代旧栈桥。工程师表示，旧栈 桥已不能安全承载重型车辆。\n\
+        渔民代表 Lars Holm 曾反对说，更大的渡轮会使码头拥挤，但港务局承诺为 渔船队设置单独的泊位和新的系泊设施。\n\
+        港务局局长 Anna Berg 在会后表示：\n\
+        码头工程预计 2027 年完工，渔船泊位将先行开放。\n";
+
+    #[test]
+    fn chinese_paragraphs_are_no_headlines_and_unrelated_chinese_titles_are() {
+        // Its paragraphs have few spaces, so a count of space-separated words made each a
+        // short line, and its closing stop is not ".": they went as an off-topic list, while
+        // real titles were one word, too short to judge.
+        assert_eq!(kept(CHINESE_ARTICLE), CHINESE_ARTICLE);
+        let src = format!(
+            "{CHINESE_ARTICLE}歌手在访谈中透露婚礼计划\n\
+             十道适合工作日晚餐的快手菜\n\
+             足球俱乐部签下巴西年轻前锋\n\
+             科技巨头为何放弃著名口号\n\
+             演员谈好莱坞之后的生活\n"
+        );
+        assert_eq!(kept(&src), CHINESE_ARTICLE);
+        assert!(
+            removed(&src).iter().all(|(r, _)| r == "headline_list"),
+            "{:?}",
+            removed(&src)
+        );
+        // Titles on the story's topic share its words (pairs of characters) and stay.
+        let src = format!(
+            "{CHINESE_ARTICLE}渡轮码头工程造价再次上调\n\
+             渔船泊位将在码头完工前开放\n\
+             港务局公布新码头渡轮班次\n"
+        );
+        assert_eq!(kept(&src), src);
     }
 
     #[test]

@@ -26,7 +26,22 @@ fn ends_sentence(core: &str) -> bool {
         .next_back();
     matches!(
         last,
-        Some('.' | '!' | '?' | ':' | ';' | ',' | '…' | '。' | '！' | '？')
+        Some(
+            '.' | '!'
+                | '?'
+                | ':'
+                | ';'
+                | ','
+                | '…'
+                | '。'
+                | '．'
+                | '！'
+                | '？'
+                | '：'
+                | '；'
+                | '，'
+                | '、'
+        )
     )
 }
 
@@ -37,7 +52,7 @@ fn is_short_label(l: &Line<'_>, s: &MenuSettings) -> bool {
 
 /// The line ends in ":" (which the line's core leaves off as decoration): a lead-in.
 fn ends_colon(l: &Line<'_>) -> bool {
-    l.text.trim_end().ends_with(':')
+    l.text.trim_end().ends_with([':', '：'])
 }
 
 /// A line of running prose: long enough and ending like a sentence.
@@ -49,7 +64,7 @@ fn is_prose(l: &Line<'_>, s: &MenuSettings) -> bool {
 /// case with several words ("and the sea between us"), or ends in a comma or semicolon.
 fn is_verse_like(l: &Line<'_>) -> bool {
     let core = l.core.trim_end();
-    if core.ends_with([',', ';']) {
+    if core.ends_with([',', ';', '，', '；', '、']) {
         return true;
     }
     l.words >= 3 && core.chars().next().is_some_and(|c| c.is_lowercase())

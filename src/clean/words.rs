@@ -1,7 +1,10 @@
 //! Word helpers shared by the detectors: counting, and the content words that carry a line's
 //! topic (lowercased, stop words and short words left out, a plural `s` taken off).
 
-/// Number of whitespace-separated tokens that contain a letter or digit.
+/// Number of words: whitespace-separated tokens that contain a letter or digit, and the words
+/// of Chinese and Japanese text, which has no spaces between them. A word there averages under
+/// two characters, so each two Han or kana characters count as one (rounded up): a
+/// 150-character paragraph measures as the prose it is, a 20-character headline as a title.
 pub fn count(text: &str) -> usize {
     measure(text).0
 }
@@ -41,13 +44,19 @@ pub fn measure(text: &str) -> (usize, usize) {
         if p.whitespace {
             st.n += st.alnum;
             st.alnum = 0;
+        } else if p.unspaced {
+            // Not part of a token: it ends one, and counts on its own.
+            st.n += st.alnum;
+            st.alnum = 0;
+            st.unspaced += 1;
+            st.size += p.lower_len;
         } else if p.alphabetic || p.numeric {
             st.alnum = 1;
             st.size += p.lower_len;
         }
         i += c.len_utf8();
     }
-    (st.n + st.alnum, st.size)
+    (st.n + st.alnum + st.unspaced.div_ceil(2), st.size)
 }
 
 /// What [`measure`] counts as it goes.
@@ -56,6 +65,8 @@ struct Counts {
     n: usize,
     alnum: usize,
     size: usize,
+    /// Han and kana characters.
+    unspaced: usize,
 }
 
 impl Counts {
@@ -125,9 +136,12 @@ const CLASS: [u8; 128] = {
 
 #[cfg(test)]
 fn count_unicode(text: &str) -> usize {
-    text.split_whitespace()
+    let unspaced = crate::chars::is_unspaced;
+    let tokens = text
+        .split(|c: char| c.is_whitespace() || unspaced(c))
         .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-        .count()
+        .count();
+    tokens + text.chars().filter(|&c| unspaced(c)).count().div_ceil(2)
 }
 
 /// Common function words of English (the language the seeds and most scrapes are in) that say
@@ -294,26 +308,53 @@ const WORD_BYTE: [u8; 256] = {
 
 fn content_words_unicode(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     for raw in text.split(|c: char| !crate::chars::is_alphanumeric(c) && c != '\'' && c != '’') {
-        let w = raw.trim_matches(|c| c == '\'' || c == '’');
-        // Possessives and contractions: "Russia's" speaks of Russia.
-        let w = w
-            .strip_suffix("'s")
-            .or_else(|| w.strip_suffix("’s"))
-            .unwrap_or(w);
-        if w.len() < 3 || w.chars().count() < 3 || w.chars().all(crate::chars::is_numeric) {
+        if !crate::chars::has_unspaced(raw) {
+            unicode_word(raw, buf, &mut f);
             continue;
         }
-        buf.clear();
-        if w.is_ascii() {
-            buf.push_str(w);
-            buf.make_ascii_lowercase();
-        } else {
-            for c in w.chars() {
-                crate::chars::lowercase(c, |l| buf.push(l));
+        // Chinese and Japanese runs have no spaces to find words by: their pairs of
+        // neighbouring characters stand for them, as in text search. A lone character is too
+        // common to tell a topic.
+        let mut rest = raw;
+        while let Some(start) = rest.find(crate::chars::is_unspaced) {
+            unicode_word(&rest[..start], buf, &mut f);
+            let run = &rest[start..];
+            let end = run
+                .find(|c: char| !crate::chars::is_unspaced(c))
+                .unwrap_or(run.len());
+            let mut chars = run[..end].char_indices().peekable();
+            while let Some((a, _)) = chars.next() {
+                if let Some(&(b, c)) = chars.peek() {
+                    f(&run[a..b + c.len_utf8()]);
+                }
             }
+            rest = &run[end..];
         }
-        content_stem(buf, &mut f);
+        unicode_word(rest, buf, &mut f);
     }
+}
+
+/// One token of [`content_words_unicode`] with no Han or kana in it: its content word, if any.
+fn unicode_word(raw: &str, buf: &mut String, f: &mut impl FnMut(&str)) {
+    let w = raw.trim_matches(|c| c == '\'' || c == '’');
+    // Possessives and contractions: "Russia's" speaks of Russia.
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .unwrap_or(w);
+    if w.len() < 3 || w.chars().count() < 3 || w.chars().all(crate::chars::is_numeric) {
+        return;
+    }
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        for c in w.chars() {
+            crate::chars::lowercase(c, |l| buf.push(l));
+        }
+    }
+    content_stem(buf, f);
 }
 
 /// A lowercased word to `f`, unless it is a stop word; a crude plural fold, enough to match
@@ -410,9 +451,19 @@ mod tests {
                 }
             });
             let (n, alnum, size) = (rng.below(5), rng.below(2), rng.below(5));
-            let mut one = Counts { n, alnum, size };
+            let mut one = Counts {
+                n,
+                alnum,
+                size,
+                unspaced: 0,
+            };
             bytes.iter().for_each(|&b| one.ascii(b));
-            let mut eight = Counts { n, alnum, size };
+            let mut eight = Counts {
+                n,
+                alnum,
+                size,
+                unspaced: 0,
+            };
             eight.ascii8(u64::from_le_bytes(bytes));
             assert_eq!(
                 (eight.n, eight.alnum, eight.size),
@@ -441,6 +492,11 @@ mod tests {
             assert_eq!(count(t), count_unicode(t), "{t:?}");
         }
         assert_eq!(count("Caf\u{e9} au lait \u{2014} 2 cups"), 5);
+        // Han and kana: two characters a word, rounded up; a Latin word among them is one.
+        assert_eq!(count("内核文档"), 2);
+        assert_eq!(count("使用Linux内核。"), 1 + 2);
+        assert_eq!(count("使用Linux内核了"), 1 + 3);
+        assert_eq!(count("カーネル の 文書"), 4);
         // Random strings over ASCII and non-ASCII letters, digits, spaces and punctuation.
         let pieces = [
             "a",
@@ -460,6 +516,9 @@ mod tests {
             "\u{663}",
             "\u{1f600}",
             "\u{85}",
+            "\u{4e2d}",
+            "\u{306e}",
+            "\u{3002}",
         ];
         let mut rng = crate::fingerprint::testgen::Rng::new(7);
         for _ in 0..5000 {
@@ -577,6 +636,16 @@ mod tests {
         assert_eq!(
             content("NATO's missiles and the Missile in 2021"),
             ["nato", "missile", "missile"]
+        );
+    }
+
+    #[test]
+    fn chinese_and_japanese_content_words_are_character_pairs() {
+        assert_eq!(content("内核文档"), ["内核", "核文", "文档"]);
+        // Punctuation and Latin words break the runs; a lone character is no content word.
+        assert_eq!(
+            content("使用Linux内核。的 カーネル"),
+            ["使用", "linux", "内核", "カー", "ーネ", "ネル"]
         );
     }
 }
