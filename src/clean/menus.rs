@@ -6,8 +6,9 @@
 //!   Wishlist"). What makes such a run article text stays: a run introduced by a sentence that
 //!   ends in ":" (a list the article announces), a run whose lines mostly read like verse (start
 //!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
-//!   into the article's first prose line, and a table whose rows of short cells the extractor
-//!   joined with " | ".
+//!   into the article's first prose line, a table whose rows of short cells the extractor
+//!   joined with " | ", and program text (a run of mostly code lines or names from code; in a
+//!   run that goes, its code lines stay).
 //!
 //! Only on a page where prose holds `min_prose_share` of the words of prose and short lines
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
@@ -48,6 +49,47 @@ fn ends_sentence(core: &str) -> bool {
 /// A short line that is not (part of) a sentence: the shape of a menu item or widget label.
 fn is_short_label(l: &Line<'_>, s: &MenuSettings) -> bool {
     l.words >= 1 && l.words <= s.max_words && !ends_sentence(l.core) && !ends_colon(l)
+}
+
+/// A line of program code, or a name from it: what a documentation page lists one a line (a
+/// function's parameters, a listing, an interpreter session), and never a menu's label. Labels
+/// are words; they hold no `snake_case` names, calls (`f(x)`, `v[0]`), operators (`==`, ` = `,
+/// `a->b`, `a::b`), braces, pointers (`u64 *rem`) or prompts (`>>> `). A shop filter's
+/// "Red(12)", a price "$ 18", a breadcrumb "Home :: News" or a footnote "*Terms apply" is not
+/// code.
+fn is_code(text: &str) -> bool {
+    let t = text.trim();
+    if t.starts_with(">>> ") || t.starts_with("... ") {
+        return true;
+    }
+    let b = t.as_bytes();
+    let ident = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let at = |i: usize, back: usize| i.checked_sub(back).and_then(|j| b.get(j));
+    (0..b.len()).any(|i| {
+        let (prev, next) = (at(i, 1), b.get(i + 1));
+        match b[i] {
+            b'_' => {
+                prev.is_some_and(u8::is_ascii_alphanumeric)
+                    || next.is_some_and(u8::is_ascii_alphanumeric)
+            }
+            b'(' => prev.is_some_and(ident) && !next.is_some_and(u8::is_ascii_digit),
+            b'[' => prev.is_some_and(ident),
+            b'{' | b'}' => true,
+            b'=' => {
+                matches!(prev, Some(b'=' | b'!' | b'+' | b'-'))
+                    || prev == Some(&b' ') && next == Some(&b' ')
+            }
+            b'>' | b':' => {
+                let pair = if b[i] == b'>' { b'-' } else { b':' };
+                prev == Some(&pair) && at(i, 2).is_some_and(ident) && next.is_some_and(ident)
+            }
+            b'*' => {
+                next.is_some_and(|n| n.is_ascii_alphabetic() || *n == b'_')
+                    && (prev == Some(&b'(') || prev == Some(&b' ') && at(i, 2).is_some_and(ident))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// The line ends in ":" (which the line's core leaves off as decoration): a lead-in.
@@ -152,6 +194,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if rows * 2 >= members.len() {
             continue;
         }
+        // Program text: most lines are code or names from it (a function's parameters, a
+        // listing). In a run that goes, its code lines still stay.
+        let code: Vec<bool> = members
+            .iter()
+            .map(|&j| is_code(page.lines[j].text))
+            .collect();
+        if code.iter().filter(|&&c| c).count() * 2 >= members.len() {
+            continue;
+        }
         // The title and byline lead into the article: when prose follows right after the run,
         // its last lines of several words stay.
         let after = idx[end.min(idx.len())..]
@@ -167,7 +218,11 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 keep_tail += 1;
             }
         }
-        for &j in &members[..members.len() - keep_tail] {
+        for (&j, _) in members[..members.len() - keep_tail]
+            .iter()
+            .zip(&code)
+            .filter(|(_, code)| !**code)
+        {
             page.claim(j, Verdict::remove(rule::MENU_RUN));
         }
     }
@@ -212,6 +267,37 @@ Short cord
         assert_eq!(kept_as(&src, Input::Dom), src);
         // The same lines in another extractor's output are judged from the text.
         assert_ne!(kept_as(&src, Input::Extracted), src);
+    }
+
+    #[test]
+    fn code_and_its_names_are_no_menu() {
+        // A function's parameters and an interpreter session on a documentation page: short
+        // lines, but program text.
+        let src = format!(
+            "{P1}Parameters\nstruct nand_chip *chip\nint page_addr\nu64 *remainder\n\
+             rcu_dereference_bh()\nRETURN_VALUE\n{P2}{P3}>>> s = set([3, 4])\n>>> s.pop()\n\
+             3\n>>> len(s)\n1\nhead->next\ncore::alloc\n{P4}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        for label in [
+            "Red(12)",
+            "Black (4)",
+            "$ 18",
+            "Home :: News",
+            "*Terms apply",
+            "Sign in",
+            "U.S. News",
+        ] {
+            assert!(!super::is_code(label), "{label}");
+        }
+        // A menu with a shop's filters and prices still goes.
+        let src = format!("{P1}{P2}{P3}Red(12)\nBlack (4)\n$ 18\n*Free returns\nSize Guide\n{P4}");
+        assert_eq!(
+            kept(&src),
+            format!("{P1}{P2}{P3}{P4}"),
+            "{:?}",
+            removed(&src)
+        );
     }
 
     #[test]
