@@ -18,7 +18,8 @@ tests). Subcommands:
                                  exact Jaccard check and the summary table
 
 Shingles for rensa, datasketch and the exact check (one definition for all): the text is
-lowercased, split into \\w+ tokens (Python's Unicode-aware regex), and every run of 5 consecutive
+lowercased, split into \\w+ tokens (Python's Unicode-aware regex; each Han or kana character is a
+token of its own, see `words`), and every run of 5 consecutive
 tokens joined by one space is a shingle; a text with fewer than 5 tokens has its whole token
 sequence as its one shingle. datatrove uses its own default (its English word tokenizer over its
 simplified text, 5-grams), as a user of datatrove would.
@@ -35,7 +36,25 @@ THRESHOLD = 0.8
 NGRAM = 5
 NUM_PERM = 128
 RENSA_BANDS = 16  # 16 bands x 8 rows: P(candidate | J=0.8) = 0.95
-WORD = re.compile(r"\w+")
+# Words: runs of `\w`, except that each Han or kana character is a word of its own. Chinese and
+# Japanese are written without spaces, so `\w+` takes a whole paragraph (or the piece of it
+# between a source's line wraps) for one word, and a near copy that wraps or edits it
+# differently shares no shingle with it. scour splits them so too (`chars::is_unspaced`), and
+# every tool here is fed and checked with these shingles.
+UNSPACED = (
+    "\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
+)
+WORD = re.compile(f"[^\\W{UNSPACED}]+|[{UNSPACED}]")
+PLAIN_WORD = re.compile(r"\w+")
+HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
+
+
+def words(text):
+    """The words of `text`; the plain `\\w+` scan (faster) when it has no Han or kana."""
+    if text.isascii() or not HAS_UNSPACED.search(text):
+        return PLAIN_WORD.findall(text)
+    return WORD.findall(text)
 
 
 MASK_DIGITS = os.environ.get("PEERS_MASK_DIGITS") == "1"  # diagnostic: digits -> 0 before shingling
@@ -45,7 +64,7 @@ DIGIT = re.compile(r"\d")
 def shingles(text):
     if MASK_DIGITS:
         text = DIGIT.sub("0", text)
-    toks = WORD.findall(text.lower())
+    toks = words(text.lower())
     if len(toks) < NGRAM:
         return {" ".join(toks)} if toks else set()
     return {" ".join(toks[i : i + NGRAM]) for i in range(len(toks) - NGRAM + 1)}
