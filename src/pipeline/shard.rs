@@ -518,9 +518,11 @@ pub fn run_merge(
         .iter()
         .map(|(_, m)| m.signatures as u128 * 2 * k as u128)
         .sum();
-    let in_place = memory.is_some_and(|b| signature_bytes > b as u128);
-    let mut store = SignatureStore::new(k, memory, dir);
-    let mut signature_files: Vec<(File, u64)> = Vec::new();
+    let mut signatures = if memory.is_some_and(|b| signature_bytes > b as u128) {
+        Signatures::InPlace(Vec::new())
+    } else {
+        Signatures::Loaded(SignatureStore::new(k, memory, dir))
+    };
     let mut slot_total = 0u64;
     let mut staged = StagedParts {
         parts: Vec::new(),
@@ -601,10 +603,11 @@ pub fn run_merge(
         narrow(index.passages.len(), "passages").map_err(|e| bad(e.to_string()))?;
         // Signatures: checked, then loaded or left where they are.
         let path = shard_dir.join(SIGNATURES);
-        let loaded = if in_place {
-            check_signatures(&path, &meta).map(|file| signature_files.push((file, meta.signatures)))
-        } else {
-            load_signatures(&path, &meta, &mut store)
+        let loaded = match &mut signatures {
+            Signatures::InPlace(files) => {
+                check_signatures(&path, &meta).map(|file| files.push((file, meta.signatures)))
+            }
+            Signatures::Loaded(store) => load_signatures(&path, &meta, store),
         };
         loaded.map_err(|e| e.into_error(&path, &shard_dir, dir))?;
         slot_total += meta.signatures;
@@ -625,9 +628,10 @@ pub fn run_merge(
         )));
     }
     index.passages.finish().map_err(out_err(dir))?;
-    if in_place {
-        store = SignatureStore::in_files(k, memory, dir, signature_files);
-    }
+    let mut store = match signatures {
+        Signatures::Loaded(store) => store,
+        Signatures::InPlace(files) => SignatureStore::in_files(k, memory, dir, files),
+    };
     store.finish().map_err(out_err(dir))?;
     debug_assert_eq!(store.len(), slot_total);
     clock.mark("merge_shards");
@@ -656,6 +660,13 @@ pub fn run_merge(
             shards,
         },
     )
+}
+
+/// The shards' signatures as the merge gathers them: loaded into one store, or, past the
+/// memory budget, checked and read later where they are (as one run's spill file would be).
+enum Signatures {
+    Loaded(SignatureStore),
+    InPlace(Vec<(File, u64)>),
 }
 
 /// Where a shard's entries go in the merged index.
@@ -827,14 +838,7 @@ fn copy_passages(
     slot_offset: u64,
     table: &mut PassageTable,
 ) -> Result<(), LoadError> {
-    let mut file = File::open(path).map_err(LoadError::Read)?;
-    let len = file.metadata().map_err(LoadError::Read)?.len();
-    if Some(len) != meta.passages.checked_mul(ROW as u64) {
-        return Err(LoadError::Bad(format!(
-            "{PASSAGES} holds {len} bytes, not {} passages",
-            meta.passages
-        )));
-    }
+    let (mut file, len) = open_sized(path, PASSAGES, meta.passages, ROW as u64, "passages")?;
     let mut hasher = blake3::Hasher::new();
     let mut bytes = vec![0u8; ROW << 14];
     let mut left = len as usize;
@@ -857,18 +861,29 @@ fn copy_passages(
     check_sum(meta, PASSAGES, hasher.finalize()).map_err(LoadError::Bad)
 }
 
-/// A shard's signature file, open, once its size is checked.
-fn signature_file(path: &Path, meta: &ShardMeta) -> Result<File, LoadError> {
-    let k = meta.hashes_per_signature;
+/// A shard's file `name`, open, and its length, once that is checked to be `count` entries of
+/// `size` bytes (`what` names them).
+fn open_sized(
+    path: &Path,
+    name: &str,
+    count: u64,
+    size: u64,
+    what: &str,
+) -> Result<(File, u64), LoadError> {
     let file = File::open(path).map_err(LoadError::Read)?;
     let len = file.metadata().map_err(LoadError::Read)?.len();
-    if Some(len) != meta.signatures.checked_mul(2 * k as u64) {
+    if Some(len) != count.checked_mul(size) {
         return Err(LoadError::Bad(format!(
-            "{SIGNATURES} holds {len} bytes, not {} signatures",
-            meta.signatures
+            "{name} holds {len} bytes, not {count} {what}"
         )));
     }
-    Ok(file)
+    Ok((file, len))
+}
+
+/// A shard's signature file, open, once its size is checked.
+fn signature_file(path: &Path, meta: &ShardMeta) -> Result<File, LoadError> {
+    let size = 2 * meta.hashes_per_signature as u64;
+    open_sized(path, SIGNATURES, meta.signatures, size, "signatures").map(|(file, _)| file)
 }
 
 /// A shard's signature file, open, once its size and checksum are checked.
