@@ -421,14 +421,25 @@ pub fn run_shard(
     let staged_path = dir.join(STAGED);
     std::fs::rename(&p.staging.path, &staged_path).map_err(err(STAGED))?;
     // On disk and checksummed before `shard.json` says the shard is finished: another node
-    // reads these files, perhaps after this one has crashed.
-    for (name, path) in [
+    // reads these files, perhaps after this one has crashed. Side by side: a sync waits on the
+    // disk while another file is hashed (on gen-1G's first of 4 shards, 1.1 s of syncs and
+    // 970 MB to hash).
+    let to_sync = [
         (PASSAGES, &passages_path),
         (SIGNATURES, &signatures_path),
         (STAGED, &staged_path),
-    ] {
-        let sum = sync_and_checksum(path).map_err(err(name))?;
-        checksums.insert(name.to_string(), sum);
+    ];
+    let sums: Vec<std::io::Result<String>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = to_sync
+            .iter()
+            .map(|&(_, path)| s.spawn(move || sync_and_checksum(path)))
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for ((name, _), sum) in to_sync.into_iter().zip(sums) {
+        checksums.insert(name.to_string(), sum.map_err(err(name))?);
     }
     let staged_bytes = std::fs::metadata(&staged_path).map_err(err(STAGED))?.len();
 
