@@ -386,6 +386,54 @@ mod tests {
     }
 
     #[test]
+    fn links_headings_and_notices_in_other_languages_go() {
+        for (line, rule) in [
+            ("Weiterlesen", "read_more"),
+            ("Lesen Sie auch: Neue Pläne für den Hafen", "read_more"),
+            ("Lire la suite »", "read_more"),
+            ("Leer más", "read_more"),
+            ("Leia mais", "read_more"),
+            ("Continua a leggere", "read_more"),
+            ("Читать далее →", "read_more"),
+            ("阅读全文", "read_more"),
+            ("続きを読む", "read_more"),
+            ("Das könnte Sie auch interessieren", "related_header"),
+            ("À lire aussi", "related_header"),
+            ("Artículos relacionados", "related_header"),
+            ("Похожие статьи", "related_header"),
+            ("相关文章：", "related_header"),
+            ("関連記事", "related_header"),
+            ("Teilen", "share_prompt"),
+            ("Laisser un commentaire", "comment_form"),
+            ("Комментарии (12)", "comment_form"),
+            (
+                "© 2024 Beispiel Verlag. Alle Rechte vorbehalten.",
+                "site_chrome",
+            ),
+            ("Todos los derechos reservados", "site_chrome"),
+            ("版权所有", "site_chrome"),
+            ("返回顶部", "site_chrome"),
+        ] {
+            goes(line, rule);
+        }
+    }
+
+    #[test]
+    fn sentences_in_other_languages_that_name_them_stay() {
+        for line in [
+            "Weiterlesen lohnt sich, sagte die Ministerin am Abend.",
+            "Teilen Sie uns Ihre Meinung zum neuen Hafen mit.",
+            "Lire la suite du rapport prendra plus de temps que prévu.",
+            "Подробнее об этом рассказал министр транспорта.",
+            "他说，相关文章将在下周发表。",
+            "関連記事の数は昨年より増えた。",
+            "Los comentarios del ministro provocaron una fuerte reacción.",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
     fn sentences_mentioning_read_more_stay() {
         let src = "Readers who want to read more about the case can find the ruling online.\n\
                    Continue reading the report, the minister told parliament, before you judge it.\n\
