@@ -481,6 +481,19 @@ mod tests {
     }
 
     #[test]
+    fn chinese_credits_sources_and_staff_become_metadata() {
+        let body = "港务局周一批准了新建渡轮码头的计划。\n";
+        let src = format!("{body}图：新华社\n来源：人民日报\n责任编辑：王明\n分享到：\n");
+        let c = cleaner().clean(&src);
+        assert_eq!(c.extracted.credits, ["新华社"]);
+        assert_eq!(c.extracted.sources, ["人民日报"]);
+        assert_eq!(c.extracted.authors, ["王明"]);
+        assert_eq!(kept(&src), body);
+        // A sentence about an editor is the story's.
+        stays("编辑部表示，新码头将在明年开放。");
+    }
+
+    #[test]
     fn a_credit_before_an_agency_is_tested_apart_on_lines_with_a_slash() {
         use super::*;
         let settings =
