@@ -6,8 +6,15 @@
 //! A line is only a dateline when what is left beside the date is a label, not a sentence:
 //! few words, capitalized like a name, and not a phrase leading into the date ("Elections set
 //! for March 5" stays). Three or more date lines in a row are a schedule or timeline and stay.
+//!
+//! Chinese, Japanese and Korean dates ("2024年3月5日", "3月5日 星期二", "2024년 3월 5일",
+//! "15时30分") are dates too. Han and kana have no capitals to tell a name by, so a label in them
+//! must be a field ("来源：新华社" goes to `sources`, "作者：张三" to `authors`), a generic word
+//! ("发布时间", "更新日") or a name with an outlet's ending ("人民网", "朝日新聞"); a date glued to
+//! the text around it ("会议定于3月5日举行") is part of a sentence.
 
 use super::{Page, Verdict, rule};
+use crate::chars;
 use crate::config::DatelineSettings;
 use crate::doc::MetaKey;
 use regex::Regex;
@@ -40,6 +47,106 @@ const CLAUSE: &[&str] = &[
     "to", "will", "would", "is", "are", "was", "were", "be", "been", "set", "says", "said",
     "could", "can", "must", "should", "has", "have", "had", "did", "does", "do", "not",
 ];
+/// Chinese, Japanese and Korean words that may stand beside a date without being a label:
+/// "发布时间" (time published), "更新日" (date updated), "입력" (filed), "下午" (p.m.).
+const CJK_GENERIC: &[&str] = &[
+    "发布",
+    "發布",
+    "發佈",
+    "发表",
+    "發表",
+    "发表于",
+    "發表於",
+    "发布于",
+    "發佈於",
+    "发布时间",
+    "發布時間",
+    "發佈時間",
+    "发布日期",
+    "时间",
+    "時間",
+    "日期",
+    "更新",
+    "更新时间",
+    "更新時間",
+    "更新于",
+    "最后更新",
+    "最後更新",
+    "发稿时间",
+    "上午",
+    "下午",
+    "公開",
+    "公開日",
+    "公開日時",
+    "更新日",
+    "更新日時",
+    "投稿",
+    "投稿日",
+    "投稿日時",
+    "配信",
+    "配信日",
+    "配信日時",
+    "掲載",
+    "掲載日",
+    "最終更新",
+    "最終更新日",
+    "作成日",
+    "登録日",
+    "午前",
+    "午後",
+    "입력",
+    "수정",
+    "등록",
+    "게시",
+    "작성",
+    "발행",
+    "기사입력",
+    "최종수정",
+    "송고",
+    "업데이트",
+    "승인",
+    "입력일",
+    "수정일",
+    "오전",
+    "오후",
+];
+/// Chinese and Japanese fields whose value (the next word) is the story's source or author:
+/// "来源：新华社", "作者：张三".
+const CJK_SOURCE: &[&str] = &["来源", "來源", "稿源", "出处", "出處", "出典"];
+const CJK_AUTHOR: &[&str] = &[
+    "作者",
+    "记者",
+    "記者",
+    "编辑",
+    "編輯",
+    "责任编辑",
+    "責任編輯",
+    "撰稿",
+    "执笔",
+    "執筆",
+];
+/// How the names of news outlets end ("人民网", "新华社", "朝日新聞", "共同通信", "NHKニュース"):
+/// with no capitals to go by, a Han or kana label beside a date must end so.
+const OUTLET_ENDINGS: &[&str] = &[
+    "网",
+    "網",
+    "报",
+    "報",
+    "社",
+    "台",
+    "闻",
+    "聞",
+    "刊",
+    "站",
+    "频道",
+    "頻道",
+    "通信",
+    "放送",
+    "ニュース",
+];
+/// What a Chinese phrase leading into a date ends with: "于" (on), "在" (at), "至"/"到" (until),
+/// "自"/"从" (since).
+const CJK_LEAD_IN: &[char] = &['于', '於', '在', '至', '到', '自', '从', '從', '由'];
 const LEAD_IN: &[&str] = &[
     "for", "on", "until", "till", "by", "since", "in", "before", "after", "from", "to", "of",
     "between", "through", "during",
@@ -59,6 +166,16 @@ impl DatelineDetector {
         let day = r"\d{1,2}(?:st|nd|rd|th)?";
         let year = r"(?:1[89]|20)\d{2}";
         let time = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*\(?(?:gmt|utc|bst|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|msk|ist|jst|aest|aedt|et|pt|ct)(?:\s*[+-]\s*\d{1,2})?\)?)?";
+        // Chinese and Japanese dates, with a weekday ("星期二", "(火)") if one follows; Korean.
+        // They end in a Han or Hangul letter, so no `\b` after them.
+        let week = r"(?:\s*[(（]?(?:星期|周|週|礼拜|禮拜)[一二三四五六日天][)）]?|\s*[(（][月火水木金土日][)）])?";
+        let cjk_days = [
+            format!(r"{year}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*[日号號])?{week}"),
+            format!(r"\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号號]{week}"),
+            format!(r"{year}\s*년\s*\d{{1,2}}\s*월(?:\s*\d{{1,2}}\s*일)?"),
+            r"\d{1,2}\s*월\s*\d{1,2}\s*일".to_string(),
+        ];
+        let cjk_time = r"\d{1,2}\s*[时時点點]\s*\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?";
         let alternatives = [
             format!(r"(?:{WEEKDAY}\s+)?{MONTH}\s+{day}(?:,?\s+{year})?"),
             format!(r"(?:{WEEKDAY}\s+)?{day}\s+(?:of\s+)?{MONTH},?(?:\s+{year})?"),
@@ -73,14 +190,22 @@ impl DatelineDetector {
         ];
         // ASCII word boundaries keep the regex on the fast DFA engines (a Unicode `\b` cannot run
         // on them); every date form here starts and ends with ASCII anyway.
-        let pattern = format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|"));
+        let pattern = format!(
+            r"(?i)(?-u:\b)(?:(?:{})(?-u:\b)|{}|{cjk_time})",
+            alternatives.join("|"),
+            cjk_days.join("|")
+        );
         // Every form but the bare time of day names a day.
         let days: Vec<&str> = alternatives
             .iter()
             .map(String::as_str)
             .filter(|a| *a != time)
             .collect();
-        let day_pattern = format!(r"(?i)(?-u:\b)(?:{})(?-u:\b)", days.join("|"));
+        let day_pattern = format!(
+            r"(?i)(?-u:\b)(?:(?:{})(?-u:\b)|{})",
+            days.join("|"),
+            cjk_days.join("|")
+        );
         DatelineDetector {
             date: Regex::new(&pattern).expect("built-in date pattern is valid"),
             day: Regex::new(&day_pattern).expect("built-in date pattern is valid"),
@@ -137,17 +262,72 @@ impl DatelineDetector {
             .split_whitespace()
             .last()
             .unwrap_or("");
+        // A date glued to letters is part of a word or a clause: "会议定于3月5日举行" (the
+        // meeting is held on March 5), "5일에" (on the 5th).
+        let glued_before = core[..first.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
+        let glued_after = core[last.end()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic);
+        if glued_before || glued_after {
+            return None;
+        }
+        let cjk = chars::has_unspaced(core);
+        // Chinese and Japanese sentences end in full-width marks; a phrase leading into the date
+        // ends in a preposition ("定于", on) or a kana particle ("は", "に").
+        if cjk
+            && (core.contains(['。', '！', '？'])
+                || before_date
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| CJK_LEAD_IN.contains(&c) || is_hiragana(c)))
+        {
+            return None;
+        }
         let words: Vec<&str> = label
-            .split(|c: char| c.is_whitespace() || ",|•·—–/@()[]".contains(c))
+            .split(|c: char| c.is_whitespace() || ",|•·—–/@()[]：:【】（）丨｜、".contains(c))
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&'))
             .filter(|w| !w.is_empty())
             .collect();
-        let meaningful: Vec<&str> = words
-            .iter()
-            .copied()
-            .filter(|w| !GENERIC.contains(&w.to_lowercase().as_str()))
-            .collect();
-        if meaningful.len() > self.max_label_words {
+        // Fields ("来源：新华社") give their values to metadata; generic words say nothing.
+        let mut fields: Vec<(MetaKey, String)> = Vec::new();
+        let mut meaningful: Vec<&str> = Vec::new();
+        let mut rest = words.iter().copied();
+        while let Some(w) = rest.next() {
+            let key = if CJK_SOURCE.contains(&w) {
+                Some(MetaKey::Source)
+            } else if CJK_AUTHOR.contains(&w) {
+                Some(MetaKey::Author)
+            } else {
+                None
+            };
+            if let Some(key) = key {
+                if let Some(value) = rest.next() {
+                    fields.push((key, value.to_string()));
+                }
+            } else if !GENERIC.contains(&w.to_lowercase().as_str()) && !CJK_GENERIC.contains(&w) {
+                meaningful.push(w);
+            }
+        }
+        // Two Han or kana letters weigh a word, as in the cleaner's word measure; a byline's
+        // name is one word however written ("by ライトハウス国際特許事務所").
+        let weight: usize = if is_byline(&meaningful) {
+            meaningful.len()
+        } else {
+            meaningful
+                .iter()
+                .map(
+                    |w| match w.chars().filter(|&c| chars::is_unspaced(c)).count() {
+                        0 => 1,
+                        n => n.div_ceil(2),
+                    },
+                )
+                .sum()
+        };
+        if weight > self.max_label_words {
             return None;
         }
         let before = before_date.to_lowercase();
@@ -181,16 +361,23 @@ impl DatelineDetector {
         if !meaningful.is_empty() {
             if byline {
                 meta.push((MetaKey::Author, meaningful[1..].join(" ")));
+            } else if cjk || !fields.is_empty() {
+                meta.push((MetaKey::Section, meaningful.join(" ")));
             } else {
                 meta.push((MetaKey::Section, label_text(&label)));
             }
         }
+        meta.extend(fields);
         Some(Verdict {
             rule: rule::DATELINE,
             pack_rule: None,
             meta,
         })
     }
+}
+
+fn is_hiragana(c: char) -> bool {
+    ('\u{3041}'..='\u{309F}').contains(&c)
 }
 
 fn only_blank_between(page: &Page<'_>, a: usize, b: usize) -> bool {
@@ -202,7 +389,11 @@ fn is_byline(words: &[&str]) -> bool {
 }
 
 /// Names are capitalized; short function words inside names ("Ministry of Defence") may not be.
+/// A Han or kana name must be an outlet's (see [`OUTLET_ENDINGS`]).
 fn is_label_word(w: &str) -> bool {
+    if chars::has_unspaced(w) {
+        return !w.starts_with(is_hiragana) && OUTLET_ENDINGS.iter().any(|e| w.ends_with(e));
+    }
     let first = w.chars().next().unwrap_or(' ');
     if !first.is_alphabetic() || first.is_uppercase() {
         return true;
@@ -336,5 +527,67 @@ mod tests {
         );
         // A date keeps a label beside it.
         assert!(judge("World News March 5, 2024 10:30").is_some());
+    }
+
+    #[test]
+    fn chinese_japanese_and_korean_datelines() {
+        assert_eq!(
+            judge("2024年3月5日 10:30 来源：新华社").unwrap(),
+            [
+                (MetaKey::Dateline, "2024年3月5日 10:30".to_string()),
+                (MetaKey::Source, "新华社".to_string())
+            ]
+        );
+        assert_eq!(
+            judge("发布时间：2024-03-05 14:30 作者：张三").unwrap(),
+            [
+                (MetaKey::Dateline, "2024-03-05 14:30".to_string()),
+                (MetaKey::Author, "张三".to_string())
+            ]
+        );
+        assert_eq!(
+            judge("人民网 2024年03月05日08:21").unwrap(),
+            [
+                (MetaKey::Dateline, "2024年03月05日08:21".to_string()),
+                (MetaKey::Section, "人民网".to_string())
+            ]
+        );
+        assert_eq!(
+            judge("2024年3月5日 星期二").unwrap(),
+            [(MetaKey::Dateline, "2024年3月5日 星期二".to_string())]
+        );
+        assert_eq!(
+            judge("公開日：2024年3月5日(火) 15時30分").unwrap(),
+            [(MetaKey::Dateline, "2024年3月5日(火) 15時30分".to_string())]
+        );
+        assert!(judge("朝日新聞 2024年3月5日").is_some());
+        assert_eq!(
+            judge("by ライトハウス国際特許事務所 ／ 2016.12.01").unwrap()[1],
+            (MetaKey::Author, "ライトハウス国際特許事務所".to_string())
+        );
+        assert!(judge("입력 2024.03.05 오후 3:30").is_some());
+        assert!(judge("2024년 3월 5일").is_some());
+    }
+
+    #[test]
+    fn chinese_japanese_and_korean_sentences_with_dates_stay() {
+        for line in [
+            // The meeting is held on March 5; glued to the text around it.
+            "会议定于3月5日举行",
+            "会议定于 2024 年 3 月 5 日举行",
+            // Spaced around the date, led in by a preposition or a particle.
+            "会议定于 2024年3月5日 举行",
+            "新製品は 2024年3月5日 に発売",
+            // A timeline entry: "March 2024: the company is founded".
+            "2024年3月 公司成立",
+            "2024年3月5日，公司发布了新产品。",
+            // A Xinhua story's opening: "Xinhua, Beijing, March 5".
+            "新华社北京3月5日电",
+            "회의는 2024년 3월 5일에 열린다",
+        ] {
+            assert!(judge(line).is_none(), "{line}");
+        }
+        let src = "会议定于 2024年3月5日 举行\n公司在会上发布了新产品。\n";
+        assert_eq!(kept(src), src);
     }
 }
