@@ -288,7 +288,13 @@ impl DatelineDetector {
             return None;
         }
         let words: Vec<&str> = label
-            .split(|c: char| c.is_whitespace() || ",|•·—–/@()[]：:【】（）丨｜、".contains(c))
+            .split(|c: char| {
+                c.is_whitespace()
+                    || ",|•·—–/@()[]：【】（）丨｜、".contains(c)
+                    // "作者:张三"; a Latin label keeps its colons ("20228:23 PM": a page's
+                    // date and time run together).
+                    || cjk && c == ':'
+            })
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&'))
             .filter(|w| !w.is_empty())
             .collect();

@@ -68,31 +68,84 @@ fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool
     shared >= s.topic_words && 3 * shared >= 2 * own.len()
 }
 
-/// A comment's header line as blogs print it: the commenter's name and "says" ("Jane Doe says:",
-/// "amara_brown says"). The name is one token, or words that start with a capital or a digit
-/// with a few joiners ("Girl in the Garage says"): "what my son says:" in a story is a clause.
+/// A comment's header line as blogs print it:
+/// - the commenter's name and "says" ("Jane Doe says:", "amara_brown says");
+/// - Blogger's name and "said..." ("Anonymous said..."): a story opens a quote with a colon;
+/// - a name, when, and a verb ("Milan Griffes on September 12, 2018 at 4:47 pm said:", "Jane
+///   at 10:15 am wrote:"): a story's "On March 5, Lavrov said:" starts with no name and gives
+///   no time of day.
+///
+/// The name is one token, or words that start with a capital or a digit with a few joiners
+/// ("Girl in the Garage says", "Catherine (GiveWell)"): "what my son says:" in a story is a
+/// clause.
 fn is_comment_header(l: &Line<'_>) -> bool {
-    const JOINERS: &[&str] = &[
-        "of", "and", "the", "in", "on", "at", "de", "van", "von", "&",
-    ];
-    if !(2..=5).contains(&l.words) {
+    if (2..=5).contains(&l.words) {
+        if let Some(name) = l
+            .core
+            .strip_suffix("says")
+            .and_then(|n| n.strip_suffix(' '))
+            && is_commenter(name)
+        {
+            return true;
+        }
+        let text = l.text.trim_end();
+        if (text.ends_with("said...") || text.ends_with("said…"))
+            && let Some(name) = l
+                .core
+                .strip_suffix("said")
+                .and_then(|n| n.strip_suffix(' '))
+            && is_commenter(name)
+        {
+            return true;
+        }
+    }
+    if !(4..=18).contains(&l.words) || !has_time_of_day(l.core) {
         return false;
     }
-    let Some(name) = l
-        .core
-        .strip_suffix("says")
-        .and_then(|n| n.strip_suffix(' '))
+    let Some(rest) = ["said", "says", "wrote", "writes", "commented", "replied"]
+        .iter()
+        .find_map(|v| l.core.strip_suffix(v).and_then(|n| n.strip_suffix(' ')))
     else {
         return false;
     };
+    let name_end = [" on ", " at ", " | ", ", "]
+        .iter()
+        .filter_map(|sep| rest.find(sep))
+        .min();
+    name_end.is_some_and(|e| e > 0 && is_commenter(&rest[..e]))
+}
+
+/// A commenter's name: one token, or up to five words that start with a capital or a digit
+/// (or an opening bracket: "Catherine (GiveWell)") with a few joiners.
+fn is_commenter(name: &str) -> bool {
+    const JOINERS: &[&str] = &[
+        "of", "and", "the", "in", "on", "at", "de", "van", "von", "&",
+    ];
     let words: Vec<&str> = name.split_whitespace().collect();
-    words.len() == 1
-        || words.iter().all(|w| {
-            w.chars()
+    match words.len() {
+        0 => false,
+        1 => true,
+        n if n > 5 => false,
+        _ => words.iter().all(|w| {
+            w.trim_start_matches(['(', '['])
+                .chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
                 || JOINERS.contains(w)
-        })
+        }),
+    }
+}
+
+/// Whether `text` holds a time of day written h:mm or hh:mm ("4:47 pm", "16:07").
+fn has_time_of_day(text: &str) -> bool {
+    let b = text.as_bytes();
+    (1..b.len().saturating_sub(2)).any(|i| {
+        b[i] == b':'
+            && b[i - 1].is_ascii_digit()
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+            && b.get(i + 3).is_none_or(|c| !c.is_ascii_digit())
+    })
 }
 
 /// The heading WordPress themes print over a comment thread: a count, "thoughts", "comments"
@@ -358,6 +411,46 @@ mod tests {
              What a lovely little museum, we spent a whole afternoon here with the children.\n\
              Tom Lee says\nThe guided tour was excellent and the staff were kind and very helpful.\n";
         assert_eq!(kept(guest_book), guest_book);
+    }
+
+    #[test]
+    fn comment_headers_with_a_time_or_bloggers_ellipsis_start_a_thread() {
+        let comment =
+            "Great write-up, the harbour has needed this for years and I am glad it passed.\n";
+        for (a, b) in [
+            (
+                "Milan Griffes on September 12, 2018 at 4:47 pm said:",
+                "Catherine (GiveWell) on September 13, 2018 at 5:23 pm said:",
+            ),
+            ("Anonymous said...", "Tom Lee said..."),
+            (
+                "jdoe at 10:15 am wrote:",
+                "Ann Lee | 12 May 2024 14:02 wrote:",
+            ),
+        ] {
+            let src = format!(
+                "Council approves harbour budget\n{P1}{P2}{P3}{a}\n{comment}{b}\n{comment}"
+            );
+            assert_eq!(
+                kept(&src),
+                format!("Council approves harbour budget\n{P1}{P2}{P3}"),
+                "{a}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_story_quoting_people_with_dates_keeps_its_quotes() {
+        // Quotes a story introduces: no name first, or no time of day, or a colon and no
+        // ellipsis; two of them make no thread.
+        let story = format!(
+            "Council approves harbour budget\n{P1}On March 5, Mayor Lee said:\n{P2}\
+             At the 10:30 am session the treasurer said:\n{P3}Ann Lee said:\n\
+             We will dredge the channel first and then rebuild the old fish market by the quay.\n\
+             The harbour master, on May 12 at a meeting, wrote:\n\
+             Ships have waited too long for a deeper berth, and the new budget finally pays for it.\n"
+        );
+        assert_eq!(kept(&story), story, "{:?}", removed(&story));
     }
 
     #[test]
