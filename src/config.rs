@@ -317,6 +317,16 @@ pub struct EdgeSettings {
     /// a thread, which goes from the first to the page's end; 0 ignores headers (a thread's
     /// heading, "12 thoughts on “Title”", still starts one).
     pub comment_headers: usize,
+    /// The prose of the page's tail (teasers of other stories, a newsletter's pitch, a blurb
+    /// about the site): prose lines fall into blocks wherever at least `block_gap` lines that
+    /// carry nothing on (menu items, headings, lines other rules took) stand between two of
+    /// them. Blocks at the page's end go with the tail when each has fewer than `block_size`
+    /// times the words of the article's largest block and shares less than `block_topic` of
+    /// its content words with the article up to that block. 0 for `block_gap` or
+    /// `block_size` turns this off.
+    pub block_gap: usize,
+    pub block_topic: f64,
+    pub block_size: f64,
 }
 
 impl Default for EdgeSettings {
@@ -331,6 +341,9 @@ impl Default for EdgeSettings {
             list_lines: 12,
             max_gap: 2,
             comment_headers: 2,
+            block_gap: 3,
+            block_topic: 0.4,
+            block_size: 0.25,
         }
     }
 }

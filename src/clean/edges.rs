@@ -225,7 +225,7 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     if prose.len() < s.min_prose_lines.max(1) {
         return;
     }
-    let (first, last) = (prose[0], prose[prose.len() - 1]);
+    let first = prose[0];
     let prose_words: usize = prose.iter().map(|&i| page.lines[i].words).sum();
     let all_words: usize = open.iter().map(|&i| page.lines[i].words).sum();
     // Where prose is a small part of the page (a product grid, a listing), the lines around
@@ -233,8 +233,10 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     if (prose_words as f64) < s.min_prose_share * all_words as f64 {
         return;
     }
+    let (prose, limit) = article_prose(page, s, &prose);
+    let last = prose[prose.len() - 1];
     let mut topic = FxHashSet::default();
-    for &i in &prose {
+    for &i in prose {
         words::for_each_content_hash(page.lines[i].core, |h| {
             topic.insert(h);
         });
@@ -252,7 +254,7 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
-    let cut = tail_cut(page, s, last, &topic);
+    let cut = tail_cut(page, s, last, limit, &topic);
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
@@ -283,13 +285,109 @@ fn head_cut(
         .collect()
 }
 
-/// The open lines after the article's end.
-fn tail_cut(page: &Page<'_>, s: &EdgeSettings, last: usize, topic: &FxHashSet<u64>) -> Vec<usize> {
+/// The prose lines of the article, and the line where the prose of the page's tail starts (the
+/// page's end when there is none). Below an article a page often holds prose of its own: the
+/// teasers of other stories, a newsletter's pitch, a blurb about the site. It stands apart from
+/// the article, across menus and headings, and is short beside it and on other subjects. So
+/// prose lines fall into blocks wherever `block_gap` lines that carry nothing on stand between
+/// two of them, and blocks are peeled off the page's end while each is small (under
+/// `block_size` of the words of the largest block's sentences) and off the topic of the
+/// article's blocks up to the largest (sharing under `block_topic` of its content words). An
+/// article broken by a table, a list or a boxed teaser keeps its later paragraphs: they are long
+/// or share its words. A page whose largest block is short (under 8 prose lines' worth of
+/// words) has no article to measure a tail against.
+fn article_prose<'p>(
+    page: &Page<'_>,
+    s: &EdgeSettings,
+    prose: &'p [usize],
+) -> (&'p [usize], usize) {
+    let whole = (prose, page.lines.len());
+    if s.block_size <= 0.0 || s.block_gap == 0 {
+        return whole;
+    }
+    // Where each block starts, as an index into `prose`.
+    let mut starts = vec![0];
+    for k in 1..prose.len() {
+        let gap = (prose[k - 1] + 1..prose[k])
+            .filter(|&i| {
+                let l = &page.lines[i];
+                !l.is_blank()
+                    && (page.verdicts[i].is_some()
+                        || !(ends_sentence(l)
+                            || announces(l)
+                            || is_verse_like(l)
+                            || headlines::is_key_value(l.core)))
+            })
+            .count();
+        if gap >= s.block_gap {
+            starts.push(k);
+        }
+    }
+    if starts.len() == 1 {
+        return whole;
+    }
+    let block = |b: usize| starts[b]..starts.get(b + 1).copied().unwrap_or(prose.len());
+    // A block's size counts the words of its sentences: a tag cloud or a run of keywords is
+    // long but says nothing.
+    let words_of = |b: usize| -> usize {
+        prose[block(b)]
+            .iter()
+            .map(|&i| &page.lines[i])
+            .filter(|l| ends_sentence(l) || l.text.contains(". "))
+            .map(|l| l.words)
+            .sum()
+    };
+    // The largest block; the first of equals.
+    let main = (0..starts.len())
+        .rev()
+        .max_by_key(|&b| words_of(b))
+        .expect("at least one block");
+    let hashes = |b: usize| {
+        let mut own = FxHashSet::default();
+        for &i in &prose[block(b)] {
+            words::for_each_content_hash(page.lines[i].core, |h| {
+                own.insert(h);
+            });
+        }
+        own
+    };
+    let mut topic = FxHashSet::default();
+    for b in 0..=main {
+        topic.extend(hashes(b));
+    }
+    let mut last = starts.len() - 1;
+    while last > main && words_of(main) >= 8 * s.prose_words {
+        let own = hashes(last);
+        let shared = own.iter().filter(|h| topic.contains(h)).count();
+        let size: usize = prose[block(last)]
+            .iter()
+            .map(|&i| page.lines[i].words)
+            .sum();
+        let small = (size as f64) < s.block_size * words_of(main) as f64;
+        if !small || shared as f64 >= s.block_topic * own.len() as f64 {
+            break;
+        }
+        last -= 1;
+    }
+    match starts.get(last + 1) {
+        Some(&next) => (&prose[..next], prose[next]),
+        None => whole,
+    }
+}
+
+/// The open lines after the article's end, up to `limit`, and every one from there on.
+fn tail_cut(
+    page: &Page<'_>,
+    s: &EdgeSettings,
+    last: usize,
+    limit: usize,
+    topic: &FxHashSet<u64>,
+) -> Vec<usize> {
     let mut end = last;
     let mut gap = 0;
     // Lines left of a list a line ending in ":" announced.
     let mut announced = 0;
-    for i in last + 1..page.lines.len() {
+    for i in last + 1..limit {
         let l = &page.lines[i];
         if l.is_blank() {
             continue;
@@ -512,6 +610,44 @@ mod tests {
              Sign up to our newsletter for the latest news.\nAbout us\n"
         );
         assert_eq!(kept(&src), format!("Harbour budget approved\n{P1}{P2}{P3}"));
+    }
+
+    /// Three more paragraphs of the harbour story: with P1-P3 an article long enough to measure
+    /// a page's tail against.
+    const P4: &str = "Harbour traders had asked the council for years to repair the old quay walls before the next storm season.\n";
+    const P5: &str = "The budget sets aside money for dredging the harbour mouth, new lighting on the quay and a fresh coat of paint.\n";
+    const P6: &str = "Opposition members voted against the plan, saying the harbour budget left too little for the town's roads.\n";
+
+    #[test]
+    fn teasers_of_other_stories_below_the_article_go() {
+        // Each teaser is a sentence, so the article seemed to run on to the last of them and
+        // the share links, the heading and the teasers stayed as its own.
+        let src = format!(
+            "Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}Share this\nFacebook\nEmail\nX\n\
+             Most read\nFerry fares to rise\n\
+             The ferry company says fuel costs have forced it to raise its ticket prices for the first time.\n\
+             Video\nPhotos\nSchool fete raises record sum\n\
+             Parents and teachers at the primary school collected more money than ever before at the fete.\n\
+             About us\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}")
+        );
+    }
+
+    #[test]
+    fn an_article_broken_by_a_table_keeps_what_follows() {
+        // A closing paragraph on the story's subject stays after a table, and so does a long
+        // last section, whatever its words.
+        let table = "Budget by item\n| Dredging | 2.1m |\n| Quay walls | 1.4m |\n| Lighting | 0.3m |\n| Paint | 0.1m |\n";
+        let close = "The council will vote on the harbour budget for the quay walls again next spring, members said.\n";
+        let src = format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}{table}{close}");
+        assert_eq!(kept(&src), src);
+        let history = "Ships have used the bay since the twelfth century, when monks built a wooden pier for the wool trade.\n\
+                       A stone pier followed in 1520, and the railway reached the town in 1848, bringing visitors by the thousand.\n";
+        let src = format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}{table}{history}");
+        assert_eq!(kept(&src), src);
     }
 
     #[test]
