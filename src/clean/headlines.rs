@@ -40,9 +40,9 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
     if line.words < s.min_words || line.words > s.max_words {
         return false;
     }
-    // A row of a table ("| Boston | 64 | 18 |") is not a title.
+    // A row of a table ("| Boston | 64 | 18 |", "1 | Kyle Busch | 5040 | 5") is not a title.
     let t = line.text.trim();
-    if t.len() > 2 && t.starts_with('|') && t.ends_with('|') {
+    if t.len() > 2 && t.starts_with('|') && t.ends_with('|') || is_table_row(t) {
         return false;
     }
     // Sentences end with a full stop; list items introducing more text end with : ; or ,
@@ -53,6 +53,21 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
         return true;
     }
     !end.ends_with(['.', ':', ';', ',', '。', '．', '：', '；', '，', '、'])
+}
+
+/// A row of a table as text renders it, without the outer bars: three or more cells between
+/// bars, one of them a number ("3 | Kevin Harvick | 5033 | 4"). A menu's "Home | News | Sport"
+/// has no figures, and a title's "Story | Site" has two cells.
+fn is_table_row(t: &str) -> bool {
+    let bars = memchr::memchr_iter(b'|', t.as_bytes()).count();
+    bars >= 2
+        && t.split('|').any(|cell| {
+            let cell = cell.trim();
+            cell.starts_with(|c: char| c.is_ascii_digit())
+                && cell
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%' | ':' | '-' | '+'))
+        })
 }
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
@@ -587,6 +602,29 @@ mod tests {
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules[0], "separator");
         assert!(rules[1..].iter().all(|r| r == "headline_list"), "{rules:?}");
+    }
+
+    #[test]
+    fn a_table_in_the_article_is_no_headline_list() {
+        // A standings table rendered as text: its rows are short and share no words with the
+        // story, but they are figures, not titles.
+        let table = "Pos. | Driver | Points | Wins\n\
+                     1 | Anna Berg | 5040 | 5\n\
+                     2 | Lars Holm | 5035 | 7\n\
+                     3 | Maria Costa | 5033 | 4\n\
+                     4 | Tom Reid | 5027 | 6\n";
+        let close = "The authority will publish the final design of the terminal and its berths \
+                     before the summer.\n";
+        let src = format!("{ARTICLE}{table}{close}");
+        assert_eq!(kept(&src), src);
+        // Titles with a site name after one bar are still titles.
+        let src = format!(
+            "{ARTICLE}Pop Star Reveals Wedding Plans | The Daily\n\
+             Ten Recipes For A Quick Weeknight Dinner | The Daily\n\
+             Football Club Signs Young Striker From Brazil | The Daily\n\
+             Actor Opens Up About Life After Hollywood | The Daily\n"
+        );
+        assert_eq!(kept(&src), ARTICLE);
     }
 
     /// A Chinese news story as sites write them: Latin names and numbers set off by spaces,
