@@ -351,19 +351,23 @@ fn article_prose<'p>(
         }
         own
     };
+    let main_words = words_of(main);
+    if main == starts.len() - 1 || main_words < 8 * s.prose_words {
+        return whole;
+    }
     let mut topic = FxHashSet::default();
     for b in 0..=main {
         topic.extend(hashes(b));
     }
     let mut last = starts.len() - 1;
-    while last > main && words_of(main) >= 8 * s.prose_words {
+    while last > main {
         let own = hashes(last);
         let shared = own.iter().filter(|h| topic.contains(h)).count();
         let size: usize = prose[block(last)]
             .iter()
             .map(|&i| page.lines[i].words)
             .sum();
-        let small = (size as f64) < s.block_size * words_of(main) as f64;
+        let small = (size as f64) < s.block_size * main_words as f64;
         if !small || shared as f64 >= s.block_topic * own.len() as f64 {
             break;
         }
