@@ -441,6 +441,11 @@ mod tests {
     const P1: &str = "The council voted on Tuesday to approve a new harbour budget for the coming year, after a long debate.\n";
     const P2: &str = "Members said the harbour plan would need more work before the works could start next spring.\n";
     const P3: &str = "The mayor welcomed the vote and thanked the staff who had prepared the harbour plan over the winter.\n";
+    /// Three more paragraphs of the harbour story: with P1-P3 an article long enough to measure
+    /// a page's tail against.
+    const P4: &str = "Harbour traders had asked the council for years to repair the old quay walls before the next storm season.\n";
+    const P5: &str = "The budget sets aside money for dredging the harbour mouth, new lighting on the quay and a fresh coat of paint.\n";
+    const P6: &str = "Opposition members voted against the plan, saying the harbour budget left too little for the town's roads.\n";
 
     #[test]
     fn header_and_footer_of_a_full_page_go() {
@@ -615,12 +620,6 @@ mod tests {
         );
         assert_eq!(kept(&src), format!("Harbour budget approved\n{P1}{P2}{P3}"));
     }
-
-    /// Three more paragraphs of the harbour story: with P1-P3 an article long enough to measure
-    /// a page's tail against.
-    const P4: &str = "Harbour traders had asked the council for years to repair the old quay walls before the next storm season.\n";
-    const P5: &str = "The budget sets aside money for dredging the harbour mouth, new lighting on the quay and a fresh coat of paint.\n";
-    const P6: &str = "Opposition members voted against the plan, saying the harbour budget left too little for the town's roads.\n";
 
     #[test]
     fn teasers_of_other_stories_below_the_article_go() {
