@@ -320,10 +320,10 @@ pub struct EdgeSettings {
     /// The prose of the page's tail (teasers of other stories, a newsletter's pitch, a blurb
     /// about the site): prose lines fall into blocks wherever at least `block_gap` lines that
     /// carry nothing on (menu items, headings, lines other rules took) stand between two of
-    /// them. Blocks at the page's end go with the tail when each has fewer than `block_size`
-    /// times the words of the article's largest block and shares less than `block_topic` of
-    /// its content words with the article up to that block. 0 for `block_gap` or
-    /// `block_size` turns this off.
+    /// them. Blocks at the page's end go with the tail while each has fewer words than
+    /// `block_size` times those of the largest block's sentences and shares less than
+    /// `block_topic` of its content words with the blocks up to the largest. 0 for `block_gap`
+    /// or `block_size` turns this off.
     pub block_gap: usize,
     pub block_topic: f64,
     pub block_size: f64,

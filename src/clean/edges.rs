@@ -45,6 +45,12 @@ fn is_verse_like(l: &Line<'_>) -> bool {
     l.words >= 3 && l.core.chars().next().is_some_and(|c| c.is_lowercase())
 }
 
+/// A line that carries an article on by its own shape, whatever its words: a sentence, a line
+/// announcing a list, verse, a "Key: value" fact.
+fn reads_on(l: &Line<'_>) -> bool {
+    ends_sentence(l) || announces(l) || is_verse_like(l) || headlines::is_key_value(l.core)
+}
+
 /// How many distinct content words of the line the topic holds.
 fn shared_words(l: &Line<'_>, topic: &FxHashSet<u64>) -> usize {
     let mut shared = FxHashSet::default();
@@ -80,21 +86,12 @@ fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool
 /// clause.
 fn is_comment_header(l: &Line<'_>) -> bool {
     if (2..=5).contains(&l.words) {
-        if let Some(name) = l
-            .core
-            .strip_suffix("says")
-            .and_then(|n| n.strip_suffix(' '))
-            && is_commenter(name)
-        {
+        if before_verb(l.core, "says").is_some_and(is_commenter) {
             return true;
         }
         let text = l.text.trim_end();
         if (text.ends_with("said...") || text.ends_with("said…"))
-            && let Some(name) = l
-                .core
-                .strip_suffix("said")
-                .and_then(|n| n.strip_suffix(' '))
-            && is_commenter(name)
+            && before_verb(l.core, "said").is_some_and(is_commenter)
         {
             return true;
         }
@@ -104,7 +101,7 @@ fn is_comment_header(l: &Line<'_>) -> bool {
     }
     let Some(rest) = ["said", "says", "wrote", "writes", "commented", "replied"]
         .iter()
-        .find_map(|v| l.core.strip_suffix(v).and_then(|n| n.strip_suffix(' ')))
+        .find_map(|v| before_verb(l.core, v))
     else {
         return false;
     };
@@ -113,6 +110,11 @@ fn is_comment_header(l: &Line<'_>) -> bool {
         .filter_map(|sep| rest.find(sep))
         .min();
     name_end.is_some_and(|e| e > 0 && is_commenter(&rest[..e]))
+}
+
+/// What comes before `verb` at the end of `core`, a space between: "Jane Doe" of "Jane Doe says".
+fn before_verb<'a>(core: &'a str, verb: &str) -> Option<&'a str> {
+    core.strip_suffix(verb)?.strip_suffix(' ')
 }
 
 /// A commenter's name: one token, or up to five words that start with a capital or a digit
@@ -311,12 +313,7 @@ fn article_prose<'p>(
         let gap = (prose[k - 1] + 1..prose[k])
             .filter(|&i| {
                 let l = &page.lines[i];
-                !l.is_blank()
-                    && (page.verdicts[i].is_some()
-                        || !(ends_sentence(l)
-                            || announces(l)
-                            || is_verse_like(l)
-                            || headlines::is_key_value(l.core)))
+                !l.is_blank() && (page.verdicts[i].is_some() || !reads_on(l))
             })
             .count();
         if gap >= s.block_gap {
@@ -407,12 +404,7 @@ fn tail_cut(
             }
             continue;
         }
-        let carries = announced > 0
-            || announces(l)
-            || ends_sentence(l)
-            || is_verse_like(l)
-            || headlines::is_key_value(l.core)
-            || on_topic_tail(l, topic, s);
+        let carries = announced > 0 || reads_on(l) || on_topic_tail(l, topic, s);
         announced = if announces(l) {
             s.list_lines
         } else {
