@@ -56,18 +56,27 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
 }
 
 /// A row of a table as text renders it, without the outer bars: three or more cells between
-/// bars, one of them a number ("3 | Kevin Harvick | 5033 | 4"). A menu's "Home | News | Sport"
-/// has no figures, and a title's "Story | Site" has two cells.
+/// bars, one of them a figure ("3 | Kevin Harvick | 5033 | 4", "pwc | Logitech QuickCam |
+/// 046D:08B7"). A menu's "Home | News | Sport" has no figures, and a title's "Story | Site"
+/// has two cells.
 fn is_table_row(t: &str) -> bool {
     let bars = memchr::memchr_iter(b'|', t.as_bytes()).count();
-    bars >= 2
-        && t.split('|').any(|cell| {
-            let cell = cell.trim();
-            cell.starts_with(|c: char| c.is_ascii_digit())
-                && cell
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%' | ':' | '-' | '+'))
-        })
+    bars >= 2 && t.split('|').any(|cell| is_figure(cell.trim()))
+}
+
+/// A table's figure: it starts with a digit, and digits are at least half of its letters and
+/// digits ("5033", "12.5%", "046D:08B7", "2040:4900, 2040:4901"), which a title's "10 Best
+/// Phones" is not.
+fn is_figure(cell: &str) -> bool {
+    if !cell.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let (mut digits, mut alnum) = (0usize, 0usize);
+    for c in cell.chars().filter(|c| c.is_alphanumeric()) {
+        alnum += 1;
+        digits += usize::from(c.is_ascii_digit());
+    }
+    2 * digits >= alnum
 }
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
