@@ -614,6 +614,25 @@ mod tests {
     }
 
     #[test]
+    fn figures_of_a_table_row() {
+        for f in [
+            "5033",
+            "12.5%",
+            "046D:08B7",
+            "0x001000",
+            "2040:4900, 2040:4901",
+        ] {
+            assert!(super::is_figure(f), "{f}");
+        }
+        for f in ["10 Best Phones", "3 Things To Know", "Top 10", "Story"] {
+            assert!(!super::is_figure(f), "{f}");
+        }
+        assert!(super::is_table_row("pwc | Logitech QuickCam | 046D:08B7"));
+        assert!(!super::is_table_row("10 Best Phones | The Daily"));
+        assert!(!super::is_table_row("Home | News | Sport"));
+    }
+
+    #[test]
     fn a_table_in_the_article_is_no_headline_list() {
         // A standings table rendered as text: its rows are short and share no words with the
         // story, but they are figures, not titles.
