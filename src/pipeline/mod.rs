@@ -923,28 +923,46 @@ fn decide_and_write(
             out.extend_from_slice(line);
             return Ok(Some([d.passages as u64, d.text_len, 0, 0]));
         }
-        let mut rec: CorpusRecord = CorpusRecord::from_json(line).map_err(std::io::Error::other)?;
-        // Each passage's cluster and duplicate link.
-        let mut clusters = vec![None; rec.passages.len()];
-        for m in members {
-            if let Some(c) = clusters.get_mut((m.passage as u64 - d.first_passage) as usize) {
-                *c = Some(m.cluster as u64);
+        // Each passage's cluster and duplicate link, by its index in the record.
+        let annotate = |passages: &mut [PassageRecord]| {
+            let first = d.first_passage;
+            for p in passages.iter_mut() {
+                p.cluster = None;
             }
-        }
-        let mut links = vec![None; rec.passages.len()];
-        for x in dups {
-            if let Some(l) = links.get_mut((x.passage as u64 - d.first_passage) as usize) {
-                *l = Some(passage_fates.link(&index, &fates, x));
+            for m in members {
+                if let Some(p) = passages.get_mut((m.passage as u64 - first) as usize) {
+                    p.cluster = Some(m.cluster as u64);
+                }
             }
-        }
-        rec.cluster = fate.cluster.map(u64::from);
-        rec.duplicate_of = fate.duplicate_of.as_ref().map(doc_link);
-        for ((p, cluster), link) in rec.passages.iter_mut().zip(&clusters).zip(&links) {
-            p.cluster = *cluster;
+            let mut links = vec![None; passages.len()];
+            for x in dups {
+                if let Some(l) = links.get_mut((x.passage as u64 - first) as usize) {
+                    *l = Some(passage_fates.link(&index, &fates, x));
+                }
+            }
             if mode == DedupMode::Annotate {
-                p.duplicate_of = link.clone();
+                for (p, link) in passages.iter_mut().zip(&links) {
+                    p.duplicate_of = link.clone();
+                }
             }
+            links
+        };
+        let doc_dup = fate.duplicate_of.as_ref().map(doc_link);
+        let keeps_text = mode != DedupMode::Drop || removed_passages == 0;
+        if keeps_text && let Some(mut written) = WrittenRecord::parse(line) {
+            // The text stays: only the passages and the fields after them are rewritten.
+            annotate(&mut written.passages);
+            let stats = [written.passages.len() as u64, d.text_len, 0, 0];
+            written
+                .write_json(out, fate.cluster.map(u64::from), doc_dup.as_ref())
+                .map_err(std::io::Error::other)?;
+            out.push(b'\n');
+            return Ok(Some(stats));
         }
+        let mut rec: CorpusRecord = CorpusRecord::from_json(line).map_err(std::io::Error::other)?;
+        let links = annotate(&mut rec.passages);
+        rec.cluster = fate.cluster.map(u64::from);
+        rec.duplicate_of = doc_dup;
         let mut dup_bytes = 0;
         if mode == DedupMode::Drop && removed_passages > 0 {
             remove_passages(&mut rec, &links);
