@@ -14,7 +14,7 @@
 
 use super::{Line, Page, Verdict, headlines, rule, words};
 use crate::config::EdgeSettings;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The line as written ends like a sentence, looking past closing quotes and brackets ("...",
 /// which `core` leaves off, ends one too).
@@ -296,8 +296,10 @@ fn head_cut(
 /// `block_size` of the words of the largest block's sentences) and off the topic of the
 /// article's blocks up to the largest (sharing under `block_topic` of its content words). An
 /// article broken by a table, a list or a boxed teaser keeps its later paragraphs: they are long
-/// or share its words. A page whose largest block is short (under 8 prose lines' worth of
-/// words) has no article to measure a tail against.
+/// or share its words. Nor does a block go that opens as the article's parts do (see [`Parts`]):
+/// a listicle's last sections and an interview's last answers change the subject too. A page
+/// whose largest block is short (under 8 prose lines' worth of words) has no article to measure
+/// a tail against.
 fn article_prose<'p>(
     page: &Page<'_>,
     s: &EdgeSettings,
@@ -356,8 +358,22 @@ fn article_prose<'p>(
     for b in 0..=main {
         topic.extend(hashes(b));
     }
+    let parts = Parts::of(page, prose[block(main).end - 1]);
     let mut last = starts.len() - 1;
     while last > main {
+        // A block that opens as the article's parts do goes on with it: the next numbered
+        // section of a listicle, the next "Q:" of an interview, a meal plan's next "Lunch:".
+        let first = prose[starts[last]];
+        let heading = (prose[starts[last] - 1] + 1..first)
+            .rev()
+            .find(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none());
+        if heading
+            .into_iter()
+            .chain([first])
+            .any(|i| parts.continued_by(i, &page.lines[i]))
+        {
+            break;
+        }
         let own = hashes(last);
         let shared = own.iter().filter(|h| topic.contains(h)).count();
         let size: usize = prose[block(last)]
@@ -373,6 +389,85 @@ fn article_prose<'p>(
     match starts.get(last + 1) {
         Some(&next) => (&prose[..next], prose[next]),
         None => whole,
+    }
+}
+
+/// How a line opens a part of a text in a way the text repeats: a number ("7. Repipe your
+/// home", "3) Tents") or a short capitalized label ("Q: Favorite book?", "Lunch: soup").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Marker<'a> {
+    Number(u32, u8),
+    Label(&'a str),
+}
+
+fn marker<'a>(l: &Line<'a>) -> Option<Marker<'a>> {
+    let t = l.core;
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=3).contains(&digits) {
+        let delim = *t.as_bytes().get(digits)?;
+        if matches!(delim, b'.' | b')') && t[digits + 1..].starts_with(' ') {
+            return Some(Marker::Number(t[..digits].parse().ok()?, delim));
+        }
+        return None;
+    }
+    let at = memchr::memchr(b':', t.as_bytes())?;
+    let key = &t[..at];
+    let capital = key.chars().next().is_some_and(char::is_uppercase);
+    let words = words::count(key);
+    (capital
+        && (1..=3).contains(&words)
+        && t[at + 1..].starts_with(' ')
+        && !key.contains(['.', '!', '?', ',']))
+    .then_some(Marker::Label(key))
+}
+
+/// The markers of a page's parts: where each number first opens a line, the article's end
+/// (its largest block's last line), and how many lines of the article open with each label.
+struct Parts<'a> {
+    numbers: FxHashMap<(u32, u8), usize>,
+    article_end: usize,
+    labels: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> Parts<'a> {
+    fn of(page: &Page<'a>, article_end: usize) -> Parts<'a> {
+        let mut numbers = FxHashMap::default();
+        let mut labels = FxHashMap::default();
+        for (i, l) in page.lines.iter().enumerate() {
+            match marker(l) {
+                Some(Marker::Number(n, d)) => {
+                    numbers.entry((n, d)).or_insert(i);
+                }
+                Some(Marker::Label(k)) if i <= article_end => {
+                    *labels.entry(k).or_insert(0) += 1;
+                }
+                _ => {}
+            }
+        }
+        Parts {
+            numbers,
+            article_end,
+            labels,
+        }
+    }
+
+    /// Whether line `i` opens the next part of a sequence the article began (its number less
+    /// one opens an earlier line, and number 1 a line of the article: numbered replies below a
+    /// forum post start after it), or a part with a label that opens several of the article's
+    /// lines (a kicker that opens a headline, "Munich incident: ...", is one title's).
+    fn continued_by(&self, i: usize, l: &Line<'_>) -> bool {
+        match marker(l) {
+            Some(Marker::Number(n, d)) => {
+                n >= 2
+                    && self.numbers.get(&(n - 1, d)).is_some_and(|&at| at < i)
+                    && self
+                        .numbers
+                        .get(&(1, d))
+                        .is_some_and(|&at| at <= self.article_end)
+            }
+            Some(Marker::Label(k)) => self.labels.get(k).is_some_and(|&n| n >= 2),
+            None => false,
+        }
     }
 }
 
@@ -628,6 +723,63 @@ mod tests {
         assert_eq!(
             kept(&src),
             format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}")
+        );
+    }
+
+    #[test]
+    fn a_listicles_last_section_stays() {
+        // Small and on another subject, it is still the article's: its heading goes on with
+        // the article's numbering.
+        let garden = "Plant a herb garden\nBasil, thyme and mint grow well in pots on a sunny windowsill all through the year.\n";
+        let src = format!(
+            "Ways to save on bills\n1. Check the harbour budget\n{P1}{P2}{P3}2. Watch the quay works\n\
+             {P4}{P5}{P6}Our picks\nMore ideas\nThe list\n3. {garden}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn an_interviews_last_answer_stays() {
+        // Under a question put as the article's questions are.
+        let src = format!(
+            "The harbour master speaks\nQ: Why did the council approve the budget?\n{P1}{P2}{P3}\
+             Q: What comes next for the harbour?\n{P4}{P5}{P6}Our picks\nMore ideas\nThe list\n\
+             Q: What was your best night out?\n\
+             A: Watching from courtside as the home side scored fifty points in a triple overtime game.\n"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn parts_the_article_did_not_begin_still_go() {
+        // Replies numbered from 1 below the post, and a teaser whose kicker opens only the
+        // article's title, are the page's tail as before.
+        let reply = |n: usize, text: &str| {
+            format!("Report\nQuote\nShare\n{n}. Re: Harbour budget approved\n{text}\n")
+        };
+        let src = format!(
+            "Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}{}{}",
+            reply(
+                1,
+                "The ferry company says fuel costs have forced it to raise its ticket prices for the first time."
+            ),
+            reply(
+                2,
+                "Parents and teachers at the primary school collected more money than ever before at the fete."
+            ),
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}")
+        );
+        let src = format!(
+            "Harbour vote: budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}Share this\nFacebook\nEmail\nMost read\n\
+             Harbour vote: ferry fares to rise\n\
+             The ferry company says fuel costs have forced it to raise its ticket prices for the first time.\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("Harbour vote: budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}")
         );
     }
 
