@@ -185,11 +185,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if verse * 2 >= members.len() {
             continue;
         }
-        // A table: most lines are rows of cells, which the extractor joins with " | " (a
-        // two-column table of dates and figures is as short per line as a menu).
+        // A table: most lines are rows of cells, which the extractor joins with " | " and
+        // other tools' text with tabs (a two-column table of dates and figures is as short per
+        // line as a menu).
         let rows = members
             .iter()
-            .filter(|&&j| page.lines[j].text.contains(" | "))
+            .filter(|&&j| {
+                let t = page.lines[j].text;
+                t.contains(" | ") || t.trim().contains('\t')
+            })
             .count();
         if rows * 2 >= members.len() {
             continue;
@@ -355,6 +359,15 @@ Short cord
              4/1/2013 | +11.9%\n5/1/2013 | +12.5%\n{P2}{P3}"
         );
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        // The same table as other tools print it, its cells apart by tabs; a menu whose
+        // items are indented by a tab is still a menu.
+        let src = format!(
+            "{P1}Month\tChange\n1/1/2013\t+13.1%\n2/1/2013\t+13.1%\n3/1/2013\t+13.1%\n\
+             4/1/2013\t+11.9%\n5/1/2013\t+12.5%\n{P2}{P3}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        let src = format!("\tHome\n\tNews\n\tSport\n\tWeather\n\tContact\n{P1}{P2}{P3}");
+        assert_eq!(kept(&src), format!("{P1}{P2}{P3}"), "{:?}", removed(&src));
     }
 
     #[test]
