@@ -46,9 +46,13 @@ fn is_verse_like(l: &Line<'_>) -> bool {
 }
 
 /// A line that carries an article on by its own shape, whatever its words: a sentence, a line
-/// announcing a list, verse, a "Key: value" fact.
+/// announcing a list, verse, a "Key: value" fact, a table's row of figures.
 fn reads_on(l: &Line<'_>) -> bool {
-    ends_sentence(l) || announces(l) || is_verse_like(l) || headlines::is_key_value(l.core)
+    ends_sentence(l)
+        || announces(l)
+        || is_verse_like(l)
+        || headlines::is_key_value(l.core)
+        || headlines::is_table_row(l.text)
 }
 
 /// How many distinct content words of the line the topic holds.
@@ -724,6 +728,27 @@ mod tests {
             kept(&src),
             format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}")
         );
+    }
+
+    #[test]
+    fn a_table_that_ends_the_article_stays() {
+        // Rows of figures carry the article on as "Key: value" facts do, whether the cells are
+        // apart by bars (scour's extractor) or tabs (other tools); the footer below still goes.
+        for (bar, head) in [(" | ", "Item | Cost | Share"), ("\t", "Item\tCost\tShare")] {
+            let rows: String = [
+                ("Dredging", "2.1m", "53%"),
+                ("Quay walls", "1.4m", "35%"),
+                ("Lighting", "0.3m", "8%"),
+                ("Paint", "0.1m", "4%"),
+            ]
+            .iter()
+            .map(|(a, b, c)| format!("{a}{bar}{b}{bar}{c}\n"))
+            .collect();
+            let article =
+                format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}{head}\n{rows}");
+            let src = format!("{article}About us\nContact\nJobs\nAdvertise\n");
+            assert_eq!(kept(&src), article, "{:?}", removed(&src));
+        }
     }
 
     #[test]

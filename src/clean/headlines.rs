@@ -56,12 +56,16 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
 }
 
 /// A row of a table as text renders it, without the outer bars: three or more cells between
-/// bars, one of them a figure ("3 | Kevin Harvick | 5033 | 4", "pwc | Logitech QuickCam |
-/// 046D:08B7"). A menu's "Home | News | Sport" has no figures, and a title's "Story | Site"
-/// has two cells.
-fn is_table_row(t: &str) -> bool {
+/// bars, or two or more apart by tabs (as other tools print tables), one of them a figure ("3 |
+/// Kevin Harvick | 5033 | 4", "pwc | Logitech QuickCam | 046D:08B7", "1\tAlaska\t$14.55"). A
+/// menu's "Home | News | Sport" has no figures, and a title's "Story | Site" has two cells.
+pub(super) fn is_table_row(t: &str) -> bool {
+    let t = t.trim();
     let bars = memchr::memchr_iter(b'|', t.as_bytes()).count();
-    bars >= 2 && t.split('|').any(|cell| is_figure(cell.trim()))
+    if bars >= 2 {
+        return t.split('|').any(|cell| is_figure(cell.trim()));
+    }
+    t.contains('\t') && t.split('\t').any(|cell| is_figure(cell.trim()))
 }
 
 /// A table's figure: it starts with a digit, and digits are at least half of its letters and
@@ -630,6 +634,8 @@ mod tests {
         assert!(super::is_table_row("pwc | Logitech QuickCam | 046D:08B7"));
         assert!(!super::is_table_row("10 Best Phones | The Daily"));
         assert!(!super::is_table_row("Home | News | Sport"));
+        assert!(super::is_table_row("1\tAlaska\t$14.55"));
+        assert!(!super::is_table_row("Home\tNews\tSport") && !super::is_table_row("\t12 photos"));
     }
 
     #[test]
