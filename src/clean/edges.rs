@@ -362,7 +362,13 @@ fn article_prose<'p>(
     for b in 0..=main {
         topic.extend(hashes(b));
     }
-    let parts = Parts::of(page, prose[block(main).end - 1]);
+    // The article's span: from the line above its first prose line (a listicle's "1. ...", an
+    // interview's first question) to its largest block's end.
+    let head = (0..prose[0])
+        .rev()
+        .find(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none())
+        .unwrap_or(prose[0]);
+    let parts = Parts::of(page, head..=prose[block(main).end - 1]);
     let mut last = starts.len() - 1;
     while last > main {
         // A block that opens as the article's parts do goes on with it: the next numbered
@@ -425,49 +431,63 @@ fn marker<'a>(l: &Line<'a>) -> Option<Marker<'a>> {
     .then_some(Marker::Label(key))
 }
 
-/// The markers of a page's parts: where each number first opens a line, the article's end
-/// (its largest block's last line), and how many lines of the article open with each label.
+/// The markers of a page's parts: where each number opens a line, and how many distinct lines
+/// of the article (from the line above its first prose line to its largest block's end) that no
+/// other rule took open with each label.
 struct Parts<'a> {
-    numbers: FxHashMap<(u32, u8), usize>,
-    article_end: usize,
+    numbers: FxHashMap<(u32, u8), Vec<usize>>,
+    article: std::ops::RangeInclusive<usize>,
     labels: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> Parts<'a> {
-    fn of(page: &Page<'a>, article_end: usize) -> Parts<'a> {
-        let mut numbers = FxHashMap::default();
-        let mut labels = FxHashMap::default();
+    fn of(page: &Page<'a>, article: std::ops::RangeInclusive<usize>) -> Parts<'a> {
+        let mut numbers: FxHashMap<(u32, u8), Vec<usize>> = FxHashMap::default();
+        let mut labelled = Vec::new();
         for (i, l) in page.lines.iter().enumerate() {
             match marker(l) {
-                Some(Marker::Number(n, d)) => {
-                    numbers.entry((n, d)).or_insert(i);
-                }
-                Some(Marker::Label(k)) if i <= article_end => {
-                    *labels.entry(k).or_insert(0) += 1;
+                // Every line: a list that starts again at 1 below the article starts a new
+                // sequence even where another rule took its first item.
+                Some(Marker::Number(n, d)) => numbers.entry((n, d)).or_default().push(i),
+                Some(Marker::Label(k)) if article.contains(&i) && page.verdicts[i].is_none() => {
+                    labelled.push((k, l.core))
                 }
                 _ => {}
             }
         }
+        // A title printed twice is one line of the article, not two.
+        labelled.sort_unstable();
+        labelled.dedup();
+        let mut labels = FxHashMap::default();
+        for (k, _) in labelled {
+            *labels.entry(k).or_insert(0) += 1;
+        }
         Parts {
             numbers,
-            article_end,
+            article,
             labels,
         }
     }
 
-    /// Whether line `i` opens the next part of a sequence the article began (its number less
-    /// one opens an earlier line, and number 1 a line of the article: numbered replies below a
-    /// forum post start after it), or a part with a label that opens several of the article's
-    /// lines (a kicker that opens a headline, "Munich incident: ...", is one title's).
+    /// The last line before `i` that number `n` opens.
+    fn last_before(&self, n: u32, delim: u8, i: usize) -> Option<usize> {
+        let at = self.numbers.get(&(n, delim))?;
+        at[..at.partition_point(|&x| x < i)].last().copied()
+    }
+
+    /// Whether line `i` opens the next part of a sequence the article began: its number less
+    /// one opens an earlier line, and the last number 1 above it opens a line of the article
+    /// (replies numbered below a forum post, a "Most read" list, start again after it). Or a
+    /// part with a label that opens 2+ distinct lines of the article (a kicker that opens a
+    /// headline, "Munich incident: ...", is one title's).
     fn continued_by(&self, i: usize, l: &Line<'_>) -> bool {
         match marker(l) {
             Some(Marker::Number(n, d)) => {
                 n >= 2
-                    && self.numbers.get(&(n - 1, d)).is_some_and(|&at| at < i)
+                    && self.last_before(n - 1, d, i).is_some()
                     && self
-                        .numbers
-                        .get(&(1, d))
-                        .is_some_and(|&at| at <= self.article_end)
+                        .last_before(1, d, i)
+                        .is_some_and(|at| self.article.contains(&at))
             }
             Some(Marker::Label(k)) => self.labels.get(k).is_some_and(|&n| n >= 2),
             None => false,
@@ -797,6 +817,18 @@ mod tests {
             kept(&src),
             format!("Harbour budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}")
         );
+        // A "Most read" list numbered again from 1 below an article with a numbered list.
+        let article = format!(
+            "Harbour budget approved\n{P1}{P2}{P3}How the money is split:\n1. Dredging the mouth\n\
+             2. Repairing the quay walls\n{P4}{P5}{P6}"
+        );
+        let src = format!(
+            "{article}Share this\nFacebook\nEmail\nMost read\n1. Ferry fares to rise\n\
+             The ferry company says fuel costs have forced it to raise its ticket prices for the first time.\n\
+             Video\nPhotos\n2. School fete raises record sum\n\
+             Parents and teachers at the primary school collected more money than ever before at the fete.\n"
+        );
+        assert_eq!(kept(&src), article, "{:?}", removed(&src));
         let src = format!(
             "Harbour vote: budget approved\n{P1}{P2}{P3}{P4}{P5}{P6}Share this\nFacebook\nEmail\nMost read\n\
              Harbour vote: ferry fares to rise\n\
