@@ -56,22 +56,33 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
 }
 
 /// A row of a table as text renders it, without the outer bars: three or more cells between
-/// bars, or two or more apart by tabs (as other tools print tables), one of them a figure ("3 |
-/// Kevin Harvick | 5033 | 4", "pwc | Logitech QuickCam | 046D:08B7", "1\tAlaska\t$14.55"). A
-/// menu's "Home | News | Sport" has no figures, and a title's "Story | Site" has two cells.
+/// bars or tabs (as other tools print tables), one of them a figure ("3 | Kevin Harvick | 5033 |
+/// 4", "pwc | Logitech QuickCam | 046D:08B7", "1\tAlaska\t$14.55"). A menu's "Home | News |
+/// Sport" has no figures, and a title's "Story | Site" or a counter's "Views\t1234" has two
+/// cells.
 pub(super) fn is_table_row(t: &str) -> bool {
     let t = t.trim();
-    let bars = memchr::memchr_iter(b'|', t.as_bytes()).count();
-    if bars >= 2 {
-        return t.split('|').any(|cell| is_figure(cell.trim()));
+    for sep in [b'|', b'\t'] {
+        if memchr::memchr_iter(sep, t.as_bytes()).count() >= 2 {
+            return t.split(char::from(sep)).any(|cell| is_figure(cell.trim()));
+        }
     }
+    false
+}
+
+/// Cells apart by tabs, one of them a figure: a row of a table of two or more columns as other
+/// tools print it ("5/1/2015\t+7.6%"); a menu printed with tabs has no figures.
+pub(super) fn is_tab_row(t: &str) -> bool {
+    let t = t.trim();
     t.contains('\t') && t.split('\t').any(|cell| is_figure(cell.trim()))
 }
 
-/// A table's figure: it starts with a digit, and digits are at least half of its letters and
-/// digits ("5033", "12.5%", "046D:08B7", "2040:4900, 2040:4901"), which a title's "10 Best
-/// Phones" is not.
+/// A table's figure: it starts with a digit (after a sign or a currency), and digits are at
+/// least half of its letters and digits ("5033", "12.5%", "$2.50", "046D:08B7", "2040:4900,
+/// 2040:4901"), which a title's "10 Best Phones" is not.
 fn is_figure(cell: &str) -> bool {
+    // A sign or a currency before the digits: "+7.6%", "$2.50", "€8".
+    let cell = cell.trim_start_matches(['+', '-', '−', '$', '€', '£', '¥']);
     if !cell.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
@@ -636,6 +647,9 @@ mod tests {
         assert!(!super::is_table_row("Home | News | Sport"));
         assert!(super::is_table_row("1\tAlaska\t$14.55"));
         assert!(!super::is_table_row("Home\tNews\tSport") && !super::is_table_row("\t12 photos"));
+        assert!(!super::is_table_row("Views\t1234") && super::is_tab_row("Views\t1234"));
+        assert!(!super::is_tab_row("Home\tNews\tSport") && super::is_tab_row("5/1/2015\t+7.6%"));
+        assert!(super::is_tab_row("LinkedIn\t$2.50 – $7.00") && super::is_tab_row("Sale\t€8"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
 //! lines dominate (a product grid, a link list that is the page's content) they stay.
 
-use super::{Line, Page, Verdict, rule};
+use super::{Line, Page, Verdict, headlines, rule};
 use crate::config::MenuSettings;
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
@@ -187,12 +187,14 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         }
         // A table: most lines are rows of cells, which the extractor joins with " | " and
         // other tools' text with tabs (a two-column table of dates and figures is as short per
-        // line as a menu).
+        // line as a menu). Two cells apart by a tab need a figure: "Home\tNews" is a menu's.
         let rows = members
             .iter()
             .filter(|&&j| {
                 let t = page.lines[j].text;
-                t.contains(" | ") || t.trim().contains('\t')
+                t.contains(" | ")
+                    || headlines::is_tab_row(t)
+                    || memchr::memchr_iter(b'\t', t.trim().as_bytes()).count() >= 2
             })
             .count();
         if rows * 2 >= members.len() {
@@ -367,6 +369,10 @@ Short cord
         );
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
         let src = format!("\tHome\n\tNews\n\tSport\n\tWeather\n\tContact\n{P1}{P2}{P3}");
+        assert_eq!(kept(&src), format!("{P1}{P2}{P3}"), "{:?}", removed(&src));
+        let src = format!(
+            "Home\tNews\nSport\tWeather\nTravel\tFood\nVideo\tAudio\nJobs\tShop\n{P1}{P2}{P3}"
+        );
         assert_eq!(kept(&src), format!("{P1}{P2}{P3}"), "{:?}", removed(&src));
     }
 
