@@ -941,9 +941,11 @@ fn decide_and_write(
                 }
             }
             if mode == DedupMode::Annotate {
-                for (p, link) in passages.iter_mut().zip(&links) {
-                    p.duplicate_of = link.clone();
+                // The links go into the record; only drop mode needs them afterwards.
+                for (p, link) in passages.iter_mut().zip(links) {
+                    p.duplicate_of = link;
                 }
+                return Vec::new();
             }
             links
         };
