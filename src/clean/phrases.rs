@@ -478,6 +478,23 @@ mod tests {
         );
         assert_eq!(c.extracted.sources, ["Interfax"]);
         assert_eq!(kept(src), "Story body.\n");
+        // A syndicated copy's note on where it first ran.
+        let src = "Story body.\nThis article was originally published on harbour-news.example.\n\
+                   This article is republished from The Conversation under a Creative Commons license. Read the original article.\n\
+                   Subscribe to our YouTube channel for the latest videos.\n";
+        let c = cleaner().clean(src);
+        assert_eq!(c.extracted.sources, ["harbour-news.example"]);
+        assert_eq!(
+            rules_of(src),
+            ["source_line", "site_notice", "signup_prompt"]
+        );
+        assert_eq!(kept(src), "Story body.\n");
+        // Sentences that tell of a publication or a channel stay.
+        stays("The report was first published in 1998 and has been revised twice since.");
+        stays(
+            "The study was originally published in the journal Nature last spring, with data from 40 harbours.",
+        );
+        stays("Viewers who subscribe to the channel get the videos a day early, the company said.");
     }
 
     #[test]
