@@ -495,6 +495,12 @@ mod tests {
             "The study was originally published in the journal Nature last spring, with data from 40 harbours.",
         );
         stays("Viewers who subscribe to the channel get the videos a day early, the company said.");
+        // An audio player's label and a link to the next story under its label go.
+        let src = "Listen to this article 5 min\nStory body.\nRead next: Ferry company warns of higher fares\n\
+                   Also read - School fete raises record sum\n";
+        assert_eq!(rules_of(src), ["site_chrome", "read_more", "read_more"]);
+        stays("Listen to the story of the harbour, she said, and you will understand the town.");
+        stays("Up next, the council will vote on the ferry fares.");
     }
 
     #[test]
