@@ -368,11 +368,23 @@ fn article_prose<'p>(
         .rev()
         .find(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none())
         .unwrap_or(prose[0]);
-    let parts = Parts::of(page, head..=prose[block(main).end - 1]);
+    // Read off the page's lines only once a block would go: most pages keep their last block.
+    let mut parts = None;
     let mut last = starts.len() - 1;
     while last > main {
+        let own = hashes(last);
+        let shared = own.iter().filter(|h| topic.contains(h)).count();
+        let size: usize = prose[block(last)]
+            .iter()
+            .map(|&i| page.lines[i].words)
+            .sum();
+        let small = (size as f64) < s.block_size * main_words as f64;
+        if !small || shared as f64 >= s.block_topic * own.len() as f64 {
+            break;
+        }
         // A block that opens as the article's parts do goes on with it: the next numbered
         // section of a listicle, the next "Q:" of an interview, a meal plan's next "Lunch:".
+        let parts = parts.get_or_insert_with(|| Parts::of(page, head..=prose[block(main).end - 1]));
         let first = prose[starts[last]];
         let heading = (prose[starts[last] - 1] + 1..first)
             .rev()
@@ -382,16 +394,6 @@ fn article_prose<'p>(
             .chain([first])
             .any(|i| parts.continued_by(i, &page.lines[i]))
         {
-            break;
-        }
-        let own = hashes(last);
-        let shared = own.iter().filter(|h| topic.contains(h)).count();
-        let size: usize = prose[block(last)]
-            .iter()
-            .map(|&i| page.lines[i].words)
-            .sum();
-        let small = (size as f64) < s.block_size * main_words as f64;
-        if !small || shared as f64 >= s.block_topic * own.len() as f64 {
             break;
         }
         last -= 1;

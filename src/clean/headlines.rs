@@ -70,9 +70,18 @@ pub(super) fn is_table_row(t: &str) -> bool {
     false
 }
 
+/// A line printed as a table's cells, however few: apart by " | " (scour's extractor), three or
+/// more apart by tabs (other tools), or two apart by a tab with a figure ("5/1/2015\t+7.6%";
+/// "Home\tNews" is a menu's). `menu_run` keeps a run of mostly such lines.
+pub(super) fn has_cells(t: &str) -> bool {
+    t.contains(" | ")
+        || is_tab_row(t)
+        || memchr::memchr_iter(b'\t', t.trim().as_bytes()).count() >= 2
+}
+
 /// Cells apart by tabs, one of them a figure: a row of a table of two or more columns as other
 /// tools print it ("5/1/2015\t+7.6%"); a menu printed with tabs has no figures.
-pub(super) fn is_tab_row(t: &str) -> bool {
+fn is_tab_row(t: &str) -> bool {
     let t = t.trim();
     t.contains('\t') && t.split('\t').any(|cell| is_figure(cell.trim()))
 }

@@ -185,17 +185,11 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if verse * 2 >= members.len() {
             continue;
         }
-        // A table: most lines are rows of cells, which the extractor joins with " | " and
-        // other tools' text with tabs (a two-column table of dates and figures is as short per
-        // line as a menu). Two cells apart by a tab need a figure: "Home\tNews" is a menu's.
+        // A table: most lines are rows of cells (a two-column table of dates and figures is as
+        // short per line as a menu).
         let rows = members
             .iter()
-            .filter(|&&j| {
-                let t = page.lines[j].text;
-                t.contains(" | ")
-                    || headlines::is_tab_row(t)
-                    || memchr::memchr_iter(b'\t', t.trim().as_bytes()).count() >= 2
-            })
+            .filter(|&&j| headlines::has_cells(page.lines[j].text))
             .count();
         if rows * 2 >= members.len() {
             continue;
