@@ -157,6 +157,8 @@ pub struct DatelineDetector {
     date: Regex,
     /// The date forms that name a day (everything but a bare time of day).
     day: Regex,
+    /// Hours from one time to another, "11am - 4pm" or "9:30 a.m. to 5 p.m.".
+    hours: Regex,
     max_chars: usize,
     max_label_words: usize,
 }
@@ -209,6 +211,10 @@ impl DatelineDetector {
         DatelineDetector {
             date: Regex::new(&pattern).expect("built-in date pattern is valid"),
             day: Regex::new(&day_pattern).expect("built-in date pattern is valid"),
+            hours: Regex::new(
+                r"(?i)(?-u:\b)\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?\s*(?:-|–|—|to|until)\s*\d{1,2}(?::\d{2})?\s*[ap]\.?m(?-u:\b)",
+            )
+            .expect("built-in hours pattern is valid"),
             max_chars: s.max_chars,
             max_label_words: s.max_label_words,
         }
@@ -229,13 +235,71 @@ impl DatelineDetector {
             while j < found.len() && only_blank_between(page, found[j - 1].0, found[j].0) {
                 j += 1;
             }
-            if j - k < 3 {
-                for (i, v) in found[k..j].iter().cloned() {
-                    page.claim(i, v);
-                }
+            if j - k >= 3 {
+                found.drain(k..j);
+            } else {
+                k = j;
             }
-            k = j;
         }
+        // Dates that each stand beside a name of their own ("Web Summit - November 9-12, 2026,
+        // Lisbon", "Viva Technology - June 17-20, 2026, Paris") are a list's items, events or
+        // releases, not when the page was written: a page has one dateline, or one per post,
+        // and its label is a section or site name that does not change.
+        // A forum's per-post lines name one user each, and users post again; a list's items
+        // have names of two words or more, and each its own.
+        let mut labels: Vec<String> = found.iter().filter_map(|(_, v)| item_name(v)).collect();
+        let named = labels.len();
+        labels.sort_unstable();
+        labels.dedup();
+        let listed = named >= 3 && labels.len() == named;
+        for (i, v) in found {
+            if !(listed && item_name(&v).is_some()) {
+                page.claim(i, v);
+            }
+        }
+    }
+
+    /// A span of days or hours ("June 17-20, 2026", "January 31 - February 4", "1/27/2026 -
+    /// 3/24/2026", "6:15 PM - 8:15 PM") is when an event runs or an offer holds, never when a
+    /// page was written: a dateline is one point in time. A day then a time ("March 3, 2024 -
+    /// 10:15 am") is one point.
+    fn is_range(&self, core: &str, matches: &[regex::Match<'_>]) -> bool {
+        let dash = |gap: &str| {
+            let gap = gap.trim();
+            matches!(gap, "-" | "–" | "—" | "to" | "until" | "through" | "thru")
+        };
+        if self.hours.is_match(core) {
+            return true;
+        }
+        let is_day = |m: &regex::Match<'_>| self.day.is_match(m.as_str());
+        if matches
+            .windows(2)
+            .any(|w| dash(&core[w[0].end()..w[1].start()]) && is_day(&w[0]) == is_day(&w[1]))
+        {
+            return true;
+        }
+        // "June 17-20": a day, a dash, and a day of the same month.
+        matches.iter().any(|m| {
+            let ends_in_day = m
+                .as_str()
+                .trim_end_matches(['s', 't', 'n', 'd', 'r', 'h'])
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()
+                .is_some_and(|d| (1..=2).contains(&d.len()));
+            let rest = core[m.end()..].trim_start();
+            let Some(rest) = rest.strip_prefix(['-', '–', '—']) else {
+                return false;
+            };
+            let digits = rest.trim_start();
+            let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+            ends_in_day
+                && is_day(m)
+                && (1..=2).contains(&n)
+                && !digits[n..].starts_with([':', '.', '/'])
+                && !digits[n..]
+                    .trim_start()
+                    .starts_with(|c: char| c.is_alphabetic())
+        })
     }
 
     fn judge(&self, core: &str) -> Option<Verdict> {
@@ -249,6 +313,9 @@ impl DatelineDetector {
         }
         let matches: Vec<_> = self.date.find_iter(core).collect();
         let (first, last) = (matches.first()?, matches.last()?);
+        if self.is_range(core, &matches) {
+            return None;
+        }
         // The label is what is left once the dates are cut out.
         let mut label = String::new();
         let mut pos = 0;
@@ -341,6 +408,17 @@ impl DatelineDetector {
         if !meaningful.is_empty() && LEAD_IN.contains(&before) && !is_byline(&meaningful) {
             return None;
         }
+        // A quoted title beside a date is a reference ("13. IRS. “Penalties,” May 2025."), not
+        // a section's name. (Guillemets are left out: forums join a poster to a date with one,
+        // "by admin » Tue Aug 27, 2019".)
+        let quoted = |open: char, close: char| {
+            label
+                .find(open)
+                .is_some_and(|i| label[i + open.len_utf8()..].contains(close))
+        };
+        if quoted('“', '”') || quoted('„', '“') || quoted('"', '"') {
+            return None;
+        }
         // A time of day alone beside a name is not when the page was written: a scripture
         // reference ("John 3:16"), a race time ("Eliud Kipchoge 2:01:09"), a service ("Sunday
         // Mass 10:30 AM"). It is a dateline only with nothing but generic words ("Updated 14:05
@@ -380,6 +458,18 @@ impl DatelineDetector {
             meta,
         })
     }
+}
+
+/// The name beside a dateline's date, if it has one of three words or more: its words in
+/// lower case, figures left out ("4 Min Read" and "6 Min Read" are one name).
+fn item_name(v: &Verdict) -> Option<String> {
+    let (_, label) = v.meta.iter().find(|(k, _)| *k == MetaKey::Section)?;
+    let words: Vec<String> = label
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    (words.len() >= 3).then(|| words.join(" "))
 }
 
 fn is_hiragana(c: char) -> bool {
@@ -488,6 +578,50 @@ mod tests {
         assert!(judge("MOSCOW, December 5. /TASS/. The North Atlantic Alliance has already destroyed all normal contacts with Moscow, so statements are irrelevant.").is_none());
         assert!(judge("Version 1.2.10 released").is_none());
         assert!(judge("In 1997, the parties signed the Founding Act").is_none());
+    }
+
+    #[test]
+    fn spans_of_days_or_hours_are_not_datelines() {
+        for line in [
+            "Viva Technology - June 17-20, 2026",
+            "October 27-29, 2009",
+            "Cisco Live: May 31 - June 4, 2026",
+            "1/27/2026 - 3/24/2026",
+            "6:15 PM - 8:15 PM",
+            "Saturday, February 14th, 2009 • 11am - 4pm",
+            "Open Monday to Friday, 9:30 a.m. to 5 p.m.",
+        ] {
+            assert!(judge(line).is_none(), "{line}");
+        }
+        // A day and the time on it is one point in time.
+        for line in [
+            "March 3, 2024 - 10:15 am",
+            "Posted: 12/09/2025 - 14:30",
+            "Mar 6th 2026 - 4 Min Read",
+        ] {
+            assert!(judge(line).is_some(), "{line}");
+        }
+    }
+
+    #[test]
+    fn references_with_quoted_titles_are_not_datelines() {
+        assert!(judge("13. IRS. “Penalties,” May 2025.").is_none());
+        assert!(judge("Smith, J. \"Tides\", March 2019").is_none());
+        assert!(judge("by admin » Tue Aug 27, 2019 4:08 am").is_some());
+    }
+
+    #[test]
+    fn dated_items_each_with_its_own_name_stay() {
+        let src = "Upcoming events\n\nNorth Coast Tech Forum - 12 March 2026, Lisbon\nTalks on data tooling.\n\nSouthern Robotics Summit - 2 April 2026, Madrid\nDemos and panels.\n\nMaritime Data Congress - 7 May 2026, Hamburg\nShipping analytics.\n";
+        assert_eq!(kept(src), src.replace("\n\n", "\n"));
+        // A forum's per-post lines name the poster, who posts again: they still go.
+        let forum = "Thread title here\n\nBrian September 26, 2025, 1:38pm\n\nFirst post text that asks a question.\n\nThiago_M September 26, 2025, 1:55pm\n\nA reply with an answer to it.\n\nBrian September 29, 2025, 3:28pm\n\nThanks, that worked for me.\n";
+        let out = kept(forum);
+        assert!(!out.contains("September"), "{out}");
+        assert!(out.contains("A reply with an answer to it."), "{out}");
+        // So does a page's one dateline beside its section's name.
+        let page = "Title of the story\n\nRussian Politics & Diplomacy December 05, 16:07\n\nBody text of the story.\n";
+        assert!(!kept(page).contains("December"));
     }
 
     #[test]
