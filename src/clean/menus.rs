@@ -187,11 +187,17 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         }
         // A table: most lines are rows of cells (a two-column table of dates and figures is as
         // short per line as a menu).
+        // So is a box of facts, most lines "Key: value" ("Prep Time: 10 minutes", "Weight:
+        // 1.2 kg").
         let rows = members
             .iter()
             .filter(|&&j| headlines::has_cells(page.lines[j].text))
             .count();
-        if rows * 2 >= members.len() {
+        let facts = members
+            .iter()
+            .filter(|&&j| headlines::is_key_value(page.lines[j].core))
+            .count();
+        if rows * 2 >= members.len() || facts * 2 >= members.len() {
             continue;
         }
         // Program text: most lines are code or names from it (a function's parameters, a
@@ -367,6 +373,18 @@ Short cord
         let src = format!(
             "Home\tNews\nSport\tWeather\nTravel\tFood\nVideo\tAudio\nJobs\tShop\n{P1}{P2}{P3}"
         );
+        assert_eq!(kept(&src), format!("{P1}{P2}{P3}"), "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn a_box_of_facts_is_no_menu() {
+        let src = format!(
+            "{P1}Prep Time: 10 minutes\nCook Time: 20 minutes\nTotal Time: 30 minutes\n\
+             Servings: 4\nIngredients\n{P2}{P3}"
+        );
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        // Labels with a colon here and there are still a menu.
+        let src = format!("Home\nNews\nSport: Live\nWeather\nContact\n{P1}{P2}{P3}");
         assert_eq!(kept(&src), format!("{P1}{P2}{P3}"), "{:?}", removed(&src));
     }
 
