@@ -103,6 +103,15 @@ fn is_figure(cell: &str) -> bool {
     2 * digits >= alnum
 }
 
+/// The mark a list item opens with: a first character that is neither a letter, a digit, a
+/// space nor an opening quote or bracket ("→", "•", "-", "›").
+fn bullet(text: &str) -> Option<char> {
+    text.trim_start()
+        .chars()
+        .next()
+        .filter(|&c| !c.is_alphanumeric() && !"\"'“‘([{«„".contains(c))
+}
+
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
 pub(super) fn is_key_value(core: &str) -> bool {
     // Every line is asked, and most have no colon: one SIMD scan rules them out, where
@@ -399,6 +408,18 @@ fn detect_with(
         }
         if run.last().is_some_and(|&i| prose_beyond(i, 1)) {
             while run.last().is_some_and(sentence) {
+                run.pop();
+            }
+            // Items marked alike ("→ ...", "• ...") end where a line without the mark heads the
+            // paragraph below: the article's next subheading.
+            if let [items @ .., last] = run.as_slice()
+                && items.len() >= 2
+                && let Some(mark) = bullet(page.lines[items[0]].text)
+                && items
+                    .iter()
+                    .all(|&i| bullet(page.lines[i].text) == Some(mark))
+                && bullet(page.lines[*last].text) != Some(mark)
+            {
                 run.pop();
             }
         }
@@ -778,6 +799,20 @@ mod tests {
         assert_eq!(kept(&src), ARTICLE);
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules, ["related_header", "related_list", "related_list"]);
+    }
+
+    #[test]
+    fn a_subheading_below_a_marked_list_is_no_item() {
+        let para = "Store leftovers in an airtight container in the fridge for up to four days and reheat gently.\n";
+        let src = format!(
+            "{ARTICLE}You might also like:\n→ Harbour authority delays ferry terminal vote\n\
+             → Fishing crews protest at the east quay\n→ New ferry timetable for the winter\n\
+             Storage and Reheating\n{para}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!("{ARTICLE}Storage and Reheating\n{para}")
+        );
     }
 
     #[test]
