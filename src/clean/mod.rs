@@ -160,9 +160,23 @@ const DECOR: &[char] = &[
     '●', '○', '■', '□', '▪', '▫', '◆', '◇', '/', '\\',
 ];
 
-/// White space, a [`DECOR`] character or a private-use glyph: what [`core_of`] trims.
+/// White space, a [`DECOR`] character, a private-use glyph or a pictograph: what [`core_of`]
+/// trims.
 fn is_decor(c: char) -> bool {
-    c.is_whitespace() || DECOR.contains(&c) || is_private_use(c)
+    c.is_whitespace() || DECOR.contains(&c) || is_private_use(c) || is_pictograph(c)
+}
+
+/// Emoji and the symbol blocks sites draw their buttons' icons from ("💬 47 Comments", "🖨 Print",
+/// "☰ Menu", "⬇ Jump to Recipe", "✉ Email"): arrows, technical symbols, dingbats, emoji, and
+/// the joiners and selectors that build emoji sequences.
+fn is_pictograph(c: char) -> bool {
+    matches!(c,
+        '\u{2190}'..='\u{21FF}'
+        | '\u{2300}'..='\u{23FF}'
+        | '\u{2600}'..='\u{27BF}'
+        | '\u{2B00}'..='\u{2BFF}'
+        | '\u{1F000}'..='\u{1FAFF}'
+        | '\u{FE0E}' | '\u{FE0F}' | '\u{200D}')
 }
 
 /// [`is_decor`] for ASCII characters, by character: every line's ends are tested, and the
