@@ -808,6 +808,65 @@ mod tests {
     }
 
     #[test]
+    fn buttons_behind_icons_ad_markers_and_forum_furniture_go() {
+        for (line, rule) in [
+            ("💬 47 Comments", "comment_form"),
+            ("🖨 Print Recipe", "site_chrome"),
+            ("📌 Pin it", "share_prompt"),
+            ("Save to Pinterest", "share_prompt"),
+            ("🎧 Listen to article · 3 min", "site_chrome"),
+            ("Lesezeit: 4 Min.", "site_chrome"),
+            ("Reading time: 6 minutes", "site_chrome"),
+            ("🎁 Gift this article", "site_chrome"),
+            ("Report this ad", "site_chrome"),
+            ("Anzeige", "site_chrome"),
+            ("Scroll to continue with content", "site_chrome"),
+            ("Paid partner content", "site_chrome"),
+            (
+                "JavaScript is disabled. For a better experience, please enable JavaScript in your browser before proceeding.",
+                "site_chrome",
+            ),
+            (
+                "📧 Get the best of Example Science in your inbox every Friday.",
+                "signup_prompt",
+            ),
+            (
+                "Support local journalism. Subscribe to The Example Ledger today.",
+                "signup_prompt",
+            ),
+            ("Well-known member", "comment_form"),
+            ("Messages: 3,918", "comment_form"),
+            (
+                "Reactions: tomk_84, Kestrel and nullpointer",
+                "comment_form",
+            ),
+            (
+                "Wir und unsere Partner verwenden Cookies und ähnliche Technologien, um Inhalte zu personalisieren.",
+                "consent_notice",
+            ),
+        ] {
+            goes(line, rule);
+        }
+    }
+
+    #[test]
+    fn lines_that_name_those_buttons_stay() {
+        for line in [
+            "Print the recipe card and keep it by the stove.",
+            "The member states agreed on the text after two days of talks.",
+            "Messages from the mission control room were relayed every hour.",
+            "Subscribe to the idea that less is more, and the kitchen gets simpler.",
+            "Subscribe to Ring Home to supercharge your Ring experience with video history.",
+            "Reading time for the full report is about an hour, the authors say.",
+            "Die Anzeige wurde am Montag bei der Polizei erstattet.",
+            "Pin the fabric to the pattern before cutting.",
+            "📈 Shares rose 4% after the results were published.",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
     fn writing_about_cookies_and_partners_stays() {
         for line in [
             "In this example we use cookies to remember the user between requests.",
