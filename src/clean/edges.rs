@@ -384,7 +384,14 @@ fn article_prose<'p>(
         }
         // A block that opens as the article's parts do goes on with it: the next numbered
         // section of a listicle, the next "Q:" of an interview, a meal plan's next "Lunch:".
-        let parts = parts.get_or_insert_with(|| Parts::of(page, head..=prose[block(main).end - 1]));
+        let parts = parts.get_or_insert_with(|| {
+            Parts::of(
+                page,
+                s,
+                head..=prose[block(main).end - 1],
+                prose[block(main).start],
+            )
+        });
         let first = prose[starts[last]];
         let heading = (prose[starts[last] - 1] + 1..first)
             .rev()
@@ -440,10 +447,105 @@ struct Parts<'a> {
     numbers: FxHashMap<(u32, u8), Vec<usize>>,
     article: std::ops::RangeInclusive<usize>,
     labels: FxHashMap<&'a str, usize>,
+    /// The entries of the article's table of contents, if it has one (see
+    /// [`table_of_contents`]).
+    contents: Option<FxHashSet<String>>,
+}
+
+/// A table of contents: a list of short lines above the article's largest block, three or
+/// more of which name subheadings below it, up to the article's end, in the same order. Its entries, from the first the article names, come back as [`entry_text`]
+/// gives them. A site's menu printed
+/// again in the footer names nothing inside the article; a section label printed over every
+/// teaser below it is past the article's end.
+fn table_of_contents(
+    page: &Page<'_>,
+    s: &EdgeSettings,
+    main_first: usize,
+    article_end: usize,
+) -> Option<FxHashSet<String>> {
+    let short = |l: &Line<'_>| (1..=12).contains(&l.words);
+    // Where each subheading's text stands, in order, up to the article's end: a short line
+    // over a paragraph (other rules may have taken it as a menu's or a table's). A section
+    // label over teasers or a poster's name over a forum post's date is none.
+    let mut at: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for i in 0..=article_end {
+        let l = &page.lines[i];
+        let heads_prose = || {
+            page.lines[i + 1..]
+                .iter()
+                .find(|l| !l.is_blank())
+                .is_some_and(|l| is_prose(l, s))
+        };
+        if !l.is_blank() && short(l) && heads_prose() {
+            at.entry(entry_text(l)).or_default().push(i);
+        }
+    }
+    let mut best: Option<(usize, Vec<usize>)> = None;
+    let mut run: Vec<usize> = Vec::new();
+    let mut judge = |run: &mut Vec<usize>| {
+        if run.len() >= 3 {
+            // Entries matched in order: each to the first line with its text past the last.
+            // What a table names stands below it: past the run, or the run's last line (the
+            // first subheading, right above the article's prose). A menu printed twice in a
+            // row names itself, not the article.
+            let end = run[run.len() - 1];
+            let mut last = 0;
+            let mut named = 0;
+            let mut first = None;
+            for (k, &i) in run.iter().enumerate() {
+                if let Some(&j) = at
+                    .get(&entry_text(&page.lines[i]))
+                    .and_then(|js| js.iter().find(|&&j| j >= end && j > last && j > i))
+                {
+                    last = j;
+                    named += 1;
+                    first.get_or_insert(k);
+                }
+            }
+            // The table starts at its first entry the article names: a title and byline above
+            // it in the same run of short lines are no entries.
+            if let Some(first) = first
+                && named >= 3
+                && best.as_ref().is_none_or(|(n, _)| named > *n)
+            {
+                best = Some((named, run.split_off(first)));
+            }
+        }
+        run.clear();
+    };
+    for i in 0..main_first {
+        let l = &page.lines[i];
+        if l.is_blank() {
+            continue;
+        }
+        if short(l) {
+            run.push(i);
+        } else {
+            judge(&mut run);
+        }
+    }
+    judge(&mut run);
+    best.map(|(_, run)| run.iter().map(|&i| entry_text(&page.lines[i])).collect())
+}
+
+/// A line as a table of contents names it: without its number, in lower case.
+fn entry_text(l: &Line<'_>) -> String {
+    let t = l.core;
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let t = match t.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=3).contains(&digits) => &t[digits + 1..],
+        _ => t,
+    };
+    t.trim().to_lowercase()
 }
 
 impl<'a> Parts<'a> {
-    fn of(page: &Page<'a>, article: std::ops::RangeInclusive<usize>) -> Parts<'a> {
+    fn of(
+        page: &Page<'a>,
+        s: &EdgeSettings,
+        article: std::ops::RangeInclusive<usize>,
+        main_first: usize,
+    ) -> Parts<'a> {
         let mut numbers: FxHashMap<(u32, u8), Vec<usize>> = FxHashMap::default();
         let mut labelled = Vec::new();
         for (i, l) in page.lines.iter().enumerate() {
@@ -464,10 +566,12 @@ impl<'a> Parts<'a> {
         for (k, _) in labelled {
             *labels.entry(k).or_insert(0) += 1;
         }
+        let contents = table_of_contents(page, s, main_first, *article.end());
         Parts {
             numbers,
             article,
             labels,
+            contents,
         }
     }
 
@@ -481,8 +585,17 @@ impl<'a> Parts<'a> {
     /// one opens an earlier line, and the last number 1 above it opens a line of the article
     /// (replies numbered below a forum post, a "Most read" list, start again after it). Or a
     /// part with a label that opens 2+ distinct lines of the article (a kicker that opens a
-    /// headline, "Munich incident: ...", is one title's).
+    /// headline, "Munich incident: ...", is one title's). Or a section the page's table of
+    /// contents names ("6. Day Trip: Lake Bled" above the article, "Day Trip: Lake Bled" over
+    /// the block).
     fn continued_by(&self, i: usize, l: &Line<'_>) -> bool {
+        if self
+            .contents
+            .as_ref()
+            .is_some_and(|c| c.contains(&entry_text(l)))
+        {
+            return true;
+        }
         match marker(l) {
             Some(Marker::Number(n, d)) => {
                 n >= 2
@@ -783,6 +896,27 @@ mod tests {
              {P4}{P5}{P6}Our picks\nMore ideas\nThe list\n3. {garden}"
         );
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
+    #[test]
+    fn a_section_the_table_of_contents_names_stays() {
+        // Small and on another subject below a table and chrome, it is still the article's:
+        // the contents list above the article names it beside the article's subheadings.
+        let garden = "Plant a herb garden\nBasil, thyme and mint grow well in pots on a sunny windowsill all through the year.\n";
+        let body = format!(
+            "Why the harbour matters\n{P1}{P2}The quay works\n{P3}{P4}What it costs\n{P5}{P6}Practical facts\n\
+             Opening\tDaily\nFerries\tHourly\nParking\tLimited\n{garden}"
+        );
+        let toc = "Contents\n1. Why the harbour matters\n2. The quay works\n3. What it costs\n4. Practical facts\n5. Plant a herb garden\n";
+        let src = format!("Ways to save on bills\n{toc}{body}");
+        assert!(kept(&src).contains(garden), "{:?}", removed(&src));
+        // Without it the block goes, as any small teaser on another subject below an article.
+        let src = format!("Ways to save on bills\n{body}");
+        assert!(!kept(&src).contains("Basil"), "{:?}", removed(&src));
+        // A menu above that names no subheading of the article is no table of contents.
+        let menu = "Home\nNews\nPlant a herb garden\nSport\n";
+        let src = format!("Ways to save on bills\n{menu}{body}");
+        assert!(!kept(&src).contains("Basil"), "{:?}", removed(&src));
     }
 
     #[test]
