@@ -58,6 +58,19 @@ fn is_rule_line(text: &str) -> bool {
     !mixed || n >= 4
 }
 
+/// One icon alone on a line (a pictograph or an icon font's glyph, with its variation
+/// selector), or a rating's stars.
+fn is_icon_line(text: &str) -> bool {
+    let t = text.trim();
+    if !t.is_empty() && t.chars().all(|c| matches!(c, '★' | '☆' | '½' | ' ')) {
+        return true;
+    }
+    let mut icons = t.chars().filter(|&c| !matches!(c, '\u{FE0E}' | '\u{FE0F}'));
+    icons.next().is_some_and(|c| {
+        matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}') || super::is_private_use(c)
+    }) && icons.next().is_none()
+}
+
 /// A line of program code: what sits around a lone "*/" or "//" on a documentation page.
 fn is_code_like(text: &str) -> bool {
     let t = text.trim();
@@ -79,7 +92,11 @@ fn is_code_like(text: &str) -> bool {
 pub fn separators(page: &mut Page<'_>) {
     let open = page.open_line_list();
     for i in open {
-        if !is_rule_line(page.lines[i].text) {
+        // A lone icon is one too: a button's "🔍", an icon font's glyph, a rating's stars.
+        // (ASCII marks alone, "<" or "</", are a program's split over lines; arrows alone, a
+        // flowchart's; "🎉🎉🎉" under a post, a reader's.)
+        let icons = is_icon_line(page.lines[i].text);
+        if !is_rule_line(page.lines[i].text) && !icons {
             continue;
         }
         // Inside code, "*/", "//" or "|" are part of the program.
@@ -349,6 +366,11 @@ mod tests {
         // Rule lines still go, one character repeated or four or more mixed.
         let src = "One.\n—\n• • •\n=====\n~~~\n-=-=-=-\n|\nTwo.\n";
         assert_eq!(kept(src), "One.\nTwo.\n");
+        // So do lone icons and a rating's stars; a flowchart's arrows stay.
+        let src = "One.\n🔍\n\u{f09a}\n★★★★☆\n☰\nTwo.\n";
+        assert_eq!(kept(src), "One.\nTwo.\n");
+        let src = "Collect the samples\n↓\nLabel each tube\n↓\nShip them cold\n";
+        assert_eq!(kept(src), src);
     }
 
     #[test]
