@@ -834,6 +834,20 @@ mod tests {
                 "Support local journalism. Subscribe to The Example Ledger today.",
                 "signup_prompt",
             ),
+            ("4.93 from 212 votes", "site_chrome"),
+            ("Rating: 4.5 out of 5 (1,204 reviews)", "site_chrome"),
+            (
+                "RELATED: School board weighs later start times for high schoolers",
+                "read_more",
+            ),
+            (
+                "Traffic crosses the bridge over the creek on Tuesday. Photo: Jane Roe / The Ledger",
+                "photo_caption",
+            ),
+            (
+                "Der Deich soll auf 2,3 Kilometern erhöht werden. Foto: Katrin Möller",
+                "photo_caption",
+            ),
             ("Well-known member", "comment_form"),
             ("Messages: 3,918", "comment_form"),
             (
@@ -861,6 +875,10 @@ mod tests {
             "Die Anzeige wurde am Montag bei der Polizei erstattet.",
             "Pin the fabric to the pattern before cutting.",
             "📈 Shares rose 4% after the results were published.",
+            "Related: the two cases share a defendant, prosecutors said.",
+            "He held up the image: it was blurred beyond use.",
+            "The results were clear. Photo: a good one would have helped.",
+            "Over 212 votes were cast in the first round.",
         ] {
             stays(line);
         }
