@@ -848,6 +848,16 @@ mod tests {
                 "Der Deich soll auf 2,3 Kilometern erhöht werden. Foto: Katrin Möller",
                 "photo_caption",
             ),
+            ("From Wikipedia, the free encyclopedia", "site_chrome"),
+            (
+                "Retrieved from \"http://en.wikipedia.org/w/index.php?title=Biloxi&oldid=453212308\"",
+                "site_chrome",
+            ),
+            ("Hidden categories: Articles with dead links", "site_chrome"),
+            (
+                "This article about a building in New Jersey is a stub. You can help Wikipedia by expanding it.",
+                "site_notice",
+            ),
             ("Well-known member", "comment_form"),
             ("Messages: 3,918", "comment_form"),
             (
@@ -879,6 +889,9 @@ mod tests {
             "He held up the image: it was blurred beyond use.",
             "The results were clear. Photo: a good one would have helped.",
             "Over 212 votes were cast in the first round.",
+            "Category:Hotels in Las Vegas",
+            "Smith, J. (2020). Tides of change. Retrieved from https://example.org/tides",
+            "This article is a summary of the council's report.",
         ] {
             stays(line);
         }
