@@ -460,6 +460,146 @@ impl DatelineDetector {
     }
 }
 
+/// How a byline opens, in lower case: "By Jane Doe", "Written by ...", "Von Katrin Möller".
+const BYLINE_OPENINGS: &[&str] = &[
+    "by ",
+    "written by ",
+    "words by ",
+    "story by ",
+    "text by ",
+    "von ",
+    "par ",
+    "por ",
+];
+
+/// Short words inside names ("Ludwig van Beethoven") and between two names ("and", "&").
+const NAME_JOINERS: &[&str] = &[
+    "de", "van", "von", "der", "den", "da", "del", "della", "di", "du", "la", "le", "bin", "al",
+    "y", "and", "&", "und", "et", "e",
+];
+
+/// Nouns a site's filters sort by ("By Use Case", "By Gender & Age", "By Team Size"): no
+/// person's or outlet's name holds them.
+const FILTER_WORDS: &[&str] = &[
+    "case",
+    "cases",
+    "size",
+    "age",
+    "gender",
+    "type",
+    "topic",
+    "topics",
+    "industry",
+    "industries",
+    "role",
+    "category",
+    "region",
+    "location",
+    "date",
+    "price",
+    "brand",
+    "product",
+    "products",
+    "solution",
+    "solutions",
+    "department",
+    "function",
+    "need",
+    "needs",
+    "stage",
+    "language",
+    "format",
+    "state",
+    "states",
+    "country",
+    "level",
+];
+
+/// The name a byline line gives, "By Jane Doe" alone on a line: the opening, then two to ten
+/// words, capitalized but for joiners, the first and last capitalized, no figures. `None` for
+/// anything else, a sentence ("By noon the road was closed") among them.
+fn byline_name(core: &str) -> Option<&str> {
+    if core.len() > 120 {
+        return None;
+    }
+    let lower = core.get(..12.min(core.len()))?.to_ascii_lowercase();
+    let open = BYLINE_OPENINGS.iter().find(|o| lower.starts_with(**o))?;
+    let name = core[open.len()..].trim();
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(','))
+        .collect();
+    if !(2..=10).contains(&words.len()) {
+        return None;
+    }
+    let capital = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-'))
+    };
+    let named = words.iter().filter(|w| capital(w)).count();
+    let ok = words
+        .iter()
+        .all(|w| capital(w) || NAME_JOINERS.contains(&w.to_lowercase().as_str()));
+    let filter = words
+        .iter()
+        .any(|w| FILTER_WORDS.contains(&w.to_lowercase().as_str()));
+    (ok && !filter && named >= 2 && capital(words[0]) && capital(words[words.len() - 1]))
+        .then_some(name)
+}
+
+/// Bylines (rule `byline`): "By Jane Doe" alone on a line leaves the text, the name goes to
+/// `metadata.authors`. A page names its author once, or again in an author box: more than two
+/// names are a listing's items, each under its story's headline, and stay. Nor is a line a
+/// byline when a page's other "By ..." lines say it is a heading or a filter: one word after
+/// "By" ("By Car", "By Train") anywhere on the page, or two such lines in a row ("By Use Case",
+/// "By Team Size").
+pub fn bylines(page: &mut Page<'_>) {
+    let mut found: Vec<(usize, &str)> = Vec::new();
+    let mut last_by: Option<usize> = None;
+    let mut previous: Option<usize> = None;
+    for i in 0..page.lines.len() {
+        let l = &page.lines[i];
+        if l.is_blank() {
+            continue;
+        }
+        let by = l.core.starts_with("By ") || l.core.starts_with("BY ");
+        if by {
+            // Two "By ..." lines in a row: a menu of filters, or a heading's list.
+            if last_by.is_some() && last_by == previous {
+                return;
+            }
+            if l.core.split_whitespace().count() == 2 {
+                return;
+            }
+            last_by = Some(i);
+        }
+        previous = Some(i);
+        if page.verdicts[i].is_none()
+            && let Some(name) = byline_name(l.core)
+        {
+            found.push((i, name));
+        }
+    }
+    let mut names: Vec<String> = found.iter().map(|(_, n)| n.to_lowercase()).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() > 2 {
+        return;
+    }
+    for (i, name) in found {
+        let name = name.to_string();
+        page.claim(
+            i,
+            Verdict {
+                rule: rule::BYLINE,
+                pack_rule: None,
+                meta: vec![(MetaKey::Author, name)],
+            },
+        );
+    }
+}
+
 /// The name beside a dateline's date, if it has one of three words or more: its words in
 /// lower case, figures left out ("4 Min Read" and "6 Min Read" are one name).
 fn item_name(v: &Verdict) -> Option<String> {
@@ -622,6 +762,52 @@ mod tests {
         // So does a page's one dateline beside its section's name.
         let page = "Title of the story\n\nRussian Politics & Diplomacy December 05, 16:07\n\nBody text of the story.\n";
         assert!(!kept(page).contains("December"));
+    }
+
+    #[test]
+    fn bylines_go_to_authors() {
+        let src =
+            "Title of the story\n\nBy Jane Doe\n\nBody text of the story, long enough to read.\n";
+        let c = cleaner().clean(src);
+        assert_eq!(c.extracted.authors, ["Jane Doe"]);
+        assert_eq!(
+            kept(src),
+            "Title of the story\nBody text of the story, long enough to read.\n"
+        );
+        for line in [
+            "Written by Moses Kim and Kate Shokurova",
+            "Von Katrin Möller",
+            "By Hlín Eyjólfsdóttir",
+        ] {
+            assert!(byline_name(line).is_some(), "{line}");
+        }
+        for line in [
+            "By noon the road was closed.",
+            "By 2030 the plant will run on hydrogen",
+            "By Use Case",
+            "By Gender & Age",
+            "Bypass the old road",
+        ] {
+            assert!(byline_name(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn by_headings_filters_and_listings_are_no_bylines() {
+        let para = "The journey takes about three hours and tickets can be bought on board.\n";
+        // "By Car" says the page's "By ..." lines are headings.
+        let other = "Buses leave from the main station every hour and stop at the harbour gate.\n";
+        let src = format!("Getting there\nBy Car\n{para}By Public Transport\n{other}");
+        assert_eq!(kept(&src), src);
+        // Two in a row are a menu of filters.
+        let src = format!("Solutions\nBy Customer Type\nBy Team Scale\n{para}");
+        assert!(kept(&src).contains("By Team Scale"));
+        // Three authors are a listing's, each under its story's headline.
+        let src = format!(
+            "Harbour vote delayed\nBy Jane Doe\n{para}Ferry fares rise\nBy John Roe\n{other}\
+             Quay works begin\nBy Ann Smith\nWork on the new quay starts in May and runs to the autumn.\n"
+        );
+        assert_eq!(kept(&src), src);
     }
 
     #[test]

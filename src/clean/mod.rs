@@ -38,6 +38,7 @@ pub mod rule {
     pub const SEPARATOR: &str = "separator";
     pub const NAV_MENU: &str = "nav_menu";
     pub const DATELINE: &str = "dateline";
+    pub const BYLINE: &str = "byline";
     pub const REPEATED_LINE: &str = "repeated_line";
     pub const HEADLINE_LIST: &str = "headline_list";
     pub const RELATED_LIST: &str = "related_list";
@@ -356,6 +357,9 @@ impl Cleaner {
         }
         if self.enabled(rule::DATELINE) {
             self.dateline.get().detect(&mut page);
+        }
+        if self.enabled(rule::BYLINE) {
+            dateline::bylines(&mut page);
         }
         self.phrases.get().detect(&mut page, false);
         if self.enabled(rule::REPEATED_LINE) {
