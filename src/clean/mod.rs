@@ -358,9 +358,6 @@ impl Cleaner {
         if self.enabled(rule::DATELINE) {
             self.dateline.get().detect(&mut page);
         }
-        if self.enabled(rule::BYLINE) {
-            dateline::bylines(&mut page);
-        }
         self.phrases.get().detect(&mut page, false);
         if self.enabled(rule::REPEATED_LINE) {
             repeats::detect(&mut page, &self.settings.repeats);
@@ -396,6 +393,11 @@ impl Cleaner {
             edges::detect(&mut page, &self.settings.edges);
         }
         self.phrases.get().detect(&mut page, true);
+        // Last, on the lines the others left: a byline stands in a menu run's lead and a page
+        // edge's lead as the line it is, and leaves the text only once they are done.
+        if self.enabled(rule::BYLINE) {
+            dateline::bylines(&mut page);
+        }
         self.assemble(page)
     }
 
