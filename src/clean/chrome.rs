@@ -62,13 +62,19 @@ fn is_rule_line(text: &str) -> bool {
 /// selector), or a rating's stars.
 fn is_icon_line(text: &str) -> bool {
     let t = text.trim();
-    if !t.is_empty() && t.chars().all(|c| matches!(c, '★' | '☆' | '½' | ' ')) {
+    if t.contains(['★', '☆']) && t.chars().all(|c| matches!(c, '★' | '☆' | '½' | ' ')) {
         return true;
     }
     let mut icons = t.chars().filter(|&c| !matches!(c, '\u{FE0E}' | '\u{FE0F}'));
-    icons.next().is_some_and(|c| {
-        matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}') || super::is_private_use(c)
-    }) && icons.next().is_none()
+    icons
+        .next()
+        .is_some_and(|c| (super::is_pictograph(c) && !is_arrow(c)) || super::is_private_use(c))
+        && icons.next().is_none()
+}
+
+/// Arrows, which alone on a line lead from one step of a flowchart to the next.
+fn is_arrow(c: char) -> bool {
+    matches!(c, '\u{2190}'..='\u{21FF}' | '\u{2794}'..='\u{27BF}' | '\u{2B00}'..='\u{2B2F}')
 }
 
 /// A line of program code: what sits around a lone "*/" or "//" on a documentation page.
@@ -369,7 +375,7 @@ mod tests {
         // So do lone icons and a rating's stars; a flowchart's arrows stay.
         let src = "One.\n🔍\n\u{f09a}\n★★★★☆\n☰\nTwo.\n";
         assert_eq!(kept(src), "One.\nTwo.\n");
-        let src = "Collect the samples\n↓\nLabel each tube\n↓\nShip them cold\n";
+        let src = "Collect the samples\n↓\nLabel each tube\n➜\nShip them cold\n½\ncup of flour\n";
         assert_eq!(kept(src), src);
     }
 

@@ -246,7 +246,7 @@ impl DatelineDetector {
         // releases, not when the page was written: a page has one dateline, or one per post,
         // and its label is a section or site name that does not change.
         // A forum's per-post lines name one user each, and users post again; a list's items
-        // have names of two words or more, and each its own.
+        // have names of three words or more, and each its own.
         let mut labels: Vec<String> = found.iter().filter_map(|(_, v)| item_name(v)).collect();
         let named = labels.len();
         labels.sort_unstable();
@@ -272,10 +272,14 @@ impl DatelineDetector {
             return true;
         }
         let is_day = |m: &regex::Match<'_>| self.day.is_match(m.as_str());
-        if matches
-            .windows(2)
-            .any(|w| dash(&core[w[0].end()..w[1].start()]) && is_day(&w[0]) == is_day(&w[1]))
-        {
+        // "Feb 3, 2025 - 2 days ago" says when, twice: no span.
+        let ago = |m: &regex::Match<'_>| m.as_str().ends_with("ago");
+        if matches.windows(2).any(|w| {
+            dash(&core[w[0].end()..w[1].start()])
+                && !ago(&w[0])
+                && !ago(&w[1])
+                && is_day(&w[0]) == is_day(&w[1])
+        }) {
             return true;
         }
         // "June 17-20": a day, a dash, and a day of the same month.
@@ -515,6 +519,26 @@ const FILTER_WORDS: &[&str] = &[
     "level",
 ];
 
+/// Capitalized words of headings and sentences that no name holds: "By The Numbers", "Par
+/// Value And Yield", "Von Miller Signs With Bills".
+const NOT_NAME_WORDS: &[&str] = &[
+    "The", "A", "An", "And", "With", "Of", "For", "To", "In", "On", "At", "From", "By", "Is",
+    "Are", "Will", "Your", "Our", "Any", "All", "This", "That", "Popular", "Far", "Now",
+];
+
+/// How the line opens if it opens as a byline does, compared in place (every open line is
+/// asked; nothing is allocated).
+fn byline_opening(core: &str) -> Option<&'static str> {
+    BYLINE_OPENINGS
+        .iter()
+        .find(|o| {
+            core.as_bytes()
+                .get(..o.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(o.as_bytes()))
+        })
+        .copied()
+}
+
 /// The name a byline line gives, "By Jane Doe" alone on a line: the opening, then two to ten
 /// words, capitalized but for joiners, the first and last capitalized, no figures. `None` for
 /// anything else, a sentence ("By noon the road was closed") among them.
@@ -522,8 +546,7 @@ fn byline_name(core: &str) -> Option<&str> {
     if core.len() > 120 {
         return None;
     }
-    let lower = core.get(..12.min(core.len()))?.to_ascii_lowercase();
-    let open = BYLINE_OPENINGS.iter().find(|o| lower.starts_with(**o))?;
+    let open = byline_opening(core)?;
     let name = core[open.len()..].trim();
     let words: Vec<&str> = name
         .split_whitespace()
@@ -543,7 +566,7 @@ fn byline_name(core: &str) -> Option<&str> {
         .all(|w| capital(w) || NAME_JOINERS.contains(&w.to_lowercase().as_str()));
     let filter = words
         .iter()
-        .any(|w| FILTER_WORDS.contains(&w.to_lowercase().as_str()));
+        .any(|w| NOT_NAME_WORDS.contains(w) || FILTER_WORDS.contains(&w.to_lowercase().as_str()));
     (ok && !filter && named >= 2 && capital(words[0]) && capital(words[words.len() - 1]))
         .then_some(name)
 }
@@ -563,13 +586,12 @@ pub fn bylines(page: &mut Page<'_>) {
         if l.is_blank() {
             continue;
         }
-        let by = l.core.starts_with("By ") || l.core.starts_with("BY ");
-        if by {
+        if let Some(open) = byline_opening(l.core) {
             // Two "By ..." lines in a row: a menu of filters, or a heading's list.
             if last_by.is_some() && last_by == previous {
                 return;
             }
-            if l.core.split_whitespace().count() == 2 {
+            if l.core[open.len()..].split_whitespace().count() == 1 {
                 return;
             }
             last_by = Some(i);
@@ -601,7 +623,8 @@ pub fn bylines(page: &mut Page<'_>) {
 }
 
 /// The name beside a dateline's date, if it has one of three words or more: its words in
-/// lower case, figures left out ("4 Min Read" and "6 Min Read" are one name).
+/// lower case, figures left out ("Hall 4, Lisbon Expo" and "Hall 5, Lisbon Expo" are one
+/// name).
 fn item_name(v: &Verdict) -> Option<String> {
     let (_, label) = v.meta.iter().find(|(k, _)| *k == MetaKey::Section)?;
     let words: Vec<String> = label
@@ -735,6 +758,7 @@ mod tests {
         }
         // A day and the time on it is one point in time.
         for line in [
+            "Feb 3, 2025 - 2 days ago",
             "March 3, 2024 - 10:15 am",
             "Posted: 12/09/2025 - 14:30",
             "Mar 6th 2026 - 4 Min Read",
@@ -787,6 +811,9 @@ mod tests {
             "By Use Case",
             "By Gender & Age",
             "Bypass the old road",
+            "By The Numbers",
+            "Par Value And Yield",
+            "Von Miller Signs With Bills",
         ] {
             assert!(byline_name(line).is_none(), "{line}");
         }

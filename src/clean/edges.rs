@@ -453,10 +453,10 @@ struct Parts<'a> {
 }
 
 /// A table of contents: a list of short lines above the article's largest block, three or
-/// more of which name subheadings below it, up to the article's end, in the same order. Its entries, from the first the article names, come back as [`entry_text`]
-/// gives them. A site's menu printed
-/// again in the footer names nothing inside the article; a section label printed over every
-/// teaser below it is past the article's end.
+/// more of which name subheadings below it, up to the article's end, in the same order. Its
+/// entries, from the first the article names, come back as [`entry_text`] gives them. A site's
+/// menu printed again in the footer names nothing inside the article; a section label printed
+/// over every teaser below it is past the article's end.
 fn table_of_contents(
     page: &Page<'_>,
     s: &EdgeSettings,

@@ -170,7 +170,7 @@ fn is_decor(c: char) -> bool {
 /// Emoji and the symbol blocks sites draw their buttons' icons from ("💬 47 Comments", "🖨 Print",
 /// "☰ Menu", "⬇ Jump to Recipe", "✉ Email"): arrows, technical symbols, dingbats, emoji, and
 /// the joiners and selectors that build emoji sequences.
-fn is_pictograph(c: char) -> bool {
+pub(super) fn is_pictograph(c: char) -> bool {
     matches!(c,
         '\u{2190}'..='\u{21FF}'
         | '\u{2300}'..='\u{23FF}'

@@ -526,7 +526,7 @@ mod tests {
         // the pass's alternation, and looked for only where a line holds a slash.
         let first = &rules.passes[0];
         assert!(first.floating.is_some());
-        assert_eq!(first.needles, b"/");
+        assert_eq!(first.needles, b"/:");
         assert!(
             !first
                 .any
@@ -889,6 +889,11 @@ mod tests {
             "He held up the image: it was blurred beyond use.",
             "The results were clear. Photo: a good one would have helped.",
             "Over 212 votes were cast in the first round.",
+            "350 votes",
+            "Get rid of the clutter in your inbox with these filters.",
+            "Subscribe to price alerts now, before the holiday rush begins.",
+            "Reactions: Leaders condemned the attack.",
+            "This article relies on interviews with 40 former employees.",
             "Category:Hotels in Las Vegas",
             "Smith, J. (2020). Tides of change. Retrieved from https://example.org/tides",
             "This article is a summary of the council's report.",
