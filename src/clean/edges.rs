@@ -532,8 +532,11 @@ fn table_of_contents(
 fn entry_text(l: &Line<'_>) -> String {
     let t = l.core;
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    // As `marker` reads a number: "6. Day trip", not "1.5 million".
     let t = match t.as_bytes().get(digits) {
-        Some(b'.' | b')') if (1..=3).contains(&digits) => &t[digits + 1..],
+        Some(b'.' | b')') if (1..=3).contains(&digits) && t[digits + 1..].starts_with(' ') => {
+            &t[digits + 1..]
+        }
         _ => t,
     };
     t.trim().to_lowercase()
