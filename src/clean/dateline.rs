@@ -247,13 +247,14 @@ impl DatelineDetector {
         // and its label is a section or site name that does not change.
         // A forum's per-post lines name one user each, and users post again; a list's items
         // have names of three words or more, and each its own.
-        let mut labels: Vec<String> = found.iter().filter_map(|(_, v)| item_name(v)).collect();
+        let names: Vec<Option<String>> = found.iter().map(|(_, v)| item_name(v)).collect();
+        let mut labels: Vec<&String> = names.iter().flatten().collect();
         let named = labels.len();
         labels.sort_unstable();
         labels.dedup();
         let listed = named >= 3 && labels.len() == named;
-        for (i, v) in found {
-            if !(listed && item_name(&v).is_some()) {
+        for ((i, v), name) in found.into_iter().zip(&names) {
+            if !(listed && name.is_some()) {
                 page.claim(i, v);
             }
         }
@@ -317,9 +318,6 @@ impl DatelineDetector {
         }
         let matches: Vec<_> = self.date.find_iter(core).collect();
         let (first, last) = (matches.first()?, matches.last()?);
-        if self.is_range(core, &matches) {
-            return None;
-        }
         // The label is what is left once the dates are cut out.
         let mut label = String::new();
         let mut pos = 0;
@@ -440,6 +438,10 @@ impl DatelineDetector {
         // A byline's name may be a user name ("by admin"); other labels are capitalized names.
         let username = byline && meaningful.len() == 2;
         if !username && !meaningful.iter().all(|w| is_label_word(w)) {
+            return None;
+        }
+        // Last of the tests, as the costliest: a second regex and one more test per date.
+        if self.is_range(core, &matches) {
             return None;
         }
         let mut meta = vec![(

@@ -530,14 +530,10 @@ fn table_of_contents(
 
 /// A line as a table of contents names it: without its number, in lower case.
 fn entry_text(l: &Line<'_>) -> String {
-    let t = l.core;
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    // As `marker` reads a number: "6. Day trip", not "1.5 million".
-    let t = match t.as_bytes().get(digits) {
-        Some(b'.' | b')') if (1..=3).contains(&digits) && t[digits + 1..].starts_with(' ') => {
-            &t[digits + 1..]
-        }
-        _ => t,
+    // The number as `marker` reads one ("6. Day trip", not "1.5 million"), and its "." or ")".
+    let t = match marker(l) {
+        Some(Marker::Number(..)) => &l.core.trim_start_matches(|c: char| c.is_ascii_digit())[1..],
+        _ => l.core,
     };
     t.trim().to_lowercase()
 }

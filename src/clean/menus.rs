@@ -193,11 +193,13 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             .iter()
             .filter(|&&j| headlines::has_cells(page.lines[j].text))
             .count();
-        let facts = members
-            .iter()
-            .filter(|&&j| headlines::is_key_value(page.lines[j].core))
-            .count();
-        if rows * 2 >= members.len() || facts * 2 >= members.len() {
+        let facts = || {
+            members
+                .iter()
+                .filter(|&&j| headlines::is_key_value(page.lines[j].core))
+                .count()
+        };
+        if rows * 2 >= members.len() || facts() * 2 >= members.len() {
             continue;
         }
         // Program text: most lines are code or names from it (a function's parameters, a
