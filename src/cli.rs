@@ -85,6 +85,10 @@ pub struct RunArgs {
     /// Override the config's output.compression for corpus.jsonl.
     #[arg(long, value_enum)]
     pub compress: Option<CompressArg>,
+    /// Wait until the output files are on disk (fsync) before the run ends, so that they
+    /// survive a power loss right after it. Sets output.sync.
+    #[arg(long)]
+    pub sync: bool,
     /// Run only the first part (read, clean, normalize, fingerprint) on shard K of N (counted
     /// from 0) of the inputs, into OUTPUT/shards/; one job of a cluster array (Slurm, with
     /// `--array=0-(N-1)`: `--shard $SLURM_ARRAY_TASK_ID/N`; config/slurm/submit.sh does it).

@@ -84,6 +84,9 @@ fn run_pipeline(args: RunArgs) -> Result<ExitCode> {
             CompressArg::Zstd => Compression::Zstd,
         };
     }
+    if args.sync {
+        settings.output.sync = true;
+    }
     if let Some(m) = args.memory {
         settings.dedup.memory = m;
         settings

@@ -172,6 +172,37 @@ fn output_is_byte_identical_at_any_thread_count() {
     assert_eq!(strip(&runs[0]), strip(&runs[2]));
 }
 
+/// `--sync` only waits for the disk: the files are the same, and the manifest says it waited.
+#[test]
+fn a_synced_run_writes_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus(dir.path());
+    let mut runs = Vec::new();
+    for (name, extra) in [("plain", &[][..]), ("synced", &["--sync"][..])] {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        runs.push(run_into(&d, &[&input], extra));
+    }
+    for f in ["corpus.jsonl", "dropped.jsonl", "duplicates.jsonl"] {
+        let plain = std::fs::read(runs[0].join(f)).unwrap();
+        assert!(!plain.is_empty() || f != "corpus.jsonl");
+        assert!(
+            plain == std::fs::read(runs[1].join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+    let sync = |p: &Path| json(&p.join("manifest.json"))["config"]["output"]["sync"].clone();
+    assert_eq!(sync(&runs[0]), json!(false));
+    assert_eq!(sync(&runs[1]), json!(true));
+    // Nothing is left under a temporary name either way.
+    for r in &runs {
+        for e in std::fs::read_dir(r).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            assert!(!name.starts_with('.'), "{name} left in {}", r.display());
+        }
+    }
+}
+
 #[test]
 fn zstd_corpus_and_off_mode() {
     let dir = tempfile::tempdir().unwrap();

@@ -605,6 +605,7 @@ fn decide_and_write(
         shards,
     } = finishing;
     let paths = OutputPaths::new(&opts.output, settings.output.compression);
+    let sync = settings.output.sync;
     let staged_err = |e: std::io::Error| match &staged.parts[..] {
         [part] if staged.own => out_err(&part.path)(e),
         _ => PipelineError::Merge {
@@ -1097,10 +1098,11 @@ fn decide_and_write(
     staging.remove_staged();
     let corpus = written.map_err(out_err(&paths.corpus))?;
     memtrace("write: corpus");
-    // The corpus (gigabytes) is synced to disk while the smaller files are written; it is
-    // renamed into place once its sync is done, and the manifest only after that.
+    // The corpus (gigabytes) is synced to disk (`output.sync`) while the smaller files are
+    // written; it is renamed into place once its sync is done, and the manifest only after
+    // that.
     // Joined on every way out, so an early error return still leaves no temporary file.
-    let mut corpus_synced = JoinOnDrop(Some(std::thread::spawn(move || corpus.commit())));
+    let mut corpus_synced = JoinOnDrop(Some(std::thread::spawn(move || corpus.commit(sync))));
     if counts.duplicate_passages > 0 {
         removed_by_rule.insert(
             rule::DUPLICATE_PASSAGE.to_string(),
@@ -1119,7 +1121,7 @@ fn decide_and_write(
     )
     .map_err(out_err(&paths.dropped))?;
     // Each file's sync waits on the disk, not the cores: the three overlap.
-    let mut dropped_synced = JoinOnDrop(Some(std::thread::spawn(move || dropped.commit())));
+    let mut dropped_synced = JoinOnDrop(Some(std::thread::spawn(move || dropped.commit(sync))));
     memtrace("write: dropped");
     // Document clusters say who is in the corpus: revived copies are, keepers that lost all
     // their text are not.
@@ -1159,7 +1161,7 @@ fn decide_and_write(
     };
     let clusters = first_cluster + passage_clusters.len();
     write_jsonl_indexed(&paths.duplicates, clusters, cluster_record)
-        .and_then(|file| file.commit())
+        .and_then(|file| file.commit(sync))
         .map_err(out_err(&paths.duplicates))?;
     memtrace("write: duplicates");
     for (synced, path) in [
@@ -1199,7 +1201,7 @@ fn decide_and_write(
         errors,
         dedup: dedup_facts,
     };
-    write_json(&paths.manifest, &manifest).map_err(out_err(&paths.manifest))?;
+    write_json(&paths.manifest, &manifest, sync).map_err(out_err(&paths.manifest))?;
     progress.finish();
     Ok(RunReport { manifest, paths })
 }

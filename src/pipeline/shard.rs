@@ -482,7 +482,7 @@ pub fn run_shard(
         checksums,
         run: run.clone(),
     };
-    write_json(&meta_path, &meta).map_err(err(META))?;
+    write_json(&meta_path, &meta, true).map_err(err(META))?;
     sync_dir(&dir).map_err(err(META))?;
     progress.finish();
     Ok(ShardReport {

@@ -59,12 +59,12 @@ pub fn write_atomic(
     path: &Path,
     body: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
-    write_unsynced(path, body)?.commit()
+    write_unsynced(path, body)?.commit(true)
 }
 
 /// A file written in full under its temporary name, not yet synced to disk nor renamed into
-/// place: [`Unsynced::commit`] does both, so the wait for the disk can overlap other work.
-/// Dropped without a commit, the temporary file is removed.
+/// place: [`Unsynced::commit`] does both (the sync if asked), so the wait for the disk can
+/// overlap other work. Dropped without a commit, the temporary file is removed.
 pub struct Unsynced {
     file: Option<File>,
     tmp: PathBuf,
@@ -72,11 +72,13 @@ pub struct Unsynced {
 }
 
 impl Unsynced {
-    /// Sync the file to disk, then rename it into place.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Rename the file into place; with `sync`, once it is on disk. Without, a reader still
+    /// sees the whole file or the old one, but a crash of the machine soon after may lose
+    /// what the kernel has not written yet.
+    pub fn commit(mut self, sync: bool) -> io::Result<()> {
         let result = match self.file.take() {
-            Some(file) => file.sync_all(),
-            None => Ok(()),
+            Some(file) if sync => file.sync_all(),
+            _ => Ok(()),
         };
         let result = result.and_then(|()| std::fs::rename(&self.tmp, &self.path));
         if result.is_err() {
@@ -253,12 +255,13 @@ impl Write for Sink<'_> {
     }
 }
 
-/// Pretty JSON, for the manifest.
-pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
-    write_atomic(path, |w| {
+/// Pretty JSON, for the manifest; synced to disk before it is renamed into place if `sync`.
+pub fn write_json<T: Serialize>(path: &Path, value: &T, sync: bool) -> io::Result<()> {
+    write_unsynced(path, |w| {
         serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
         w.write_all(b"\n")
-    })
+    })?
+    .commit(sync)
 }
 
 /// The files of an output folder.
@@ -315,7 +318,7 @@ mod tests {
                 .build()
                 .unwrap();
             pool.install(|| write_jsonl_indexed(&p, n, |i| vec![i; i % 3]))
-                .and_then(Unsynced::commit)
+                .and_then(|f| f.commit(true))
                 .unwrap();
             let text = std::fs::read_to_string(&p).unwrap();
             let lines: Vec<&str> = text.lines().collect();
@@ -326,7 +329,7 @@ mod tests {
         }
         // No records: an empty file.
         write_jsonl_indexed(&p, 0, |i| i)
-            .and_then(Unsynced::commit)
+            .and_then(|f| f.commit(true))
             .unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"");
     }
@@ -346,7 +349,7 @@ mod tests {
     fn failed_write_keeps_previous_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.json");
-        write_json(&p, &"old").unwrap();
+        write_json(&p, &"old", true).unwrap();
         let err = write_atomic(&p, |_| Err(io::Error::other("boom")));
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"old\"\n");
@@ -357,11 +360,11 @@ mod tests {
     fn an_unsynced_file_is_in_place_only_once_committed() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.jsonl");
-        write_json(&p, &"old").unwrap();
+        write_json(&p, &"old", true).unwrap();
         let pending = write_unsynced(&p, |w| w.write_all(b"new\n")).unwrap();
         // Until the commit the old file is what a reader sees.
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "\"old\"\n");
-        pending.commit().unwrap();
+        pending.commit(true).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
         // Dropped without a commit (the run failed elsewhere): nothing changes, nothing is left.
         let abandoned = write_unsynced(&p, |w| w.write_all(b"newer\n")).unwrap();
