@@ -868,6 +868,15 @@ mod tests {
                 "Wir und unsere Partner verwenden Cookies und ähnliche Technologien, um Inhalte zu personalisieren.",
                 "consent_notice",
             ),
+            (
+                "Reporting by Alex Lawler in London and Florence Tan in Singapore; Additional reporting by Jan Wolfe; Editing by Louise Heavens and Mark Potter",
+                "wire_credit",
+            ),
+            (
+                "(Reporting by Will Dunham; Editing by Tom Brown)",
+                "wire_credit",
+            ),
+            ("Writing by Anna Ringstrom, editing by Ed Osmond.", "wire_credit"),
         ] {
             goes(line, rule);
         }
@@ -897,6 +906,9 @@ mod tests {
             "Category:Hotels in Las Vegas",
             "Smith, J. (2020). Tides of change. Retrieved from https://example.org/tides",
             "This article is a summary of the council's report.",
+            "Reporting by the Financial Times found that refiners had cut runs.",
+            "Editing by Hand",
+            "Writing by Candlelight",
         ] {
             stays(line);
         }
