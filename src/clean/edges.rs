@@ -256,7 +256,11 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
         }
         start = i;
     }
-    let cut = head_cut(page, s, &open, start, &topic);
+    let title = page_title(page, start, &topic);
+    if let Some((echo, _)) = title {
+        page.claim(echo, Verdict::remove(rule::PAGE_EDGE));
+    }
+    let cut = head_cut(page, s, &open, start, &topic, title.map(|(_, h)| h));
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
@@ -266,13 +270,47 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     }
 }
 
-/// The open lines before the first prose line that are not the article's lead.
+/// Separators between a headline and its site's name in a page's HTML title.
+const TITLE_SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " · ", " • ", " :: ", " » "];
+
+/// A page's full visible text often opens with its HTML title, "Headline | Site" ("Headline -
+/// Site", "Headline — Site: Section"), and prints the headline alone again above the article.
+/// Returns (the title line, the headline line) when the page's first line is such a title and
+/// one of the lines after it, before `before` (the article), is its headline: two words at
+/// least and a content word of the article's (`topic`), so that a site's name over its logo
+/// ("Site | Tagline" and "Site") is not taken for one. The longest such line wins.
+fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<(usize, usize)> {
+    let echo = (0..before).find(|&i| !page.lines[i].is_blank())?;
+    let full = page.lines[echo].text.trim();
+    let mut best: Option<usize> = None;
+    for j in echo + 1..before {
+        let l = &page.lines[j];
+        if l.words < 2 || best.is_some_and(|b| page.lines[b].words > l.words) {
+            continue;
+        }
+        let head = l.text.trim();
+        let titled = full.len() > head.len()
+            && full.is_char_boundary(head.len())
+            && full[..head.len()].eq_ignore_ascii_case(head)
+            && TITLE_SEPARATORS
+                .iter()
+                .any(|sep| full[head.len()..].starts_with(sep));
+        if titled && shared_words(l, topic) > 0 {
+            best = Some(j);
+        }
+    }
+    best.map(|h| (echo, h))
+}
+
+/// The open lines before the first prose line that are not the article's lead. From the
+/// page's `headline` on (see [`page_title`]), every line is the article's head.
 fn head_cut(
     page: &Page<'_>,
     s: &EdgeSettings,
     open: &[usize],
     first: usize,
     topic: &FxHashSet<u64>,
+    headline: Option<usize>,
 ) -> Vec<usize> {
     // The lead: the last `lead_lines` lines before the article that no other rule took. Lines
     // that moved to metadata (a dateline, a photo credit) or went as cruft (a repeated title, a
@@ -284,6 +322,7 @@ fn head_cut(
         .take(s.lead_lines)
         .last()
         .unwrap_or(first);
+    let lead_from = headline.map_or(lead_from, |h| h.min(lead_from));
     open.iter()
         .copied()
         .take_while(|&i| i < lead_from)
@@ -1057,6 +1096,61 @@ mod tests {
                 "The harbour budget vote followed a long debate among council members\n\
                  Listen to the morning podcast every weekday\nCouncil approves harbour budget\n\
                  {P1}{P2}{P3}"
+            ),
+            "{:?}",
+            removed(&src)
+        );
+    }
+
+    #[test]
+    fn a_pages_html_title_goes_and_its_headline_opens_the_article() {
+        // The first line is the HTML title, "Headline | Site"; the headline printed alone
+        // further down is the article's, and what stands between it and the prose (an event's
+        // date, a job's facts) is the article's head, however many lines it takes.
+        let src = format!(
+            "Council approves harbour budget | The Town Paper\nThe Town Paper\nNews  Sport  Weather\n\
+             Council approves harbour budget\nVote: 7 to 2\nBudget: 4.2 million\nWorks start: spring\n\
+             Meeting: Tuesday night\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "Council approves harbour budget\nVote: 7 to 2\nBudget: 4.2 million\n\
+                 Works start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
+            ),
+            "{:?}",
+            removed(&src)
+        );
+        // No headline below it: the title line is judged as any header line (here it shares
+        // the article's words and stays), and the lead is the last three lines.
+        let src = format!(
+            "Council approves harbour budget | The Town Paper\nThe Town Paper\nNews  Sport  Weather\n\
+             Vote: 7 to 2\nBudget: 4.2 million\nWorks start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "Council approves harbour budget | The Town Paper\nBudget: 4.2 million\n\
+                 Works start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
+            ),
+            "{:?}",
+            removed(&src)
+        );
+    }
+
+    #[test]
+    fn a_sites_name_under_its_title_is_no_headline() {
+        // "Site | Tagline" over the site's name: the name shares no word with the article, so
+        // the header goes as before and only the lead stays (the last three lines no other
+        // rule took: "Subscribe today" went as a pitch).
+        let src = format!(
+            "The Town Paper | News for the valley\nThe Town Paper\nNews  Sport  Weather\n\
+             Subscribe today\nToday in brief\nCouncil approves harbour budget\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "News  Sport  Weather\nToday in brief\nCouncil approves harbour budget\n{P1}{P2}{P3}"
             ),
             "{:?}",
             removed(&src)

@@ -771,6 +771,10 @@ mod tests {
             "Quick view",
             "Sort by: Featured",
             "Do Not Sell or Share My Personal Information",
+            "On this page",
+            "Copy",
+            "Copy code",
+            "Copied!",
         ] {
             goes(line, "nav_label");
         }
@@ -783,6 +787,8 @@ mod tests {
             "Frequently Asked Questions",
             "Careers in nursing are drawing more students than ever.",
             "Add to the pan two cups of flour and a pinch of salt.",
+            "Copy the file to the server before you restart it.",
+            "Copy editing",
         ] {
             stays(line);
         }
@@ -876,7 +882,10 @@ mod tests {
                 "(Reporting by Will Dunham; Editing by Tom Brown)",
                 "wire_credit",
             ),
-            ("Writing by Anna Ringstrom, editing by Ed Osmond.", "wire_credit"),
+            (
+                "Writing by Anna Ringstrom, editing by Ed Osmond.",
+                "wire_credit",
+            ),
         ] {
             goes(line, rule);
         }
