@@ -648,6 +648,35 @@ impl<'a> Parts<'a> {
     }
 }
 
+/// How a line opens as an item of a list: what stands before its first letter, digits as '9'
+/// and white space as one space ("99:99 – " for "54:30 – Outro", "9. " for "3. Tents", "• "),
+/// when it starts with a bullet or holds a digit with a mark beside it, and is short (up to 16
+/// bytes). A line of words, a bracket or a quote opens no list.
+fn item_mark(text: &str) -> Option<String> {
+    let t = text.trim_start();
+    let mut mark = String::new();
+    for c in t.chars() {
+        if c.is_alphabetic() {
+            break;
+        }
+        if c.is_whitespace() {
+            if !mark.ends_with(' ') {
+                mark.push(' ');
+            }
+        } else {
+            mark.push(if c.is_ascii_digit() { '9' } else { c });
+        }
+        if mark.len() > 16 {
+            return None;
+        }
+    }
+    // A number alone is a headline's ("12 Large Indoor Plants"), not an item's mark: the mark
+    // holds a stop, a colon or a dash as well.
+    let bullet = mark.starts_with(['•', '·', '-', '–', '—', '*', '▪', '◦', '‣', '→', '+']);
+    let punctuated = mark.contains(|c: char| c != '9' && c != ' ');
+    (bullet || mark.contains('9') && punctuated).then_some(mark)
+}
+
 /// The open lines after the article's end, up to `limit`, and every one from there on.
 fn tail_cut(
     page: &Page<'_>,
@@ -660,6 +689,8 @@ fn tail_cut(
     let mut gap = 0;
     // Lines left of a list a line ending in ":" announced.
     let mut announced = 0;
+    // How the line right above opened, if it carried the article on.
+    let mut above: Option<String> = None;
     for i in last + 1..limit {
         let l = &page.lines[i];
         if l.is_blank() {
@@ -670,13 +701,19 @@ fn tail_cut(
             // share links or a related-stories heading is where the page's tail begins, and a
             // sentence below it (a newsletter pitch, a footer's blurb) is not the article's.
             announced = 0;
+            above = None;
             gap += 1;
             if gap > s.max_gap {
                 break;
             }
             continue;
         }
-        let carries = announced > 0 || reads_on(l) || on_topic_tail(l, topic, s);
+        let opening = item_mark(l.text);
+        // The next item of a list the article's lines above run ("54:30 – Outro" after
+        // "49:02 – Does online content help?"): it opens as they do.
+        let next_item = opening.is_some() && opening == above;
+        let carries = next_item || announced > 0 || reads_on(l) || on_topic_tail(l, topic, s);
+        above = if carries { opening } else { None };
         announced = if announces(l) {
             s.list_lines
         } else {
@@ -1155,5 +1192,48 @@ mod tests {
             "{:?}",
             removed(&src)
         );
+    }
+
+    #[test]
+    fn a_list_the_article_runs_goes_on_to_its_last_item() {
+        // Timestamps of show notes: the first ones share the story's words and carry it on;
+        // the last ones share none but open as those above them do, and stay. Headlines of
+        // other stories that open with a number are no such items: below one on the story's
+        // topic, which carries it on, the next ones go.
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
+             00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
+             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n\
+             About the paper\nAdvertise with us\n"
+        );
+        let want = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
+             00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
+             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n"
+        );
+        assert_eq!(kept(&src), want, "{:?}", removed(&src));
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
+             12 Harbour Budgets Compared\n15 Pet-Friendly Houseplants\n20 Unique Indoor Trees\n"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}12 Harbour Budgets Compared\n"
+            ),
+            "{:?}",
+            removed(&src)
+        );
+        assert_eq!(
+            super::item_mark("54:30 \u{2013} Outro").as_deref(),
+            Some("99:99 \u{2013} ")
+        );
+        assert_eq!(super::item_mark("3. Tents").as_deref(), Some("9. "));
+        assert_eq!(
+            super::item_mark("\u{2022} Flour"),
+            Some("\u{2022} ".to_string())
+        );
+        assert_eq!(super::item_mark("12 Large Indoor Plants"), None);
+        assert_eq!(super::item_mark("(Reuters) - Oil rose"), None);
     }
 }
