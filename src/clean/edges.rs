@@ -166,6 +166,9 @@ fn is_comment_heading(l: &Line<'_>) -> bool {
     };
     let count = count.bytes().all(|b| b.is_ascii_digit())
         || ["no", "one"].iter().any(|w| count.eq_ignore_ascii_case(w));
+    // WordPress's own words, in English and as its Spanish, French, German, Portuguese and
+    // Italian translations print them ("6 comentarios en “...”", "3 réflexions sur « ... »",
+    // "2 Gedanken zu „...“").
     let noun = [
         "thought",
         "thoughts",
@@ -173,10 +176,31 @@ fn is_comment_heading(l: &Line<'_>) -> bool {
         "comments",
         "response",
         "responses",
+        "comentario",
+        "comentarios",
+        "respuestas",
+        "commentaire",
+        "commentaires",
+        "réflexion",
+        "réflexions",
+        "kommentar",
+        "kommentare",
+        "gedanke",
+        "gedanken",
+        "comentário",
+        "comentários",
+        "pensamento",
+        "pensamentos",
+        "commento",
+        "commenti",
+        "pensiero",
+        "pensieri",
     ]
     .iter()
-    .any(|w| noun.eq_ignore_ascii_case(w));
-    let prep = prep.eq_ignore_ascii_case("on") || prep.eq_ignore_ascii_case("to");
+    .any(|w| noun.to_lowercase() == *w);
+    let prep = ["on", "to", "en", "sobre", "sur", "zu", "em", "su"]
+        .iter()
+        .any(|w| prep.eq_ignore_ascii_case(w));
     count
         && noun
         && prep
@@ -784,6 +808,25 @@ mod tests {
             .map(|(_, text)| text)
             .collect();
         assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
+    }
+
+    #[test]
+    fn a_thread_under_its_heading_goes_in_other_languages() {
+        for heading in [
+            "6 comentarios en \u{201c}Council approves harbour budget\u{201d}",
+            "3 r\u{e9}flexions sur \u{ab} Council approves harbour budget \u{bb}",
+            "2 Gedanken zu \u{201e}Council approves harbour budget\u{201c}",
+        ] {
+            let src = format!(
+                "Council approves harbour budget\n{P1}{P2}{P3}{heading}\nAnn\n\
+                 Great write-up, the harbour has needed this for years and I am glad it passed.\n"
+            );
+            assert_eq!(
+                kept(&src),
+                format!("Council approves harbour budget\n{P1}{P2}{P3}"),
+                "{heading}"
+            );
+        }
     }
 
     #[test]

@@ -886,6 +886,21 @@ mod tests {
                 "Writing by Anna Ringstrom, editing by Ed Osmond.",
                 "wire_credit",
             ),
+            ("Me gusta esto:", "share_prompt"),
+            ("Me gusta Cargando...", "share_prompt"),
+            ("Gefällt mir Wird geladen …", "share_prompt"),
+            ("Comparte esto:", "share_prompt"),
+            ("Teilen mit:", "share_prompt"),
+            ("Responder", "comment_form"),
+            ("Relacionado", "related_header"),
+            ("Etiquetas: balcón, maceta, tomate cherry", "site_chrome"),
+            ("Catégories : Jardin, Potager", "site_chrome"),
+            (
+                "← Entrada anterior: Lechugas de hoja suelta todo el año",
+                "site_chrome",
+            ),
+            ("Article suivant", "site_chrome"),
+            ("Next post: How to prune roses", "site_chrome"),
         ] {
             goes(line, rule);
         }
@@ -918,6 +933,9 @@ mod tests {
             "Reporting by the Financial Times found that refiners had cut runs.",
             "Editing by Hand",
             "Writing by Candlelight",
+            "Me gusta mucho cómo quedó la salsa al final.",
+            "La entrada anterior al museo estaba cerrada por obras.",
+            "Las etiquetas de los productos deben indicar su origen.",
         ] {
             stays(line);
         }
