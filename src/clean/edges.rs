@@ -263,7 +263,16 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     if (prose_words as f64) < s.min_prose_share * all_words as f64 {
         return;
     }
-    let (prose, limit) = article_prose(page, s, &prose);
+    let (mut prose, mut limit) = article_prose(page, s, &prose);
+    // A press release ends at its end mark ("###", "-30-"): what follows is the sender's
+    // standing blurb and the page's own.
+    if let Some(mark) = (first + 1..limit).find(|&i| is_end_mark(page.lines[i].text)) {
+        let before = prose.partition_point(|&i| i < mark);
+        if before > 0 {
+            prose = &prose[..before];
+            limit = mark;
+        }
+    }
     let last = prose[prose.len() - 1];
     let mut topic = FxHashSet::default();
     for &i in prose {
@@ -292,6 +301,17 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
+}
+
+/// The mark that ends a press release: "###", "# # #", "-30-", "- END -", "-ends-".
+fn is_end_mark(text: &str) -> bool {
+    let t = text.trim();
+    [
+        "###", "# # #", "-30-", "- 30 -", "-###-", "- ### -", "-end-", "- end -", "-ends-",
+        "- ends -",
+    ]
+    .iter()
+    .any(|m| t.eq_ignore_ascii_case(m))
 }
 
 /// Separators between a headline and its site's name in a page's HTML title.
@@ -808,6 +828,25 @@ mod tests {
             .map(|(_, text)| text)
             .collect();
         assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
+    }
+
+    #[test]
+    fn a_press_release_ends_at_its_end_mark() {
+        // The sender's blurb after "###" is a sentence and would carry the article on.
+        for mark in ["###", "-30-", "- END -"] {
+            let src = format!(
+                "Council approves harbour budget\n{P1}{P2}{P3}{mark}\n\
+                 The Town Council serves the eleven thousand residents of the harbour town and its villages.\n\
+                 Council offices are open every weekday from nine in the morning to five in the afternoon.\n"
+            );
+            assert_eq!(
+                kept(&src),
+                format!("Council approves harbour budget\n{P1}{P2}{P3}"),
+                "{mark}: {:?}",
+                removed(&src)
+            );
+        }
+        assert!(!super::is_end_mark("### Results"));
     }
 
     #[test]

@@ -901,6 +901,18 @@ mod tests {
             ),
             ("Article suivant", "site_chrome"),
             ("Next post: How to prune roses", "site_chrome"),
+            ("📄 Draft Permit WM0021847 (PDF, 412 KB)", "site_chrome"),
+            ("Annual report 2024 (pdf 3.1 MB)", "site_chrome"),
+            (
+                "Share this page:  Facebook | X | LinkedIn | Email",
+                "share_prompt",
+            ),
+            (
+                "Connect with us:  Facebook  X  YouTube  Instagram",
+                "share_prompt",
+            ),
+            ("Subscribe to DEQ news releases", "signup_prompt"),
+            ("Get email updates ➜", "signup_prompt"),
         ] {
             goes(line, rule);
         }
@@ -936,6 +948,8 @@ mod tests {
             "Me gusta mucho cómo quedó la salsa al final.",
             "La entrada anterior al museo estaba cerrada por obras.",
             "Las etiquetas de los productos deben indicar su origen.",
+            "The full report (PDF) is on the agency's website.",
+            "Connect with us to learn more about the programme this spring.",
         ] {
             stays(line);
         }
