@@ -178,6 +178,7 @@ fn is_comment_heading(l: &Line<'_>) -> bool {
         "responses",
         "comentario",
         "comentarios",
+        "respuesta",
         "respuestas",
         "commentaire",
         "commentaires",
@@ -198,7 +199,7 @@ fn is_comment_heading(l: &Line<'_>) -> bool {
     ]
     .iter()
     .any(|w| noun.to_lowercase() == *w);
-    let prep = ["on", "to", "en", "sobre", "sur", "zu", "em", "su"]
+    let prep = ["on", "to", "en", "a", "sobre", "sur", "zu", "em", "su"]
         .iter()
         .any(|w| prep.eq_ignore_ascii_case(w));
     count
@@ -265,10 +266,17 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     }
     let (mut prose, mut limit) = article_prose(page, s, &prose);
     // A press release ends at its end mark ("###", "-30-"): what follows is the sender's
-    // standing blurb and the page's own.
-    if let Some(mark) = (first + 1..limit).find(|&i| is_end_mark(page.lines[i].text)) {
+    // standing blurb and the page's own. The last mark, and only when the prose below it is
+    // under half the words of the prose above: "# # #" is also a story's scene break, with
+    // the story going on below it.
+    if let Some(mark) = (first + 1..limit)
+        .rev()
+        .find(|&i| is_end_mark(page.lines[i].text))
+    {
         let before = prose.partition_point(|&i| i < mark);
-        if before > 0 {
+        let words = |p: &[usize]| p.iter().map(|&i| page.lines[i].words).sum::<usize>();
+        let (above, below) = (words(&prose[..before]), words(&prose[before..]));
+        if before > 0 && 2 * below < above {
             prose = &prose[..before];
             limit = mark;
         }
@@ -320,16 +328,21 @@ const TITLE_SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " · ", " �
 /// A page's full visible text often opens with its HTML title, "Headline | Site" ("Headline -
 /// Site", "Headline — Site: Section"), and prints the headline alone again above the article.
 /// Returns (the title line, the headline line) when the page's first line is such a title and
-/// one of the lines after it, before `before` (the article), is its headline: two words at
-/// least and a content word of the article's (`topic`), so that a site's name over its logo
-/// ("Site | Tagline" and "Site") is not taken for one. The longest such line wins.
+/// one of the open lines after it, before `before` (the article), is its headline: two words
+/// at least, sharing the article's content words (`topic`), so that a site's name over its
+/// logo ("Site | Tagline" and "Site", "BBC News - Headline" and "BBC News") is not taken for
+/// one. The longest such line wins; of equals, the last.
 fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<(usize, usize)> {
     let echo = (0..before).find(|&i| !page.lines[i].is_blank())?;
     let full = page.lines[echo].text.trim();
     let mut best: Option<usize> = None;
     for j in echo + 1..before {
         let l = &page.lines[j];
-        if l.words < 2 || best.is_some_and(|b| page.lines[b].words > l.words) {
+        // A copy another rule took (a repeat of the headline) is not the one that stays.
+        if l.words < 2
+            || page.verdicts[j].is_some()
+            || best.is_some_and(|b| page.lines[b].words > l.words)
+        {
             continue;
         }
         let head = l.text.trim();
@@ -339,7 +352,10 @@ fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<
             && TITLE_SEPARATORS
                 .iter()
                 .any(|sep| full[head.len()..].starts_with(sep));
-        if titled && shared_words(l, topic) > 0 {
+        // A site's name is short: up to three words need two of the article's, a longer
+        // headline one ("Episode 142: The Slow Return of Hand Bookbinding").
+        let shared = shared_words(l, topic);
+        if titled && (shared >= 2 || shared == 1 && l.words >= 4) {
             best = Some(j);
         }
     }
@@ -692,8 +708,8 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// How a line opens as an item of a list: what stands before its first letter, digits as '9'
-/// and white space as one space ("99:99 – " for "54:30 – Outro", "9. " for "3. Tents", "• "),
+/// How a line opens as an item of a list: what stands before its first letter, each number as
+/// '9' and white space as one space ("9:9 – " for "54:30 – Outro", "9. " for "3. Tents", "• "),
 /// when it starts with a bullet or holds a digit with a mark beside it, and is short (up to 16
 /// bytes). A line of words, a bracket or a quote opens no list.
 fn item_mark(text: &str) -> Option<String> {
@@ -707,8 +723,13 @@ fn item_mark(text: &str) -> Option<String> {
             if !mark.ends_with(' ') {
                 mark.push(' ');
             }
+        } else if c.is_ascii_digit() {
+            // A number of any length: "9. " and "10. ", "9:45 – " and "12:30 – " open alike.
+            if !mark.ends_with('9') {
+                mark.push('9');
+            }
         } else {
-            mark.push(if c.is_ascii_digit() { '9' } else { c });
+            mark.push(c);
         }
         if mark.len() > 16 {
             return None;
@@ -835,18 +856,27 @@ mod tests {
         // The sender's blurb after "###" is a sentence and would carry the article on.
         for mark in ["###", "-30-", "- END -"] {
             let src = format!(
-                "Council approves harbour budget\n{P1}{P2}{P3}{mark}\n\
+                "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}{mark}\n\
                  The Town Council serves the eleven thousand residents of the harbour town and its villages.\n\
                  Council offices are open every weekday from nine in the morning to five in the afternoon.\n"
             );
             assert_eq!(
                 kept(&src),
-                format!("Council approves harbour budget\n{P1}{P2}{P3}"),
+                format!("Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}"),
                 "{mark}: {:?}",
                 removed(&src)
             );
         }
+        assert!(super::is_end_mark(" ### ") && super::is_end_mark("-30-"));
         assert!(!super::is_end_mark("### Results"));
+        // A scene break with the story going on below it is no end.
+        let src = format!("Council approves harbour budget\n{P1}{P2}# # #\n{P3}{P4}{P5}{P6}");
+        assert_eq!(
+            kept(&src),
+            format!("Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}"),
+            "{:?}",
+            removed(&src)
+        );
     }
 
     #[test]
@@ -1258,6 +1288,25 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_printed_twice_stays_once() {
+        // The second copy goes as a repeat; the first is the headline, and stays.
+        let src = format!(
+            "Council approves harbour budget | The Town Paper\nThe Town Paper\nNews  Sport  Weather\n\
+             Council approves harbour budget\nCouncil approves harbour budget\nSubscribe today\n\
+             Vote: 7 to 2\nBudget: 4.2 million\nWorks start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "Council approves harbour budget\nVote: 7 to 2\nBudget: 4.2 million\n\
+                 Works start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
+            ),
+            "{:?}",
+            removed(&src)
+        );
+    }
+
+    #[test]
     fn a_sites_name_under_its_title_is_no_headline() {
         // "Site | Tagline" over the site's name: the name shares no word with the article, so
         // the header goes as before and only the lead stays (the last three lines no other
@@ -1308,9 +1357,15 @@ mod tests {
         );
         assert_eq!(
             super::item_mark("54:30 \u{2013} Outro").as_deref(),
-            Some("99:99 \u{2013} ")
+            Some("9:9 \u{2013} ")
         );
         assert_eq!(super::item_mark("3. Tents").as_deref(), Some("9. "));
+        // Numbers of any length open alike: a list goes on past its ninth item.
+        assert_eq!(
+            super::item_mark("9:45 \u{2013} Intro"),
+            super::item_mark("12:30 \u{2013} Outro")
+        );
+        assert_eq!(super::item_mark("9. Tents"), super::item_mark("10. Stoves"));
         assert_eq!(
             super::item_mark("\u{2022} Flour"),
             Some("\u{2022} ".to_string())

@@ -523,10 +523,11 @@ mod tests {
             crate::config::Settings::from_toml(crate::config::DEFAULT_CONFIG, "d", None).unwrap();
         let rules = PhraseRules::new(&settings.rules).unwrap();
         // The default pack's "Name/Agency" credit can begin with any text: it is kept out of
-        // the pass's alternation, and looked for only where a line holds a slash.
+        // the pass's alternation, and looked for only where a line holds a slash (a caption's
+        // credit, a colon; a document link, its bracket).
         let first = &rules.passes[0];
         assert!(first.floating.is_some());
-        assert_eq!(first.needles, b"/:");
+        assert_eq!(first.needles, b"(/:");
         assert!(
             !first
                 .any
@@ -901,8 +902,8 @@ mod tests {
             ),
             ("Article suivant", "site_chrome"),
             ("Next post: How to prune roses", "site_chrome"),
-            ("📄 Draft Permit WM0021847 (PDF, 412 KB)", "site_chrome"),
-            ("Annual report 2024 (pdf 3.1 MB)", "site_chrome"),
+            ("📄 Draft Permit WM0021847 (PDF, 412 KB)", "document_link"),
+            ("Annual report 2024 (pdf 3.1 MB)", "document_link"),
             (
                 "Share this page:  Facebook | X | LinkedIn | Email",
                 "share_prompt",
@@ -950,6 +951,10 @@ mod tests {
             "Las etiquetas de los productos deben indicar su origen.",
             "The full report (PDF) is on the agency's website.",
             "Connect with us to learn more about the programme this spring.",
+            "The inspection report for the Oak Street plant is attached (PDF, 412 KB)",
+            "Sign up for the county's emergency text alerts.",
+            "Writing By Hand Is Good For Your Brain",
+            "Research by students at Stanford University found the opposite.",
         ] {
             stays(line);
         }

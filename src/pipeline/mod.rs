@@ -20,7 +20,7 @@ use crate::fingerprint::{
 use crate::normalize::{Normalizer, fingerprint_text_digits, fingerprint_text_opts};
 use crate::sink::records::*;
 use crate::sink::{
-    OutputPaths, Sink, write_atomic, write_json, write_jsonl_indexed, write_unsynced,
+    OutputPaths, Sink, sync_dir, write_atomic, write_json, write_jsonl_indexed, write_unsynced,
 };
 use crate::source::stream::{
     JsonlChunk, JsonlStream, StreamItem, StreamTotals, WarcStream, WarcWindow,
@@ -1175,6 +1175,10 @@ fn decide_and_write(
                 .map_err(out_err(path))?;
         }
     }
+    // The renames too, before the manifest that says the run is complete.
+    if sync {
+        sync_dir(&opts.output).map_err(out_err(&opts.output))?;
+    }
     clock.mark("write");
 
     let total = started.elapsed().as_secs_f64();
@@ -1202,6 +1206,9 @@ fn decide_and_write(
         dedup: dedup_facts,
     };
     write_json(&paths.manifest, &manifest, sync).map_err(out_err(&paths.manifest))?;
+    if sync {
+        sync_dir(&opts.output).map_err(out_err(&opts.output))?;
+    }
     progress.finish();
     Ok(RunReport { manifest, paths })
 }

@@ -1034,15 +1034,6 @@ fn sync_and_checksum(path: &Path) -> std::io::Result<String> {
     Ok(h.finalize().to_hex().to_string())
 }
 
-/// Syncs a folder, so the renames into it are on disk.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
 /// blake3 (hex, 16 digits) of the running scour binary, computed once.
 fn build_id() -> std::io::Result<String> {
     static ID: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();

@@ -255,6 +255,15 @@ impl Write for Sink<'_> {
     }
 }
 
+/// Syncs a folder, so the renames into it are on disk.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Pretty JSON, for the manifest; synced to disk before it is renamed into place if `sync`.
 pub fn write_json<T: Serialize>(path: &Path, value: &T, sync: bool) -> io::Result<()> {
     write_unsynced(path, |w| {
