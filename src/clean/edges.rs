@@ -804,6 +804,11 @@ mod tests {
     use crate::clean::Input;
     use crate::clean::test_support::*;
 
+    /// `kept(src)` is `want`, or the failure shows what went and by which rule.
+    fn assert_kept(src: &str, want: &str) {
+        assert_eq!(kept(src), want, "{:?}", removed(src));
+    }
+
     const P1: &str = "The council voted on Tuesday to approve a new harbour budget for the coming year, after a long debate.\n";
     const P2: &str = "Members said the harbour plan would need more work before the works could start next spring.\n";
     const P3: &str = "The mayor welcomed the vote and thanked the staff who had prepared the harbour plan over the winter.\n";
@@ -1261,14 +1266,12 @@ mod tests {
              Council approves harbour budget\nVote: 7 to 2\nBudget: 4.2 million\nWorks start: spring\n\
              Meeting: Tuesday night\n{P1}{P2}{P3}"
         );
-        assert_eq!(
-            kept(&src),
-            format!(
+        assert_kept(
+            &src,
+            &format!(
                 "Council approves harbour budget\nVote: 7 to 2\nBudget: 4.2 million\n\
                  Works start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
             ),
-            "{:?}",
-            removed(&src)
         );
         // No headline below it: the title line is judged as any header line (here it shares
         // the article's words and stays), and the lead is the last three lines.
@@ -1276,14 +1279,12 @@ mod tests {
             "Council approves harbour budget | The Town Paper\nThe Town Paper\nNews  Sport  Weather\n\
              Vote: 7 to 2\nBudget: 4.2 million\nWorks start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
         );
-        assert_eq!(
-            kept(&src),
-            format!(
+        assert_kept(
+            &src,
+            &format!(
                 "Council approves harbour budget | The Town Paper\nBudget: 4.2 million\n\
                  Works start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
             ),
-            "{:?}",
-            removed(&src)
         );
     }
 
@@ -1295,14 +1296,12 @@ mod tests {
              Council approves harbour budget\nCouncil approves harbour budget\nSubscribe today\n\
              Vote: 7 to 2\nBudget: 4.2 million\nWorks start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
         );
-        assert_eq!(
-            kept(&src),
-            format!(
+        assert_kept(
+            &src,
+            &format!(
                 "Council approves harbour budget\nVote: 7 to 2\nBudget: 4.2 million\n\
                  Works start: spring\nMeeting: Tuesday night\n{P1}{P2}{P3}"
             ),
-            "{:?}",
-            removed(&src)
         );
     }
 
@@ -1315,13 +1314,11 @@ mod tests {
             "The Town Paper | News for the valley\nThe Town Paper\nNews  Sport  Weather\n\
              Subscribe today\nToday in brief\nCouncil approves harbour budget\n{P1}{P2}{P3}"
         );
-        assert_eq!(
-            kept(&src),
-            format!(
+        assert_kept(
+            &src,
+            &format!(
                 "News  Sport  Weather\nToday in brief\nCouncil approves harbour budget\n{P1}{P2}{P3}"
             ),
-            "{:?}",
-            removed(&src)
         );
     }
 
