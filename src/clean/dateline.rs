@@ -410,6 +410,12 @@ impl DatelineDetector {
         if !meaningful.is_empty() && LEAD_IN.contains(&before) && !is_byline(&meaningful) {
             return None;
         }
+        // A sum of money or a share beside the date is a figure of the line's own, not a
+        // section's name: a price history ("08/14/2017 – Sold – $412,500"), a market's day
+        // ("March 3 – Dow +1.2%").
+        if label.contains(['$', '€', '£', '¥', '₹', '%']) {
+            return None;
+        }
         // A quoted title beside a date is a reference ("13. IRS. “Penalties,” May 2025."), not
         // a section's name. (Guillemets are left out: forums join a poster to a date with one,
         // "by admin » Tue Aug 27, 2019".)
@@ -743,6 +749,10 @@ mod tests {
         assert!(judge("MOSCOW, December 5. /TASS/. The North Atlantic Alliance has already destroyed all normal contacts with Moscow, so statements are irrelevant.").is_none());
         assert!(judge("Version 1.2.10 released").is_none());
         assert!(judge("In 1997, the parties signed the Founding Act").is_none());
+        // Figures beside the date: a price history, a market's day.
+        assert!(judge("08/14/2017 \u{2013} Sold \u{2013} $412,500").is_none());
+        assert!(judge("March 3, 2025 \u{2013} Dow +1.2%").is_none());
+        assert!(judge("Sold \u{2013} 08/14/2017").is_some());
     }
 
     #[test]
