@@ -887,6 +887,10 @@ mod tests {
                 "Writing by Anna Ringstrom, editing by Ed Osmond.",
                 "wire_credit",
             ),
+            (
+                "Reporting by Jörn Poltz and Łukasz Kowalski; Editing by Tomás Ó Ruairc",
+                "wire_credit",
+            ),
             ("Me gusta esto:", "share_prompt"),
             ("Me gusta Cargando...", "share_prompt"),
             ("Gefällt mir Wird geladen …", "share_prompt"),
