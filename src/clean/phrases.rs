@@ -891,6 +891,32 @@ mod tests {
                 "Reporting by Jörn Poltz and Łukasz Kowalski; Editing by Tomás Ó Ruairc",
                 "wire_credit",
             ),
+            ("Facebook  X  LinkedIn  Email", "share_prompt"),
+            ("Share:  Facebook  Email  Print", "share_prompt"),
+            ("Share ▸ Facebook Twitter Email Print", "share_prompt"),
+            ("🔊 Listen to this article · 5:42", "site_chrome"),
+            (
+                "Please turn on JavaScript to use this feature",
+                "site_chrome",
+            ),
+            ("Load earlier posts", "site_chrome"),
+            (
+                "Add to calendar:  Google  |  iCal  |  Outlook",
+                "site_chrome",
+            ),
+            ("Home › Research Environment", "site_chrome"),
+            (
+                "Tout accepter Continuer sans accepter Paramétrer",
+                "site_chrome",
+            ),
+            (
+                "⬅ Previous event: Planning Commission Meeting (May 15)",
+                "site_chrome",
+            ),
+            (
+                "The views expressed in this column are those of the author and do not necessarily reflect those of The Ledger.",
+                "site_notice",
+            ),
             ("Me gusta esto:", "share_prompt"),
             ("Me gusta Cargando...", "share_prompt"),
             ("Gefällt mir Wird geladen …", "share_prompt"),
@@ -957,6 +983,9 @@ mod tests {
             "Connect with us to learn more about the programme this spring.",
             "The inspection report for the Oak Street plant is attached (PDF, 412 KB)",
             "Sign up for the county's emergency text alerts.",
+            "Home is where the heart is / as the song goes",
+            "Load the dishwasher before you start cooking.",
+            "The views expressed by residents at the meeting were mixed.",
             "Writing By Hand Is Good For Your Brain",
             "Research by students at Stanford University found the opposite.",
         ] {
