@@ -603,13 +603,14 @@ pub fn bylines(page: &mut Page<'_>) {
                 return;
             }
             last_by = Some(i);
+            // Only a line that opens as a byline can be one.
+            if page.verdicts[i].is_none()
+                && let Some(name) = byline_name(l.core)
+            {
+                found.push((i, name));
+            }
         }
         previous = Some(i);
-        if page.verdicts[i].is_none()
-            && let Some(name) = byline_name(l.core)
-        {
-            found.push((i, name));
-        }
     }
     let mut names: Vec<String> = found.iter().map(|(_, n)| n.to_lowercase()).collect();
     names.sort_unstable();

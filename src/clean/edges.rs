@@ -166,6 +166,12 @@ fn is_comment_heading(l: &Line<'_>) -> bool {
     };
     let count = count.bytes().all(|b| b.is_ascii_digit())
         || ["no", "one"].iter().any(|w| count.eq_ignore_ascii_case(w));
+    // Most lines of four words or more open with no count: they are done here, before the
+    // noun is lower-cased.
+    if !count {
+        return false;
+    }
+    let noun = noun.to_lowercase();
     // WordPress's own words, in English and as its Spanish, French, German, Portuguese and
     // Italian translations print them ("6 comentarios en “...”", "3 réflexions sur « ... »",
     // "2 Gedanken zu „...“").
@@ -197,16 +203,11 @@ fn is_comment_heading(l: &Line<'_>) -> bool {
         "pensiero",
         "pensieri",
     ]
-    .iter()
-    .any(|w| noun.to_lowercase() == *w);
+    .contains(&noun.as_str());
     let prep = ["on", "to", "en", "a", "sobre", "sur", "zu", "em", "su"]
         .iter()
         .any(|w| prep.eq_ignore_ascii_case(w));
-    count
-        && noun
-        && prep
-        && title.chars().count() > 1
-        && title.starts_with(['"', '“', '„', '«', '\'', '‘'])
+    noun && prep && title.chars().count() > 1 && title.starts_with(['"', '“', '„', '«', '\'', '‘'])
 }
 
 /// `comment_thread`: the readers' comments under an article, on a page's full text. It starts at
@@ -314,6 +315,10 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
 /// The mark that ends a press release: "###", "# # #", "-30-", "- END -", "-ends-".
 fn is_end_mark(text: &str) -> bool {
     let t = text.trim();
+    // Every line of an article is asked; the marks are seven bytes at most.
+    if t.len() > 7 {
+        return false;
+    }
     [
         "###", "# # #", "-30-", "- 30 -", "-###-", "- ### -", "-end-", "- end -", "-ends-",
         "- ends -",
@@ -354,8 +359,11 @@ fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<
                 .any(|sep| full[head.len()..].starts_with(sep));
         // A site's name is short: up to three words need two of the article's, a longer
         // headline one ("Episode 142: The Slow Return of Hand Bookbinding").
+        if !titled {
+            continue;
+        }
         let shared = shared_words(l, topic);
-        if titled && (shared >= 2 || shared == 1 && l.words >= 4) {
+        if shared >= 2 || shared == 1 && l.words >= 4 {
             best = Some(j);
         }
     }
