@@ -906,6 +906,11 @@ mod tests {
             ),
             ("Home › Research Environment", "site_chrome"),
             (
+                "Home / Local news / Harbour authority approves new terminal",
+                "site_chrome",
+            ),
+            ("Categories: 1950 births | Living people", "site_chrome"),
+            (
                 "Tout accepter Continuer sans accepter Paramétrer",
                 "site_chrome",
             ),
@@ -984,6 +989,8 @@ mod tests {
             "The inspection report for the Oak Street plant is attached (PDF, 412 KB)",
             "Sign up for the county's emergency text alerts.",
             "Home is where the heart is / as the song goes",
+            "Home/End go to begin/end of line",
+            "categories: hooks that are used to manage the security fields",
             "Load the dishwasher before you start cooking.",
             "The views expressed by residents at the meeting were mixed.",
             "Writing By Hand Is Good For Your Brain",
