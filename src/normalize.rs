@@ -324,25 +324,51 @@ impl Normalizer {
 /// Hard-wrapped text (mail, plain-text books) breaks lines inside paragraphs at a fixed width and
 /// marks paragraphs by blank lines; scraped page text puts each block on one line. So a block
 /// (lines with no blank line between them) is hard-wrapped when its lines, but for the last,
-/// have about one length, a wrap width of 50 to 100 characters, and mostly end mid-sentence.
-/// A short list or a poem has neither the width nor the even lengths.
+/// have about one length, a wrap width of 50 to 100 characters, mostly end mid-sentence, and are
+/// filled: the next line's first word would not have fit on the line. A short list or a poem
+/// has neither the width nor the even lengths; a list of items of about one length (a page's
+/// "See a GP if:" list, one item a line) is not filled.
 fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> bool {
     if block.len() < 3 {
         return false;
     }
-    let mut lengths = Vec::with_capacity(block.len());
-    let mut unterminated = 0usize;
-    for i in block.start..block.end - 1 {
+    let text_of = |i: usize| {
         let pieces = cleaned.line_pieces(i);
-        let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+        match (pieces.first(), pieces.last()) {
+            (Some(first), Some(last)) => Some(src[first.start..last.end].trim()),
+            _ => None,
+        }
+    };
+    let mut lengths = Vec::with_capacity(block.len());
+    // Per line but the last: its length and the next line's first word's.
+    let mut fits = Vec::with_capacity(block.len());
+    let mut unterminated = 0usize;
+    let Some(mut next) = text_of(block.start) else {
+        return false;
+    };
+    for i in block.start..block.end - 1 {
+        let text = next;
+        let Some(after) = text_of(i + 1) else {
             return false;
         };
-        let text = src[first.start..last.end].trim();
-        lengths.push(text.chars().count());
+        next = after;
+        let length = text.chars().count();
+        lengths.push(length);
+        let word = next
+            .split_whitespace()
+            .next()
+            .map_or(0, |w| w.chars().count());
+        fits.push((length, word));
         if !text.ends_with(['.', '!', '?', ':', ';', '"', '\'', '”', ')', '…']) {
             unterminated += 1;
         }
     }
+    let width = lengths
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(next.chars().count());
     let mut sorted = lengths.clone();
     sorted.sort_unstable();
     let median = sorted[sorted.len() / 2];
@@ -350,10 +376,15 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
         .iter()
         .filter(|&&l| l.abs_diff(median) <= 15)
         .count();
+    let filled = fits
+        .iter()
+        .filter(|&&(length, word)| length + 1 + word > width)
+        .count();
     // Wrapping widths run from about 60 to 100 characters; longer lines are whole paragraphs.
     (50..=100).contains(&median)
         && even * 5 >= lengths.len() * 4
         && unterminated * 2 >= lengths.len()
+        && filled * 4 >= lengths.len() * 3
 }
 
 /// The text that fingerprints are computed on: lowercase, diacritics and punctuation folded away,
@@ -640,6 +671,19 @@ mod tests {
             n.text
                 .ends_with("A short list:\n\nEggs\n\nFlour and milk\n\nSalt to taste")
         );
+    }
+
+    /// A list of items of about one length, none ending a sentence, is still one item a line:
+    /// its lines are not filled to a width (the next item's first word would have fit).
+    #[test]
+    fn a_list_of_even_items_is_not_hard_wrapped() {
+        let src = "See a doctor if:\n\
+                   the pain is severe or stopping you doing your normal activities\n\
+                   the pain is getting worse or keeps coming back after a rest\n\
+                   the pain has not improved after treating it at home for 2 weeks\n\
+                   you have any tingling or loss of feeling in your foot or toes\n\
+                   you have diabetes, as foot problems can be more serious then\n";
+        assert_eq!(norm(src).paragraphs.len(), 6, "{}", norm(src).text);
     }
 
     #[test]
