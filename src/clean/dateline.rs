@@ -40,6 +40,7 @@ const GENERIC: &[&str] = &[
     "and",
     "edited",
     "first",
+    "reviewed",
 ];
 /// Words of a clause: a label beside a date never has them, a Title Case headline does ("Biden,
 /// Xi To Meet November 15", "Talks Will Resume March 3").
