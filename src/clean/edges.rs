@@ -384,17 +384,33 @@ fn head_cut(
     // that moved to metadata (a dateline, a photo credit) or went as cruft (a repeated title, a
     // share prompt) do not count: a head of title, date, standfirst and credit would otherwise
     // push the title out.
+    // Nor do bare counts: a post's likes and comments ("142", "38", "1.2K") right above it would
+    // push out its title and subtitle. They are no part of the lead either. A price ("$60.00")
+    // or a rank ("#1") is not a bare count.
+    let wordless = |i: usize| {
+        let t = page.lines[i].text.trim();
+        let t = t.strip_suffix(['K', 'k', 'M']).unwrap_or(t);
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' '))
+    };
     let lead_from = (0..first)
         .rev()
-        .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none())
+        .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none() && !wordless(i))
         .take(s.lead_lines)
         .last()
         .unwrap_or(first);
     let lead_from = headline.map_or(lead_from, |h| h.min(lead_from));
     open.iter()
         .copied()
-        .take_while(|&i| i < lead_from)
-        .filter(|&i| shared_words(&page.lines[i], topic) < s.head_topic_words)
+        .take_while(|&i| i < first)
+        .filter(|&i| {
+            if i < lead_from {
+                shared_words(&page.lines[i], topic) < s.head_topic_words
+            } else {
+                wordless(i)
+            }
+        })
         .collect()
 }
 
@@ -841,6 +857,26 @@ mod tests {
             kept(&src),
             format!("Today in brief\nCouncil approves harbour budget\n{P1}{P2}{P3}")
         );
+    }
+
+    /// Bare counts (a post's likes and comments) are no part of the lead and do not push the
+    /// title and its subtitle out of it. A price is no count: a product page's stays.
+    #[test]
+    fn counts_above_an_article_leave_its_title_in_the_lead() {
+        let src = format!(
+            "The Harbour Letter\nHarbour budget passes at last\n\
+             What the vote means for the quay walls\nAnn Lee\n142\n38\n{P1}{P2}{P3}"
+        );
+        assert_eq!(
+            kept(&src),
+            format!(
+                "Harbour budget passes at last\nWhat the vote means for the quay walls\nAnn Lee\n\
+                 {P1}{P2}{P3}"
+            )
+        );
+        let src =
+            format!("Harbour Kayak 12\nA touring kayak for the harbour\n$399.00\n{P1}{P2}{P3}");
+        assert_eq!(kept(&src), src);
     }
 
     #[test]
