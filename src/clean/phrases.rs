@@ -991,6 +991,14 @@ mod tests {
             ),
             ("Help us improve our website", "site_notice"),
             (
+                "Are you affected by Storm Isolde? If it is safe to do so, send us your photos and videos.",
+                "site_notice",
+            ),
+            (
+                "Text is available under the Creative Commons Attribution-ShareAlike License 4.0; additional terms may apply. By using this site, you agree to the Terms of Use and Privacy Policy. Wikipedia is a registered trademark of the Wikimedia Foundation, Inc., a non-profit organization.",
+                "legal_notice",
+            ),
+            (
                 "Can you answer a quick question about your visit today?",
                 "site_notice",
             ),
@@ -1046,6 +1054,7 @@ mod tests {
             "Help us improve our website by reporting broken links, the council said.",
             "Readers can edit this page of the guide to add their own tips.",
             "--edit",
+            "Are you affected by the new rules? Most drivers will not notice a change, the ministry says.",
             "saved",
             "Load the dishwasher before you start cooking.",
             "The views expressed by residents at the meeting were mixed.",
