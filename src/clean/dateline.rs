@@ -20,6 +20,10 @@ use crate::doc::MetaKey;
 use regex::Regex;
 
 const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+/// Month names in Italian, Spanish, French, German and Portuguese, for dates written day first
+/// ("15 marzo 2024", "3 de mayo de 2024", "15. März 2024", "1er août"). Day first only: "Mars
+/// 2020" is a rover, "Mai 2024" could be a name.
+const EU_MONTH: &str = r"(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|enero|febrero|abril|mayo|junio|julio|septiembre|setiembre|octubre|noviembre|diciembre|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|décembre|januar|jänner|februar|märz|maerz|juni|juli|oktober|dezember|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)";
 const WEEKDAY: &str =
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?";
 
@@ -183,6 +187,7 @@ impl DatelineDetector {
             format!(r"(?:{WEEKDAY}\s+)?{MONTH}\s+{day}(?:,?\s+{year})?"),
             format!(r"(?:{WEEKDAY}\s+)?{day}\s+(?:of\s+)?{MONTH},?(?:\s+{year})?"),
             format!(r"{MONTH},?\s+{year}"),
+            format!(r"\d{{1,2}}(?:\.|er|º|°)?\s+(?:de\s+)?{EU_MONTH}(?:\s+(?:de\s+)?{year})?"),
             format!(r"\d{{1,2}}[./-]\d{{1,2}}[./-]{year}"),
             r"\d{1,2}/\d{1,2}/\d{2}".to_string(),
             format!(
@@ -537,7 +542,17 @@ const NOT_NAME_WORDS: &[&str] = &[
 
 /// How the line opens if it opens as a byline does, compared in place (every open line is
 /// asked; nothing is allocated).
+/// Italian's "di" opens a byline only as written in lower case ("di Giulia Ferrero"):
+/// capitalized, it opens surnames ("Di Maria Scores Twice").
 fn byline_opening(core: &str) -> Option<&'static str> {
+    let first = core.as_bytes().first()?.to_ascii_lowercase();
+    // Every opening starts with one of these letters: most lines are ruled out by their first.
+    if !matches!(first, b'b' | b'w' | b's' | b't' | b'v' | b'p' | b'd') {
+        return None;
+    }
+    if core.starts_with("di ") {
+        return Some("di ");
+    }
     BYLINE_OPENINGS
         .iter()
         .find(|o| {
@@ -557,6 +572,11 @@ fn byline_name(core: &str) -> Option<&str> {
     }
     let open = byline_opening(core)?;
     let name = core[open.len()..].trim();
+    // The first word must be capitalized (below): most lines that open with "by" or "di" go
+    // here, before their words are split and compared ("di" is Italian's "of").
+    if !name.starts_with(char::is_uppercase) {
+        return None;
+    }
     let words: Vec<&str> = name
         .split_whitespace()
         .map(|w| w.trim_end_matches(','))
@@ -713,6 +733,39 @@ mod tests {
             .map(|v| v.meta)
     }
 
+    /// The first-letter test lets every opening through, in either case ("di" in lower case only).
+    #[test]
+    fn every_byline_opening_is_found() {
+        for o in super::BYLINE_OPENINGS {
+            let cap = format!("{}{}", o[..1].to_uppercase(), &o[1..]);
+            for line in [o.to_string(), o.to_uppercase(), cap] {
+                assert_eq!(super::byline_opening(&line), Some(*o), "{line:?}");
+            }
+        }
+        assert_eq!(super::byline_opening("di Giulia"), Some("di "));
+        assert_eq!(super::byline_opening("Di Maria"), None);
+    }
+
+    #[test]
+    fn dates_in_other_languages_are_datelines() {
+        for line in [
+            "15 marzo 2024",
+            "3 de mayo de 2024",
+            "15. März 2024",
+            "1er août 2023",
+            "7 de março de 2024",
+        ] {
+            assert!(judge(line).is_some(), "{line}");
+        }
+        for line in [
+            "Mars 2020 landed in Jezero crater",
+            "Il 15 marzo 2024 la biblioteca ha riaperto le sue sale al pubblico.",
+            "Am 15. März 2024 wurde der Radweg eröffnet.",
+        ] {
+            assert!(judge(line).is_none(), "{line}");
+        }
+    }
+
     #[test]
     fn datelines_with_and_without_labels() {
         assert_eq!(
@@ -816,6 +869,7 @@ mod tests {
             "Written by Moses Kim and Kate Shokurova",
             "Von Katrin Möller",
             "By Hlín Eyjólfsdóttir",
+            "di Giulia Ferrero",
         ] {
             assert!(byline_name(line).is_some(), "{line}");
         }
@@ -828,6 +882,8 @@ mod tests {
             "By The Numbers",
             "Par Value And Yield",
             "Von Miller Signs With Bills",
+            "Di Maria Scores Twice",
+            "di solito la biblioteca apre alle nove",
         ] {
             assert!(byline_name(line).is_none(), "{line}");
         }
