@@ -325,9 +325,11 @@ impl Normalizer {
 /// marks paragraphs by blank lines; scraped page text puts each block on one line. So a block
 /// (lines with no blank line between them) is hard-wrapped when its lines, but for the last,
 /// have about one length, a wrap width of 50 to 100 characters, mostly end mid-sentence, and are
-/// filled: the next line's first word would not have fit on the line. A short list or a poem
-/// has neither the width nor the even lengths; a list of items of about one length (a page's
-/// "See a GP if:" list, one item a line) is not filled.
+/// filled: the next line's first word would not have fit on the line (the width being the
+/// longest line at most 8 characters over the median, so that one long URL does not set it). A short list or a poem
+/// has neither the width nor the even lengths; a list of items of about one length is seldom
+/// filled (a page's "See a GP if:" list, one item a line), though items that open with short
+/// words can be, and are then joined.
 fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> bool {
     if block.len() < 3 {
         return false;
@@ -363,15 +365,16 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
             unterminated += 1;
         }
     }
-    let width = lengths
-        .iter()
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(next.chars().count());
     let mut sorted = lengths.clone();
     sorted.sort_unstable();
     let median = sorted[sorted.len() / 2];
+    let width = lengths
+        .iter()
+        .copied()
+        .chain([next.chars().count()])
+        .filter(|&l| l <= median + 8)
+        .max()
+        .unwrap_or(0);
     let even = lengths
         .iter()
         .filter(|&&l| l.abs_diff(median) <= 15)
@@ -684,6 +687,18 @@ mod tests {
                    you have any tingling or loss of feeling in your foot or toes\n\
                    you have diabetes, as foot problems can be more serious then\n";
         assert_eq!(norm(src).paragraphs.len(), 6, "{}", norm(src).text);
+    }
+
+    /// A URL longer than the wrap width does not set the width the other lines are measured by.
+    #[test]
+    fn a_long_url_leaves_a_wrapped_paragraph_wrapped() {
+        let src = "The council published the full report on its website this morning, and\n\
+                   the summary runs to forty pages. Readers who want the tables can find\n\
+                   them in the appendix at the address below, which is also in the notes:\n\
+                   https://www.example.gov/reports/2024/harbour-budget/appendix-tables-final-v2.pdf\n\
+                   The mayor said the figures would be updated every quarter from now on,\n\
+                   and that the next update is due at the end of June this year.\n";
+        assert_eq!(norm(src).paragraphs.len(), 1, "{}", norm(src).text);
     }
 
     #[test]

@@ -20,10 +20,13 @@ use crate::doc::MetaKey;
 use regex::Regex;
 
 const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
-/// Month names in Italian, Spanish, French, German and Portuguese, for dates written day first
-/// ("15 marzo 2024", "3 de mayo de 2024", "15. März 2024", "1er août"). Day first only: "Mars
-/// 2020" is a rover, "Mai 2024" could be a name.
-const EU_MONTH: &str = r"(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|enero|febrero|abril|mayo|junio|julio|septiembre|setiembre|octubre|noviembre|diciembre|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|décembre|januar|jänner|februar|märz|maerz|juni|juli|oktober|dezember|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)";
+/// Month names in Italian, Spanish, French and Portuguese, for dates written day first ("15
+/// marzo 2024", "3 de mayo de 2024", "1er août"). In lower case only, as those languages write
+/// them: capitalized, they are names ("2 Mars Bars", "11 Marco Reus", "7 Mayo Clinic Tips").
+const ROMANCE_MONTH: &str = r"(?-i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|enero|febrero|abril|mayo|junio|julio|septiembre|setiembre|octubre|noviembre|diciembre|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|décembre|decembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)";
+/// German month names, after a day with its full stop ("15. März 2024", "3. Mai"): the stop is
+/// what tells a date from a numbered item ("4. Mars").
+const GERMAN_MONTH: &str = r"(?:januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember)";
 const WEEKDAY: &str =
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?";
 
@@ -187,7 +190,8 @@ impl DatelineDetector {
             format!(r"(?:{WEEKDAY}\s+)?{MONTH}\s+{day}(?:,?\s+{year})?"),
             format!(r"(?:{WEEKDAY}\s+)?{day}\s+(?:of\s+)?{MONTH},?(?:\s+{year})?"),
             format!(r"{MONTH},?\s+{year}"),
-            format!(r"\d{{1,2}}(?:\.|er|º|°)?\s+(?:de\s+)?{EU_MONTH}(?:\s+(?:de\s+)?{year})?"),
+            format!(r"\d{{1,2}}(?:er|º|°)?\s+(?:de\s+)?{ROMANCE_MONTH}(?:\s+(?:de\s+)?{year})?"),
+            format!(r"\d{{1,2}}\.\s*{GERMAN_MONTH}(?:\s+{year})?"),
             format!(r"\d{{1,2}}[./-]\d{{1,2}}[./-]{year}"),
             r"\d{1,2}/\d{1,2}/\d{2}".to_string(),
             format!(
@@ -616,6 +620,17 @@ pub fn bylines(page: &mut Page<'_>) {
             continue;
         }
         if let Some(open) = byline_opening(l.core) {
+            // Italian's "di" (of) opens many lines of running text: only a name after it says
+            // anything, and its lines say nothing of the page's other "By ..." lines.
+            if open == "di " {
+                if page.verdicts[i].is_none()
+                    && let Some(name) = byline_name(l.core)
+                {
+                    found.push((i, name));
+                }
+                previous = Some(i);
+                continue;
+            }
             // Two "By ..." lines in a row: a menu of filters, or a heading's list.
             if last_by.is_some() && last_by == previous {
                 return;
@@ -757,10 +772,20 @@ mod tests {
         ] {
             assert!(judge(line).is_some(), "{line}");
         }
+        assert_eq!(
+            judge("15. April 2024").unwrap(),
+            [(MetaKey::Dateline, "15. April 2024".to_string())]
+        );
+        // Capitalized, the Romance names are names; a German month needs its day's full stop.
         for line in [
-            "Mars 2020 landed in Jezero crater",
-            "Il 15 marzo 2024 la biblioteca ha riaperto le sue sale al pubblico.",
-            "Am 15. März 2024 wurde der Radweg eröffnet.",
+            "Mars 2020",
+            "Top 10 Mars Facts",
+            "11 Marco Reus",
+            "3. Julio Cortázar",
+            "4. Mars",
+            "2 Mars Bars",
+            "7 Mayo Clinic Tips",
+            "4 Mai Tai Recipes",
         ] {
             assert!(judge(line).is_none(), "{line}");
         }
@@ -887,6 +912,17 @@ mod tests {
         ] {
             assert!(byline_name(line).is_none(), "{line}");
         }
+    }
+
+    /// Lines of running Italian that open with "di" (of) are no "By ..." lines: two in a row, or
+    /// one word after "di", do not turn the page's bylines off.
+    #[test]
+    fn italian_di_lines_leave_the_pages_bylines_alone() {
+        let src = "Title of the story\n\nBy Jane Doe\n\nBody text of the story, long enough to read.\n\
+                   di questo parleremo\ndi nuovo domani\ndi Redazione\n";
+        assert_eq!(cleaner().clean(src).extracted.authors, ["Jane Doe"]);
+        let src = "La biblioteca riapre\ndi Giulia Ferrero\nIl comune ha riaperto la biblioteca.\n";
+        assert_eq!(cleaner().clean(src).extracted.authors, ["Giulia Ferrero"]);
     }
 
     #[test]

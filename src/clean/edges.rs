@@ -385,14 +385,18 @@ fn head_cut(
     // share prompt) do not count: a head of title, date, standfirst and credit would otherwise
     // push the title out.
     // Nor do bare counts: a post's likes and comments ("142", "38", "1.2K") right above it would
-    // push out its title and subtitle. They are no part of the lead either. A price ("$60.00")
-    // or a rank ("#1") is not a bare count.
+    // push out its title and subtitle. They are no part of the lead either. A price ("$60.00"),
+    // a rank ("#1"), a year or a title that is one ("2023", "1984") and a version ("3.12.1")
+    // are not bare counts.
     let wordless = |i: usize| {
         let t = page.lines[i].text.trim();
         let t = t.strip_suffix(['K', 'k', 'M']).unwrap_or(t);
+        let year = t.len() == 4 && ["18", "19", "20"].iter().any(|c| t.starts_with(c));
         t.starts_with(|c: char| c.is_ascii_digit())
             && t.chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' '))
+            && t.matches('.').count() <= 1
+            && !year
     };
     let lead_from = (0..first)
         .rev()
@@ -877,6 +881,12 @@ mod tests {
         let src =
             format!("Harbour Kayak 12\nA touring kayak for the harbour\n$399.00\n{P1}{P2}{P3}");
         assert_eq!(kept(&src), src);
+        // Nor is a year, a title that is one, or a version.
+        for line in ["2023", "1984", "3.12.1"] {
+            let src =
+                format!("Harbour budget passes\nWhat it means for the quay\n{line}\n{P1}{P2}{P3}");
+            assert_eq!(kept(&src), src, "{line}");
+        }
     }
 
     #[test]
