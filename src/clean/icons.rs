@@ -96,12 +96,19 @@ impl IconDetector {
         let open = page.open_line_list();
         let mut lower = Vec::new();
         for i in open {
-            if page.lines[i].words < self.min_tokens
-                || !self.may_hold_marker(page.lines[i].core, &mut lower)
-            {
+            let text = page.lines[i].core;
+            if page.lines[i].words < self.min_tokens {
+                // A lone ligature name or two, a line of its own ("chevron_right",
+                // "expand_more bookmark_border"), undecorated (a reST label ".. _svg_example:"
+                // is not one).
+                if text.len() <= 80 && text == page.lines[i].text.trim() && is_ligature_line(text) {
+                    page.claim(i, Verdict::remove(rule::ICON_STRING));
+                }
                 continue;
             }
-            let text = page.lines[i].core;
+            if !self.may_hold_marker(text, &mut lower) {
+                continue;
+            }
             let mut tokens = 0usize;
             let mut marked = 0usize;
             for t in text.split_whitespace() {
@@ -117,9 +124,130 @@ impl IconDetector {
     }
 }
 
+/// Names of the glyphs of Material Icons, the icon font with ligatures that pages use most, that
+/// stand for page furniture (arrows, menus, bookmarks, likes). A scraper that reads the page's
+/// text gets the name where the icon was drawn. Code names ("display_info", "get_icons") are
+/// not among them.
+const LIGATURES: &[&str] = &[
+    "access_time",
+    "add_circle",
+    "add_circle_outline",
+    "arrow_back",
+    "arrow_back_ios",
+    "arrow_downward",
+    "arrow_drop_down",
+    "arrow_drop_up",
+    "arrow_forward",
+    "arrow_forward_ios",
+    "arrow_left",
+    "arrow_right",
+    "arrow_right_alt",
+    "arrow_upward",
+    "bookmark_add",
+    "bookmark_added",
+    "bookmark_border",
+    "calendar_today",
+    "chat_bubble",
+    "chat_bubble_outline",
+    "check_circle",
+    "check_circle_outline",
+    "chevron_left",
+    "chevron_right",
+    "content_copy",
+    "expand_less",
+    "expand_more",
+    "favorite_border",
+    "format_quote",
+    "help_outline",
+    "info_outline",
+    "keyboard_arrow_down",
+    "keyboard_arrow_left",
+    "keyboard_arrow_right",
+    "keyboard_arrow_up",
+    "location_on",
+    "mail_outline",
+    "more_horiz",
+    "more_vert",
+    "navigate_before",
+    "navigate_next",
+    "open_in_new",
+    "play_arrow",
+    "play_circle",
+    "play_circle_filled",
+    "play_circle_outline",
+    "star_border",
+    "star_half",
+    "star_outline",
+    "thumb_down",
+    "thumb_down_off_alt",
+    "thumb_up",
+    "thumb_up_alt",
+    "thumb_up_off_alt",
+    "volume_off",
+    "volume_up",
+    "zoom_in",
+    "zoom_out",
+];
+
+/// One to three tokens, each the name of a ligature in [`LIGATURES`]: a lone icon or two on a
+/// line of their own. A word without an underscore ("menu", "search") is left to the menus
+/// around it.
+fn is_ligature_line(text: &str) -> bool {
+    // Most short lines fail here, at their first byte or the underscore search.
+    if !text.starts_with(|c: char| c.is_ascii_lowercase()) || !text.contains('_') {
+        return false;
+    }
+    let mut tokens = 0;
+    for t in text.split_whitespace() {
+        tokens += 1;
+        if tokens > 3 || LIGATURES.binary_search(&t).is_err() {
+            return false;
+        }
+    }
+    tokens > 0
+}
+
 #[cfg(test)]
 mod tests {
     use crate::clean::test_support::*;
+
+    #[test]
+    fn the_ligature_list_is_sorted() {
+        assert!(super::LIGATURES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn lone_ligature_names_go() {
+        for line in [
+            "chevron_right",
+            "bookmark_border",
+            "expand_more",
+            "arrow_back more_vert",
+        ] {
+            let src = format!("Story body sentence.\n{line}\nMore of the story.\n");
+            assert_eq!(
+                kept(&src),
+                "Story body sentence.\nMore of the story.\n",
+                "{line}"
+            );
+        }
+        // Not ligatures: plain words, code, a name in a sentence, a constant.
+        for line in [
+            "menu",
+            "harbour",
+            "user_id = 42",
+            "Call expand_more() to open the panel.",
+            "MAX_RETRIES",
+            "snake_case",
+            "get_icons",
+            ".. _svg_image_example:",
+            "display_info",
+            "tx_drop_state",
+        ] {
+            let src = format!("Story body sentence.\n{line}\nMore of the story.\n");
+            assert_eq!(kept(&src), src, "{line}");
+        }
+    }
 
     /// The lowercased line searched case-sensitively finds a marker exactly when the line
     /// searched ASCII case-insensitively does: markers in any case, cut, among non-ASCII
