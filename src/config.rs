@@ -495,9 +495,8 @@ pub struct OutputSettings {
     /// sync the folder after the renames, before the run ends. Off, the renames still make
     /// each file appear whole or not at all to a reader and after an interrupted run; only a
     /// power loss or a crash of the machine right after the run can lose what the kernel had
-    /// not yet written. Like `cp`, `sort -o` and the
-    /// peers, the default leaves the writing to the kernel: the wait was up to a twentieth of
-    /// a run, the cores idle.
+    /// not yet written. Like `cp`, `sort -o` and the peers, the default leaves the writing to
+    /// the kernel: the wait was up to a twentieth of a run, the cores idle.
     pub sync: bool,
 }
 

@@ -326,10 +326,10 @@ impl Normalizer {
 /// (lines with no blank line between them) is hard-wrapped when its lines, but for the last,
 /// have about one length, a wrap width of 50 to 100 characters, mostly end mid-sentence, and are
 /// filled: the next line's first word would not have fit on the line (the width being the
-/// longest line at most 8 characters over the median, so that one long URL does not set it). A short list or a poem
-/// has neither the width nor the even lengths; a list of items of about one length is seldom
-/// filled (a page's "See a GP if:" list, one item a line), though items that open with short
-/// words can be, and are then joined.
+/// longest line at most 8 characters over the median, so that one long URL does not set it).
+/// A short list or a poem has neither the width nor the even lengths; a list of items of about
+/// one length is seldom filled (a page's "See a GP if:" list, one item a line), though items
+/// that open with short words can be, and are then joined.
 fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> bool {
     if block.len() < 3 {
         return false;
@@ -341,9 +341,9 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
             _ => None,
         }
     };
+    // Per line but the last: its length, and the length of the next line's first word.
     let mut lengths = Vec::with_capacity(block.len());
-    // Per line but the last: its length and the next line's first word's.
-    let mut fits = Vec::with_capacity(block.len());
+    let mut next_words = Vec::with_capacity(block.len());
     let mut unterminated = 0usize;
     let Some(mut next) = text_of(block.start) else {
         return false;
@@ -356,11 +356,11 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
         next = after;
         let length = text.chars().count();
         lengths.push(length);
-        let word = next
-            .split_whitespace()
-            .next()
-            .map_or(0, |w| w.chars().count());
-        fits.push((length, word));
+        next_words.push(
+            next.split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count()),
+        );
         if !text.ends_with(['.', '!', '?', ':', ';', '"', '\'', '”', ')', '…']) {
             unterminated += 1;
         }
@@ -379,9 +379,10 @@ fn block_is_hard_wrapped(src: &str, cleaned: &Cleaned, block: Range<usize>) -> b
         .iter()
         .filter(|&&l| l.abs_diff(median) <= 15)
         .count();
-    let filled = fits
+    let filled = lengths
         .iter()
-        .filter(|&&(length, word)| length + 1 + word > width)
+        .zip(&next_words)
+        .filter(|&(length, word)| length + 1 + word > width)
         .count();
     // Wrapping widths run from about 60 to 100 characters; longer lines are whole paragraphs.
     (50..=100).contains(&median)
@@ -676,8 +677,9 @@ mod tests {
         );
     }
 
-    /// A list of items of about one length, none ending a sentence, is still one item a line:
-    /// its lines are not filled to a width (the next item's first word would have fit).
+    /// A list of items of about one length under its heading, none ending a sentence, is still
+    /// one item a line: its lines are not filled to a width (the next item's first word would
+    /// have fit on the heading's line and on most items').
     #[test]
     fn a_list_of_even_items_is_not_hard_wrapped() {
         let src = "See a doctor if:\n\

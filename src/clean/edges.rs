@@ -388,7 +388,7 @@ fn head_cut(
     // push out its title and subtitle. They are no part of the lead either. A price ("$60.00"),
     // a rank ("#1"), a year or a title that is one ("2023", "1984") and a version ("3.12.1")
     // are not bare counts.
-    let wordless = |i: usize| {
+    let bare_count = |i: usize| {
         let t = page.lines[i].text.trim();
         let t = t.strip_suffix(['K', 'k', 'M']).unwrap_or(t);
         let year = t.len() == 4 && ["18", "19", "20"].iter().any(|c| t.starts_with(c));
@@ -400,7 +400,7 @@ fn head_cut(
     };
     let lead_from = (0..first)
         .rev()
-        .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none() && !wordless(i))
+        .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none() && !bare_count(i))
         .take(s.lead_lines)
         .last()
         .unwrap_or(first);
@@ -412,7 +412,7 @@ fn head_cut(
             if i < lead_from {
                 shared_words(&page.lines[i], topic) < s.head_topic_words
             } else {
-                wordless(i)
+                bare_count(i)
             }
         })
         .collect()

@@ -101,7 +101,7 @@ impl IconDetector {
                 // A lone ligature name or two, a line of its own ("chevron_right",
                 // "expand_more bookmark_border"), undecorated (a reST label ".. _svg_example:"
                 // is not one).
-                if text.len() <= 80 && is_ligature_line(text) && text == page.lines[i].text.trim() {
+                if is_ligature_line(text) && text == page.lines[i].text.trim() {
                     page.claim(i, Verdict::remove(rule::ICON_STRING));
                 }
                 continue;
