@@ -448,7 +448,7 @@ pub struct DedupSettings {
     pub exact_margin: f64,
     /// Memory for the dedup index (signatures and band keys), as a size (`"2G"`, `"512M"`) or
     /// `"unlimited"`. Below it everything stays in memory; above it, signatures spill to a file
-    /// in the output folder and band keys go through sorted run files. The output is the same.
+    /// in the output folder and band keys go through partition files. The output is the same.
     pub memory: String,
 }
 

@@ -252,7 +252,7 @@ fn print_summary(report: &pipeline::RunReport) -> Result<()> {
             .sum();
         writeln!(
             out,
-            "  dedup index over its memory budget: {:.1} MB of signatures spilled, {runs} band-key runs",
+            "  dedup index over its memory budget: {:.1} MB of signatures spilled, {runs} band-key partition files",
             d.spilled_bytes as f64 / 1e6
         )?;
     }

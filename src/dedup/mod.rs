@@ -87,7 +87,7 @@ pub trait ItemSet: Sync {
     fn slot(&self, _i: usize) -> Option<u64> {
         None
     }
-    /// The store, when the signatures are on disk: band keys then go through run files.
+    /// The store, when the signatures are on disk: band keys then go through partition files.
     fn spilled(&self) -> Option<&SignatureStore> {
         self.store().filter(|s| s.spilled())
     }
@@ -230,8 +230,9 @@ pub struct Stats {
     /// Jaccard similarity instead.
     #[serde(default)]
     pub exact_checked_pairs: u64,
-    /// Sorted band-key run files written because the signatures were spilled to disk (0: the
-    /// index stayed in memory).
+    /// Band-key partition files written because the signatures were spilled to disk and their
+    /// band keys did not fit in the budget either (0: they did, or nothing spilled). Named for
+    /// the sorted run files the partitions replaced, so manifests stay comparable.
     #[serde(default)]
     pub band_runs: u64,
     pub kept: u64,
@@ -290,8 +291,8 @@ pub fn deduplicate_checked(items: &[Item], params: &Params, exact: Option<&Exact
 }
 
 /// [`deduplicate_checked`] over any [`ItemSet`]: with signatures spilled to disk, band keys go
-/// through sorted run files in the store's folder. The outcome is the same as in memory; only
-/// [`Stats::band_runs`] tells the two apart. Errors are I/O errors of the spill files.
+/// through partitions (in files in the store's folder, past the budget). The outcome is the
+/// same as in memory; only [`Stats::band_runs`] tells the two apart. Errors are I/O errors of the spill files.
 pub fn deduplicate_set<S: ItemSet + ?Sized>(
     items: &S,
     params: &Params,

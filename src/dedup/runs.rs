@@ -1,66 +1,80 @@
-//! Step 2 for signatures spilled to disk: band keys through sorted run files.
+//! Step 2 for signatures spilled to disk: band keys through partition files.
 //!
 //! In memory, each band's keys are computed from every signature, sorted and scanned for
-//! buckets, one band per task. With the signatures on disk that would read them once per band.
-//! Instead one pass reads each signature once, computes the keys of every band, and collects
-//! `(key, rank)` entries per band (rank: the representative's position among them, which
-//! follows its order) in a buffer bounded by the store's budget; a full buffer is sorted and
-//! written as a run file (band by band, so a band's entries are one segment of each run). Then
-//! each band's segments are merged (k-way, by key then rank) into the same sorted sequence the
-//! in-memory scan sees, and the same bucket guard ([`bucket_pairs`]) makes the same pairs.
-//! Memory: the buffer, plus a small read buffer per run while a band is merged.
+//! buckets, a few bands per pass over the signatures. With the signatures on disk that would
+//! read them once per pass. Instead one pass reads each signature once and computes the keys of
+//! every band. Each `(key, rank)` entry (rank: the representative's position among `reps`,
+//! which follows its order) goes to one of `parts` partitions by its key's top bits, so every
+//! bucket (one band, one key) lies whole in one partition. The entries stay in memory while
+//! they fit the budget; past it they are appended to one file per partition, band by band, each
+//! time the buffer fills. Then every (partition, band) slice is read back, sorted and scanned
+//! for buckets in parallel, as a band is in memory: the same buckets with the same members in
+//! the same order, so the same pairs and the same bucket guard counts.
+//!
+//! This replaced sorted run files merged band by band through a heap (until session 21): the
+//! merge and its heap were a third of the spilled step's work, and it wrote and read the same
+//! bytes.
+//!
+//! Memory: the keys when they fit in the budget, sorted where they are with a spare buffer of
+//! one slice per thread; otherwise a buffer of half the budget, then, with it gone, one slice
+//! read back and its spare buffer per thread. `parts` keeps a slice and its spare on every
+//! thread within half the budget.
 
 use super::ItemSet;
-use super::steps::{Candidates, Groups, bucket_pairs};
+use super::steps::{Candidates, Groups, band_pairs, sort_entries_with};
 use super::store::{SignatureStore, read_at};
 use crate::fingerprint::{SigValue, band_key};
 use rayon::prelude::*;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// Bytes of budget an entry is counted for when runs are sized. Entries used to be a key and
-/// an order (u64 each); they now name the representative by its rank among `reps` (u32) and
-/// take 12 bytes, but runs are still sized as before so a budget makes the same runs (and the
-/// same `band_runs` in the manifest), now in three quarters of the memory.
-const ENTRY: u64 = 16;
-/// Bytes of one entry in memory and in a run file: key (u64) and rank (u32), little-endian.
-const RECORD: u64 = 12;
-
-/// A run entry packed in 12 bytes; comparing it compares `(key, rank)`, as ranks follow orders.
+/// A band-key entry packed in 12 bytes: the key's high and low halves, then the rank (ranks
+/// index `reps`, which holds fewer than `u32::MAX` items). Comparing entries compares
+/// `(key, rank)`, and ranks follow orders: the order of the in-memory step's `(key, order)`.
 type Entry = [u32; 3];
+/// Bytes of one entry, in memory and in a partition file (three little-endian `u32`).
+const RECORD: u64 = 12;
 
 fn pack(key: u64, rank: u32) -> Entry {
     [(key >> 32) as u32, key as u32, rank]
 }
 
-fn unpack(e: Entry) -> (u64, u32) {
-    (((e[0] as u64) << 32) | e[1] as u64, e[2])
+fn key(e: &Entry) -> u64 {
+    ((e[0] as u64) << 32) | e[1] as u64
 }
-/// More runs than this would hold too many files open per band merge: the buffer grows past
-/// the budget instead (a budget that small for the corpus is not met anyway).
-const MAX_RUNS: u64 = 256;
-/// Entries below which a run is not worth a file (small in tests, to make many runs).
-const MIN_RUN_ENTRIES: u64 = if cfg!(test) { 16 } else { 1024 };
+/// More partitions than this would hold too many files open: slices grow past the budget
+/// instead (a budget that small for the corpus is not met anyway).
+const MAX_PARTS: u64 = 256;
+/// Entries the buffer holds at least before it goes to the files (small in tests, to make many
+/// flushes).
+const MIN_HOLD: u64 = if cfg!(test) { 16 } else { 1024 };
 /// Representatives read and hashed per parallel step (between checks of the buffer), at most.
 const CHUNK: usize = 4096;
 
-/// Run files of one step, removed when dropped.
-struct Runs {
+/// The partition files of one step, removed when dropped.
+struct Parts {
     paths: Vec<PathBuf>,
-    /// Per run, per band (relative to the range): byte offset and entry count of its segment.
-    segments: Vec<Vec<(u64, u64)>>,
+    files: Vec<File>,
+    /// Bytes written to each file.
+    ends: Vec<u64>,
+    /// By partition, by band (relative to the range): `(byte offset, entries)` of each segment
+    /// written, in the order written (so in rank order).
+    segments: Vec<Vec<Vec<(u64, u64)>>>,
 }
 
-impl Drop for Runs {
+impl Drop for Parts {
     fn drop(&mut self) {
         for p in &self.paths {
             let _ = std::fs::remove_file(p);
         }
     }
+}
+
+/// The partition of a band key: its top bits, scaled to `parts`.
+fn partition(key: u64, parts: usize) -> usize {
+    (((key >> 32) * parts as u64) >> 32) as usize
 }
 
 /// Candidate pairs of the bands in `bands` for the signed representatives `reps` of `groups`
@@ -73,24 +87,41 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
     bands: Range<usize>,
     rows: usize,
 ) -> io::Result<Candidates> {
-    let nb = bands.len();
-    let budget_entries = store.budget().unwrap_or(u64::MAX) / ENTRY;
+    let nb = bands.len().max(1);
+    let budget = store.budget().unwrap_or(u64::MAX);
+    let threads = rayon::current_num_threads().max(1) as u64;
+    // A slice is sorted with a spare buffer of its size, on every thread at once: both within
+    // half the budget.
+    let band_bytes = reps.len() as u64 * RECORD;
+    let parts = (band_bytes * 2 * threads)
+        .div_ceil((budget / 2).max(1))
+        .clamp(1, MAX_PARTS) as usize;
     let total = reps.len() as u64 * nb as u64;
-    let per_run = budget_entries
-        .max(total.div_ceil(MAX_RUNS))
-        .max(MIN_RUN_ENTRIES);
-
-    let mut runs = Runs {
-        paths: Vec::new(),
-        segments: Vec::new(),
+    // All the keys are held when they fit in the budget, and nothing is written. Otherwise they
+    // go to the files through a buffer of half the budget: its size only sets how often it is
+    // written out, and the step's peak memory (a 4 GB corpus with a 512 MB budget peaked 130 MB
+    // higher, past 1 GB, with a buffer of the whole budget).
+    let hold = if total * RECORD <= budget {
+        u64::MAX
+    } else {
+        (budget / 2 / RECORD).max(MIN_HOLD)
     };
-    // Small enough steps that a run is not much larger than `per_run`.
-    let chunk_reps = (per_run / nb.max(1) as u64).clamp(1, CHUNK as u64) as usize;
-    // Each band's buffer gets the room it will need at once: grown by doubling, its old
+    // Small enough steps that the buffer is not much larger than `hold`.
+    let chunk_reps = (hold.min(total) / nb as u64).clamp(1, CHUNK as u64) as usize;
+    // Each slice's buffer gets the room it will need at once: grown by doubling, its old
     // copies would stay resident beside it (the budget twice over, for vectors of tens of MB
-    // that the allocator keeps in its heap).
-    let per_band = (per_run.div_ceil(nb.max(1) as u64) as usize + chunk_reps).min(reps.len());
-    let mut buffer: Vec<Vec<Entry>> = (0..nb).map(|_| Vec::with_capacity(per_band)).collect();
+    // that the allocator keeps in its heap). Keys are uniform hashes, so the partitions fill
+    // evenly; a slice that gets more (a huge bucket) grows.
+    let room = (hold.min(total) / (nb * parts) as u64) as usize + chunk_reps;
+    let mut buffer: Vec<Vec<Vec<Entry>>> = (0..parts)
+        .map(|_| (0..nb).map(|_| Vec::with_capacity(room)).collect())
+        .collect();
+    let mut files = Parts {
+        paths: Vec::new(),
+        files: Vec::new(),
+        ends: vec![0; parts],
+        segments: vec![vec![Vec::new(); nb]; parts],
+    };
     let mut buffered = 0u64;
     for (c, chunk) in reps.chunks(chunk_reps).enumerate() {
         let first = c * chunk_reps;
@@ -125,42 +156,65 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
                 out
             })
             .collect();
-        // Entries of one band are distinct (one per representative) and get sorted, so the
-        // order they are appended in does not matter.
         for (b, e) in keys.into_iter().flatten() {
-            buffer[b].push(e);
+            buffer[partition(key(&e), parts)][b].push(e);
             buffered += 1;
         }
-        if buffered >= per_run {
-            write_run(&mut runs, &mut buffer, store)?;
+        if buffered >= hold {
+            flush(&mut files, &mut buffer, store)?;
             buffered = 0;
         }
     }
-    if buffered > 0 || runs.paths.is_empty() {
-        write_run(&mut runs, &mut buffer, store)?;
+    // Everything fitted when nothing was flushed: the slices are sorted where they are.
+    let in_memory: Vec<Vec<Entry>> = if files.files.is_empty() {
+        buffer.into_iter().flatten().collect()
+    } else {
+        if buffered > 0 {
+            flush(&mut files, &mut buffer, store)?;
+        }
+        drop(buffer);
+        crate::memory::release_free();
+        Vec::new()
+    };
+    crate::memory::trace("dedup: band keys");
+    let order = |e: &Entry| groups.signed_rep(items, reps[e[2] as usize]).0;
+    // Slices are striped over the workers, each reusing its buffers from slice to slice: fresh
+    // ones per slice faulted in tens of MB of new pages each time (see `candidates_for`).
+    let tasks = parts * nb;
+    let workers = rayon::current_num_threads().clamp(1, tasks);
+    // A task is a slice's index, with the slice itself if it was held in memory.
+    let mut striped: Vec<Vec<(usize, Option<Vec<Entry>>)>> =
+        (0..workers).map(|_| Vec::new()).collect();
+    let mut in_memory = in_memory.into_iter();
+    for t in 0..tasks {
+        striped[t % workers].push((t, in_memory.next()));
     }
-    drop(buffer);
-    crate::memory::release_free();
-
-    let files = runs
-        .paths
-        .iter()
-        .map(File::open)
-        .collect::<io::Result<Vec<File>>>()?;
-    let parts: Vec<io::Result<Candidates>> = (0..nb)
+    let parts_out: Vec<io::Result<Candidates>> = striped
         .into_par_iter()
-        .map(|b| {
-            merge_band(&runs, &files, b, &|rank| {
-                groups.signed_rep(items, reps[rank as usize]).0
-            })
+        .map(|mine| {
+            let mut out = Candidates::default();
+            let (mut read, mut spare, mut orders, mut bytes) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for (t, mut held) in mine {
+                let entries = match &mut held {
+                    Some(held) => held,
+                    None => {
+                        read_slice(&files, t / nb, t % nb, &mut read, &mut bytes)?;
+                        &mut read
+                    }
+                };
+                sort_entries_with(entries, &mut spare, key);
+                band_pairs(entries, key, order, &mut orders, &mut out);
+            }
+            Ok(out)
         })
         .collect();
-    let mut all = Vec::with_capacity(nb);
-    for p in parts {
+    let mut all = Vec::with_capacity(parts_out.len());
+    for p in parts_out {
         all.push(p?);
     }
     let mut out = Candidates::merge(all);
-    out.runs = runs.paths.len() as u64;
+    out.runs = files.files.len() as u64;
     Ok(out)
 }
 
@@ -205,161 +259,83 @@ impl SliceBlock {
     }
 }
 
-fn write_run(runs: &mut Runs, buffer: &mut [Vec<Entry>], store: &SignatureStore) -> io::Result<()> {
-    buffer
-        .par_iter_mut()
-        .for_each_init(Vec::new, |scratch, b| sort_run(b, scratch));
-    let path = store.dir().join(format!(
-        ".spill-{}-bands-{}.bin.tmp",
-        std::process::id(),
-        runs.paths.len()
-    ));
-    runs.paths.push(path.clone());
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-    let mut offset = 0u64;
-    let mut segments = Vec::with_capacity(buffer.len());
-    let mut bytes = Vec::with_capacity(1 << 16);
-    for b in buffer.iter_mut() {
-        segments.push((offset, b.len() as u64));
-        for chunk in b.chunks(4096) {
-            bytes.clear();
-            for &e in chunk {
-                let (key, rank) = unpack(e);
-                bytes.extend_from_slice(&key.to_le_bytes());
-                bytes.extend_from_slice(&rank.to_le_bytes());
-            }
-            w.write_all(&bytes)?;
+/// Appends every slice of the buffer to its partition's file (made on the first flush), band by
+/// band, and empties the slices (they keep their room).
+fn flush(
+    files: &mut Parts,
+    buffer: &mut [Vec<Vec<Entry>>],
+    store: &SignatureStore,
+) -> io::Result<()> {
+    if files.files.is_empty() {
+        for p in 0..buffer.len() {
+            let path =
+                store
+                    .dir()
+                    .join(format!(".spill-{}-bands-{}.bin.tmp", std::process::id(), p));
+            files.paths.push(path.clone());
+            files.files.push(
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(&path)?,
+            );
         }
-        offset += b.len() as u64 * RECORD;
-        b.clear();
     }
-    w.into_inner().map_err(|e| e.into_error())?;
-    runs.segments.push(segments);
+    let mut bytes = Vec::with_capacity(1 << 16);
+    for (p, slices) in buffer.iter_mut().enumerate() {
+        let mut w = BufWriter::with_capacity(1 << 20, &files.files[p]);
+        for (b, slice) in slices.iter_mut().enumerate() {
+            if slice.is_empty() {
+                continue;
+            }
+            files.segments[p][b].push((files.ends[p], slice.len() as u64));
+            for chunk in slice.chunks(4096) {
+                bytes.clear();
+                for e in chunk {
+                    for v in e {
+                        bytes.extend_from_slice(&v.to_le_bytes());
+                    }
+                }
+                w.write_all(&bytes)?;
+            }
+            files.ends[p] += slice.len() as u64 * RECORD;
+            slice.clear();
+        }
+        w.into_inner().map_err(|e| e.into_error())?;
+    }
     Ok(())
 }
 
-/// Sorts one band's entries by key, then rank. As [`super::steps::sort_entries_with`] does in
-/// memory: band keys are uniform hashes, so one counting pass on their top bits spreads the
-/// entries into `scratch` in small ranges that are each sorted within the cache (a quicksort of
-/// the whole band took a third longer). The result is copied back, so the buffer keeps its room
-/// for the next run; `scratch` is one band's worth, per thread.
-fn sort_run(entries: &mut [Entry], scratch: &mut Vec<Entry>) {
-    const BITS: u32 = 10;
-    if entries.len() < 1 << 15 {
-        entries.sort_unstable_by_key(|&e| unpack(e));
-        return;
-    }
-    let shift = 32 - BITS;
-    let mut next = vec![0usize; (1 << BITS) + 1];
-    for e in entries.iter() {
-        next[(e[0] >> shift) as usize + 1] += 1;
-    }
-    for b in 0..1 << BITS {
-        next[b + 1] += next[b];
-    }
-    let starts = next.clone();
-    scratch.clear();
-    scratch.resize(entries.len(), [0; 3]);
-    for &e in entries.iter() {
-        let b = (e[0] >> shift) as usize;
-        scratch[next[b]] = e;
-        next[b] += 1;
-    }
-    for b in 0..1 << BITS {
-        scratch[starts[b]..starts[b + 1]].sort_unstable_by_key(|&e| unpack(e));
-    }
-    entries.copy_from_slice(scratch);
-}
-
-/// One run's segment of a band, read in order by position from the run's one open file (so
-/// the open files do not multiply with the bands merged at once).
-struct Segment<'f> {
-    file: &'f File,
-    offset: u64,
-    left: u64,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-/// Entries read per positional read.
-const READ_ENTRIES: u64 = 4096;
-
-impl Segment<'_> {
-    fn next(&mut self) -> io::Result<Option<(u64, u32)>> {
-        if self.pos == self.buf.len() {
-            if self.left == 0 {
-                return Ok(None);
-            }
-            let n = self.left.min(READ_ENTRIES);
-            self.buf.resize((n * RECORD) as usize, 0);
-            read_at(self.file, self.offset, &mut self.buf)?;
-            self.offset += n * RECORD;
-            self.left -= n;
-            self.pos = 0;
-        }
-        let e = &self.buf[self.pos..self.pos + RECORD as usize];
-        self.pos += RECORD as usize;
-        let key = u64::from_le_bytes(e[..8].try_into().expect("8 bytes"));
-        let rank = u32::from_le_bytes(e[8..].try_into().expect("4 bytes"));
-        Ok(Some((key, rank)))
-    }
-}
-
-/// The candidates of band `b` (index into the range): its segments merged into one sorted
-/// sequence, cut into buckets; `order` gives a representative's order by its rank.
-fn merge_band(
-    runs: &Runs,
-    files: &[File],
+/// Reads partition `p`'s entries of band `b` into `entries` (cleared first), segment by segment;
+/// `bytes` is the read buffer, kept by the caller.
+fn read_slice(
+    files: &Parts,
+    p: usize,
     b: usize,
-    order: &(dyn Fn(u32) -> u64 + Sync),
-) -> io::Result<Candidates> {
-    let mut segments = Vec::with_capacity(files.len());
-    for (file, segs) in files.iter().zip(&runs.segments) {
-        let (offset, count) = segs[b];
-        segments.push(Segment {
-            file,
-            offset,
-            left: count,
-            buf: Vec::new(),
-            pos: 0,
-        });
-    }
-    let mut heap = BinaryHeap::with_capacity(segments.len());
-    for (s, seg) in segments.iter_mut().enumerate() {
-        if let Some((key, rank)) = seg.next()? {
-            heap.push(Reverse((key, rank, s)));
+    entries: &mut Vec<Entry>,
+    bytes: &mut Vec<u8>,
+) -> io::Result<()> {
+    entries.clear();
+    /// Entries read per positional read.
+    const READ: u64 = 1 << 16;
+    for &(offset, count) in &files.segments[p][b] {
+        let mut done = 0;
+        while done < count {
+            let n = (count - done).min(READ);
+            bytes.resize((n * RECORD) as usize, 0);
+            read_at(&files.files[p], offset + done * RECORD, bytes)?;
+            let word = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("4 bytes"));
+            entries.extend(
+                bytes
+                    .chunks_exact(RECORD as usize)
+                    .map(|e| [word(&e[..4]), word(&e[4..8]), word(&e[8..])]),
+            );
+            done += n;
         }
     }
-    let mut out = Candidates::default();
-    // A bucket's ranks; turned into orders only for buckets that make pairs. Nearly every
-    // bucket holds one representative, and looking up the order of each (a random access
-    // into arrays of millions) was most of the merge.
-    let mut ranks: Vec<u32> = Vec::new();
-    let mut bucket: Vec<u64> = Vec::new();
-    let mut flush = |ranks: &mut Vec<u32>, out: &mut Candidates| {
-        if ranks.len() >= 2 {
-            bucket.clear();
-            bucket.extend(ranks.iter().map(|&r| order(r)));
-            bucket_pairs(&bucket, out);
-        } else if ranks.len() == 1 {
-            // What `bucket_pairs` does with one member.
-            out.largest_bucket = out.largest_bucket.max(1);
-        }
-        ranks.clear();
-    };
-    let mut bucket_key = None;
-    while let Some(Reverse((key, rank, s))) = heap.pop() {
-        if bucket_key != Some(key) {
-            flush(&mut ranks, &mut out);
-            bucket_key = Some(key);
-        }
-        ranks.push(rank);
-        if let Some((k, o)) = segments[s].next()? {
-            heap.push(Reverse((k, o, s)));
-        }
-    }
-    flush(&mut ranks, &mut out);
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -367,20 +343,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_run_sorts_as_key_then_rank() {
-        // Past the radix threshold, with keys sharing top bits and equal keys.
-        let mut rng = crate::fingerprint::testgen::Rng::new(13);
-        let mut entries: Vec<Entry> = (0..100_000u32)
-            .map(|i| {
-                let x = rng.next_u64();
-                pack(((x % 5000) << 51) | (x % 7), 100_000 - i)
-            })
-            .collect();
-        let mut want = entries.clone();
-        want.sort_unstable_by_key(|&e| unpack(e));
-        let mut scratch = Vec::new();
-        sort_run(&mut entries, &mut scratch);
-        assert_eq!(entries, want);
-        assert!(want.windows(2).all(|w| unpack(w[0]) < unpack(w[1])));
+    fn partitions_keep_key_order() {
+        // A key's partition never decreases as the key grows, and spans all partitions.
+        for parts in [1usize, 2, 3, 7, 256] {
+            let keys = [
+                0u64,
+                1,
+                u32::MAX as u64,
+                1 << 32,
+                u64::MAX / 3,
+                u64::MAX / 2,
+                u64::MAX - 1,
+                u64::MAX,
+            ];
+            let ps: Vec<usize> = keys.iter().map(|&k| partition(k, parts)).collect();
+            assert!(ps.windows(2).all(|w| w[0] <= w[1]), "{parts}: {ps:?}");
+            assert_eq!(ps[0], 0);
+            assert_eq!(*ps.last().unwrap(), parts - 1, "{parts}: {ps:?}");
+        }
     }
 }

@@ -31,7 +31,8 @@ pub struct Candidates {
     pub oversized_buckets: u64,
     pub largest_bucket: u64,
     pub skipped_pairs: u64,
-    /// Band-key run files written to find these pairs (signatures on disk); not an artifact.
+    /// Band-key partition files written to find these pairs (signatures on disk); not an
+    /// artifact.
     #[serde(skip)]
     pub runs: u64,
 }
@@ -220,12 +221,8 @@ pub(crate) fn candidates_for<S: ItemSet + ?Sized>(
                         ..
                     } = &mut scratch;
                     let entries = &mut batch[k];
-                    sort_entries_with(entries, sorted);
-                    for bucket in entries.chunk_by(|a, b| a.0 == b.0) {
-                        orders.clear();
-                        orders.extend(bucket.iter().map(|e| e.1));
-                        bucket_pairs(orders, &mut out);
-                    }
+                    sort_entries_with(entries, sorted, |e| e.0);
+                    band_pairs(entries, |e| e.0, |e| e.1, orders, &mut out);
                 }
             }
             out
@@ -292,13 +289,19 @@ struct BandScratch {
     buf: Vec<SigValue>,
 }
 
-/// Sorts `(band key, order)` entries as `sort_unstable` does, faster on large inputs: band keys
+/// Sorts band-key entries as `sort_unstable` does, faster on large inputs: band keys
 /// are uniform hashes, so one counting pass on their top bits splits the entries into small
 /// ranges that are then sorted each within the cache, instead of one quicksort over the whole
 /// array (the largest cost of the LSH step on a million-passage corpus). The entries are spread
 /// into `spare` and each range split back into `entries` by the key's next bits, so both keep
 /// their room for the next call and nothing is allocated once both have grown to a band.
-pub(crate) fn sort_entries_with(entries: &mut [(u64, u64)], spare: &mut Vec<(u64, u64)>) {
+/// `key(e)` is the entry's band key, and entries must compare as `(key, the rest)`: `(key,
+/// order)` pairs in memory, packed `[u32; 3]` in the spilled step.
+pub(crate) fn sort_entries_with<T: Copy + Ord>(
+    entries: &mut [T],
+    spare: &mut Vec<T>,
+    key: impl Fn(&T) -> u64 + Copy,
+) {
     const BITS: u32 = 10;
     if entries.len() < 1 << 15 {
         entries.sort_unstable();
@@ -307,16 +310,16 @@ pub(crate) fn sort_entries_with(entries: &mut [(u64, u64)], spare: &mut Vec<(u64
     let shift = 64 - BITS;
     let mut next = vec![0usize; (1 << BITS) + 1];
     for e in entries.iter() {
-        next[(e.0 >> shift) as usize + 1] += 1;
+        next[(key(e) >> shift) as usize + 1] += 1;
     }
     for b in 0..1 << BITS {
         next[b + 1] += next[b];
     }
     let starts = next.clone();
     spare.clear();
-    spare.resize(entries.len(), (0, 0));
+    spare.resize(entries.len(), entries[0]);
     for &e in entries.iter() {
-        let b = (e.0 >> shift) as usize;
+        let b = (key(&e) >> shift) as usize;
         spare[next[b]] = e;
         next[b] += 1;
     }
@@ -330,15 +333,38 @@ pub(crate) fn sort_entries_with(entries: &mut [(u64, u64)], spare: &mut Vec<(u64
             &spare[range.clone()],
             &mut entries[range],
             shift,
-            |e| e.0,
+            key,
             &mut counts,
         );
     }
 }
 
+/// The pairs of one band's sorted entries, bucket by bucket, added to `out`: `key(e)` is an
+/// entry's band key, `order(e)` the order of its representative (the spilled step keeps ranks
+/// and looks orders up only for buckets of two or more: nearly every bucket holds one
+/// representative). `orders` is scratch.
+pub(crate) fn band_pairs<T>(
+    entries: &[T],
+    key: impl Fn(&T) -> u64,
+    order: impl Fn(&T) -> u64,
+    orders: &mut Vec<u64>,
+    out: &mut Candidates,
+) {
+    for bucket in entries.chunk_by(|a, b| key(a) == key(b)) {
+        if let [_] = bucket {
+            // What `bucket_pairs` does with one member.
+            out.largest_bucket = out.largest_bucket.max(1);
+            continue;
+        }
+        orders.clear();
+        orders.extend(bucket.iter().map(&order));
+        bucket_pairs(orders, out);
+    }
+}
+
 /// The pairs of one band bucket (orders of the items sharing a band key, ascending), within the
 /// bucket guard, added to `out` with the guard's counters.
-pub(crate) fn bucket_pairs(bucket: &[u64], out: &mut Candidates) {
+fn bucket_pairs(bucket: &[u64], out: &mut Candidates) {
     let s = bucket.len();
     out.largest_bucket = out.largest_bucket.max(s as u64);
     if s > BUCKET_ANCHORS + BUCKET_WINDOW + 1 {

@@ -1,12 +1,13 @@
 //! Where the MinHash signatures of a run wait for the corpus-wide steps, within a memory budget.
 //!
 //! Signatures are the bulk of the dedup index (128 hashes kept as 16-bit values, [`SigValue`]:
-//! 256 bytes an item, against about 40 bytes of everything else). The store keeps them in one flat buffer while they fit in the
-//! budget; past it, the buffer goes to a spill file in the output folder and later signatures
-//! are appended there, read back by position (`pread`, no shared cursor) when the steps need
-//! them. With the signatures on disk, the band keys are not computed band by band in memory
-//! either, but in one pass into sorted run files ([`super::steps`]), which is what makes a
-//! corpus several times larger than memory complete.
+//! 256 bytes an item, against about 40 bytes of everything else). The store keeps them in one
+//! flat buffer while they fit in the budget; past it, the buffer goes to a spill file in the
+//! output folder and later signatures are appended there, read back by position (`pread`, no
+//! shared cursor) when the steps need them. With the signatures on disk, the band keys are not
+//! computed band by band in memory either, but in one pass into partitions, held in files past
+//! the budget ([`super::runs`]); that is what makes a corpus several times larger than memory
+//! complete.
 
 use crate::fingerprint::{SigValue, stored_value};
 use std::fs::File;
@@ -113,7 +114,7 @@ impl SignatureStore {
         self.budget
     }
 
-    /// The folder spill files go to (the store's own and the band-key runs).
+    /// The folder spill files go to (the store's own and the band-key partitions).
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -614,7 +614,7 @@ fn stored(
 }
 
 #[test]
-fn spilled_signatures_and_band_runs_equal_the_in_memory_run() {
+fn spilled_signatures_and_band_key_files_equal_the_in_memory_run() {
     let dir = tempfile::tempdir().unwrap();
     let guard = Params {
         bands: 10,
@@ -641,7 +641,7 @@ fn spilled_signatures_and_band_runs_equal_the_in_memory_run() {
                 store: &store,
             };
             let got = deduplicate_set(&set, &params, None).unwrap();
-            // Many runs with a tiny budget, none in memory.
+            // Band keys in several partition files with a tiny budget, none in memory.
             assert_eq!(got.stats.band_runs > 1, budget.is_some(), "{budget:?}");
             let mut got_stats = got.stats.clone();
             got_stats.band_runs = 0;
@@ -653,6 +653,44 @@ fn spilled_signatures_and_band_runs_equal_the_in_memory_run() {
     }
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Signatures past the budget whose band keys fit in it (most items are exact copies, which
+/// give no keys): the keys are sorted where they were collected, with no files, and the outcome
+/// is the in-memory one.
+#[test]
+fn spilled_signatures_with_band_keys_in_memory_equal_the_in_memory_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = corpus(13);
+    let originals = items.len() as u64;
+    // Twenty exact copies of every item, later in order.
+    for copy in 1..=20u64 {
+        for i in 0..originals as usize {
+            let it = items[i].clone();
+            items.push(Item {
+                order: it.order + copy * 1_000_000,
+                ..it
+            });
+        }
+    }
+    let reps = items.iter().filter(|it| it.signature.is_some()).count() as u64 / 21;
+    let k = 128u64;
+    // Room for the keys of every representative (16 bytes, 20 bands), not for the signatures
+    // (2 bytes a value).
+    let budget = reps * 20 * 16 * 2;
+    assert!(budget < items.len() as u64 * k * 2, "{budget}");
+    let want = deduplicate(&items, &P);
+    let (stored_items, store) = stored(&items, Some(budget), dir.path());
+    assert!(store.spilled());
+    let set = Stored {
+        items: &stored_items,
+        store: &store,
+    };
+    let got = deduplicate_set(&set, &P, None).unwrap();
+    assert_eq!(got.stats.band_runs, 0);
+    assert!(want.stats.exact_pairs >= 20 * originals, "{:?}", want.stats);
+    assert!(want.stats.near_duplicates > 0, "{:?}", want.stats);
+    assert_eq!(got, want);
 }
 
 #[test]
@@ -680,7 +718,7 @@ fn partitioned_sort_equals_a_plain_sort() {
                 .collect();
             let mut want = v.clone();
             want.sort_unstable();
-            steps::sort_entries_with(&mut v, &mut spare);
+            steps::sort_entries_with(&mut v, &mut spare, |e| e.0);
             assert_eq!(v, want, "{n} shape {shape}");
         }
     }
