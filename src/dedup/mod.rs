@@ -231,8 +231,9 @@ pub struct Stats {
     #[serde(default)]
     pub exact_checked_pairs: u64,
     /// Band-key partition files written because the signatures were spilled to disk and their
-    /// band keys did not fit in the budget either (0: they did, or nothing spilled). Named for
-    /// the sorted run files the partitions replaced, so manifests stay comparable.
+    /// band keys did not fit in the budget either (0: they did, or nothing spilled). The count
+    /// grows with the corpus and the threads, against the budget. Named for the sorted run
+    /// files the partitions replaced (session 21).
     #[serde(default)]
     pub band_runs: u64,
     pub kept: u64,
@@ -292,7 +293,8 @@ pub fn deduplicate_checked(items: &[Item], params: &Params, exact: Option<&Exact
 
 /// [`deduplicate_checked`] over any [`ItemSet`]: with signatures spilled to disk, band keys go
 /// through partitions (in files in the store's folder, past the budget). The outcome is the
-/// same as in memory; only [`Stats::band_runs`] tells the two apart. Errors are I/O errors of the spill files.
+/// same as in memory; only [`Stats::band_runs`] tells the two apart. Errors are I/O errors of
+/// the spill files.
 pub fn deduplicate_set<S: ItemSet + ?Sized>(
     items: &S,
     params: &Params,

@@ -317,6 +317,7 @@ pub(crate) fn sort_entries_with<T: Copy + Ord>(
     }
     let starts = next.clone();
     spare.clear();
+    spare.reserve_exact(entries.len());
     spare.resize(entries.len(), entries[0]);
     for &e in entries.iter() {
         let b = (key(&e) >> shift) as usize;

@@ -1060,7 +1060,7 @@ const FILES_PER_SHARD: u64 = 3;
 fn allow_open_files(shards: usize) -> Result<(), String> {
     #[cfg(unix)]
     {
-        // Beyond the shards' files: up to 256 band-key run files open at once when the
+        // Beyond the shards' files: up to 256 band-key partition files open at once when the
         // signatures spill (dedup::runs), and the run's own few.
         let need = shards as u64 * FILES_PER_SHARD + 512;
         let mut lim = libc::rlimit {
