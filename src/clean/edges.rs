@@ -805,7 +805,12 @@ fn tail_cut(
         // The next item of a list the article's lines above run ("54:30 – Outro" after
         // "49:02 – Does online content help?"): it opens as they do.
         let next_item = opening.is_some() && opening == above;
-        let carries = next_item || announced > 0 || reads_on(l) || on_topic_tail(l, topic, s);
+        // A sign-off ("— Mara") right under the article's last line is its end.
+        let carries = next_item
+            || announced > 0
+            || reads_on(l)
+            || (gap == 0 && super::menus::is_sign_off(l))
+            || on_topic_tail(l, topic, s);
         above = if carries { opening } else { None };
         announced = if announces(l) {
             s.list_lines

@@ -92,6 +92,16 @@ fn is_code(text: &str) -> bool {
     })
 }
 
+/// A writer's sign-off: a dash, then a name of one to four words ("— Mara", "-- The Editors").
+/// Not a hyphen, which marks a list's items ("- Next Auto News").
+pub(super) fn is_sign_off(l: &Line<'_>) -> bool {
+    let text = l.text.trim_start();
+    (text.starts_with(['—', '–']) || text.starts_with("--"))
+        && (1..=4).contains(&l.core.split_whitespace().count())
+        && l.core.starts_with(char::is_uppercase)
+        && !l.core.ends_with(['.', '!', '?', ':'])
+}
+
 /// The line ends in ":" (which the line's core leaves off as decoration): a lead-in.
 fn ends_colon(l: &Line<'_>) -> bool {
     l.text.trim_end().ends_with([':', '：'])
@@ -226,9 +236,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 keep_tail += 1;
             }
         }
-        for (&j, _) in members[..members.len() - keep_tail]
+        // A sign-off under the article's last paragraph ("— Mara") is the article's.
+        let keep_head = usize::from(
+            before.is_some_and(|&b| is_prose(&page.lines[b], s))
+                && is_sign_off(&page.lines[members[0]]),
+        );
+        let kept = keep_head..members.len() - keep_tail.min(members.len() - keep_head);
+        for (&j, _) in members[kept.clone()]
             .iter()
-            .zip(&code)
+            .zip(&code[kept])
             .filter(|(_, code)| !**code)
         {
             page.claim(j, Verdict::remove(rule::MENU_RUN));
@@ -246,6 +262,25 @@ mod tests {
     const P3: &str = "The mayor welcomed the vote and thanked the staff who prepared the plan.\n";
     const P4: &str = "Opponents argued that spending on roads was too high for a town this size.\n";
     const P5: &str = "A final decision on the harbour project is expected before the summer.\n";
+
+    /// A sign-off right under the article's last paragraph stays, though chrome follows it;
+    /// the same line after chrome goes with the run.
+    #[test]
+    fn a_sign_off_under_the_article_stays() {
+        let chrome = "Type your email\nSubscribe\n142 Likes\nShare\nPrevious\nNext\n";
+        let src = format!("{P1}{P2}{P3}— Mara\n{chrome}");
+        let r = removed(&src);
+        assert_eq!(r.len(), 6, "{r:?}");
+        assert!(!r.iter().any(|(_, t)| t == "— Mara"), "{r:?}");
+        let src = format!("{P1}{P2}{P3}Subscribe\n— Mara\n{chrome}");
+        assert!(removed(&src).iter().any(|(_, t)| t == "— Mara"));
+        // No dash, or more than a name: no sign-off.
+        for line in ["Mara", "— Mara Quinlan, Sam Lee and Jo Park"] {
+            let src = format!("{P1}{P2}{P3}{line}\n{chrome}");
+            let r = removed(&src);
+            assert!(r.iter().any(|(_, t)| t == line), "{line}: {r:?}");
+        }
+    }
 
     #[test]
     fn menu_runs_go() {

@@ -39,6 +39,7 @@ pub mod rule {
     pub const NAV_MENU: &str = "nav_menu";
     pub const DATELINE: &str = "dateline";
     pub const BYLINE: &str = "byline";
+    pub const AUTHOR_BOX: &str = "author_box";
     pub const REPEATED_LINE: &str = "repeated_line";
     pub const HEADLINE_LIST: &str = "headline_list";
     pub const RELATED_LIST: &str = "related_list";
@@ -396,7 +397,7 @@ impl Cleaner {
         // Last, on the lines the others left: a byline stands in a menu run's lead and a page
         // edge's lead as the line it is, and leaves the text only once they are done.
         if self.enabled(rule::BYLINE) {
-            dateline::bylines(&mut page);
+            dateline::bylines(&mut page, self.enabled(rule::AUTHOR_BOX));
         }
         self.assemble(page)
     }

@@ -990,6 +990,10 @@ mod tests {
                 "Thanks for reading The Long Middle! Subscribe for free to receive new posts and support my work.",
                 "signup_prompt",
             ),
+            (
+                "The Long Middle is a reader-supported publication. To receive new posts and support my work, consider becoming a free or paid subscriber.",
+                "signup_prompt",
+            ),
             ("Help us improve our website", "site_notice"),
             (
                 "Are you affected by Storm Isolde? If it is safe to do so, send us your photos and videos.",
@@ -1026,6 +1030,7 @@ mod tests {
             "Over 212 votes were cast in the first round.",
             "350 votes",
             "Get rid of the clutter in your inbox with these filters.",
+            "The Guardian, which is a reader-supported publication with no owner, reported a loss.",
             "Subscribe to price alerts now, before the holiday rush begins.",
             "Reactions: Leaders condemned the attack.",
             "This article relies on interviews with 40 former employees.",
