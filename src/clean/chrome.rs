@@ -124,6 +124,57 @@ pub fn separators(page: &mut Page<'_>) {
     }
 }
 
+/// A wiki's section edit link alone on its line, brackets and all: "[edit]", "[edit source]",
+/// "[bearbeiten | Quelltext bearbeiten]" (rule `edit_link`). Matched on the line's own text: its
+/// core leaves the brackets off, and a bare "edit" is also a manual's "--edit" option.
+pub fn edit_links(page: &mut Page<'_>) {
+    for i in page.open_line_list() {
+        if is_edit_link(page.lines[i].text.trim()) {
+            page.claim(i, Verdict::remove(rule::EDIT_LINK));
+        }
+    }
+}
+
+fn is_edit_link(text: &str) -> bool {
+    // The longest label below is 21 bytes in UTF-8; two of them and a bar fit in 64.
+    if text.len() > 64 {
+        return false;
+    }
+    let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
+        return false;
+    };
+    inner
+        .split('|')
+        .all(|label| EDIT_LABELS.contains(&label.trim().to_lowercase().as_str()))
+}
+
+/// What a wiki's edit links say, in the languages of the larger Wikipedias.
+const EDIT_LABELS: &[&str] = &[
+    "edit",
+    "edit source",
+    "edit section",
+    "bearbeiten",
+    "quelltext bearbeiten",
+    "modifier",
+    "modifier le code",
+    "modifier le wikicode",
+    "editar",
+    "editar código",
+    "editar código-fonte",
+    "modifica",
+    "modifica wikitesto",
+    "bewerken",
+    "brontekst bewerken",
+    "edytuj",
+    "edytuj kod",
+    "править",
+    "править код",
+    "编辑",
+    "编辑源代码",
+    "編集",
+    "ソースを編集",
+];
+
 const MENU_SEPARATORS: &[char] = &['|', '•', '·', '»', '›', '¦', '∙', '⋅'];
 
 pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
@@ -339,6 +390,36 @@ mod tests {
             );
         }
         assert_eq!(super::IS_STOP.iter().filter(|&&s| s).count(), 12);
+    }
+
+    /// A wiki's edit links go on their own lines, in brackets; the word in a sentence, a bare
+    /// "edit" or a manual's "--edit" option, and other bracketed words stay.
+    #[test]
+    fn edit_links_go() {
+        let body = "The tower is a tapering cylinder of dressed granite.\n";
+        for link in [
+            "[edit]",
+            " [Edit source] ",
+            "[bearbeiten | Quelltext bearbeiten]",
+            "[編集]",
+        ] {
+            let src = format!("History\n{link}\n{body}");
+            assert_eq!(kept(&src), format!("History\n{body}"), "{link}");
+            assert_eq!(
+                removed(&src),
+                [("edit_link".to_string(), link.trim().to_string())]
+            );
+        }
+        for line in [
+            "edit",
+            "--edit",
+            "[editor]",
+            "[edit] the file first",
+            "[citation needed]",
+        ] {
+            let src = format!("History\n{line}\n{body}");
+            assert!(kept(&src).contains(line), "{line}");
+        }
     }
 
     #[test]

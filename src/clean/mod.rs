@@ -36,6 +36,7 @@ pub mod rule {
     pub const ICON_GLYPH: &str = "icon_glyph";
     pub const ICON_STRING: &str = "icon_string";
     pub const SEPARATOR: &str = "separator";
+    pub const EDIT_LINK: &str = "edit_link";
     pub const NAV_MENU: &str = "nav_menu";
     pub const DATELINE: &str = "dateline";
     pub const BYLINE: &str = "byline";
@@ -346,6 +347,9 @@ impl Cleaner {
         }
         if self.enabled(rule::SEPARATOR) {
             chrome::separators(&mut page);
+        }
+        if self.enabled(rule::EDIT_LINK) {
+            chrome::edit_links(&mut page);
         }
         // On scour's own extraction the lists were judged on the page, links and all: the
         // extractor dropped link menus and link lists, and a run of short lines it kept is the

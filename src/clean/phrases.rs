@@ -953,7 +953,7 @@ mod tests {
             ("Artikel anhören", "site_chrome"),
             ("Ascolta l'articolo", "site_chrome"),
             ("Continua após a publicidade", "site_chrome"),
-            ("[edit | edit source]", "site_chrome"),
+            ("edit | edit source", "site_chrome"),
             (
                 "This page was last edited on 2 February 2024, at 11:17 (UTC).",
                 "site_chrome",
