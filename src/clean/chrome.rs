@@ -148,6 +148,67 @@ fn is_edit_link(text: &str) -> bool {
         .all(|label| EDIT_LABELS.contains(&label.trim().to_lowercase().as_str()))
 }
 
+/// A market-data widget's quotes, one field a line: a ticker ("TLFD", "BTC-USD", "^GSPC") and
+/// its day's change ("-18.24%", "+1.95%", "(−0.44%)"), two such pairs or more in a row (rule
+/// `quote_strip`). One pair alone is left: it could be a line of a story's own.
+pub fn quote_strips(page: &mut Page<'_>) {
+    let open = page.open_line_list();
+    // (ticker, change) by open line.
+    let kind: Vec<(bool, bool)> = open
+        .iter()
+        .map(|&i| {
+            let t = page.lines[i].text.trim();
+            (is_ticker(t), is_change(t))
+        })
+        .collect();
+    let mut k = 0;
+    while k < open.len() {
+        let mut end = k;
+        while end + 1 < open.len() && kind[end].0 && kind[end + 1].1 {
+            end += 2;
+        }
+        if end - k >= 4 {
+            for &i in &open[k..end] {
+                page.claim(i, Verdict::remove(rule::QUOTE_STRIP));
+            }
+        }
+        k = end.max(k + 1);
+    }
+}
+
+/// A ticker symbol: capitals, maybe with digits, an exchange or pair suffix ("BRK.B",
+/// "BTC-USD") or an index's caret ("^GSPC"); at most 10 bytes.
+fn is_ticker(t: &str) -> bool {
+    let t = t.strip_prefix('^').unwrap_or(t);
+    (1..=10).contains(&t.len())
+        && t.starts_with(|c: char| c.is_ascii_uppercase())
+        && t.bytes().all(|b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'=')
+        })
+}
+
+/// A signed percentage change, maybe in parentheses: "-18.24%", "+1.95%", "(−0.44%)", "▲0.3%".
+fn is_change(t: &str) -> bool {
+    let t = t
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(t);
+    let Some(t) = t
+        .strip_prefix(['+', '-', '−', '–', '▲', '▼'])
+        .map(str::trim_start)
+    else {
+        return false;
+    };
+    let Some(number) = t.strip_suffix('%') else {
+        return false;
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        && whole.starts_with(|c: char| c.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// What a wiki's edit links say, in the languages of the larger Wikipedias.
 const EDIT_LABELS: &[&str] = &[
     "edit",
@@ -419,6 +480,33 @@ mod tests {
         ] {
             let src = format!("History\n{line}\n{body}");
             assert!(kept(&src).contains(line), "{line}");
+        }
+    }
+
+    /// A widget's quotes, ticker and change a line each, go in pairs of two or more; one pair,
+    /// a count, an unsigned share and a story's own lines stay.
+    #[test]
+    fn quote_strips_go() {
+        let body = "Shares of the snack maker fell after it cut its outlook on Wednesday.\n";
+        let strip = "TLFD\n-18.24%\nKHC\n(−2.10%)\n^GSPC\n+0.5%\n";
+        let src = format!("In this article:\n{strip}{body}");
+        assert_eq!(kept(&src), body);
+        assert!(
+            removed(&src)
+                .iter()
+                .filter(|(r, _)| r == "quote_strip")
+                .count()
+                == 6
+        );
+        for lines in [
+            "TLFD\n-18.24%\n",
+            "TLFD\n18.24%\nKHC\n2.10%\n",
+            "USA\n+2\nUK\n-3\n",
+            "Q3\n-4.1% on the year\nQ4\n+1.2% on the year\n",
+        ] {
+            let after = "Analysts had expected the cut, and the stock recovered in late trading.\n";
+            let src = format!("{body}{lines}{after}");
+            assert_eq!(kept(&src), src, "{lines}");
         }
     }
 

@@ -37,6 +37,7 @@ pub mod rule {
     pub const ICON_STRING: &str = "icon_string";
     pub const SEPARATOR: &str = "separator";
     pub const EDIT_LINK: &str = "edit_link";
+    pub const QUOTE_STRIP: &str = "quote_strip";
     pub const NAV_MENU: &str = "nav_menu";
     pub const DATELINE: &str = "dateline";
     pub const BYLINE: &str = "byline";
@@ -350,6 +351,9 @@ impl Cleaner {
         }
         if self.enabled(rule::EDIT_LINK) {
             chrome::edit_links(&mut page);
+        }
+        if self.enabled(rule::QUOTE_STRIP) {
+            chrome::quote_strips(&mut page);
         }
         // On scour's own extraction the lists were judged on the page, links and all: the
         // extractor dropped link menus and link lists, and a run of short lines it kept is the
