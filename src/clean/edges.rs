@@ -370,6 +370,26 @@ fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<
     best.map(|h| (echo, h))
 }
 
+/// Rows that make a box of facts above an article.
+const FACT_BOX_ROWS: usize = 3;
+
+/// A row of a box of facts as text prints it: a label of one to four words ("Designed by",
+/// "Focal height") and its value, apart by one tab (as other tools print a table's cells) or
+/// one " | " (as scour's extractor does).
+fn is_fact_row(text: &str) -> bool {
+    let t = text.trim();
+    let Some((label, value)) = t.split_once('\t').or_else(|| t.split_once(" | ")) else {
+        return false;
+    };
+    let words = label.split_whitespace().count();
+    (1..=4).contains(&words)
+        && label.starts_with(char::is_uppercase)
+        && !label.ends_with(['.', '!', '?'])
+        && !value.trim().is_empty()
+        && !value.contains('\t')
+        && !value.contains(" | ")
+}
+
 /// The open lines before the first prose line that are not the article's lead. From the
 /// page's `headline` on (see [`page_title`]), every line is the article's head.
 fn head_cut(
@@ -398,12 +418,29 @@ fn head_cut(
             && t.matches('.').count() <= 1
             && !year
     };
-    let lead_from = (0..first)
+    // A box of facts right above the article (an encyclopedia's infobox, a spec table: rows of
+    // a short label and its value apart by a tab) is the article's, and the lead counts from
+    // above it.
+    let mut top = first;
+    let mut rows = 0;
+    for i in (0..first).rev() {
+        let l = &page.lines[i];
+        if l.is_blank() {
+            continue;
+        }
+        if page.verdicts[i].is_some() || !is_fact_row(l.text) {
+            break;
+        }
+        rows += 1;
+        top = i;
+    }
+    let lead_end = if rows >= FACT_BOX_ROWS { top } else { first };
+    let lead_from = (0..lead_end)
         .rev()
         .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none() && !bare_count(i))
         .take(s.lead_lines)
         .last()
-        .unwrap_or(first);
+        .unwrap_or(lead_end);
     let lead_from = headline.map_or(lead_from, |h| h.min(lead_from));
     open.iter()
         .copied()
@@ -850,6 +887,26 @@ mod tests {
     const P4: &str = "Harbour traders had asked the council for years to repair the old quay walls before the next storm season.\n";
     const P5: &str = "The budget sets aside money for dredging the harbour mouth, new lighting on the quay and a fresh coat of paint.\n";
     const P6: &str = "Opposition members voted against the plan, saying the harbour budget left too little for the town's roads.\n";
+
+    /// A box of facts right above the article (three or more rows of a label and a value, apart
+    /// by a tab or " | ") is the article's, however many rows it has; rows whose label is a
+    /// sentence are no box, and are not kept for being one.
+    #[test]
+    fn a_fact_box_above_the_article_stays_with_it() {
+        let head = "The Town Paper\nSubscribe now\n";
+        for sep in ["\t", " | "] {
+            let facts = format!(
+                "Built{sep}1849\nOperator{sep}Harbour Board\nQuay length{sep}420 m\nBerths{sep}12\n"
+            );
+            let src = format!("{head}{facts}{P1}{P2}{P3}");
+            assert!(kept(&src).contains(&facts), "{:?}", removed(&src));
+        }
+        let said = "It was built in 1849.\t1849\nThe board runs it.\tBoard\nIt is long.\t420 m\n\
+                    It has berths.\t12\n";
+        let src = format!("{head}{said}{P1}{P2}{P3}");
+        let k = kept(&src);
+        assert!(!k.contains("1849"), "{k}");
+    }
 
     #[test]
     fn header_and_footer_of_a_full_page_go() {
