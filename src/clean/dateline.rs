@@ -673,40 +673,43 @@ pub fn bylines(page: &mut Page<'_>, author_boxes: bool) {
     let Some(first) = first.filter(|_| author_boxes) else {
         return;
     };
-    // Below the article's text, not above it: a name line between the byline and the first
-    // paragraph is the byline's own ("By Staff Reports", then "Staff Reports").
-    let mut below_text = false;
-    for j in first + 1..page.lines.len() {
-        let (core, words) = (page.lines[j].core, page.lines[j].words);
-        if page.verdicts[j].is_some() || core.is_empty() {
-            continue;
-        }
-        if below_text && authors.contains(&core) {
+    // Below the article's text: after its first paragraph (a name line between the byline and
+    // it is the byline's own: "By Staff Reports", then "Staff Reports"), with at most one
+    // paragraph after it (the bio), not between paragraphs. The line's own text is compared,
+    // not its core: "— Jane Doe" signs the article off, "Jane Doe:" labels her questions.
+    let open: Vec<(usize, bool)> = page
+        .open_lines()
+        .filter(|&j| j > first)
+        .map(|j| (j, page.lines[j].words >= PARAGRAPH_WORDS))
+        .collect();
+    let mut after = open.iter().filter(|&&(_, long)| long).count();
+    let mut before = 0;
+    for (j, long) in open {
+        if long {
+            before += 1;
+            after -= 1;
+        } else if before > 0 && after <= 1 && authors.contains(&page.lines[j].text.trim()) {
             page.claim(j, Verdict::remove(rule::AUTHOR_BOX));
-        } else if words >= PARAGRAPH_WORDS {
-            below_text = true;
         }
     }
 }
 
 /// The people a byline names ("Moses Kim and Kate Shokurova"), each of two words or more.
+/// What follows a comma is left out: "Jane Doe, New York" names a place after the author.
 fn each_author(name: &str) -> impl Iterator<Item = &str> {
-    name.split(", ")
-        .flat_map(|part| {
-            let mut rest = part;
-            let mut out = Vec::new();
-            while let Some((a, b)) = AUTHOR_JOINERS
-                .iter()
-                .filter_map(|j| rest.split_once(j))
-                .min_by_key(|(a, _)| a.len())
-            {
-                out.push(a);
-                rest = b;
-            }
-            out.push(rest);
-            out
-        })
-        .map(str::trim)
+    let mut rest = name;
+    let mut out = Vec::new();
+    while let Some((a, b)) = AUTHOR_JOINERS
+        .iter()
+        .filter_map(|j| rest.split_once(j))
+        .min_by_key(|(a, _)| a.len())
+    {
+        out.push(a);
+        rest = b;
+    }
+    out.push(rest);
+    out.into_iter()
+        .map(|a| a.split(',').next().unwrap_or(a).trim())
         .filter(|a| a.split_whitespace().count() >= 2)
 }
 
@@ -972,7 +975,7 @@ mod tests {
         let bio = "Jane Doe is The Ledger's transport editor. She lives in Leith.";
         let src = format!(
             "Ferry terminal approved\n\nBy Jane Doe and Sam Lee\n\nJane Doe\n\n{body}\n\n\
-             Sam Lee\n\nJane Doe\n\n{bio}\n\nJohn Roe\n"
+             Sam Lee\n\nJane Doe\n\n{bio}\n\nJohn Roe\n\nJane Doe:\n\n— Jane Doe\n"
         );
         let r = removed(&src);
         let boxes: Vec<&str> = r
@@ -986,6 +989,23 @@ mod tests {
             k.contains("Jane Doe\n") && k.contains(bio) && k.contains("John Roe"),
             "{k}"
         );
+        assert!(k.contains("Jane Doe:") && k.contains("— Jane Doe"), "{k}");
+        // Between two paragraphs the name is a line of the story's own.
+        let src = format!(
+            "By Jane Doe\n\n{body}\n\nJane Doe\n\n{body} Again.\n\n{bio}\n\n{body} Once more.\n"
+        );
+        assert!(
+            !removed(&src).iter().any(|(r, _)| r == "author_box"),
+            "{:?}",
+            removed(&src)
+        );
+        // A place after the name is no author.
+        let src = format!("By Jane Doe, New York\n\n{body}\n\nNew York\n\nJane Doe\n");
+        let boxes: Vec<(String, String)> = removed(&src)
+            .into_iter()
+            .filter(|(r, _)| r == "author_box")
+            .collect();
+        assert_eq!(boxes, [("author_box".to_string(), "Jane Doe".to_string())]);
     }
 
     /// Lines of running Italian that open with "di" (of) are no "By ..." lines: two in a row, or

@@ -373,12 +373,12 @@ fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<
 /// Rows that make a box of facts above an article.
 const FACT_BOX_ROWS: usize = 3;
 
-/// A row of a box of facts as text prints it: a label of one to four words ("Designed by",
-/// "Focal height") and its value, apart by one tab (as other tools print a table's cells) or
-/// one " | " (as scour's extractor does).
+/// A row of a box of facts as a page's text prints a table: a label of one to four words
+/// ("Designed by", "Focal height") and its value, apart by one tab. Not " | ", which scour's
+/// extractor prints (`page_edge` does not run on its output) and which on a page's text is a
+/// header's "Sign in | Register". Labels in scripts without capitals make no box.
 fn is_fact_row(text: &str) -> bool {
-    let t = text.trim();
-    let Some((label, value)) = t.split_once('\t').or_else(|| t.split_once(" | ")) else {
+    let Some((label, value)) = text.trim().split_once('\t') else {
         return false;
     };
     let words = label.split_whitespace().count();
@@ -387,7 +387,6 @@ fn is_fact_row(text: &str) -> bool {
         && !label.ends_with(['.', '!', '?'])
         && !value.trim().is_empty()
         && !value.contains('\t')
-        && !value.contains(" | ")
 }
 
 /// The open lines before the first prose line that are not the article's lead. From the
@@ -821,6 +820,8 @@ fn tail_cut(
     let mut announced = 0;
     // How the line right above opened, if it carried the article on.
     let mut above: Option<String> = None;
+    // Whether the line right above carried the article only as its sign-off.
+    let mut signed_above = false;
     for i in last + 1..limit {
         let l = &page.lines[i];
         if l.is_blank() {
@@ -842,13 +843,14 @@ fn tail_cut(
         // The next item of a list the article's lines above run ("54:30 – Outro" after
         // "49:02 – Does online content help?"): it opens as they do.
         let next_item = opening.is_some() && opening == above;
-        // A sign-off ("— Mara") right under the article's last line is its end.
-        let carries = next_item
-            || announced > 0
-            || reads_on(l)
-            || (gap == 0 && super::menus::is_sign_off(l))
-            || on_topic_tail(l, topic, s);
+        let carries = next_item || announced > 0 || reads_on(l) || on_topic_tail(l, topic, s);
+        // A sign-off ("— Mara") right under a line that carried the article is its end, and
+        // starts no list: a footer's "– Home", "– Kontakt" under the article are no items of
+        // it, nor sign-offs after the first.
+        let signed = !carries && gap == 0 && !signed_above && super::menus::is_sign_off(l);
+        signed_above = signed;
         above = if carries { opening } else { None };
+        let carries = carries || signed;
         announced = if announces(l) {
             s.list_lines
         } else {
@@ -889,18 +891,17 @@ mod tests {
     const P6: &str = "Opposition members voted against the plan, saying the harbour budget left too little for the town's roads.\n";
 
     /// A box of facts right above the article (three or more rows of a label and a value, apart
-    /// by a tab or " | ") is the article's, however many rows it has; rows whose label is a
-    /// sentence are no box, and are not kept for being one.
+    /// by a tab) is the article's, however many rows it has; rows whose label is a sentence, and
+    /// a header's " | " rows, are no box, and are not kept for being one.
     #[test]
     fn a_fact_box_above_the_article_stays_with_it() {
         let head = "The Town Paper\nSubscribe now\n";
-        for sep in ["\t", " | "] {
-            let facts = format!(
-                "Built{sep}1849\nOperator{sep}Harbour Board\nQuay length{sep}420 m\nBerths{sep}12\n"
-            );
-            let src = format!("{head}{facts}{P1}{P2}{P3}");
-            assert!(kept(&src).contains(&facts), "{:?}", removed(&src));
-        }
+        let facts = "Built\t1849\nOperator\tHarbour Board\nQuay length\t420 m\nBerths\t12\n";
+        let src = format!("{head}{facts}{P1}{P2}{P3}");
+        assert!(kept(&src).contains(facts), "{:?}", removed(&src));
+        let bars = "Built | 1849\nOperator | Harbour Board\nQuay length | 420 m\nBerths | 12\n";
+        let src = format!("{head}{bars}{P1}{P2}{P3}");
+        assert!(!kept(&src).contains("Built | 1849"), "{}", kept(&src));
         let said = "It was built in 1849.\t1849\nThe board runs it.\tBoard\nIt is long.\t420 m\n\
                     It has berths.\t12\n";
         let src = format!("{head}{said}{P1}{P2}{P3}");

@@ -274,6 +274,11 @@ mod tests {
         assert!(!r.iter().any(|(_, t)| t == "— Mara"), "{r:?}");
         let src = format!("{P1}{P2}{P3}Subscribe\n— Mara\n{chrome}");
         assert!(removed(&src).iter().any(|(_, t)| t == "— Mara"));
+        // A footer's dash-marked links under the article: the first reads as a sign-off, but
+        // starts no list the others would carry on.
+        let src = format!("{P1}{P2}{P3}– Home\n– Kontakt\n– Impressum\n– Datenschutz\n");
+        let r = removed(&src);
+        assert!(r.iter().any(|(_, t)| t == "– Kontakt"), "{r:?}");
         // No dash, or more than a name: no sign-off.
         for line in ["Mara", "— Mara Quinlan, Sam Lee and Jo Park"] {
             let src = format!("{P1}{P2}{P3}{line}\n{chrome}");

@@ -1030,7 +1030,7 @@ mod tests {
             "Over 212 votes were cast in the first round.",
             "350 votes",
             "Get rid of the clutter in your inbox with these filters.",
-            "The Guardian, which is a reader-supported publication with no owner, reported a loss.",
+            "Unlike most rivals, ProPublica is a reader-supported publication.",
             "Subscribe to price alerts now, before the holiday rush begins.",
             "Reactions: Leaders condemned the attack.",
             "This article relies on interviews with 40 former employees.",
