@@ -26,7 +26,7 @@ use super::store::{SignatureStore, read_at};
 use crate::fingerprint::{SigValue, band_key};
 use rayon::prelude::*;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -286,9 +286,10 @@ fn flush(
             );
         }
     }
-    let mut bytes = Vec::with_capacity(1 << 16);
+    // Written in pieces of 4,096 entries (48 KB): large enough writes without a second buffer.
+    let mut bytes = Vec::with_capacity(4096 * RECORD as usize);
     for (p, slices) in buffer.iter_mut().enumerate() {
-        let mut w = BufWriter::with_capacity(1 << 20, &files.files[p]);
+        let mut w = &files.files[p];
         for (b, slice) in slices.iter_mut().enumerate() {
             if slice.is_empty() {
                 continue;
@@ -306,7 +307,6 @@ fn flush(
             files.ends[p] += slice.len() as u64 * RECORD;
             slice.clear();
         }
-        w.into_inner().map_err(|e| e.into_error())?;
     }
     Ok(())
 }
