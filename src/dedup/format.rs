@@ -138,6 +138,7 @@ pub fn decode_pairs(data: &[u8]) -> io::Result<Candidates> {
         largest_bucket,
         skipped_pairs,
         runs: 0,
+        partitions: 0,
     })
 }
 

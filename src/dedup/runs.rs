@@ -218,6 +218,7 @@ pub(crate) fn candidates<S: ItemSet + ?Sized>(
     }
     let mut out = Candidates::merge(all);
     out.runs = files.files.len() as u64;
+    out.partitions = parts as u64;
     Ok(out)
 }
 

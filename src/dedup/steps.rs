@@ -35,6 +35,10 @@ pub struct Candidates {
     /// artifact.
     #[serde(skip)]
     pub runs: u64,
+    /// Key partitions the band keys went to (signatures on disk; 0 in memory); not an
+    /// artifact.
+    #[serde(skip)]
+    pub partitions: u64,
 }
 
 impl Candidates {
@@ -47,6 +51,7 @@ impl Candidates {
             all.largest_bucket = all.largest_bucket.max(p.largest_bucket);
             all.skipped_pairs += p.skipped_pairs;
             all.runs += p.runs;
+            all.partitions = all.partitions.max(p.partitions);
         }
         // Millions of pairs on a large corpus: sorted on all threads (the bands were).
         all.pairs.par_sort_unstable();

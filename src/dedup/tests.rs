@@ -698,6 +698,64 @@ fn spilled_signatures_with_band_keys_in_memory_equal_the_in_memory_run() {
     assert_eq!(got, want);
 }
 
+/// Signatures on disk and band keys that fit in the budget but not in one partition (few
+/// bands: a partition is sized by one band's keys, the budget by all of them): the keys are
+/// held in memory in several partitions, and the candidates are the in-memory ones.
+#[test]
+fn band_keys_held_in_several_partitions_give_the_in_memory_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    // The orders shuffled: a family's members far apart, so a slice must be sorted to bring
+    // a bucket together.
+    let mut items = corpus(14);
+    let mut rng = Rng::new(14);
+    let mut orders: Vec<u64> = items.iter().map(|it| it.order).collect();
+    for i in (1..orders.len()).rev() {
+        orders.swap(i, rng.below(i + 1));
+    }
+    for (it, o) in items.iter_mut().zip(orders) {
+        it.order = o;
+    }
+    let params = Params {
+        bands: 2,
+        rows: 6,
+        ..P
+    };
+    let want = {
+        let groups = steps::Groups::new(&items[..]);
+        steps::candidates_for(&items[..], &groups, &params, 0..2).unwrap()
+    };
+    assert!(!want.pairs.is_empty(), "{want:?}");
+    // One representative an exact group with a signature.
+    let reps = items
+        .iter()
+        .filter(|it| it.signature.is_some())
+        .map(|it| it.digest)
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
+    // Room for both bands' keys (12 bytes each), which is under four bands' worth per thread:
+    // more than one partition at any thread count.
+    let budget = reps * 2 * 12;
+    let (stored_items, store) = stored(&items, Some(budget), dir.path());
+    assert!(store.spilled());
+    let set = Stored {
+        items: &stored_items,
+        store: &store,
+    };
+    let groups = steps::Groups::new(&set);
+    let got = steps::candidates_for(&set, &groups, &params, 0..2).unwrap();
+    assert_eq!(got.runs, 0, "no partition files");
+    assert!(got.partitions > 1, "{}", got.partitions);
+    assert_eq!(got.pairs, want.pairs);
+    assert_eq!(
+        (got.oversized_buckets, got.largest_bucket, got.skipped_pairs),
+        (
+            want.oversized_buckets,
+            want.largest_bucket,
+            want.skipped_pairs
+        )
+    );
+}
+
 #[test]
 fn partitioned_sort_equals_a_plain_sort() {
     let mut rng = Rng::new(77);
