@@ -189,7 +189,9 @@ fn is_ticker(t: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || matches!(b, b'.' | b'-' | b'='))
 }
 
-/// A signed percentage change, maybe in parentheses: "-18.24%", "+1.95%", "(−0.44%)", "▲0.3%".
+/// A signed percentage change, maybe in parentheses: "-18.24%", "+1.95%", "(−0.44%)", "▲0.3%",
+/// and as French and German pages print it, with a decimal comma and a space (often a narrow
+/// no-break one) before the sign: "−0,44 %".
 fn is_change(t: &str) -> bool {
     let t = t
         .strip_prefix('(')
@@ -201,10 +203,13 @@ fn is_change(t: &str) -> bool {
     else {
         return false;
     };
-    let Some(number) = t.strip_suffix('%') else {
+    let Some(number) = t.strip_suffix('%').map(str::trim_end) else {
         return false;
     };
-    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    let (whole, frac) = number
+        .split_once('.')
+        .or_else(|| number.split_once(','))
+        .unwrap_or((number, ""));
     !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
         && whole.starts_with(|c: char| c.is_ascii_digit())
@@ -490,21 +495,27 @@ mod tests {
     #[test]
     fn quote_strips_go() {
         let body = "Shares of the snack maker fell after it cut its outlook on Wednesday.\n";
-        let strip = "TLFD\n-18.24%\nKHC\n(−2.10%)\n^GSPC\n+0.5%\n";
-        let src = format!("In this article:\n{strip}{body}");
-        assert_eq!(kept(&src), body);
-        assert!(
-            removed(&src)
-                .iter()
-                .filter(|(r, _)| r == "quote_strip")
-                .count()
-                == 6
-        );
+        for strip in [
+            "TLFD\n-18.24%\nKHC\n(−2.10%)\n^GSPC\n+0.5%\n",
+            "CAC\n−0,44 %\nDAX\n+1,2\u{202f}%\nSMI\n+0,05\u{a0}%\n",
+        ] {
+            let src = format!("In this article:\n{strip}{body}");
+            assert_eq!(kept(&src), body, "{strip}");
+            assert!(
+                removed(&src)
+                    .iter()
+                    .filter(|(r, _)| r == "quote_strip")
+                    .count()
+                    == 6,
+                "{strip}"
+            );
+        }
         for lines in [
             "TLFD\n-18.24%\nKHC\n-2.10%\n",
             "TLFD\n18.24%\nKHC\n2.10%\nGIS\n1.35%\n",
             "USA\n+2\nUK\n-3\nFR\n+1\n",
             "Q2\n-4.1%\nQ3\n+1.2%\nQ4\n+0.2%\n",
+            "CAC\n−0,4,4 %\nDAX\n+1 2 %\nSMI\n+0,05 %%\n",
         ] {
             let after = "Analysts had expected the cut, and the stock recovered in late trading.\n";
             let src = format!("{body}{lines}{after}");
