@@ -796,6 +796,68 @@ mod tests {
     }
 
     #[test]
+    fn a_qa_sites_post_furniture_goes_and_the_posts_stay() {
+        for line in [
+            "Share Improve this answer Follow",
+            "Improve this question",
+            "Asked 3 years, 2 months ago",
+            "Viewed 12k times",
+            "12.3k4 gold badges56 silver badges78 bronze badges",
+            "7 bronze badges",
+            "Sorted by: Reset to default",
+            "| Show 2 more comments",
+            "Hot Network Questions",
+            "Not the answer you're looking for? Browse other questions tagged python pandas.",
+        ] {
+            goes(line, "comment_form");
+        }
+        for line in [
+            "Improve this answer by citing the manual.",
+            "She was asked 3 years ago whether the bridge would hold.",
+            "The gold badges went to the top three contributors this year.",
+            "answered May 2, 2009 at 0:09",
+            "14 Answers",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
+    fn buttons_that_ask_to_act_go_and_sentences_and_headings_stay() {
+        for line in [
+            "Apply now",
+            "APPLY",
+            "Apply for this job",
+            "Book Now",
+            "Book your stay",
+            "Request a demo",
+            "Join today",
+            "Get tickets",
+            "See price",
+            "View deal",
+            "Check price at Amazon (on sale!)",
+            "Jetzt bewerben",
+            "Réserver maintenant",
+            "Reservar ahora",
+        ] {
+            goes(line, "call_to_action");
+        }
+        for line in [
+            "Apply the glue to both surfaces and wait ten minutes.",
+            "Book now, pay later schemes have drawn the regulator's attention.",
+            "Order now and the parts arrive in March, the company said.",
+            "Get started",
+            "apply",
+            "Read our full review.",
+            "Book a demo",
+            "Applying for a job",
+            "Tickets",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
     fn consent_banners_go_whole_however_long() {
         for line in [
             "We use cookies to give you the best online experience.",
