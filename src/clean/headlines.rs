@@ -332,7 +332,7 @@ fn detect_with(
         .lines
         .iter()
         .zip(&specs)
-        .map(|(l, &spec)| !spec && is_title_like(l, s))
+        .map(|(l, &spec)| !spec && is_title_like(l, s) && !super::menus::is_quantity(l.text))
         .collect();
     // Runs of title-like open lines, bridging blank and already removed lines. A run that an
     // article sentence introduces with a colon is the article's own and is not judged.

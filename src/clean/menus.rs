@@ -92,6 +92,115 @@ fn is_code(text: &str) -> bool {
     })
 }
 
+/// Units a list of things to use or of a box's contents counts in: "2 tbsp olive oil", "250 g
+/// red lentils", "1 x 400 g tin chopped tomatoes", "2 x HDMI 2.1", "1 EL Olivenöl".
+const QUANTITY_UNITS: &[&str] = &[
+    "x",
+    "×",
+    "tbsp",
+    "tbs",
+    "tbsps",
+    "tablespoon",
+    "tablespoons",
+    "tsp",
+    "tsps",
+    "teaspoon",
+    "teaspoons",
+    "cup",
+    "cups",
+    "g",
+    "gr",
+    "gram",
+    "grams",
+    "kg",
+    "mg",
+    "ml",
+    "cl",
+    "dl",
+    "l",
+    "litre",
+    "litres",
+    "liter",
+    "liters",
+    "oz",
+    "ounce",
+    "ounces",
+    "lb",
+    "lbs",
+    "pound",
+    "pounds",
+    "pint",
+    "pints",
+    "quart",
+    "quarts",
+    "clove",
+    "cloves",
+    "pinch",
+    "dash",
+    "can",
+    "cans",
+    "tin",
+    "tins",
+    "jar",
+    "jars",
+    "pack",
+    "packs",
+    "packet",
+    "packets",
+    "bunch",
+    "handful",
+    "sprig",
+    "sprigs",
+    "stick",
+    "sticks",
+    "slice",
+    "slices",
+    "piece",
+    "pieces",
+    "pcs",
+    "el",
+    "tl",
+    "stück",
+    "prise",
+    "c.",
+    "cucharada",
+    "cucharadas",
+    "cucharadita",
+    "cucharaditas",
+];
+
+/// A line of a list of quantities: a number or fraction ("2", "1.5", "1/2", "½", "1 ½"), a
+/// unit from [`QUANTITY_UNITS`], and what it counts. An ingredient list or a box's contents,
+/// whose lines are as short as a menu's, but never a menu's ("12 Comments" and "5 min read"
+/// name no unit; "56g" counts nothing).
+pub(super) fn is_quantity(text: &str) -> bool {
+    // Checkboxes and bullets recipe cards print before each line.
+    let t = text.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '▢' | '☐' | '□' | '•' | '-' | '*' | '–')
+    });
+    let fraction = |c: char| matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔' | '⅛' | '⅜' | '⅝' | '⅞');
+    let number = |w: &str| {
+        !w.is_empty()
+            && w.starts_with(|c: char| c.is_ascii_digit() || fraction(c))
+            && w.chars().all(|c| {
+                c.is_ascii_digit() || fraction(c) || matches!(c, '.' | ',' | '/' | '-' | '–')
+            })
+    };
+    let mut words = t.split_whitespace().peekable();
+    if !words.next().is_some_and(number) {
+        return false;
+    }
+    // "1 ½ cups"
+    words.next_if(|w| w.chars().all(fraction));
+    let unit = words.next().is_some_and(|w| {
+        let w = w.to_lowercase();
+        QUANTITY_UNITS.contains(&w.as_str())
+    });
+    unit && words
+        .next()
+        .is_some_and(|w| w.chars().any(char::is_alphanumeric))
+}
+
 /// A writer's sign-off: a dash, then a name of one to four words ("— Mara", "-- The Editors").
 /// Not a hyphen, which marks a list's items ("- Next Auto News").
 pub(super) fn is_sign_off(l: &Line<'_>) -> bool {
@@ -212,8 +321,17 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if rows * 2 >= members.len() || facts() * 2 >= members.len() {
             continue;
         }
+        // A list of quantities (an ingredient list, a box's contents), in most of its lines.
+        let quantities = members
+            .iter()
+            .filter(|&&j| is_quantity(page.lines[j].text))
+            .count();
+        if quantities * 2 >= members.len() {
+            continue;
+        }
         // Program text: most lines are code or names from it (a function's parameters, a
-        // listing). In a run that goes, its code lines still stay.
+        // listing). In a run that goes, its code lines still stay, and so do its quantities (a
+        // recipe card's scaling buttons run on into the ingredient list).
         let code: Vec<bool> = members
             .iter()
             .map(|&j| is_code(page.lines[j].text))
@@ -242,10 +360,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 && is_sign_off(&page.lines[members[0]]),
         );
         let kept = keep_head..members.len() - keep_tail.min(members.len() - keep_head);
+        let stays: Vec<bool> = members
+            .iter()
+            .zip(&code)
+            .map(|(&j, &code)| code || is_quantity(page.lines[j].text))
+            .collect();
         for (&j, _) in members[kept.clone()]
             .iter()
-            .zip(&code[kept])
-            .filter(|(_, code)| !**code)
+            .zip(&stays[kept])
+            .filter(|(_, stays)| !**stays)
         {
             page.claim(j, Verdict::remove(rule::MENU_RUN));
         }
@@ -315,6 +438,40 @@ Short cord
         assert_eq!(kept_as(&src, Input::Dom), src);
         // The same lines in another extractor's output are judged from the text.
         assert_ne!(kept_as(&src, Input::Extracted), src);
+    }
+
+    /// An ingredient list is as short a line as a menu, but counts quantities: it stays, and
+    /// so do its lines in a run of a recipe card's buttons; a menu of counts still goes.
+    #[test]
+    fn quantities_are_no_menu() {
+        let list = "2 tbsp olive oil\n3 garlic cloves, crushed\n2 tsp smoked paprika\n\
+                    1 ½ cups red lentils\nPinch of chilli flakes\n▢ 1 x 400 g tin tomatoes\n";
+        let src = format!("{P1}{P2}{P3}{list}{P4}");
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        let src = format!("{P1}{P2}{P3}Ingredients\n1x\n2x\n3x\nMetric\n2 tbsp olive oil\n{P4}");
+        let r = removed(&src);
+        assert_eq!(r.len(), 5, "{r:?}");
+        assert!(!r.iter().any(|(_, t)| t == "2 tbsp olive oil"), "{r:?}");
+        let counts = "Home\n12 Photos\n3 Videos\n5 Series\nWorld\n";
+        let src = format!("{P1}{P2}{P3}{counts}{P4}");
+        let r = removed(&src);
+        assert_eq!(r.len(), 5, "{r:?}");
+        assert!(r.iter().all(|(rule, _)| rule == "menu_run"), "{r:?}");
+        for (line, want) in [
+            ("2 tbsp olive oil", true),
+            ("250 g red lentils", true),
+            ("1 x 400 g tin chopped tomatoes", true),
+            ("2 x HDMI 2.1", true),
+            ("½ tsp salt", true),
+            ("1 EL Olivenöl", true),
+            ("12 Comments", false),
+            ("56g", false),
+            ("2 tbsp", false),
+            ("5 Series", false),
+            ("5 Large Companies Cut Jobs", false),
+        ] {
+            assert_eq!(super::is_quantity(line), want, "{line}");
+        }
     }
 
     #[test]
