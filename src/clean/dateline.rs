@@ -27,6 +27,13 @@ const ROMANCE_MONTH: &str = r"(?-i:gennaio|febbraio|marzo|aprile|maggio|giugno|l
 /// German month names, after a day with its full stop ("15. März 2024", "3. Mai"): the stop is
 /// what tells a date from a numbered item ("4. Mars").
 const GERMAN_MONTH: &str = r"(?:januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember)";
+/// Month names in Dutch, and in the genitive Polish and Russian write after a day ("12 juni
+/// 2024", "12 czerwca 2024", "15 мая 2024"), in lower case as those languages write them. A
+/// Russian date needs its year or a time after it: the date forms end in ASCII, for their
+/// boundary test.
+const NORTH_MONTH: &str = r"(?-i:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia)";
+const RUSSIAN_MONTH: &str =
+    r"(?-i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)";
 const WEEKDAY: &str =
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?";
 
@@ -48,6 +55,23 @@ const GENERIC: &[&str] = &[
     "edited",
     "first",
     "reviewed",
+    // Dutch, Polish and Russian: "Bijgewerkt op", "Opublikowano", "Обновлено".
+    "gepubliceerd",
+    "bijgewerkt",
+    "geplaatst",
+    "laatst",
+    "op",
+    "om",
+    "opublikowano",
+    "aktualizacja",
+    "zaktualizowano",
+    "data",
+    "publikacji",
+    "опубликовано",
+    "обновлено",
+    "дата",
+    "публикации",
+    "в",
 ];
 /// Words of a clause: a label beside a date never has them, a Title Case headline does ("Biden,
 /// Xi To Meet November 15", "Talks Will Resume March 3").
@@ -192,6 +216,8 @@ impl DatelineDetector {
             format!(r"{MONTH},?\s+{year}"),
             format!(r"\d{{1,2}}(?:er|º|°)?\s+(?:de\s+)?{ROMANCE_MONTH}(?:\s+(?:de\s+)?{year})?"),
             format!(r"\d{{1,2}}\.\s*{GERMAN_MONTH}(?:\s+{year})?"),
+            format!(r"\d{{1,2}}\s+{NORTH_MONTH}(?:\s+{year})?"),
+            format!(r"\d{{1,2}}\s+{RUSSIAN_MONTH}(?:\s+{year}|,?\s+\d{{1,2}}:\d{{2}})"),
             format!(r"\d{{1,2}}[./-]\d{{1,2}}[./-]{year}"),
             r"\d{1,2}/\d{1,2}/\d{2}".to_string(),
             format!(
@@ -347,10 +373,15 @@ impl DatelineDetector {
             .chars()
             .next_back()
             .is_some_and(char::is_alphabetic);
-        let glued_after = core[last.end()..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphabetic);
+        // A Japanese or Chinese date may carry its generic word glued on: "9時15分更新".
+        let after = &core[last.end()..];
+        let generic_after = CJK_GENERIC.iter().any(|g| {
+            after.strip_prefix(g).is_some_and(|rest| {
+                rest.chars()
+                    .all(|c| c.is_whitespace() || !c.is_alphanumeric())
+            })
+        });
+        let glued_after = !generic_after && after.chars().next().is_some_and(char::is_alphabetic);
         if glued_before || glued_after {
             return None;
         }
@@ -821,8 +852,23 @@ mod tests {
             "15. März 2024",
             "1er août 2023",
             "7 de março de 2024",
+            "12 juni 2024",
+            "Opublikowano: 12 czerwca 2024, 07:15",
+            "15 мая 2024, 14:20",
+            "Обновлено: 15 мая 2024, 16:05",
+            "(2024年5月21日 9時15分更新)",
         ] {
             assert!(judge(line).is_some(), "{line}");
+        }
+        // Capitalized, the Dutch and Polish names are names too; a Russian day needs its year
+        // or time; a Japanese date glued to other words is a clause's.
+        for line in [
+            "3 Maja Street",
+            "12 Mei Lin Recipes",
+            "15 мая",
+            "2024年5月21日9時15分に更新します",
+        ] {
+            assert!(judge(line).is_none(), "{line}");
         }
         assert_eq!(
             judge("15. April 2024").unwrap(),

@@ -700,6 +700,10 @@ mod tests {
             ("Join the conversation on Facebook", "share_prompt"),
             ("Photo - Jane Roe", "photo_credit"),
             ("Photos: AP", "photo_credit"),
+            ("Фото: Андрей Лебедев / Вестник", "photo_credit"),
+            ("Fot. Tomasz Nowak / Gazeta Nadwiślańska", "photo_credit"),
+            ("记者 李明 摄", "photo_credit"),
+            ("記者 松井 彩香", "staff_line"),
             ("Via: the Guardian", "source_line"),
             ("Source: example.com", "source_line"),
             ("Read the report in full", "read_more"),
@@ -817,6 +821,69 @@ mod tests {
             "The gold badges went to the top three contributors this year.",
             "answered May 2, 2009 at 0:09",
             "14 Answers",
+        ] {
+            stays(line);
+        }
+    }
+
+    /// Skip links and consent banners in the languages of the larger news sites; sentences
+    /// about cookies or skipping in those languages stay.
+    #[test]
+    fn skip_links_and_consent_banners_go_in_other_languages() {
+        for (line, rule) in [
+            ("Zum Inhalt springen", "site_chrome"),
+            ("Aller au contenu principal", "site_chrome"),
+            ("Saltar al contenido principal", "site_chrome"),
+            ("Naar hoofdinhoud", "site_chrome"),
+            ("Przejdź do treści", "site_chrome"),
+            ("Перейти к содержимому", "site_chrome"),
+            ("メインコンテンツへスキップ", "site_chrome"),
+            ("跳转到主要内容", "site_chrome"),
+            ("Imagen 1 de 3", "site_chrome"),
+            (
+                "Esta web utiliza cookies propias y de terceros con fines técnicos y analíticos.",
+                "consent_notice",
+            ),
+            (
+                "Avec votre accord, nous et nos 812 partenaires utilisons des cookies ou technologies similaires.",
+                "consent_notice",
+            ),
+            (
+                "Omroep Veenland gebruikt cookies en vergelijkbare technieken om de website goed te laten werken.",
+                "consent_notice",
+            ),
+            (
+                "Ta strona używa plików cookies, aby zapewnić Ci najlepsze doświadczenia.",
+                "consent_notice",
+            ),
+            (
+                "Klikając \"Akceptuję\", wyrażasz zgodę na przetwarzanie Twoich danych osobowych.",
+                "consent_notice",
+            ),
+            (
+                "Мы используем файлы cookie, чтобы сайт работал лучше.",
+                "consent_notice",
+            ),
+            (
+                "Продолжая пользоваться сайтом, вы соглашаетесь с политикой обработки данных.",
+                "consent_notice",
+            ),
+            (
+                "このサイトではCookie(クッキー)を使用しています。",
+                "consent_notice",
+            ),
+            ("本网站使用Cookie来改善您的浏览体验。", "consent_notice"),
+            ("同意する", "consent_notice"),
+            ("Szanujemy Twoją prywatność", "consent_notice"),
+        ] {
+            goes(line, rule);
+        }
+        for line in [
+            "Het bedrijf gebruikt cookies om klanten te volgen, zegt de toezichthouder.",
+            "Компания использует файлы cookie для рекламы, выяснили журналисты.",
+            "Die Richter wollten den Inhalt der Akte nicht überspringen, sagte der Anwalt.",
+            "Saltar al vacío no es una opción, dijo la ministra.",
+            "Strona rządowa wykorzystuje dane z 2023 roku.",
         ] {
             stays(line);
         }
