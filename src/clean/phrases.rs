@@ -840,6 +840,15 @@ mod tests {
             ("メインコンテンツへスキップ", "site_chrome"),
             ("跳转到主要内容", "site_chrome"),
             ("Imagen 1 de 3", "site_chrome"),
+            ("Pin this image", "share_prompt"),
+            (
+                "Share Facebook X WhatsApp Email Copy link Save",
+                "share_prompt",
+            ),
+            ("Lecture : 2 min.", "site_chrome"),
+            ("Czas czytania: 3 min", "site_chrome"),
+            ("5 minutos de lectura", "site_chrome"),
+            ("Время чтения: 4 мин", "site_chrome"),
             (
                 "Esta web utiliza cookies propias y de terceros con fines técnicos y analíticos.",
                 "consent_notice",
@@ -884,6 +893,7 @@ mod tests {
             "Die Richter wollten den Inhalt der Akte nicht überspringen, sagte der Anwalt.",
             "Saltar al vacío no es una opción, dijo la ministra.",
             "Strona rządowa wykorzystuje dane z 2023 roku.",
+            "pin",
         ] {
             stays(line);
         }
