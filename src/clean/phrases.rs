@@ -715,6 +715,34 @@ mod tests {
     #[test]
     fn common_cms_cruft_goes() {
         for (line, rule) in [
+            ("Rate this recipe", "site_chrome"),
+            (
+                "Tried this recipe? Mention @thethriftyladle or tag #thethriftyladle!",
+                "site_chrome",
+            ),
+            (
+                "Nutrition information is automatically calculated and should be used as an estimate only.",
+                "site_chrome",
+            ),
+            ("18+ Please gamble responsibly. T&Cs apply.", "site_chrome"),
+            ("Google Scholar", "site_chrome"),
+            ("Download references", "site_chrome"),
+            ("Full size image", "site_chrome"),
+            ("Access through your institution", "site_chrome"),
+            (
+                "Check for updates. Verify currency and authenticity via CrossMark",
+                "site_chrome",
+            ),
+            ("412 Accesses", "site_chrome"),
+            (
+                "Springer Nature remains neutral with regard to jurisdictional claims in published maps and institutional affiliations.",
+                "site_chrome",
+            ),
+            ("Pin this image", "share_prompt"),
+            (
+                "Share Facebook X WhatsApp Email Copy link Save",
+                "share_prompt",
+            ),
             (
                 "Click to share on Twitter (Opens in new window)",
                 "share_prompt",
@@ -809,6 +837,10 @@ mod tests {
             "12.3k4 gold badges56 silver badges78 bronze badges",
             "7 bronze badges",
             "Sorted by: Reset to default",
+            "Sorted by:",
+            "Highest score (default)",
+            "Ask Question",
+            "Post Your Answer",
             "| Show 2 more comments",
             "Hot Network Questions",
             "Not the answer you're looking for? Browse other questions tagged python pandas.",
@@ -840,11 +872,6 @@ mod tests {
             ("メインコンテンツへスキップ", "site_chrome"),
             ("跳转到主要内容", "site_chrome"),
             ("Imagen 1 de 3", "site_chrome"),
-            ("Pin this image", "share_prompt"),
-            (
-                "Share Facebook X WhatsApp Email Copy link Save",
-                "share_prompt",
-            ),
             ("Lecture : 2 min.", "site_chrome"),
             ("Czas czytania: 3 min", "site_chrome"),
             ("5 minutos de lectura", "site_chrome"),
@@ -893,6 +920,7 @@ mod tests {
             "Die Richter wollten den Inhalt der Akte nicht überspringen, sagte der Anwalt.",
             "Saltar al vacío no es una opción, dijo la ministra.",
             "Strona rządowa wykorzystuje dane z 2023 roku.",
+            "Gamble responsibly and the house still wins, the study found.",
             "pin",
         ] {
             stays(line);
