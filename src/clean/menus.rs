@@ -179,6 +179,10 @@ pub(super) fn is_quantity(text: &str) -> bool {
         c.is_whitespace() || matches!(c, '▢' | '☐' | '□' | '•' | '-' | '*' | '–')
     });
     let fraction = |c: char| matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔' | '⅛' | '⅜' | '⅝' | '⅞');
+    // Most lines open with a letter: done before splitting them into words.
+    if !t.starts_with(|c: char| c.is_ascii_digit() || fraction(c)) {
+        return false;
+    }
     let number = |w: &str| {
         !w.is_empty()
             && w.starts_with(|c: char| c.is_ascii_digit() || fraction(c))
@@ -193,8 +197,9 @@ pub(super) fn is_quantity(text: &str) -> bool {
     // "1 ½ cups"
     words.next_if(|w| w.chars().all(fraction));
     let unit = words.next().is_some_and(|w| {
-        let w = w.to_lowercase();
-        QUANTITY_UNITS.contains(&w.as_str())
+        QUANTITY_UNITS
+            .iter()
+            .any(|u| w.eq_ignore_ascii_case(u) || !w.is_ascii() && w.to_lowercase() == *u)
     });
     unit && words
         .next()
