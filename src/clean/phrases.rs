@@ -725,6 +725,12 @@ mod tests {
                 "site_chrome",
             ),
             ("18+ Please gamble responsibly. T&Cs apply.", "site_chrome"),
+            ("Member-only story", "site_chrome"),
+            (
+                "This post may contain affiliate links. Please read our disclosure policy.",
+                "site_notice",
+            ),
+            ("No credit card required", "call_to_action"),
             ("Google Scholar", "site_chrome"),
             ("Download references", "site_chrome"),
             ("Full size image", "site_chrome"),
