@@ -72,6 +72,11 @@ const GENERIC: &[&str] = &[
     "дата",
     "публикации",
     "в",
+    // "12 czerwca 2024 r.", "15 мая 2024 г.", "15 мая 2024 года".
+    "r",
+    "roku",
+    "г",
+    "года",
 ];
 /// Words of a clause: a label beside a date never has them, a Title Case headline does ("Biden,
 /// Xi To Meet November 15", "Talks Will Resume March 3").
@@ -180,8 +185,39 @@ const OUTLET_ENDINGS: &[&str] = &[
 /// "自"/"从" (since).
 const CJK_LEAD_IN: &[char] = &['于', '於', '在', '至', '到', '自', '从', '從', '由'];
 const LEAD_IN: &[&str] = &[
-    "for", "on", "until", "till", "by", "since", "in", "before", "after", "from", "to", "of",
-    "between", "through", "during",
+    "for",
+    "on",
+    "until",
+    "till",
+    "by",
+    "since",
+    "in",
+    "before",
+    "after",
+    "from",
+    "to",
+    "of",
+    "between",
+    "through",
+    "during",
+    // Dutch, Polish and Russian: "Vanaf 1 januari 2025", "Od 1 stycznia", "До 31 декабря 2024".
+    "vanaf",
+    "per",
+    "sinds",
+    "tot",
+    "voor",
+    "na",
+    "od",
+    "do",
+    "przed",
+    "po",
+    "до",
+    "с",
+    "со",
+    "после",
+    "по",
+    "от",
+    "к",
 ];
 
 #[derive(Clone)]
@@ -373,14 +409,16 @@ impl DatelineDetector {
             .chars()
             .next_back()
             .is_some_and(char::is_alphabetic);
-        // A Japanese or Chinese date may carry its generic word glued on: "9時15分更新".
+        // A Japanese or Chinese time of day may carry its generic word glued on: "9時15分更新".
+        // Not a day alone: "2024年3月15日公開", "4月1日配信" are a film's or a show's release.
         let after = &core[last.end()..];
-        let generic_after = CJK_GENERIC.iter().any(|g| {
-            after.strip_prefix(g).is_some_and(|rest| {
-                rest.chars()
-                    .all(|c| c.is_whitespace() || !c.is_alphanumeric())
-            })
-        });
+        let generic_after = last.as_str().ends_with('分')
+            && CJK_GENERIC.iter().any(|g| {
+                after.strip_prefix(g).is_some_and(|rest| {
+                    rest.chars()
+                        .all(|c| c.is_whitespace() || !c.is_alphanumeric())
+                })
+            });
         let glued_after = !generic_after && after.chars().next().is_some_and(char::is_alphabetic);
         if glued_before || glued_after {
             return None;
@@ -857,6 +895,8 @@ mod tests {
             "15 мая 2024, 14:20",
             "Обновлено: 15 мая 2024, 16:05",
             "(2024年5月21日 9時15分更新)",
+            "12 czerwca 2024 r.",
+            "15 мая 2024 года",
         ] {
             assert!(judge(line).is_some(), "{line}");
         }
@@ -867,6 +907,10 @@ mod tests {
             "12 Mei Lin Recipes",
             "15 мая",
             "2024年5月21日9時15分に更新します",
+            "2024年3月15日公開",
+            "Vanaf 1 januari 2025",
+            "Od 1 stycznia 2025",
+            "До 31 декабря 2024",
         ] {
             assert!(judge(line).is_none(), "{line}");
         }

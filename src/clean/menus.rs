@@ -7,8 +7,10 @@
 //!   ends in ":" (a list the article announces), a run whose lines mostly read like verse (start
 //!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
 //!   into the article's first prose line, a table whose rows of short cells the extractor
-//!   joined with " | ", and program text (a run of mostly code lines or names from code; in a
-//!   run that goes, its code lines stay).
+//!   joined with " | ", program text (a run of mostly code lines or names from code; in a
+//!   run that goes, its code lines stay), and a list of quantities (an ingredient list, a box's
+//!   contents: most lines a number, a unit and what it counts; in a run that goes, those lines
+//!   stay).
 //!
 //! Only on a page where prose holds `min_prose_share` of the words of prose and short lines
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
@@ -155,9 +157,6 @@ const QUANTITY_UNITS: &[&str] = &[
     "sticks",
     "slice",
     "slices",
-    "piece",
-    "pieces",
-    "pcs",
     "el",
     "tl",
     "stück",
@@ -183,25 +182,35 @@ pub(super) fn is_quantity(text: &str) -> bool {
     if !t.starts_with(|c: char| c.is_ascii_digit() || fraction(c)) {
         return false;
     }
-    let number = |w: &str| {
-        !w.is_empty()
-            && w.starts_with(|c: char| c.is_ascii_digit() || fraction(c))
-            && w.chars().all(|c| {
-                c.is_ascii_digit() || fraction(c) || matches!(c, '.' | ',' | '/' | '-' | '–')
-            })
-    };
-    let mut words = t.split_whitespace().peekable();
-    if !words.next().is_some_and(number) {
-        return false;
-    }
-    // "1 ½ cups"
-    words.next_if(|w| w.chars().all(fraction));
-    let unit = words.next().is_some_and(|w| {
+    let numeral =
+        |c: char| c.is_ascii_digit() || fraction(c) || matches!(c, '.' | ',' | '/' | '-' | '–');
+    // A list's numbering ("2. Can I freeze it?") ends in a stop; a number does not.
+    let number = |w: &str| !w.is_empty() && !w.ends_with('.') && w.chars().all(numeral);
+    let is_unit = |w: &str| {
+        let w = w.strip_suffix('.').unwrap_or(w);
         QUANTITY_UNITS
             .iter()
             .any(|u| w.eq_ignore_ascii_case(u) || !w.is_ascii() && w.to_lowercase() == *u)
-    });
-    unit && words
+    };
+    let mut words = t.split_whitespace().peekable();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    // A unit glued to its number: "250g red lentils", "2tbsp oil".
+    let glued = first
+        .find(|c: char| c.is_alphabetic())
+        .is_some_and(|at| number(&first[..at]) && is_unit(&first[at..]));
+    if !glued {
+        if !number(first) {
+            return false;
+        }
+        // "1 ½ cups"
+        words.next_if(|w| w.chars().all(fraction));
+        if !words.next().is_some_and(is_unit) {
+            return false;
+        }
+    }
+    words
         .next()
         .is_some_and(|w| w.chars().any(char::is_alphanumeric))
 }
@@ -449,13 +458,18 @@ Short cord
     /// so do its lines in a run of a recipe card's buttons; a menu of counts still goes.
     #[test]
     fn quantities_are_no_menu() {
-        let list = "2 tbsp olive oil\n3 garlic cloves, crushed\n2 tsp smoked paprika\n\
-                    1 ½ cups red lentils\nPinch of chilli flakes\n▢ 1 x 400 g tin tomatoes\n";
+        // Short enough lines to make a run (and no headline list: a heading first).
+        let list = "Soup\n2 tbsp olive oil\n3 garlic cloves\n2 tsp paprika\n½ cup lentils\n\
+                    Pinch of salt\n▢ 250g tomatoes\n";
         let src = format!("{P1}{P2}{P3}{list}{P4}");
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
-        let src = format!("{P1}{P2}{P3}Ingredients\n1x\n2x\n3x\nMetric\n2 tbsp olive oil\n{P4}");
+        // A recipe card's buttons run on into the list: they go, the quantity stays, though it
+        // is neither the run's last line nor a majority.
+        let src = format!(
+            "{P1}{P2}{P3}Ingredients\n1x\n2x\n2 tbsp olive oil\n3x\nMetric\nImperial\n{P4}"
+        );
         let r = removed(&src);
-        assert_eq!(r.len(), 5, "{r:?}");
+        assert_eq!(r.len(), 6, "{r:?}");
         assert!(!r.iter().any(|(_, t)| t == "2 tbsp olive oil"), "{r:?}");
         let counts = "Home\n12 Photos\n3 Videos\n5 Series\nWorld\n";
         let src = format!("{P1}{P2}{P3}{counts}{P4}");
@@ -468,6 +482,10 @@ Short cord
             ("1 x 400 g tin chopped tomatoes", true),
             ("2 x HDMI 2.1", true),
             ("½ tsp salt", true),
+            ("250g red lentils", true),
+            ("2 Tbsp. sugar", true),
+            ("2. Can I freeze it?", false),
+            ("5 Pieces of Advice", false),
             ("1 EL Olivenöl", true),
             ("12 Comments", false),
             ("56g", false),

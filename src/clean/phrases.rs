@@ -891,7 +891,7 @@ mod tests {
                 "consent_notice",
             ),
             (
-                "Omroep Veenland gebruikt cookies en vergelijkbare technieken om de website goed te laten werken.",
+                "Omroep Veenland gebruikt cookies en vergelijkbare technieken om je relevante content te tonen.",
                 "consent_notice",
             ),
             (
@@ -922,6 +922,18 @@ mod tests {
         }
         for line in [
             "Het bedrijf gebruikt cookies om klanten te volgen, zegt de toezichthouder.",
+            "Nederlandse webwinkels plaatsen cookies zonder toestemming, zegt de AP.",
+            "Google gebruikt cookies om gebruikers te volgen, zeggen privacyexperts.",
+            "Usamos galletas María trituradas para la base.",
+            "Używamy ciasteczek owsianych, masła i cukru.",
+            "Мы используем cookie, чтобы хранить идентификатор сессии.",
+            "我们使用Cookie来保存用户的登录状态。",
+            "当サイトではクッキーやケーキのレシピを紹介しています。",
+            "Klikając w link z SMS-a, akceptujesz ryzyko, ostrzega CERT.",
+            "Продолжая пользоваться картой, клиент выражает согласие с тарифами, сообщил банк.",
+            "Akkoord",
+            "Zum Inhalt:",
+            "Check for updates",
             "Компания использует файлы cookie для рекламы, выяснили журналисты.",
             "Die Richter wollten den Inhalt der Akte nicht überspringen, sagte der Anwalt.",
             "Saltar al vacío no es una opción, dijo la ministra.",
@@ -940,7 +952,6 @@ mod tests {
             "APPLY",
             "Apply for this job",
             "Book Now",
-            "Book your stay",
             "Request a demo",
             "Join today",
             "Get tickets",
@@ -954,9 +965,12 @@ mod tests {
             goes(line, "call_to_action");
         }
         for line in [
-            "Apply the glue to both surfaces and wait ten minutes.",
-            "Book now, pay later schemes have drawn the regulator's attention.",
-            "Order now and the parts arrive in March, the company said.",
+            "Apply the glue",
+            "Book now, pay later",
+            "Order now and save",
+            "Commander",
+            "Book your stay",
+            "Check prices on comparison sites",
             "Get started",
             "apply",
             "Read our full review.",
