@@ -235,7 +235,9 @@ impl DatelineDetector {
     pub fn new(s: &DatelineSettings) -> DatelineDetector {
         let day = r"\d{1,2}(?:st|nd|rd|th)?";
         let year = r"(?:1[89]|20)\d{2}";
-        let time = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*\(?(?:gmt|utc|bst|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|msk|ist|jst|aest|aedt|et|pt|ct)(?:\s*[+-]\s*\d{1,2})?\)?)?";
+        // A time with a stop ("06.00 BST", as British papers print it) only with its zone: "4.30"
+        // alone is a figure.
+        let time = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*\(?(?:gmt|utc|bst|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|msk|ist|jst|aest|aedt|et|pt|ct)(?:\s*[+-]\s*\d{1,2})?\)?)?|\d{1,2}\.\d{2}\s*(?:gmt|utc|bst|cet|cest|eet|eest|aest|aedt))";
         // Chinese and Japanese dates, with a weekday ("星期二", "(火)") if one follows; Korean.
         // They end in a Han or Hangul letter, so no `\b` after them.
         let week = r"(?:\s*[(（]?(?:星期|周|週|礼拜|禮拜)[一二三四五六日天][)）]?|\s*[(（][月火水木金土日][)）])?";
@@ -897,6 +899,8 @@ mod tests {
             "(2024年5月21日 9時15分更新)",
             "12 czerwca 2024 r.",
             "15 мая 2024 года",
+            "Wed 12 Jun 2024 06.00 BST",
+            "Last modified on Wed 12 Jun 2024 09.41 BST",
         ] {
             assert!(judge(line).is_some(), "{line}");
         }
@@ -911,6 +915,8 @@ mod tests {
             "Vanaf 1 januari 2025",
             "Od 1 stycznia 2025",
             "До 31 декабря 2024",
+            "4.30",
+            "Shares rose 4.30 in London",
         ] {
             assert!(judge(line).is_none(), "{line}");
         }
