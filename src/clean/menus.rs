@@ -215,6 +215,81 @@ pub(super) fn is_quantity(text: &str) -> bool {
         .is_some_and(|w| w.chars().any(char::is_alphanumeric))
 }
 
+/// A numbered section heading: a section number ("1", "2.3", "4."; at most three parts of two
+/// digits), then a capitalized title of up to four words ("1 Introduction", "2.3 Study area").
+/// Not a widget's count ("12 Comments", "3 Answers", "5 min read").
+fn is_numbered_heading(text: &str) -> bool {
+    let t = text.trim();
+    let Some((number, title)) = t.split_once(' ') else {
+        return false;
+    };
+    let number = number.strip_suffix('.').unwrap_or(number);
+    let parts: Vec<&str> = number.split('.').collect();
+    let numbered = (1..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    let words = title.split_whitespace().count();
+    numbered
+        && (1..=4).contains(&words)
+        && title.starts_with(char::is_uppercase)
+        && !title.ends_with(['.', '!', '?', ':'])
+        && !COUNTED.iter().any(|c| {
+            title
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case(c))
+        })
+}
+
+/// What widgets count: a number before one of these is a count, not a section's number.
+const COUNTED: &[&str] = &[
+    "comment",
+    "comments",
+    "reply",
+    "replies",
+    "answer",
+    "answers",
+    "response",
+    "responses",
+    "review",
+    "reviews",
+    "rating",
+    "ratings",
+    "like",
+    "likes",
+    "share",
+    "shares",
+    "view",
+    "views",
+    "vote",
+    "votes",
+    "photo",
+    "photos",
+    "image",
+    "images",
+    "video",
+    "videos",
+    "item",
+    "items",
+    "product",
+    "products",
+    "follower",
+    "followers",
+    "post",
+    "posts",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "result",
+    "results",
+];
+
 /// A writer's sign-off: a dash, then a name of one to four words ("— Mara", "-- The Editors").
 /// Not a hyphen, which marks a list's items ("- Next Auto News").
 pub(super) fn is_sign_off(l: &Line<'_>) -> bool {
@@ -367,6 +442,11 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             {
                 keep_tail += 1;
             }
+            // A numbered section heading right above the prose ("1 Introduction", "2.3 Study
+            // area") is the article's, however short.
+            if keep_tail == 0 && is_numbered_heading(page.lines[members[members.len() - 1]].text) {
+                keep_tail = 1;
+            }
         }
         // A sign-off under the article's last paragraph ("— Mara") is the article's.
         let keep_head = usize::from(
@@ -452,6 +532,23 @@ Short cord
         assert_eq!(kept_as(&src, Input::Dom), src);
         // The same lines in another extractor's output are judged from the text.
         assert_ne!(kept_as(&src, Input::Extracted), src);
+    }
+
+    /// A numbered section heading at a run's end, right above the prose, stays with it; a
+    /// widget's count there does not.
+    #[test]
+    fn a_numbered_heading_above_the_prose_stays() {
+        let keywords = "Keywords\nTidal asymmetry\nSuspended sediment\nMacrotidal estuary\n";
+        for (last, stays) in [
+            ("1 Introduction", true),
+            ("2.3 Study area", true),
+            ("12 Comments", false),
+            ("3 Answers", false),
+        ] {
+            let src = format!("{P1}{P2}{keywords}{last}\n{P3}{P4}");
+            let r = removed(&src);
+            assert_eq!(!r.iter().any(|(_, t)| t == last), stays, "{last}: {r:?}");
+        }
     }
 
     /// An ingredient list is as short a line as a menu, but counts quantities: it stays, and
