@@ -28,10 +28,10 @@ const ROMANCE_MONTH: &str = r"(?-i:gennaio|febbraio|marzo|aprile|maggio|giugno|l
 /// what tells a date from a numbered item ("4. Mars").
 const GERMAN_MONTH: &str = r"(?:januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember)";
 /// Month names in Dutch, and in the genitive Polish and Russian write after a day ("12 juni
-/// 2024", "12 czerwca 2024", "15 мая 2024"), in lower case as those languages write them. A
-/// Russian date needs its year or a time after it: the date forms end in ASCII, for their
-/// boundary test.
-const NORTH_MONTH: &str = r"(?-i:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia)";
+/// 2024", "12 czerwca 2024", "15 мая 2024"), in lower case as those languages write them (the
+/// Dutch ones spelled as in English, "april" or "november", are [`MONTH`]'s). A Russian date
+/// needs its year or a time after it: the date forms end in ASCII, for their boundary test.
+const NORTH_MONTH: &str = r"(?-i:januari|februari|maart|mei|juni|juli|augustus|oktober|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia)";
 const RUSSIAN_MONTH: &str =
     r"(?-i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)";
 const WEEKDAY: &str =

@@ -161,7 +161,6 @@ const QUANTITY_UNITS: &[&str] = &[
     "tl",
     "stück",
     "prise",
-    "c.",
     "cucharada",
     "cucharadas",
     "cucharadita",
@@ -230,16 +229,15 @@ fn is_numbered_heading(text: &str) -> bool {
             .iter()
             .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
     let words = title.split_whitespace().count();
+    let counted = title
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| COUNTED.iter().any(|c| w.eq_ignore_ascii_case(c)));
     numbered
         && (1..=4).contains(&words)
         && title.starts_with(char::is_uppercase)
         && !title.ends_with(['.', '!', '?', ':'])
-        && !COUNTED.iter().any(|c| {
-            title
-                .split_whitespace()
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case(c))
-        })
+        && !counted
 }
 
 /// What widgets count: a number before one of these is a count, not a section's number.
@@ -411,11 +409,11 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             continue;
         }
         // A list of quantities (an ingredient list, a box's contents), in most of its lines.
-        let quantities = members
+        let quantity: Vec<bool> = members
             .iter()
-            .filter(|&&j| is_quantity(page.lines[j].text))
-            .count();
-        if quantities * 2 >= members.len() {
+            .map(|&j| is_quantity(page.lines[j].text))
+            .collect();
+        if quantity.iter().filter(|&&q| q).count() * 2 >= members.len() {
             continue;
         }
         // Program text: most lines are code or names from it (a function's parameters, a
@@ -454,11 +452,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 && is_sign_off(&page.lines[members[0]]),
         );
         let kept = keep_head..members.len() - keep_tail.min(members.len() - keep_head);
-        let stays: Vec<bool> = members
-            .iter()
-            .zip(&code)
-            .map(|(&j, &code)| code || is_quantity(page.lines[j].text))
-            .collect();
+        let stays: Vec<bool> = code.iter().zip(&quantity).map(|(&c, &q)| c || q).collect();
         for (&j, _) in members[kept.clone()]
             .iter()
             .zip(&stays[kept])
