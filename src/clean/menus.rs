@@ -408,22 +408,21 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if rows * 2 >= members.len() || facts() * 2 >= members.len() {
             continue;
         }
+        // Which members pass `test`, and whether most do.
+        let marked = |test: fn(&str) -> bool| -> Vec<bool> {
+            members.iter().map(|&j| test(page.lines[j].text)).collect()
+        };
+        let most = |marks: &[bool]| marks.iter().filter(|&&m| m).count() * 2 >= members.len();
         // A list of quantities (an ingredient list, a box's contents), in most of its lines.
-        let quantity: Vec<bool> = members
-            .iter()
-            .map(|&j| is_quantity(page.lines[j].text))
-            .collect();
-        if quantity.iter().filter(|&&q| q).count() * 2 >= members.len() {
+        let quantity = marked(is_quantity);
+        if most(&quantity) {
             continue;
         }
         // Program text: most lines are code or names from it (a function's parameters, a
         // listing). In a run that goes, its code lines still stay, and so do its quantities (a
         // recipe card's scaling buttons run on into the ingredient list).
-        let code: Vec<bool> = members
-            .iter()
-            .map(|&j| is_code(page.lines[j].text))
-            .collect();
-        if code.iter().filter(|&&c| c).count() * 2 >= members.len() {
+        let code = marked(is_code);
+        if most(&code) {
             continue;
         }
         // The title and byline lead into the article: when prose follows right after the run,
