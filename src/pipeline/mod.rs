@@ -925,45 +925,54 @@ fn decide_and_write(
             return Ok(Some([d.passages as u64, d.text_len, 0, 0]));
         }
         // Each passage's cluster and duplicate link, by its index in the record.
-        let annotate = |passages: &mut [PassageRecord]| {
-            let first = d.first_passage;
-            for p in passages.iter_mut() {
-                p.cluster = None;
-            }
+        let first = d.first_passage;
+        let annotations = |n: usize| {
+            let mut clusters = vec![None; n];
             for m in members {
-                if let Some(p) = passages.get_mut((m.passage as u64 - first) as usize) {
-                    p.cluster = Some(m.cluster as u64);
+                if let Some(c) = clusters.get_mut((m.passage as u64 - first) as usize) {
+                    *c = Some(m.cluster as u64);
                 }
             }
-            let mut links = vec![None; passages.len()];
+            let mut links = vec![None; n];
             for x in dups {
                 if let Some(l) = links.get_mut((x.passage as u64 - first) as usize) {
                     *l = Some(passage_fates.link(&index, &fates, x));
                 }
             }
-            if mode == DedupMode::Annotate {
-                // The links go into the record; only drop mode needs them afterwards.
-                for (p, link) in passages.iter_mut().zip(links) {
-                    p.duplicate_of = link;
-                }
-                return Vec::new();
-            }
-            links
+            (clusters, links)
         };
         let doc_dup = fate.duplicate_of.as_ref().map(doc_link);
         let keeps_text = mode != DedupMode::Drop || removed_passages == 0;
-        if keeps_text && let Some(mut written) = WrittenRecord::parse(line) {
-            // The text stays: only the passages and the fields after them are rewritten.
-            annotate(&mut written.passages);
+        if keeps_text && let Some(written) = WrittenRecord::parse(line) {
+            // The text stays: only the passages' clusters and links and the fields after them
+            // are written anew. In drop mode no passage has a link (none was removed).
+            let (clusters, links) = annotations(written.passages.len());
             let stats = [written.passages.len() as u64, d.text_len, 0, 0];
             written
-                .write_json(out, fate.cluster.map(u64::from), doc_dup.as_ref())
+                .write_json(
+                    out,
+                    |k| (clusters[k], links[k].as_ref()),
+                    fate.cluster.map(u64::from),
+                    doc_dup.as_ref(),
+                )
                 .map_err(std::io::Error::other)?;
             out.push(b'\n');
             return Ok(Some(stats));
         }
         let mut rec: CorpusRecord = CorpusRecord::from_json(line).map_err(std::io::Error::other)?;
-        let links = annotate(&mut rec.passages);
+        let (clusters, links) = annotations(rec.passages.len());
+        for (p, c) in rec.passages.iter_mut().zip(clusters) {
+            p.cluster = c;
+        }
+        // The links go into the record; only drop mode needs them afterwards.
+        let links = if mode == DedupMode::Annotate {
+            for (p, link) in rec.passages.iter_mut().zip(links) {
+                p.duplicate_of = link;
+            }
+            Vec::new()
+        } else {
+            links
+        };
         rec.cluster = fate.cluster.map(u64::from);
         rec.duplicate_of = doc_dup;
         let mut dup_bytes = 0;

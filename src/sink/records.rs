@@ -242,6 +242,15 @@ pub fn write_passage_json(
     } else {
         serde_json::to_writer(&mut *out, hash)?;
     }
+    write_passage_end(out, cluster, duplicate_of)
+}
+
+/// A passage's JSON from its cluster on: `,"cluster":...,"duplicate_of":...}`.
+fn write_passage_end(
+    out: &mut Vec<u8>,
+    cluster: Option<u64>,
+    duplicate_of: Option<&PassageLink>,
+) -> serde_json::Result<()> {
     out.extend_from_slice(b",\"cluster\":");
     push_opt_num(out, cluster);
     out.extend_from_slice(b",\"duplicate_of\":");
@@ -295,8 +304,12 @@ impl CorpusRecord {
             source: head.source,
             metadata: head.metadata,
             removed: head.removed,
-            passages: written.passages,
-            hash: written.hash,
+            passages: written
+                .passages
+                .iter()
+                .map(WrittenPassage::record)
+                .collect(),
+            hash: written.hash.to_string(),
             cluster: written.cluster,
             duplicate_of: None,
         })
@@ -306,21 +319,49 @@ impl CorpusRecord {
 /// A record as [`CorpusRecord::write_json`] writes it before any corpus-wide decision, split
 /// at its passages: the fields before them as written (id, text, source, metadata, removed),
 /// and the passages and the fields after them, read. A decision that keeps a record's text
-/// (cluster ids, duplicate links) rewrites only the part read, and copies the rest: reading
-/// the text back through serde and writing it again cost a tenth of a run on template-heavy
-/// corpora, where most records hold a passage some cluster keeps.
+/// (cluster ids, duplicate links) rewrites only the passages' cluster and link and the fields
+/// after them, and copies the rest: reading the text back through serde and writing it again
+/// cost a tenth of a run on template-heavy corpora, where most records hold a passage some
+/// cluster keeps; and so did reading each passage into a [`PassageRecord`] (its hash into a
+/// `String` of its own) to write it again unchanged but for those two fields.
 pub struct WrittenRecord<'a> {
     /// The record's JSON up to `,"passages":[`, not included: `{"id":...,"removed":[...]`.
     pub head: &'a [u8],
-    pub passages: Vec<PassageRecord>,
-    pub hash: String,
+    pub passages: Vec<WrittenPassage<'a>>,
+    pub hash: &'a str,
     pub cluster: Option<u64>,
 }
 
+/// A passage of a [`WrittenRecord`]: as written up to its cluster, and read.
+pub struct WrittenPassage<'a> {
+    /// `{"start":...,"hash":"..."`: all of the passage's JSON before `,"cluster":`.
+    body: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub hash: &'a str,
+}
+
+impl WrittenPassage<'_> {
+    fn record(&self) -> PassageRecord {
+        PassageRecord {
+            start: self.start,
+            end: self.end,
+            byte_start: self.byte_start,
+            byte_end: self.byte_end,
+            hash: self.hash.to_string(),
+            cluster: None,
+            duplicate_of: None,
+        }
+    }
+}
+
 impl<'a> WrittenRecord<'a> {
-    /// `None` when `line` (with or without a line end) is not of that shape. The fields before
-    /// the passages are not checked: a staged record was written by scour and its part's
-    /// checksum holds.
+    /// `None` when `line` (with or without a line end) is not of that shape: passages with no
+    /// cluster and no link, hashes in lowercase hex, no link for the document. The fields
+    /// before the passages are not checked: a staged record was written by scour and its
+    /// part's checksum holds.
     pub fn parse(line: &'a [u8]) -> Option<WrittenRecord<'a>> {
         const KEY: &[u8] = b",\"passages\":[";
         // The passages and the fields after them hold numbers, lowercase hex, nulls and keys
@@ -364,20 +405,32 @@ impl<'a> WrittenRecord<'a> {
         })
     }
 
-    /// The record with its head as written and the rest from `self`, `cluster` and
-    /// `duplicate_of`: what [`CorpusRecord::write_json`] writes for the record read back and
-    /// given those.
-    pub fn write_json(
+    /// The record with its head and each passage's fields up to its cluster as written, the
+    /// passages' clusters and links from `passage` (by their index), and `cluster` and
+    /// `duplicate_of` for the document: what [`CorpusRecord::write_json`] writes for the
+    /// record read back and given those.
+    pub fn write_json<'l>(
         &self,
         out: &mut Vec<u8>,
+        mut passage: impl FnMut(usize) -> (Option<u64>, Option<&'l PassageLink>),
         cluster: Option<u64>,
         duplicate_of: Option<&DocLink>,
     ) -> serde_json::Result<()> {
         out.extend_from_slice(self.head);
         write_tail(
             out,
-            |out| write_passages(out, &self.passages),
-            &self.hash,
+            |out| {
+                for (k, p) in self.passages.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(p.body.as_bytes());
+                    let (cluster, link) = passage(k);
+                    write_passage_end(out, cluster, link)?;
+                }
+                Ok(())
+            },
+            self.hash,
             cluster,
             duplicate_of,
         )
@@ -388,7 +441,7 @@ impl<'a> WrittenRecord<'a> {
 /// text it is the end of.
 struct Bytes<'a>(&'a [u8], &'a str);
 
-impl Bytes<'_> {
+impl<'a> Bytes<'a> {
     fn eat(&mut self, lit: &[u8]) -> bool {
         match self.0.strip_prefix(lit) {
             Some(rest) => {
@@ -434,23 +487,26 @@ impl Bytes<'_> {
     }
 
     /// A string of lowercase hex digits (what digests are written as); `None` for any other
-    /// string, which may hold escapes.
-    fn hex(&mut self) -> Option<String> {
+    /// string, which may hold escapes. The closing quote is found first and the digits
+    /// tested after, without a branch per byte (as [`is_hex`] does).
+    fn hex(&mut self) -> Option<&'a str> {
         self.expect(b"\"")?;
-        let n = self
-            .0
-            .iter()
-            .position(|b| !matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-            .unwrap_or(self.0.len());
+        let n = memchr::memchr(b'"', self.0)?;
+        let lower_hex = self.0[..n].iter().fold(true, |ok, &b| {
+            ok & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
+        });
+        if !lower_hex {
+            return None;
+        }
         let at = self.1.len() - self.0.len();
-        self.0 = &self.0[n..];
-        self.expect(b"\"")?;
+        self.0 = &self.0[n + 1..];
         // ASCII: the slice is on character boundaries.
-        Some(self.1.get(at..at + n)?.to_string())
+        self.1.get(at..at + n)
     }
 
-    /// One passage as [`PassageRecord::write_json`] writes it, with no duplicate link.
-    fn passage(&mut self) -> Option<PassageRecord> {
+    /// One passage as [`PassageRecord::write_json`] writes it, with no cluster and no link.
+    fn passage(&mut self) -> Option<WrittenPassage<'a>> {
+        let at = self.1.len() - self.0.len();
         self.expect(b"{\"start\":")?;
         let start = self.usize()?;
         self.expect(b",\"end\":")?;
@@ -461,17 +517,16 @@ impl Bytes<'_> {
         let byte_end = self.usize()?;
         self.expect(b",\"hash\":")?;
         let hash = self.hex()?;
-        self.expect(b",\"cluster\":")?;
-        let cluster = self.opt_num()?;
-        self.expect(b",\"duplicate_of\":null}")?;
-        Some(PassageRecord {
+        // ASCII up to here: the slice is on character boundaries.
+        let body = self.1.get(at..self.1.len() - self.0.len())?;
+        self.expect(b",\"cluster\":null,\"duplicate_of\":null}")?;
+        Some(WrittenPassage {
+            body,
             start,
             end,
             byte_start,
             byte_end,
             hash,
-            cluster,
-            duplicate_of: None,
         })
     }
 }
@@ -743,18 +798,18 @@ mod tests {
             fast += usize::from(CorpusRecord::from_written_json(&line).is_some());
             // Rewritten with new clusters and links from the passages on, the head copied:
             // the same bytes as the record read back whole, changed and written again.
-            if let Some(mut written) = WrittenRecord::parse(&line) {
+            if let Some(written) = WrittenRecord::parse(&line) {
                 let mut whole = got;
-                for (i, (a, b)) in written
-                    .passages
-                    .iter_mut()
-                    .zip(&mut whole.passages)
-                    .enumerate()
-                {
-                    a.cluster = (i % 2 == 0).then_some(i as u64 + 1);
-                    a.duplicate_of = (i == 1).then(|| link.clone());
-                    b.cluster = a.cluster;
-                    b.duplicate_of = a.duplicate_of.clone();
+                let clusters: Vec<Option<u64>> = (0..written.passages.len())
+                    .map(|i| (i % 2 == 0).then_some(i as u64 + 1))
+                    .collect();
+                let links: Vec<Option<PassageLink>> = (0..written.passages.len())
+                    .map(|i| (i == 1).then(|| link.clone()))
+                    .collect();
+                assert_eq!(written.passages.len(), whole.passages.len());
+                for (i, b) in whole.passages.iter_mut().enumerate() {
+                    b.cluster = clusters[i];
+                    b.duplicate_of = links[i].clone();
                 }
                 whole.cluster = Some(9);
                 whole.duplicate_of = Some(DocLink {
@@ -764,7 +819,12 @@ mod tests {
                 });
                 let (mut a, mut b) = (Vec::new(), Vec::new());
                 written
-                    .write_json(&mut a, whole.cluster, whole.duplicate_of.as_ref())
+                    .write_json(
+                        &mut a,
+                        |k| (clusters[k], links[k].as_ref()),
+                        whole.cluster,
+                        whole.duplicate_of.as_ref(),
+                    )
                     .unwrap();
                 whole.write_json(&mut b).unwrap();
                 assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
