@@ -165,6 +165,19 @@ const QUANTITY_UNITS: &[&str] = &[
     "cucharadas",
     "cucharadita",
     "cucharaditas",
+    "cucchiaio",
+    "cucchiai",
+    "cucchiaino",
+    "cucchiaini",
+    "spicchio",
+    "spicchi",
+    "pizzico",
+    "bicchiere",
+    "cuillère",
+    "cuillères",
+    "gousse",
+    "gousses",
+    "pincée",
 ];
 
 /// A line of a list of quantities: a number or fraction ("2", "1.5", "1/2", "½", "1 ½"), a
@@ -177,10 +190,6 @@ pub(super) fn is_quantity(text: &str) -> bool {
         c.is_whitespace() || matches!(c, '▢' | '☐' | '□' | '•' | '-' | '*' | '–')
     });
     let fraction = |c: char| matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔' | '⅛' | '⅜' | '⅝' | '⅞');
-    // Most lines open with a letter: done before splitting them into words.
-    if !t.starts_with(|c: char| c.is_ascii_digit() || fraction(c)) {
-        return false;
-    }
     let numeral =
         |c: char| c.is_ascii_digit() || fraction(c) || matches!(c, '.' | ',' | '/' | '-' | '–');
     // A list's numbering ("2. Can I freeze it?") ends in a stop; a number does not.
@@ -191,6 +200,10 @@ pub(super) fn is_quantity(text: &str) -> bool {
             .iter()
             .any(|u| w.eq_ignore_ascii_case(u) || !w.is_ascii() && w.to_lowercase() == *u)
     };
+    // Most lines open with a letter: done before splitting them into words.
+    if !t.starts_with(|c: char| c.is_ascii_digit() || fraction(c)) {
+        return trailing_quantity(t, number, is_unit);
+    }
     let mut words = t.split_whitespace().peekable();
     let Some(first) = words.next() else {
         return false;
@@ -212,6 +225,45 @@ pub(super) fn is_quantity(text: &str) -> bool {
     words
         .next()
         .is_some_and(|w| w.chars().any(char::is_alphanumeric))
+}
+
+/// The quantity written after what it counts, as Italian and French recipes list ingredients:
+/// one to five words of a name, then a number and a unit ("Passata di pomodoro 700 g", "Aglio 1
+/// spicchio") or "q.b." ("as much as needed": "Sale grosso q.b."). A title that ends in a number
+/// names no unit after it ("Top 10", "Windows 11").
+fn trailing_quantity(
+    t: &str,
+    number: impl Fn(&str) -> bool,
+    is_unit: impl Fn(&str) -> bool,
+) -> bool {
+    // Every line opening with a letter is asked: its last word is looked at before any other.
+    // The name is words (not a table's cells: "Monitor Weight | 2–10 lbs").
+    let name_words = |name: &str| {
+        name.starts_with(char::is_alphabetic)
+            && !name.contains('|')
+            && (1..=5).contains(&name.split_whitespace().count())
+    };
+    let mut back = t.split_whitespace().rev();
+    let Some(last) = back.next() else {
+        return false;
+    };
+    if last == "q.b." {
+        return t.trim_end().strip_suffix(last).is_some_and(name_words);
+    }
+    // A capitalized unit after a number is a name's ("About 7 Cups", a service's).
+    if last.starts_with(char::is_uppercase) || !is_unit(last) || !back.next().is_some_and(&number) {
+        return false;
+    }
+    back_words(t, 2).is_some_and(name_words)
+}
+
+/// `t` without its last `n` words.
+fn back_words(t: &str, n: usize) -> Option<&str> {
+    let mut rest = t.trim_end();
+    for _ in 0..n {
+        rest = rest.rsplit_once(char::is_whitespace)?.0.trim_end();
+    }
+    Some(rest)
 }
 
 /// A numbered section heading: a section number ("1", "2.3", "4."; at most three parts of two
@@ -399,13 +451,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             .iter()
             .filter(|&&j| headlines::has_cells(page.lines[j].text))
             .count();
-        let facts = || {
-            members
-                .iter()
-                .filter(|&&j| headlines::is_key_value(page.lines[j].core))
-                .count()
-        };
-        if rows * 2 >= members.len() || facts() * 2 >= members.len() {
+        if rows * 2 >= members.len() {
             continue;
         }
         // Which members pass `test`, and whether most do.
@@ -413,9 +459,16 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             members.iter().map(|&j| test(page.lines[j].text)).collect()
         };
         let most = |marks: &[bool]| marks.iter().filter(|&&m| m).count() * 2 >= members.len();
-        // A list of quantities (an ingredient list, a box's contents), in most of its lines.
+        // A list of quantities (an ingredient list, a box's contents), in most of its lines;
+        // or facts and quantities together (a recipe card's times and servings, then its
+        // ingredients).
         let quantity = marked(is_quantity);
-        if most(&quantity) {
+        let facts = members
+            .iter()
+            .zip(&quantity)
+            .filter(|&(&j, &q)| q || headlines::is_key_value(page.lines[j].core))
+            .count();
+        if facts * 2 >= members.len() {
             continue;
         }
         // Program text: most lines are code or names from it (a function's parameters, a
@@ -582,6 +635,20 @@ Short cord
             ("2 tbsp", false),
             ("5 Series", false),
             ("5 Large Companies Cut Jobs", false),
+            // The quantity after the ingredient (Italian and French recipes).
+            ("Passata di pomodoro 700 g", true),
+            ("Aglio 1 spicchio", true),
+            ("Olio extravergine d'oliva 3 cucchiai", true),
+            ("Sale grosso q.b.", true),
+            ("- Farine 250 g", true),
+            ("700 g", false),
+            ("Windows 11", false),
+            ("Top 10 Things to Do in Rome", false),
+            ("The 10 best phones of 2024 in 3 cups", false),
+            ("q.b.", false),
+            ("Monitor Weight | 2–10 lbs", false),
+            (".9–4.6 kg | 5–17.5 lbs", false),
+            ("About 7 Cups", false),
         ] {
             assert_eq!(super::is_quantity(line), want, "{line}");
         }
