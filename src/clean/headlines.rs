@@ -53,6 +53,24 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
         return true;
     }
     !end.ends_with(['.', ':', ';', ',', '。', '．', '：', '；', '，', '、'])
+        && !is_referenced_sentence(end)
+}
+
+/// A sentence with a reference in brackets after its full stop: an issue number, a source, a
+/// footnote ("... stuck in the Applying state. (#4688)", "... the minister said. (Reuters)",
+/// "... in 2019. [3]"). A title puts no stop before its bracket ("Storm closes coast road
+/// (video)").
+fn is_referenced_sentence(end: &str) -> bool {
+    let open = match end.as_bytes().last() {
+        Some(b')') => b'(',
+        Some(b']') => b'[',
+        _ => return false,
+    };
+    let Some(at) = memchr::memrchr(open, end.as_bytes()) else {
+        return false;
+    };
+    let before = end[..at].trim_end();
+    before.ends_with('.') && !before.ends_with("...")
 }
 
 /// A row of a table as text renders it, without the outer bars: three or more cells between
@@ -110,6 +128,75 @@ fn bullet(text: &str) -> Option<char> {
         .chars()
         .next()
         .filter(|&c| !c.is_alphanumeric() && !"\"'“‘([{«„".contains(c))
+}
+
+/// The open lines of blocks of three or more consecutive lines (blank lines between them
+/// aside) that open with a time stamp, each later than the one before: chapters of an episode
+/// or a video ("(02:14) A warm day in January", "1:02:03 - Q&A") or a live report told in
+/// order. They are no titles; a ticker of other stories lists its times latest first.
+fn chapter_lines(page: &Page<'_>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut block: Vec<usize> = Vec::new();
+    let mut last = 0u32;
+    let close = |block: &mut Vec<usize>, out: &mut Vec<usize>| {
+        if block.len() >= 3 {
+            out.append(block);
+        }
+        block.clear();
+    };
+    for (i, line) in page.lines.iter().enumerate() {
+        if line.is_blank() {
+            continue;
+        }
+        // Most lines open with a letter.
+        let stamp = if line
+            .text
+            .trim_start()
+            .starts_with(|c: char| c.is_alphabetic())
+        {
+            None
+        } else {
+            time_stamp(line.text)
+        };
+        match stamp {
+            Some(t) if page.verdicts[i].is_none() => {
+                if block.is_empty() || t > last {
+                    block.push(i);
+                } else {
+                    close(&mut block, &mut out);
+                    block.push(i);
+                }
+                last = t;
+            }
+            _ => close(&mut block, &mut out),
+        }
+    }
+    close(&mut block, &mut out);
+    out
+}
+
+/// The seconds of the time stamp a line opens with (after a bullet, in brackets or not):
+/// "m:ss", "mm:ss" or "h:mm:ss", followed by a bracket, a space or a dash.
+fn time_stamp(text: &str) -> Option<u32> {
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '•' | '*'));
+    let t = t.strip_prefix(['(', '[']).unwrap_or(t);
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(t.len());
+    let (stamp, rest) = t.split_at(end);
+    if !(rest.is_empty() || rest.starts_with([')', ']', ' ', '-', '–', '—'])) {
+        return None;
+    }
+    let parts: Vec<&str> = stamp.split(':').collect();
+    let first_ok = |p: &str| (1..=2).contains(&p.len());
+    let (hours, minutes, seconds) = match parts.as_slice() {
+        [m, s] if first_ok(m) && s.len() == 2 => ("0", *m, *s),
+        [h, m, s] if first_ok(h) && m.len() == 2 && s.len() == 2 => (*h, *m, *s),
+        _ => return None,
+    };
+    let [h, m, s] = [hours, minutes, seconds].map(|p| p.parse::<u32>().ok());
+    let (h, m, s) = (h?, m?, s?);
+    (s < 60 && (parts.len() == 2 || m < 60)).then_some(h * 3600 + m * 60 + s)
 }
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
@@ -328,12 +415,15 @@ fn detect_with(
             page.verdicts[h] = None;
         }
     }
-    let title_like: Vec<bool> = page
+    let mut title_like: Vec<bool> = page
         .lines
         .iter()
         .zip(&specs)
         .map(|(l, &spec)| !spec && is_title_like(l, s) && !super::menus::is_quantity(l.text))
         .collect();
+    for i in chapter_lines(page) {
+        title_like[i] = false;
+    }
     // Runs of title-like open lines, bridging blank and already removed lines. A run that an
     // article sentence introduces with a colon is the article's own and is not judged.
     let mut runs: Vec<(Vec<usize>, bool)> = Vec::new();
@@ -656,6 +746,61 @@ mod tests {
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules[0], "separator");
         assert!(rules[1..].iter().all(|r| r == "headline_list"), "{rules:?}");
+    }
+
+    /// Items that are sentences with a reference after the stop (release notes' issue
+    /// numbers, a wire source) are no titles, whatever their topic; titles with a bracket but
+    /// no stop before it still are.
+    #[test]
+    fn sentences_with_a_reference_after_the_stop_are_no_headlines() {
+        let notes = "- Fixed a race between leader transfer and snapshot install. (#4688)\n\
+                     - Fixed incorrect TTL handling for keys written inside a retried transaction. (#4730)\n\
+                     - The status command no longer reports a healthy cluster without quorum. (#4744)\n\
+                     - Fixed a memory leak in the watch stream when clients disconnected. [PR 4761]\n";
+        let src = format!("{ARTICLE}{notes}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        let titles = "Pop Star Reveals Wedding Plans In Surprise Interview (video)\n\
+                      Ten Recipes For A Quick Weeknight Dinner [gallery]\n\
+                      Football Club Signs Young Striker From Brazil\n\
+                      Actor Opens Up About Life After Hollywood... (2)\n";
+        let src = format!("{ARTICLE}{titles}");
+        assert_eq!(kept_as(&src, Input::Extracted), ARTICLE);
+    }
+
+    /// An episode's chapters, in order, stay, and so does a list that follows them; a ticker's
+    /// times, latest first, do not make its headlines the article's.
+    #[test]
+    fn chapters_in_order_are_no_headline_list() {
+        let chapters = "(00:00) Cold open\n(02:14) A warm day in January\n\
+                        (11:40) Who owned the tank?\n(24:05) The rescue\n\
+                        (1:02:10) What engineers learned\n";
+        let src = format!("{ARTICLE}{chapters}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        // Chapters then the books the episode mentions, on its topic, in one run of titles.
+        let mentioned = "Mentioned in this episode\n\
+                         The Ferry Quay: A History of the Harbour Authority\n\
+                         Photographs of the east quay and its old pier\n\
+                         Our earlier episode on the fishing fleet and its berths\n";
+        let src = format!("{ARTICLE}{chapters}{mentioned}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        let ticker = "14:32 Pop Star Reveals Wedding Plans In Surprise Interview\n\
+                      13:05 Ten Recipes For A Quick Weeknight Dinner\n\
+                      12:40 Football Club Signs Young Striker From Brazil\n\
+                      11:15 Actor Opens Up About Life After Hollywood\n";
+        let src = format!("{ARTICLE}{ticker}");
+        assert_eq!(kept_as(&src, Input::Extracted), ARTICLE);
+        for (line, want) in [
+            ("(02:14) A warm day", Some(134)),
+            ("1:02:03 - Q&A", Some(3723)),
+            ("- [05:10] Listener mail", Some(310)),
+            ("14:32 Storm", Some(872)),
+            ("2024 Storm", None),
+            ("1:2 Storm", None),
+            ("12:345 Storm", None),
+            ("10:30am Storm", None),
+        ] {
+            assert_eq!(super::time_stamp(line), want, "{line}");
+        }
     }
 
     #[test]
