@@ -945,6 +945,60 @@ mod tests {
         }
     }
 
+    /// News-site chrome in Turkish, Vietnamese, Hindi, Indonesian, Korean and Arabic: related
+    /// headings, read-more and share buttons, comment furniture, ad labels. Turkish capitals
+    /// ("İLGİLİ HABER") have no simple lowercase. Sentences that use the same words stay.
+    #[test]
+    fn news_chrome_goes_in_more_languages() {
+        for (line, rule) in [
+            ("İLGİLİ HABER", "related_header"),
+            ("Önerilen Haberler", "related_header"),
+            ("Tin liên quan", "related_header"),
+            ("संबंधित खबरें", "related_header"),
+            ("Berita Terkait", "related_header"),
+            ("관련기사", "related_header"),
+            ("أخبار ذات صلة", "related_header"),
+            ("Haberin Devamı", "read_more"),
+            ("Baca juga: Harga cabai naik di pasar induk", "read_more"),
+            ("Xem thêm", "read_more"),
+            ("और पढ़ें", "read_more"),
+            ("اقرأ أيضاً: ارتفاع أسعار الذهب", "read_more"),
+            (
+                "Facebook'ta Paylaş Twitter'da Paylaş WhatsApp'ta Paylaş",
+                "share_prompt",
+            ),
+            ("Google News'te Takip Et", "share_prompt"),
+            ("Haberi paylaş:", "share_prompt"),
+            ("Chia sẻ", "share_prompt"),
+            ("Bagikan artikel ini", "share_prompt"),
+            ("Yorumlar (0)", "comment_form"),
+            (
+                "Bu habere henüz yorum yapılmamış. İlk yorumu siz yapın!",
+                "comment_form",
+            ),
+            ("YORUM YAZABİLMEK İÇİN GİRİŞ YAPMALISINIZ.", "comment_form"),
+            ("Đăng nhập để bình luận", "comment_form"),
+            ("Trả lời Thích 36 17h trước", "comment_form"),
+            ("댓글 12", "comment_form"),
+            ("REKLAM", "site_chrome"),
+            ("विज्ञापन", "site_chrome"),
+            ("Quảng cáo", "site_chrome"),
+        ] {
+            goes(line, rule);
+        }
+        for line in [
+            "İlgili haber ajansa göre toplantı yarın yapılacak.",
+            "Bakanlık, paylaşılan verilerin doğru olduğunu açıkladı.",
+            "Reklam harcamaları geçen yıl yüzde 40 arttı.",
+            "Người dân chia sẻ rằng giá cả đã tăng mạnh.",
+            "Warga diminta membagikan informasi ini kepada tetangga.",
+            "Komentar menteri itu memicu perdebatan di parlemen.",
+            "광고 시장은 지난해 5% 성장했다.",
+        ] {
+            stays(line);
+        }
+    }
+
     #[test]
     fn buttons_that_ask_to_act_go_and_sentences_and_headings_stay() {
         for line in [
