@@ -175,6 +175,32 @@ fn chapter_lines(page: &Page<'_>) -> Vec<usize> {
     out
 }
 
+/// A run in sections: two or more groups of at least two items marked alike ("- ", "• "), each
+/// under a line without the mark ("What you'll do", "Requirements", "Benefits"). A job ad's or a
+/// product's own lists; a list of other stories is one flat list.
+fn is_sectioned(page: &Page<'_>, run: &[usize]) -> bool {
+    let (mut sections, mut items, mut headed) = (0, 0, false);
+    let mut mark = None;
+    for &i in run {
+        match bullet(page.lines[i].text) {
+            Some(m) if headed && (mark.is_none() || mark == Some(m)) => {
+                mark = Some(m);
+                items += 1;
+                if items == 2 {
+                    sections += 1;
+                }
+            }
+            Some(_) => headed = false,
+            None => {
+                headed = true;
+                items = 0;
+                mark = None;
+            }
+        }
+    }
+    sections >= 2
+}
+
 /// The seconds of the time stamp a line opens with (after a bullet, in brackets or not):
 /// "m:ss", "mm:ss" or "h:mm:ss", followed by a bracket, a space or a dash.
 fn time_stamp(text: &str) -> Option<u32> {
@@ -249,7 +275,40 @@ fn key_value_runs(page: &Page<'_>) -> Vec<bool> {
 /// An article sentence that hands over to what follows: "At her request, her family will read
 /// her favourite poem at the service:". A short Title Case heading ("Around The Web:") is not one.
 fn introduces(line: &Line<'_>) -> bool {
-    raw_end(line.text).ends_with([':', '：']) && line.words >= 4 && !is_title_case(line.core)
+    let end = raw_end(line.text);
+    (end.ends_with([':', '：']) || announces_by_words(end))
+        && line.words >= 4
+        && !is_title_case(line.core)
+}
+
+/// A sentence that announces a list in words and ends with a full stop instead of a colon:
+/// "The measures are as follows.", Korean "...다음과 같다.", Japanese "...以下の通り。",
+/// Chinese "...如下。", German "...wie folgt.".
+fn announces_by_words(end: &str) -> bool {
+    let Some(body) = end.strip_suffix(['.', '。']) else {
+        return false;
+    };
+    let body = body.trim_end();
+    [
+        "as follows",
+        "the following",
+        "wie folgt",
+        "다음과 같다",
+        "다음과 같습니다",
+        "아래와 같다",
+        "아래와 같습니다",
+        "以下の通り",
+        "以下のとおり",
+        "次の通り",
+        "次のとおり",
+        "如下",
+    ]
+    .iter()
+    .any(|p| {
+        body.len() >= p.len()
+            && body.is_char_boundary(body.len() - p.len())
+            && body[body.len() - p.len()..].eq_ignore_ascii_case(p)
+    })
 }
 
 /// A line in Title Case ("Why Did The Tech Giant Drop Its Slogan?"): most of its longer words
@@ -525,7 +584,7 @@ fn detect_with(
             }
             continue;
         }
-        if !judged(run.len(), introduced) {
+        if !judged(run.len(), introduced) || is_sectioned(page, &run) {
             continue;
         }
         let vocabulary = vocabulary.get_or_insert_with(|| Vocabulary::of(page));
@@ -801,6 +860,46 @@ mod tests {
         ] {
             assert_eq!(super::time_stamp(line), want, "{line}");
         }
+    }
+
+    /// A sentence that says in words that a list follows introduces it as a colon does.
+    #[test]
+    fn a_list_announced_in_words_stays() {
+        let items = "Pop Star Reveals Wedding Plans In Surprise Interview\n\
+                     Ten Recipes For A Quick Weeknight Dinner\n\
+                     Football Club Signs Young Striker From Brazil\n\
+                     Actor Opens Up About Life After Hollywood\n";
+        for intro in [
+            "The winners of this year's readers' poll are as follows.",
+            "제주도가 올해 추진하는 주요 대응 사업은 다음과 같다.",
+        ] {
+            let src = format!("{ARTICLE}{intro}\n{items}");
+            assert_eq!(kept_as(&src, Input::Extracted), src, "{intro}");
+        }
+        let src = format!("{ARTICLE}The vote went ahead as planned.\n{items}");
+        assert_ne!(kept_as(&src, Input::Extracted), src);
+    }
+
+    /// A list in sections under their headings is the page's own (a job ad's duties and
+    /// requirements); one flat list of off-topic titles still goes, bullets or not.
+    #[test]
+    fn a_list_in_sections_stays() {
+        let sections = "What you'll do\n\
+                        - Own the pipelines that ingest GPS and engine data from the fleet\n\
+                        - Design the schema for our new lakehouse on S3\n\
+                        - Mentor two mid-level engineers\n\
+                        What we're looking for\n\
+                        - Five years building production data pipelines\n\
+                        - Strong Python or Scala, and solid SQL\n";
+        let src = format!("{ARTICLE}{sections}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        let flat = "More from the site\n\
+                    - Pop Star Reveals Wedding Plans In Surprise Interview\n\
+                    - Ten Recipes For A Quick Weeknight Dinner\n\
+                    - Football Club Signs Young Striker From Brazil\n\
+                    - Actor Opens Up About Life After Hollywood\n";
+        let src = format!("{ARTICLE}{flat}");
+        assert_eq!(kept_as(&src, Input::Extracted), ARTICLE);
     }
 
     #[test]
