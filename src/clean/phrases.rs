@@ -999,6 +999,57 @@ mod tests {
         }
     }
 
+    /// Standing notes of shops, podcasts and blogs, ratings with a decimal comma, home trails
+    /// and search buttons in more languages; sentences on the same subjects stay.
+    #[test]
+    fn standing_notes_and_trails_go_in_more_forms() {
+        for (line, rule) in [
+            ("4,8 (326 voti)", "site_chrome"),
+            ("Anasayfa > Ekonomi > Emlak", "site_chrome"),
+            ("Trang chủ › Kinh doanh", "site_chrome"),
+            ("Report this job", "site_chrome"),
+            ("Was this review helpful? 18 0", "site_notice"),
+            (
+                "Thanks for your feedback! Help us improve this page by opening an issue on GitHub.",
+                "site_notice",
+            ),
+            (
+                "This episode is brought to you by Hearthstone Coffee. Use code TRAILS for 20% off.",
+                "site_notice",
+            ),
+            (
+                "Support Paper Trails on Patreon and get ad-free episodes.",
+                "site_notice",
+            ),
+            (
+                "Pay in 4 interest-free installments of $11.00 with Klarna. Learn more",
+                "site_notice",
+            ),
+            (
+                "Este post contém links de afiliados. Se você reservar por eles, eu recebo uma comissão.",
+                "site_notice",
+            ),
+            ("Pesquisar", "nav_label"),
+            ("واتساب", "nav_label"),
+            (
+                "Leia também: Tiradentes em um fim de semana: roteiro completo com passeio de Maria Fumaça",
+                "read_more",
+            ),
+        ] {
+            goes(line, rule);
+        }
+        for line in [
+            "The band thanked fans on Patreon for keeping the show going through the winter.",
+            "Home > Settings > Privacy is where the new toggle lives, the company said.",
+            "Shoppers who pay in 4 interest-free installments often overspend, the study found.",
+            "Thanks for your feedback, the minister told the committee, before leaving.",
+            "4,8 milioni di voti sono stati contati.",
+            "See also: the Linux man pages, which are kept separately from the kernel's own documentation.",
+        ] {
+            stays(line);
+        }
+    }
+
     #[test]
     fn buttons_that_ask_to_act_go_and_sentences_and_headings_stay() {
         for line in [
