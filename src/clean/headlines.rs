@@ -289,6 +289,10 @@ fn announces_by_words(end: &str) -> bool {
         return false;
     };
     let body = body.trim_end();
+    // Every line ending in a stop is asked: its last character rules out most first.
+    if !body.ends_with(['s', 'S', 'g', 'G', 't', 'T', '다', 'り', '下']) {
+        return false;
+    }
     [
         "as follows",
         "the following",

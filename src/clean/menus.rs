@@ -250,8 +250,14 @@ fn trailing_quantity(
     if last == "q.b." {
         return t.trim_end().strip_suffix(last).is_some_and(name_words);
     }
-    // A capitalized unit after a number is a name's ("About 7 Cups", a service's).
-    if last.starts_with(char::is_uppercase) || !is_unit(last) || !back.next().is_some_and(&number) {
+    // The number first: most lines' second-last word fails at its first character, where the
+    // unit's test compares the last word with every unit. A capitalized unit after a number is
+    // a name's ("About 7 Cups", a service's).
+    if last.len() > 16
+        || !back.next().is_some_and(&number)
+        || last.starts_with(char::is_uppercase)
+        || !is_unit(last)
+    {
         return false;
     }
     back_words(t, 2).is_some_and(name_words)
