@@ -25,8 +25,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def load(path):
     labels, lines = [], []
     with open(path, encoding="utf-8") as f:
-        for n, raw in enumerate(f.read().split("\n"), 1):
-            if raw == "" and n > 1:
+        raws = f.read().split("\n")
+        for n, raw in enumerate(raws, 1):
+            if raw == "" and n == len(raws):
                 continue  # the file's last line end
             if len(raw) < 2 or raw[1] != "|" or raw[0] not in "KC?":
                 sys.exit(f"{path}:{n}: no K|, C| or ?| label: {raw!r}")
@@ -78,13 +79,23 @@ def main():
             at = end + 1
             if label == "?" or not b.strip():
                 continue
-            covered, rules = 0, set()
+            # Each byte once, however many spans cover it; white space (as UTF-8: NBSP and
+            # the ideographic space too) does not count.
+            hit, rules = bytearray(len(b)), set()
             for s, e, rule in spans:
                 lo, hi = max(s, start), min(e, end)
                 if lo < hi:
-                    covered += sum(1 for c in b[lo - start : hi - start] if c not in b" \t\r")
+                    hit[lo - start : hi - start] = b"\x01" * (hi - lo)
                     rules.add(rule)
-            gone = covered * 2 >= sum(1 for c in b if c not in b" \t\r")
+            offsets = []
+            at_byte = 0
+            for c in line:
+                n = len(c.encode("utf-8"))
+                if not c.isspace():
+                    offsets.append((at_byte, n))
+                at_byte += n
+            covered = sum(1 for o, n in offsets if any(hit[o : o + n]))
+            gone = covered * 2 >= len(offsets)
             if label == "K":
                 counts[0] += 1
                 if gone:

@@ -8,8 +8,9 @@
 //!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
 //!   into the article's first prose line, a table whose rows of short cells the extractor
 //!   joined with " | ", program text (a run of mostly code lines or names from code; in a
-//!   run that goes, its code lines stay), and a list of quantities (an ingredient list, a box's
-//!   contents: most lines a number, a unit and what it counts; in a run that goes, those lines
+//!   run that goes, its code lines stay), and a list of quantities and facts (an ingredient
+//!   list, a box's contents, a recipe card's "Cottura: 1 ora": most lines a number, a unit and
+//!   what it counts, before or after it, or "Key: value"; in a run that goes, the quantities
 //!   stay).
 //!
 //! Only on a page where prose holds `min_prose_share` of the words of prose and short lines
@@ -183,7 +184,8 @@ const QUANTITY_UNITS: &[&str] = &[
 /// A line of a list of quantities: a number or fraction ("2", "1.5", "1/2", "½", "1 ½"), a
 /// unit from [`QUANTITY_UNITS`], and what it counts. An ingredient list or a box's contents,
 /// whose lines are as short as a menu's, but never a menu's ("12 Comments" and "5 min read"
-/// name no unit; "56g" counts nothing).
+/// name no unit; "56g" counts nothing). Or the name first and the quantity after it, as
+/// Italian and French recipes write them ([`trailing_quantity`]).
 pub(super) fn is_quantity(text: &str) -> bool {
     // Checkboxes and bullets recipe cards print before each line.
     let t = text.trim_start_matches(|c: char| {
@@ -193,14 +195,19 @@ pub(super) fn is_quantity(text: &str) -> bool {
     let numeral =
         |c: char| c.is_ascii_digit() || fraction(c) || matches!(c, '.' | ',' | '/' | '-' | '–');
     // A list's numbering ("2. Can I freeze it?") ends in a stop; a number does not.
-    let number = |w: &str| !w.is_empty() && !w.ends_with('.') && w.chars().all(numeral);
+    // At least one digit: a dash alone ("Close menu – x") is no number.
+    let number = |w: &str| {
+        !w.ends_with('.')
+            && w.chars().all(numeral)
+            && w.chars().any(|c| c.is_ascii_digit() || fraction(c))
+    };
     let is_unit = |w: &str| {
         let w = w.strip_suffix('.').unwrap_or(w);
         QUANTITY_UNITS
             .iter()
             .any(|u| w.eq_ignore_ascii_case(u) || !w.is_ascii() && w.to_lowercase() == *u)
     };
-    // Most lines open with a letter: done before splitting them into words.
+    // Most lines open with a letter: they can only hold the quantity after the name.
     if !t.starts_with(|c: char| c.is_ascii_digit() || fraction(c)) {
         return trailing_quantity(t, number, is_unit);
     }
@@ -451,8 +458,6 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         }
         // A table: most lines are rows of cells (a two-column table of dates and figures is as
         // short per line as a menu).
-        // So is a box of facts, most lines "Key: value" ("Prep Time: 10 minutes", "Weight:
-        // 1.2 kg").
         let rows = members
             .iter()
             .filter(|&&j| headlines::has_cells(page.lines[j].text))
@@ -465,9 +470,9 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             members.iter().map(|&j| test(page.lines[j].text)).collect()
         };
         let most = |marks: &[bool]| marks.iter().filter(|&&m| m).count() * 2 >= members.len();
-        // A list of quantities (an ingredient list, a box's contents), in most of its lines;
-        // or facts and quantities together (a recipe card's times and servings, then its
-        // ingredients).
+        // A list of quantities (an ingredient list, a box's contents), or a box of facts, most
+        // lines "Key: value" ("Prep Time: 10 minutes", "Weight: 1.2 kg"), or both together (a
+        // recipe card's times and servings, then its ingredients).
         let quantity = marked(is_quantity);
         let facts = members
             .iter()
@@ -655,6 +660,8 @@ Short cord
             ("Monitor Weight | 2–10 lbs", false),
             (".9–4.6 kg | 5–17.5 lbs", false),
             ("About 7 Cups", false),
+            ("Close menu – x", false),
+            ("Subscribe - x", false),
         ] {
             assert_eq!(super::is_quantity(line), want, "{line}");
         }

@@ -1030,6 +1030,15 @@ mod tests {
                 "site_notice",
             ),
             ("Pesquisar", "nav_label"),
+            ("Home > U.S. > Politics", "site_chrome"),
+            ("HABERİN DEVAMI", "read_more"),
+            ("DEVAMINI OKU", "read_more"),
+            ("PAYLAŞIN", "share_prompt"),
+            ("Baca juga", "related_header"),
+            (
+                "Support CNX Software! Donate via cryptocurrencies, become a Patron on Patreon, or buy goods.",
+                "site_notice",
+            ),
             ("واتساب", "nav_label"),
             (
                 "Leia também: Tiradentes em um fim de semana: roteiro completo com passeio de Maria Fumaça",
@@ -1044,6 +1053,11 @@ mod tests {
             "Shoppers who pay in 4 interest-free installments often overspend, the study found.",
             "Thanks for your feedback, the minister told the committee, before leaving.",
             "4,8 milioni di voti sono stati contati.",
+            "Support for the project on Patreon grew to 4,000 backers within a month.",
+            "Join the conversation on Patreon and elsewhere, she said.",
+            "This show is made possible by a cast of 40 volunteers from the village.",
+            "This video is supported by a grant from the Knight Foundation.",
+            "Pay in 4 interest-free payments is PayPal's answer to Klarna, launched in 2020.",
             "See also: the Linux man pages, which are kept separately from the kernel's own documentation.",
         ] {
             stays(line);

@@ -278,7 +278,7 @@ struct Head {
 impl CorpusRecord {
     /// A record read back from JSON (with or without a line end): what `serde_json::from_slice`
     /// gives. Records as [`CorpusRecord::write_json`] writes them before any corpus-wide
-    /// decision (passages with no duplicate link, no document link) have their passages and
+    /// decision (passages with no cluster and no duplicate link, no document link) have their passages and
     /// the fields after them read by hand, and only the fields before them through serde: a
     /// long document has hundreds of passages, and serde's field-by-field reading of them cost
     /// more than the rest of the record. Anything else is read by serde alone.
@@ -835,7 +835,8 @@ mod tests {
             spliced, fast,
             "every record read by hand can be rewritten in place"
         );
-        // Most records are read by hand; the others (links, hashes that are not hex) by serde.
+        // Half the records are read by hand; the others (clusters, links, hashes that are not
+        // hex) by serde.
         assert!(fast >= 24, "{fast} of 48 read by hand");
         // What serde refuses is refused, not read by hand.
         for bad in [
