@@ -244,39 +244,25 @@ fn trailing_quantity(
     is_unit: impl Fn(&str) -> bool,
 ) -> bool {
     // Every line opening with a letter is asked: its last word is looked at before any other.
-    // The name is words (not a table's cells: "Monitor Weight | 2–10 lbs").
-    let name_words = |name: &str| {
-        name.starts_with(char::is_alphabetic)
-            && !name.contains('|')
-            && (1..=5).contains(&name.split_whitespace().count())
-    };
     let mut back = t.split_whitespace().rev();
     let Some(last) = back.next() else {
         return false;
     };
-    if last == "q.b." {
-        return t.trim_end().strip_suffix(last).is_some_and(name_words);
-    }
     // The number first: most lines' second-last word fails at its first character, where the
     // unit's test compares the last word with every unit. A capitalized unit after a number is
     // a name's ("About 7 Cups", a service's).
-    if last.len() > 16
-        || !back.next().is_some_and(&number)
-        || last.starts_with(char::is_uppercase)
-        || !is_unit(last)
+    if last != "q.b."
+        && (!back.next().is_some_and(&number)
+            || last.starts_with(char::is_uppercase)
+            || !is_unit(last))
     {
         return false;
     }
-    back_words(t, 2).is_some_and(name_words)
-}
-
-/// `t` without its last `n` words.
-fn back_words(t: &str, n: usize) -> Option<&str> {
-    let mut rest = t.trim_end();
-    for _ in 0..n {
-        rest = rest.rsplit_once(char::is_whitespace)?.0.trim_end();
-    }
-    Some(rest)
+    // The words left are the name's, and they are words, not a table's cells ("Monitor Weight
+    // | 2–10 lbs"). `t` opens with the name.
+    t.starts_with(char::is_alphabetic)
+        && (1..=5).contains(&back.clone().count())
+        && !back.any(|w| w.contains('|'))
 }
 
 /// A numbered section heading: a section number ("1", "2.3", "4."; at most three parts of two

@@ -188,10 +188,7 @@ pub(crate) fn write_staged_json(
     out: &mut Vec<u8>,
 ) -> serde_json::Result<()> {
     corpus_record(d).write_json_with(out, |out| {
-        for (k, p) in passages.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
+        crate::sink::records::write_joined(out, passages, |out, p| {
             let hex = digest_hex_bytes(&p.digest);
             write_passage_json(
                 out,
@@ -199,9 +196,8 @@ pub(crate) fn write_staged_json(
                 std::str::from_utf8(&hex).unwrap_or_default(),
                 None,
                 None,
-            )?;
-        }
-        Ok(())
+            )
+        })
     })
 }
 

@@ -195,11 +195,20 @@ fn write_tail(
 }
 
 fn write_passages(out: &mut Vec<u8>, passages: &[PassageRecord]) -> serde_json::Result<()> {
-    for (k, p) in passages.iter().enumerate() {
+    write_joined(out, passages, |out, p| p.write_json(out))
+}
+
+/// Each of `items` written by `write`, apart by commas: the elements of a JSON array.
+pub fn write_joined<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut Vec<u8>, T) -> serde_json::Result<()>,
+) -> serde_json::Result<()> {
+    for (k, item) in items.into_iter().enumerate() {
         if k > 0 {
             out.push(b',');
         }
-        p.write_json(out)?;
+        write(out, item)?;
     }
     Ok(())
 }
@@ -278,10 +287,10 @@ struct Head {
 impl CorpusRecord {
     /// A record read back from JSON (with or without a line end): what `serde_json::from_slice`
     /// gives. Records as [`CorpusRecord::write_json`] writes them before any corpus-wide
-    /// decision (passages with no cluster and no duplicate link, no document link) have their passages and
-    /// the fields after them read by hand, and only the fields before them through serde: a
-    /// long document has hundreds of passages, and serde's field-by-field reading of them cost
-    /// more than the rest of the record. Anything else is read by serde alone.
+    /// decision (passages with no cluster and no duplicate link, no document link) have their
+    /// passages and the fields after them read by hand, and only the fields before them through
+    /// serde: a long document has hundreds of passages, and serde's field-by-field reading of
+    /// them cost more than the rest of the record. Anything else is read by serde alone.
     pub fn from_json(line: &[u8]) -> serde_json::Result<CorpusRecord> {
         match CorpusRecord::from_written_json(line) {
             Some(rec) => Ok(rec),
@@ -420,15 +429,11 @@ impl<'a> WrittenRecord<'a> {
         write_tail(
             out,
             |out| {
-                for (k, p) in self.passages.iter().enumerate() {
-                    if k > 0 {
-                        out.push(b',');
-                    }
+                write_joined(out, self.passages.iter().enumerate(), |out, (k, p)| {
                     out.extend_from_slice(p.body.as_bytes());
                     let (cluster, link) = passage(k);
-                    write_passage_end(out, cluster, link)?;
-                }
-                Ok(())
+                    write_passage_end(out, cluster, link)
+                })
             },
             self.hash,
             cluster,
