@@ -213,16 +213,21 @@ fn time_stamp(text: &str) -> Option<u32> {
     if !(rest.is_empty() || rest.starts_with([')', ']', ' ', '-', '–', '—'])) {
         return None;
     }
-    let parts: Vec<&str> = stamp.split(':').collect();
+    // At most three parts; a fourth makes it no stamp. No allocation: most lines asked are
+    // not stamps.
+    let mut parts = stamp.split(':');
+    let mut next = || parts.next();
     let first_ok = |p: &str| (1..=2).contains(&p.len());
-    let (hours, minutes, seconds) = match parts.as_slice() {
-        [m, s] if first_ok(m) && s.len() == 2 => ("0", *m, *s),
-        [h, m, s] if first_ok(h) && m.len() == 2 && s.len() == 2 => (*h, *m, *s),
+    let (hours, minutes, seconds, short) = match (next(), next(), next(), next()) {
+        (Some(m), Some(s), None, _) if first_ok(m) && s.len() == 2 => ("0", m, s, true),
+        (Some(h), Some(m), Some(s), None) if first_ok(h) && m.len() == 2 && s.len() == 2 => {
+            (h, m, s, false)
+        }
         _ => return None,
     };
     let [h, m, s] = [hours, minutes, seconds].map(|p| p.parse::<u32>().ok());
     let (h, m, s) = (h?, m?, s?);
-    (s < 60 && (parts.len() == 2 || m < 60)).then_some(h * 3600 + m * 60 + s)
+    (s < 60 && (short || m < 60)).then_some(h * 3600 + m * 60 + s)
 }
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
@@ -861,6 +866,10 @@ mod tests {
             ("1:2 Storm", None),
             ("12:345 Storm", None),
             ("10:30am Storm", None),
+            ("0:75:12 Storm", None),
+            ("75:12 Storm", Some(4512)),
+            ("1:02:03:04 Storm", None),
+            ("12: Storm", None),
         ] {
             assert_eq!(super::time_stamp(line), want, "{line}");
         }

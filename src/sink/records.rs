@@ -497,10 +497,7 @@ impl<'a> Bytes<'a> {
     fn hex(&mut self) -> Option<&'a str> {
         self.expect(b"\"")?;
         let n = memchr::memchr(b'"', self.0)?;
-        let lower_hex = self.0[..n].iter().fold(true, |ok, &b| {
-            ok & ((b.wrapping_sub(b'0') < 10) | (b.wrapping_sub(b'a') < 6))
-        });
-        if !lower_hex {
+        if !hex_digits(&self.0[..n], 0) {
             return None;
         }
         let at = self.1.len() - self.0.len();
@@ -598,12 +595,18 @@ pub fn push_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Whether every byte of `s` is an ASCII hex digit (`u8::is_ascii_hexdigit`), tested without
-/// a branch per byte so that the test over a passage hash runs as a few vector operations:
-/// stopping at the first byte that fails cost more than the rest of the passage's record.
+/// Whether every byte of `s` is an ASCII hex digit (`u8::is_ascii_hexdigit`).
 fn is_hex(s: &str) -> bool {
-    s.bytes().fold(true, |ok, b| {
-        ok & ((b.wrapping_sub(b'0') < 10) | ((b | 0x20).wrapping_sub(b'a') < 6))
+    hex_digits(s.as_bytes(), 0x20)
+}
+
+/// Whether every byte is a hex digit; `fold` 0x20 takes upper case letters too, 0 only lower
+/// case. Tested without a branch per byte so that the test over a passage hash runs as a few
+/// vector operations: stopping at the first byte that fails cost more than the rest of the
+/// passage's record.
+fn hex_digits(bytes: &[u8], fold: u8) -> bool {
+    bytes.iter().fold(true, |ok, &b| {
+        ok & ((b.wrapping_sub(b'0') < 10) | ((b | fold).wrapping_sub(b'a') < 6))
     })
 }
 
@@ -694,6 +697,10 @@ mod tests {
         }
         assert!(is_hex("") && is_hex("0123456789abcdefABCDEF"));
         assert!(!is_hex("0123456789abcdef0123456789abcdeg") && !is_hex("\u{e9}"));
+        for b in 0..=255u8 {
+            let want = b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+            assert_eq!(hex_digits(&[b'a', b, b'0'], 0), want, "{b:#x}");
+        }
     }
 
     /// Strings are escaped as serde escapes them: every ASCII byte, around the edges of the
