@@ -30,7 +30,7 @@ use rustc_hash::FxHashMap as HashMap;
 /// The line as written, trimmed of white space and of the list decoration that may follow a
 /// headline ("Title -", "Title »"), but not of its own closing punctuation: `core` has lost a
 /// closing ':' or "...", and they tell an introduction or a teaser from a title.
-fn raw_end(text: &str) -> &str {
+pub(super) fn raw_end(text: &str) -> &str {
     text.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, '-' | '–' | '—' | '|' | '•' | '·' | '»' | '›' | '→' | '*')
     })
@@ -289,7 +289,7 @@ fn introduces(line: &Line<'_>) -> bool {
 /// A sentence that announces a list in words and ends with a full stop instead of a colon:
 /// "The measures are as follows.", Korean "...다음과 같다.", Japanese "...以下の通り。",
 /// Chinese "...如下。", German "...wie folgt.".
-fn announces_by_words(end: &str) -> bool {
+pub(super) fn announces_by_words(end: &str) -> bool {
     let Some(body) = end.strip_suffix(['.', '。']) else {
         return false;
     };

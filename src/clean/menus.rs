@@ -423,14 +423,17 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         if members.len() < s.min_run {
             continue;
         }
-        // A list the article announces: the line before the run is a sentence ending in ":".
+        // A list the article announces: the line before the run is a sentence ending in ":",
+        // or one that says a list follows ("... as follows.").
         let before = idx[..idx.iter().position(|&x| x == members[0]).unwrap_or(0)]
             .iter()
             .rev()
             .find(|&&j| open(page, j));
         if let Some(&b) = before {
             let l = &page.lines[b];
-            if l.words >= s.intro_words && ends_colon(l) {
+            if l.words >= s.intro_words
+                && (ends_colon(l) || headlines::announces_by_words(headlines::raw_end(l.text)))
+            {
                 continue;
             }
         }
@@ -556,6 +559,23 @@ mod tests {
         let r = removed(&src);
         assert_eq!(r.len(), 10, "{r:?}");
         assert!(r.iter().all(|(rule, _)| rule == "menu_run"), "{r:?}");
+    }
+
+    /// A run of short lines that a sentence announces, with a colon or in words, is the
+    /// article's own list; the same run after a plain sentence goes.
+    #[test]
+    fn an_announced_run_stays() {
+        let items = "Home\nNews\nSport\nWeather\nContact\n";
+        for (intro, stays) in [
+            ("The site's sections are listed here:\n", true),
+            ("The site's five sections are as follows.\n", true),
+            ("The site has five sections and was redesigned.\n", false),
+        ] {
+            let src = format!("{P1}{P2}{intro}{items}{P3}{P4}");
+            let r = removed(&src);
+            let gone = r.iter().any(|(_, t)| t == "Weather");
+            assert_eq!(!gone, stays, "{intro}: {r:?}");
+        }
     }
 
     #[test]
