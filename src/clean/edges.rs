@@ -78,6 +78,24 @@ fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool
     shared >= s.topic_words && 3 * shared >= 2 * own.len()
 }
 
+/// The page's headline above its article, as the text alone tells it: a line of at least three
+/// words, not ending like a sentence, with at least two content words, at least three in four
+/// of them also in the article's prose (`topic`). A menu link shares a word or two with a
+/// story on its subject and has few of its own to share; a headline restates the story's
+/// subject ("Arroz de pato à moda de Braga" over a recipe that names the dish, the duck and
+/// the town). Only the one nearest the article is asked for (see the callers).
+pub(super) fn is_topic_headline(l: &Line<'_>, topic: &FxHashSet<u64>) -> bool {
+    if l.words < 3 || ends_sentence(l) {
+        return false;
+    }
+    let mut own = FxHashSet::default();
+    words::for_each_content_hash(l.core, |h| {
+        own.insert(h);
+    });
+    let shared = own.iter().filter(|h| topic.contains(h)).count();
+    shared >= 2 && 4 * shared >= 3 * own.len()
+}
+
 /// A comment's header line as blogs print it:
 /// - the commenter's name and "says" ("Jane Doe says:", "amara_brown says");
 /// - Blogger's name and "said..." ("Anonymous said..."): a story opens a quote with a colon;
@@ -370,6 +388,11 @@ fn page_title(page: &Page<'_>, before: usize, topic: &FxHashSet<u64>) -> Option<
     best.map(|h| (echo, h))
 }
 
+/// How many open lines above the lead are asked whether they read as the headline: a
+/// headline pushed out of the lead sits right above it (over a byline, a date); a menu link
+/// on the article's subject stands further up.
+const HEADLINE_REACH: usize = 3;
+
 /// Rows that make a box of facts above an article.
 const FACT_BOX_ROWS: usize = 3;
 
@@ -441,12 +464,31 @@ fn head_cut(
         .last()
         .unwrap_or(lead_end);
     let lead_from = headline.map_or(lead_from, |h| h.min(lead_from));
+    // Chrome the rules do not know (share buttons in a language they lack) can fill the lead
+    // and push the headline above it: when no line that stays reads as the headline, the
+    // nearest of the few lines right above the lead that does stays too.
+    let head =
+        |i: usize| i >= lead_from || shared_words(&page.lines[i], topic) >= s.head_topic_words;
+    let reads_as_headline = |i: usize| is_topic_headline(&page.lines[i], topic);
+    let guessed = if open[..open.partition_point(|&i| i < first)]
+        .iter()
+        .any(|&i| head(i) && reads_as_headline(i))
+    {
+        None
+    } else {
+        open[..open.partition_point(|&i| i < lead_from)]
+            .iter()
+            .rev()
+            .copied()
+            .take(HEADLINE_REACH)
+            .find(|&i| reads_as_headline(i))
+    };
     open.iter()
         .copied()
         .take_while(|&i| i < first)
         .filter(|&i| {
             if i < lead_from {
-                shared_words(&page.lines[i], topic) < s.head_topic_words
+                Some(i) != guessed && !head(i)
             } else {
                 bare_count(i)
             }
@@ -950,6 +992,37 @@ mod tests {
                 format!("Harbour budget passes\nWhat it means for the quay\n{line}\n{P1}{P2}{P3}");
             assert_eq!(kept(&src), src, "{line}");
         }
+    }
+
+    /// Share buttons no rule knows fill the lead and push the headline above it: a headline
+    /// that restates the article's subject, right above the lead, stays; a line above it that
+    /// shares only a word with the article, or stands far above the lead, still goes; with a
+    /// headline in the lead already, nothing above it is kept for reading as one.
+    #[test]
+    fn a_headline_pushed_out_of_the_lead_stays() {
+        // The headline is too long for a menu's item: `page_edge` alone judges it.
+        let head = "The Town Paper\nNews\nCouncil passes its harbour budget\nBy Ann Lee\n";
+        let buttons = "Jaga\nPrindi\nSalvesta\n";
+        let src = format!("{head}{buttons}{P1}{P2}{P3}");
+        let k = kept(&src);
+        assert!(
+            k.starts_with("Council passes its harbour budget\n"),
+            "{:?}",
+            removed(&src)
+        );
+        assert!(!k.contains("News\n"), "{k}");
+        // Without the lead's buttons the headline is in the lead anyway.
+        let src = format!("{head}{P1}{P2}{P3}");
+        assert!(kept(&src).starts_with("News\nCouncil passes its harbour budget\n"));
+        for title in ["Council notices", "A new school opens in town"] {
+            let src = format!("The Town Paper\n{title}\nBy Ann Lee\n{buttons}{P1}{P2}{P3}");
+            assert!(!kept(&src).contains(title), "{title}: {}", kept(&src));
+        }
+        let slogans = "Serving readers across the county since 1850\n\
+                       Printed every Thursday and online every day\n\
+                       Independent local reporting for the whole valley\n";
+        let far = format!("{head}{slogans}{buttons}{P1}{P2}{P3}");
+        assert!(!kept(&far).contains("harbour budget\n"), "{}", kept(&far));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!   Wishlist"). What makes such a run article text stays: a run introduced by a sentence that
 //!   ends in ":" (a list the article announces), a run whose lines mostly read like verse (start
 //!   in lower case, end in a comma), and the title and byline at a run's end that lead straight
-//!   into the article's first prose line, a table whose rows of short cells the extractor
+//!   into the article's first prose line (or, above the article, a headline higher in the
+//!   run's end that restates its subject), a table whose rows of short cells the extractor
 //!   joined with " | ", program text (a run of mostly code lines or names from code; in a
 //!   run that goes, its code lines stay), and a list of quantities and facts (an ingredient
 //!   list, a box's contents, a recipe card's "Cottura: 1 ora": most lines a number, a unit and
@@ -17,7 +18,13 @@
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
 //! lines dominate (a product grid, a link list that is the page's content) they stay.
 
-use super::{Line, Page, Verdict, headlines, rule};
+use super::{Line, Page, Verdict, edges, headlines, rule, words};
+use rustc_hash::FxHashSet;
+
+/// How many of a run's last lines are asked whether they read as the article's headline, and
+/// how many open lines may stand between the run and the article's first prose line.
+const HEADLINE_REACH: usize = 4;
+const HEADLINE_GAP: usize = 4;
 use crate::config::MenuSettings;
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
@@ -399,6 +406,12 @@ pub fn detect(page: &mut Page<'_>, s: &MenuSettings, full_page: bool) {
 
 fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
     let open = |p: &Page<'_>, i: usize| p.verdicts[i].is_none();
+    // The article's first prose line, and its content words once a run above it asks.
+    let first_prose = idx
+        .iter()
+        .copied()
+        .find(|&i| open(page, i) && is_prose(&page.lines[i], s));
+    let mut topic: Option<FxHashSet<u64>> = None;
     let mut k = 0;
     while k < idx.len() {
         let i = idx[k];
@@ -498,6 +511,46 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 keep_tail = 1;
             }
         }
+        // Above the article's first prose line, the headline can stand higher in the run, over
+        // a date and share buttons the run took in (and over a credit or a count between the
+        // run and the prose): when none of the lines kept above reads as the headline, the
+        // nearest of the run's last few lines that does stays (see `is_topic_headline`).
+        let mut headline = None;
+        if let Some(p) = first_prose
+            && members[members.len() - 1] < p
+            && idx[end.min(idx.len())..]
+                .iter()
+                .filter(|&&j| open(page, j))
+                .take(HEADLINE_GAP + 1)
+                .any(|&j| j == p)
+        {
+            let topic = topic.get_or_insert_with(|| {
+                let mut topic = FxHashSet::default();
+                for &i in idx {
+                    if open(page, i) && is_prose(&page.lines[i], s) {
+                        words::for_each_content_hash(page.lines[i].core, |h| {
+                            topic.insert(h);
+                        });
+                    }
+                }
+                topic
+            });
+            let reads = |j: usize| edges::is_topic_headline(&page.lines[j], topic);
+            let tail = &members[members.len() - keep_tail..];
+            let between = idx[end.min(idx.len())..].iter().take_while(|&&j| j < p);
+            if !tail
+                .iter()
+                .chain(between)
+                .any(|&j| open(page, j) && reads(j))
+            {
+                headline = members[..members.len() - keep_tail]
+                    .iter()
+                    .rev()
+                    .take(HEADLINE_REACH)
+                    .copied()
+                    .find(|&j| open(page, j) && reads(j));
+            }
+        }
         // A sign-off under the article's last paragraph ("— Mara") is the article's.
         let keep_head = usize::from(
             before.is_some_and(|&b| is_prose(&page.lines[b], s))
@@ -508,7 +561,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         for (&j, _) in members[kept.clone()]
             .iter()
             .zip(&stays[kept])
-            .filter(|(_, stays)| !**stays)
+            .filter(|(j, stays)| !**stays && Some(**j) != headline)
         {
             page.claim(j, Verdict::remove(rule::MENU_RUN));
         }
@@ -576,6 +629,25 @@ mod tests {
             let gone = r.iter().any(|(_, t)| t == "Weather");
             assert_eq!(!gone, stays, "{intro}: {r:?}");
         }
+    }
+
+    /// An obituary's name under the site's menu, over its dates and share buttons: it restates
+    /// the article's subject and stays; a menu item that shares a word with it goes.
+    #[test]
+    fn a_headline_at_a_menus_end_over_its_dates_stays() {
+        let menu = "The Courier\nNews\nSports\nObituaries\nOpinion\nCommunity\n";
+        let name = "Edna Mae Pruitt";
+        let tail = "May 1, 1931 to May 2, 2025\nShare\nPrint\n";
+        let prose = "Edna Mae Pruitt, 94, of Millbrook, died at home on Friday, surrounded by \
+                     her family and friends.\nEdna was born on a farm outside Harlan and taught \
+                     school in Millbrook for thirty years before she retired.\n";
+        let src = format!("{menu}{name}\n{tail}{prose}");
+        let r = removed(&src);
+        assert!(!r.iter().any(|(_, t)| t == name), "{r:?}");
+        assert!(r.iter().any(|(_, t)| t == "Opinion"), "{r:?}");
+        let src = format!("{menu}Millbrook Sports Desk\n{tail}{prose}");
+        let r = removed(&src);
+        assert!(r.iter().any(|(_, t)| t == "Millbrook Sports Desk"), "{r:?}");
     }
 
     #[test]
