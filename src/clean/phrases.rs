@@ -898,6 +898,27 @@ mod tests {
                 "Ta strona używa plików cookies, aby zapewnić Ci najlepsze doświadczenia.",
                 "consent_notice",
             ),
+            // A banner's heading opens the line.
+            (
+                "Szanujemy Twoją prywatność. Stosujemy pliki cookies w celach statystycznych; możesz zmienić ustawienia.",
+                "consent_notice",
+            ),
+            (
+                "Diese Website nutzt Cookies, um Ihnen ein besseres Angebot zu machen.",
+                "consent_notice",
+            ),
+            (
+                "Ihre Privatsphäre ist uns wichtig. Wir verwenden Cookies für Statistik und Werbung.",
+                "consent_notice",
+            ),
+            (
+                "Your privacy matters: we and our 300 partners use cookies to measure traffic and personalise ads.",
+                "consent_notice",
+            ),
+            (
+                "We respect your privacy. This site uses cookies to improve your experience.",
+                "consent_notice",
+            ),
             (
                 "Klikając \"Akceptuję\", wyrażasz zgodę na przetwarzanie Twoich danych osobowych.",
                 "consent_notice",
@@ -1394,6 +1415,10 @@ mod tests {
             "By continuing the talks, both sides hope to reach a deal before the deadline.",
             "Use limited data plans abroad, the guide advises, and buy a local SIM card.",
             "Develop and improve services for older residents, the council told its staff.",
+            "We value your privacy and never sell the names of our readers to anyone.",
+            "Your privacy matters, the commissioner said, and the new law will protect it.",
+            "Wir schützen Ihre Privatsphäre, versprach der Minister am Dienstag in Berlin.",
+            "Szanujemy Twoją prywatność, powiedział rzecznik urzędu podczas konferencji.",
         ] {
             stays(line);
         }
