@@ -898,6 +898,22 @@ mod tests {
                 "Ta strona używa plików cookies, aby zapewnić Ci najlepsze doświadczenia.",
                 "consent_notice",
             ),
+            ("Artikel opslaan", "share_prompt"),
+            ("Delen via WhatsApp", "share_prompt"),
+            ("Mailen", "share_prompt"),
+            ("Imprimir receita", "share_prompt"),
+            ("Guardar no Pinterest", "share_prompt"),
+            ("Drucken", "share_prompt"),
+            ("Sauvegarder", "share_prompt"),
+            ("記事を保存", "share_prompt"),
+            ("印刷する", "share_prompt"),
+            ("复制链接", "share_prompt"),
+            ("Скопировать ссылку", "share_prompt"),
+            ("Поделиться в Telegram", "share_prompt"),
+            ("ВКонтакте", "nav_label"),
+            ("Одноклассники", "nav_label"),
+            ("微信", "nav_label"),
+            ("QQ空间", "nav_label"),
             // A banner's heading opens the line.
             (
                 "Szanujemy Twoją prywatność. Stosujemy pliki cookies w celach statystycznych; możesz zmienić ustawienia.",
@@ -1419,6 +1435,11 @@ mod tests {
             "Your privacy matters, the commissioner said, and the new law will protect it.",
             "Wir schützen Ihre Privatsphäre, versprach der Minister am Dienstag in Berlin.",
             "Szanujemy Twoją prywatność, powiedział rzecznik urzędu podczas konferencji.",
+            "Drucken Sie das Formular aus und schicken Sie es an das Amt.",
+            "Imprimir receitas antigas era o passatempo da avó.",
+            "Telegram founder speaks about encryption in rare interview",
+            "Mailen is niet altijd de snelste manier om de gemeente te bereiken.",
+            ">>> vk",
         ] {
             stays(line);
         }
