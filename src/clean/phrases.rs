@@ -403,6 +403,12 @@ mod tests {
             ("Похожие статьи", "related_header"),
             ("相关文章：", "related_header"),
             ("関連記事", "related_header"),
+            ("Lo más visto", "related_header"),
+            ("Las más leídas", "related_header"),
+            ("Os mais vistos", "related_header"),
+            ("I più visti", "related_header"),
+            ("Les articles plus lus", "related_header"),
+            ("Similar content being viewed by others", "related_header"),
             ("Teilen", "share_prompt"),
             ("Laisser un commentaire", "comment_form"),
             ("Комментарии (12)", "comment_form"),
@@ -1440,6 +1446,8 @@ mod tests {
             "Telegram founder speaks about encryption in rare interview",
             "Mailen is niet altijd de snelste manier om de gemeente te bereiken.",
             ">>> vk",
+            "Lo más visto en la feria fue el desfile de caballos del domingo.",
+            "Similar content appears in the appendix of the second edition.",
         ] {
             stays(line);
         }
