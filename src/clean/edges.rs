@@ -463,36 +463,44 @@ fn head_cut(
         .take(s.lead_lines)
         .last()
         .unwrap_or(lead_end);
-    let lead_from = headline.map_or(lead_from, |h| h.min(lead_from));
     // Chrome the rules do not know (share buttons in a language they lack) can fill the lead
-    // and push the headline above it: when no line that stays reads as the headline, the
-    // nearest of the few lines right above the lead that does stays too.
-    let head =
-        |i: usize| i >= lead_from || shared_words(&page.lines[i], topic) >= s.head_topic_words;
-    let reads_as_headline = |i: usize| is_topic_headline(&page.lines[i], topic);
-    let guessed = if open[..open.partition_point(|&i| i < first)]
+    // and push the headline above it: when the page's title gave no headline and no line that
+    // stays reads as one, the nearest of the few lines right above the lead that does joins
+    // the lead, with the lines below it (a byline there goes to metadata as in any lead).
+    // Each line's topic test is made once: a mega-menu's header has hundreds of lines.
+    let head: Vec<usize> = open[..open.partition_point(|&i| i < first)].to_vec();
+    let shares: Vec<bool> = head
         .iter()
-        .any(|&i| head(i) && reads_as_headline(i))
+        .map(|&i| i >= lead_from || shared_words(&page.lines[i], topic) >= s.head_topic_words)
+        .collect();
+    let reads_as_headline = |i: usize| is_topic_headline(&page.lines[i], topic);
+    let guessed = if headline.is_some()
+        || head
+            .iter()
+            .zip(&shares)
+            .any(|(&i, &stays)| stays && page.verdicts[i].is_none() && reads_as_headline(i))
     {
         None
     } else {
-        open[..open.partition_point(|&i| i < lead_from)]
+        head[..head.partition_point(|&i| i < lead_from)]
             .iter()
             .rev()
             .copied()
             .take(HEADLINE_REACH)
             .find(|&i| reads_as_headline(i))
     };
-    open.iter()
-        .copied()
-        .take_while(|&i| i < first)
-        .filter(|&i| {
-            if i < lead_from {
-                Some(i) != guessed && !head(i)
-            } else {
-                bare_count(i)
-            }
-        })
+    let lead_from = [headline, guessed]
+        .into_iter()
+        .flatten()
+        .fold(lead_from, usize::min);
+    head.iter()
+        .zip(&shares)
+        .filter(
+            |&(&i, &stays)| {
+                if i < lead_from { !stays } else { bare_count(i) }
+            },
+        )
+        .map(|(&i, _)| i)
         .collect()
 }
 
