@@ -1026,11 +1026,21 @@ mod tests {
             let src = format!("The Town Paper\n{title}\nBy Ann Lee\n{buttons}{P1}{P2}{P3}");
             assert!(!kept(&src).contains(title), "{title}: {}", kept(&src));
         }
+        // Further up than the three lines above the lead: out of reach.
         let slogans = "Serving readers across the county since 1850\n\
-                       Printed every Thursday and online every day\n\
                        Independent local reporting for the whole valley\n";
         let far = format!("{head}{slogans}{buttons}{P1}{P2}{P3}");
         assert!(!kept(&far).contains("harbour budget\n"), "{}", kept(&far));
+        // A headline in the lead already: the line above that reads as one goes.
+        let src = format!(
+            "The Town Paper\nBudget for the harbour\nNews\nCouncil passes its harbour budget\n\
+             By Ann Lee\n{P1}{P2}{P3}"
+        );
+        assert!(
+            !kept(&src).contains("Budget for the harbour"),
+            "{}",
+            kept(&src)
+        );
     }
 
     #[test]

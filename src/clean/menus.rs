@@ -19,13 +19,15 @@
 //! lines dominate (a product grid, a link list that is the page's content) they stay.
 
 use super::{Line, Page, Verdict, edges, headlines, rule, words};
+use crate::config::MenuSettings;
 use rustc_hash::FxHashSet;
 
-/// How many of a run's last lines are asked whether they read as the article's headline, and
-/// how many open lines may stand between the run and the article's first prose line.
-const HEADLINE_REACH: usize = 4;
+/// How many of a run's lines, above those kept at its end, are asked whether they read as the
+/// article's headline.
+const HEADLINE_MEMBERS: usize = 4;
+/// How many open lines may stand between a run and the article's first prose line for the run
+/// to hold the article's headline.
 const HEADLINE_GAP: usize = 4;
-use crate::config::MenuSettings;
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
 /// looking past closing quotes and brackets.
@@ -546,7 +548,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 headline = members[..members.len() - keep_tail]
                     .iter()
                     .rev()
-                    .take(HEADLINE_REACH)
+                    .take(HEADLINE_MEMBERS)
                     .copied()
                     .find(|&j| open(page, j) && reads(j));
             }

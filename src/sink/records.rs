@@ -493,7 +493,7 @@ impl<'a> Bytes<'a> {
 
     /// A string of lowercase hex digits (what digests are written as); `None` for any other
     /// string, which may hold escapes. The closing quote is found first and the digits
-    /// tested after, without a branch per byte (as [`is_hex`] does).
+    /// tested after, without a branch per byte ([`hex_digits`]).
     fn hex(&mut self) -> Option<&'a str> {
         self.expect(b"\"")?;
         let n = memchr::memchr(b'"', self.0)?;
