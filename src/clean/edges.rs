@@ -57,25 +57,35 @@ fn reads_on(l: &Line<'_>) -> bool {
 
 /// How many distinct content words of the line the topic holds.
 fn shared_words(l: &Line<'_>, topic: &FxHashSet<u64>) -> usize {
-    let mut shared = FxHashSet::default();
-    words::for_each_content_hash(l.core, |h| {
-        if topic.contains(&h) {
-            shared.insert(h);
-        }
-    });
-    shared.len()
+    topic_share(l, topic).0
 }
 
 /// A line after the article that is on its topic: it shares `topic_words` content words with
 /// the prose, and those make up most of its own (a takeaway restating the story). A headline
 /// of another story on the same subject shares a word or two and brings its own.
 fn on_topic_tail(l: &Line<'_>, topic: &FxHashSet<u64>, s: &EdgeSettings) -> bool {
+    let (shared, own) = topic_share(l, topic);
+    shared >= s.topic_words && 3 * shared >= 2 * own
+}
+
+/// How many distinct content words of the line the topic holds, and how many it has.
+fn topic_share(l: &Line<'_>, topic: &FxHashSet<u64>) -> (usize, usize) {
     let mut own = FxHashSet::default();
     words::for_each_content_hash(l.core, |h| {
         own.insert(h);
     });
-    let shared = own.iter().filter(|h| topic.contains(h)).count();
-    shared >= s.topic_words && 3 * shared >= 2 * own.len()
+    (own.iter().filter(|h| topic.contains(h)).count(), own.len())
+}
+
+/// The distinct content words of the given lines: what an article is about.
+pub(super) fn topic_of(page: &Page<'_>, lines: impl IntoIterator<Item = usize>) -> FxHashSet<u64> {
+    let mut topic = FxHashSet::default();
+    for i in lines {
+        words::for_each_content_hash(page.lines[i].core, |h| {
+            topic.insert(h);
+        });
+    }
+    topic
 }
 
 /// The page's headline above its article, as the text alone tells it: a line of at least three
@@ -88,12 +98,8 @@ pub(super) fn is_topic_headline(l: &Line<'_>, topic: &FxHashSet<u64>) -> bool {
     if l.words < 3 || ends_sentence(l) {
         return false;
     }
-    let mut own = FxHashSet::default();
-    words::for_each_content_hash(l.core, |h| {
-        own.insert(h);
-    });
-    let shared = own.iter().filter(|h| topic.contains(h)).count();
-    shared >= 2 && 4 * shared >= 3 * own.len()
+    let (shared, own) = topic_share(l, topic);
+    shared >= 2 && 4 * shared >= 3 * own
 }
 
 /// A comment's header line as blogs print it:
@@ -301,12 +307,7 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
         }
     }
     let last = prose[prose.len() - 1];
-    let mut topic = FxHashSet::default();
-    for &i in prose {
-        words::for_each_content_hash(page.lines[i].core, |h| {
-            topic.insert(h);
-        });
-    }
+    let topic = topic_of(page, prose.iter().copied());
     // An article may open with short paragraphs ("It was late. The room was full."): the
     // sentences right above the first prose line belong to it, and the lead counts from them.
     let mut start = first;

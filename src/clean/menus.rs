@@ -18,7 +18,7 @@
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
 //! lines dominate (a product grid, a link list that is the page's content) they stay.
 
-use super::{Line, Page, Verdict, edges, headlines, rule, words};
+use super::{Line, Page, Verdict, edges, headlines, rule};
 use crate::config::MenuSettings;
 use rustc_hash::FxHashSet;
 
@@ -527,15 +527,11 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 .any(|&j| j == p)
         {
             let topic = topic.get_or_insert_with(|| {
-                let mut topic = FxHashSet::default();
-                for &i in idx {
-                    if open(page, i) && is_prose(&page.lines[i], s) {
-                        words::for_each_content_hash(page.lines[i].core, |h| {
-                            topic.insert(h);
-                        });
-                    }
-                }
-                topic
+                let prose = idx
+                    .iter()
+                    .copied()
+                    .filter(|&i| open(page, i) && is_prose(&page.lines[i], s));
+                edges::topic_of(page, prose)
             });
             let reads = |j: usize| edges::is_topic_headline(&page.lines[j], topic);
             let tail = &members[members.len() - keep_tail..];
