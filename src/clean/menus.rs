@@ -495,10 +495,9 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         }
         // The title and byline lead into the article: when prose follows right after the run,
         // its last lines of several words stay.
-        let after = idx[end.min(idx.len())..]
-            .iter()
-            .find(|&&j| open(page, j))
-            .copied();
+        // The lines after the run (the loop above stops at most at the page's end).
+        let rest = &idx[end..];
+        let after = rest.iter().find(|&&j| open(page, j)).copied();
         let mut keep_tail = 0;
         if after.is_some_and(|a| is_prose(&page.lines[a], s)) {
             while keep_tail < members.len()
@@ -519,8 +518,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         // nearest of the run's last few lines that does stays (see `is_topic_headline`).
         let mut headline = None;
         if let Some(p) = first_prose
-            && members[members.len() - 1] < p
-            && idx[end.min(idx.len())..]
+            && rest
                 .iter()
                 .filter(|&&j| open(page, j))
                 .take(HEADLINE_GAP + 1)
@@ -535,7 +533,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             });
             let reads = |j: usize| edges::is_topic_headline(&page.lines[j], topic);
             let tail = &members[members.len() - keep_tail..];
-            let between = idx[end.min(idx.len())..].iter().take_while(|&&j| j < p);
+            let between = rest.iter().take_while(|&&j| j < p);
             if !tail
                 .iter()
                 .chain(between)
@@ -546,7 +544,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                     .rev()
                     .take(HEADLINE_MEMBERS)
                     .copied()
-                    .find(|&j| open(page, j) && reads(j));
+                    .find(|&j| reads(j));
             }
         }
         // A sign-off under the article's last paragraph ("— Mara") is the article's.
