@@ -646,6 +646,49 @@ mod tests {
         assert!(r.iter().any(|(_, t)| t == "Millbrook Sports Desk"), "{r:?}");
     }
 
+    /// The headline guard's bounds: the run must end at most `HEADLINE_GAP` open lines above
+    /// the article's first prose line, and no line kept below the run (its kept tail, or a line
+    /// between it and the prose) may already read as the headline.
+    #[test]
+    fn a_headline_in_a_run_stays_only_near_the_prose_and_when_none_below_reads_so() {
+        let menu = "The Courier\nNews\nSports\nObituaries\nOpinion\nCommunity\n";
+        let name = "Edna Mae Pruitt";
+        let tail = "Share\nPrint\n";
+        let prose = "Edna Mae Pruitt, 94, of Millbrook, died at home on Friday, surrounded by \
+                     her family and friends.\nEdna was born on a farm outside Harlan and taught \
+                     school in Millbrook for thirty years before she retired.\n";
+        // Lines between the run and the prose that are neither labels nor prose.
+        let gap = |n: usize| -> String {
+            [
+                "Arrangements are by Hill and Sons.",
+                "Visitation will be held on Thursday.",
+                "The family will receive friends at noon.",
+                "Flowers may be sent to the chapel.",
+                "A reception will follow at the hall.",
+            ][..n]
+                .iter()
+                .map(|l| format!("{l}\n"))
+                .collect()
+        };
+        let name_goes = |src: &str| removed(src).iter().any(|(_, t)| t == name);
+        // The share buttons go by their own rules: they join the run but are not open lines.
+        let at = |n: usize| format!("{menu}{name}\n{tail}{}{prose}", gap(n));
+        let (near, far) = (at(super::HEADLINE_GAP), at(super::HEADLINE_GAP + 1));
+        assert!(!name_goes(&near), "{:?}", removed(&near));
+        assert!(name_goes(&far), "{:?}", removed(&far));
+        // A line between the run and the prose already reads as the headline.
+        let src = format!("{menu}{name}\n{tail}Edna Mae Pruitt of Millbrook, 94\n{prose}");
+        assert!(name_goes(&src), "{:?}", removed(&src));
+        // So does the run's last line, kept as its tail above the prose.
+        let src = format!("{menu}{name}\n{tail}Obituary\nEdna Pruitt of Millbrook\n{prose}");
+        let r = removed(&src);
+        assert!(name_goes(&src), "{r:?}");
+        assert!(
+            !r.iter().any(|(_, t)| t == "Edna Pruitt of Millbrook"),
+            "{r:?}"
+        );
+    }
+
     #[test]
     fn runs_kept_by_scours_extractor_stay() {
         // Short lines that scour's extractor kept on the page (no links: the extractor drops
