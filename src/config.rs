@@ -327,6 +327,11 @@ pub struct EdgeSettings {
     pub block_gap: usize,
     pub block_topic: f64,
     pub block_size: f64,
+    /// The page's first block of prose goes as a banner above the article (a cookie notice in
+    /// a language the rule packs lack) when it is small and off the article's topic, as a
+    /// tail block is, and one of its lines holds one of these words (matched in lower case,
+    /// anywhere in the line: "cookie" also finds "Cookieinställningar"). Empty turns it off.
+    pub banner_words: Vec<String>,
 }
 
 impl Default for EdgeSettings {
@@ -344,6 +349,35 @@ impl Default for EdgeSettings {
             block_gap: 3,
             block_topic: 0.4,
             block_size: 0.25,
+            banner_words: [
+                "cookie",
+                "kakor",
+                "çerez",
+                "쿠키",
+                "クッキー",
+                "كوكيز",
+                "ملفات تعريف الارتباط",
+                "कुकी",
+                "eväste",
+                "sütik",
+                "süti ",
+                "kolačić",
+                "piškot",
+                "küpsis",
+                "sīkdatn",
+                "slapuk",
+                "informasjonskapsl",
+                "vafrakök",
+                "galetes",
+                "куки",
+                "ciasteczk",
+                "עוגיות",
+                "کوکی",
+                "คุกกี้",
+                "小型文本文件",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -770,6 +804,17 @@ mod tests {
         let s = Settings::from_toml(DEFAULT_CONFIG, "default", None).unwrap();
         assert!(!s.rules.is_empty());
         assert_eq!(s.fingerprint.num_hashes, 128);
+    }
+
+    /// A config file without `[clean.edges] banner_words` gets the same words as the shipped
+    /// one, not none.
+    #[test]
+    fn banner_words_default_as_shipped() {
+        let shipped = Settings::from_toml(DEFAULT_CONFIG, "default", None).unwrap();
+        assert_eq!(
+            shipped.clean.edges.banner_words,
+            EdgeSettings::default().banner_words
+        );
     }
 
     #[test]

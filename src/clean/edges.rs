@@ -272,24 +272,32 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
 
 pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     let open = page.open_line_list();
-    let prose: Vec<usize> = open
+    let all_prose: Vec<usize> = open
         .iter()
         .copied()
         .filter(|&i| is_prose(&page.lines[i], s))
         .collect();
     // One long line is no article to trim a page around.
-    if prose.len() < s.min_prose_lines.max(1) {
+    if all_prose.len() < s.min_prose_lines.max(1) {
         return;
     }
-    let first = prose[0];
-    let prose_words: usize = prose.iter().map(|&i| page.lines[i].words).sum();
+    let prose_words: usize = all_prose.iter().map(|&i| page.lines[i].words).sum();
     let all_words: usize = open.iter().map(|&i| page.lines[i].words).sum();
     // Where prose is a small part of the page (a product grid, a listing), the lines around
     // it are the content.
     if (prose_words as f64) < s.min_prose_share * all_words as f64 {
         return;
     }
-    let (mut prose, mut limit) = article_prose(page, s, &prose);
+    let (mut prose, mut limit) = article_prose(page, s, &all_prose);
+    let first = prose[0];
+    // A banner block above the article (see `article_prose`) goes whatever its words share
+    // with the tail's, and the lead counts from below it: what stands above a cookie notice
+    // is the site's header.
+    let mut floor = 0;
+    for &i in all_prose.iter().take_while(|&&i| i < first) {
+        page.claim(i, Verdict::remove(rule::PAGE_EDGE));
+        floor = i + 1;
+    }
     // A press release ends at its end mark ("###", "-30-"): what follows is the sender's
     // standing blurb and the page's own. The last mark, and only when the prose below it is
     // under half the words of the prose above: "# # #" is also a story's scene break, with
@@ -321,7 +329,14 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     if let Some((echo, _)) = title {
         page.claim(echo, Verdict::remove(rule::PAGE_EDGE));
     }
-    let cut = head_cut(page, s, &open, start, &topic, title.map(|(_, h)| h));
+    let cut = head_cut(
+        page,
+        s,
+        &open,
+        (floor, start),
+        &topic,
+        title.map(|(_, h)| h),
+    );
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
@@ -413,13 +428,14 @@ fn is_fact_row(text: &str) -> bool {
         && !value.contains('\t')
 }
 
-/// The open lines before the first prose line that are not the article's lead. From the
-/// page's `headline` on (see [`page_title`]), every line is the article's head.
+/// The open lines before the first prose line (`first`) that are not the article's lead. From
+/// the page's `headline` on (see [`page_title`]), every line is the article's head. The lead
+/// takes no line above `floor` (a banner's end).
 fn head_cut(
     page: &Page<'_>,
     s: &EdgeSettings,
     open: &[usize],
-    first: usize,
+    (floor, first): (usize, usize),
     topic: &FxHashSet<u64>,
     headline: Option<usize>,
 ) -> Vec<usize> {
@@ -458,7 +474,7 @@ fn head_cut(
         top = i;
     }
     let lead_end = if rows >= FACT_BOX_ROWS { top } else { first };
-    let lead_from = (0..lead_end)
+    let lead_from = (floor.min(lead_end)..lead_end)
         .rev()
         .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none() && !bare_count(i))
         .take(s.lead_lines)
@@ -569,31 +585,58 @@ fn article_prose<'p>(
         own
     };
     let main_words = words_of(main);
-    if main == starts.len() - 1 || main_words < 8 * s.prose_words {
+    if main_words < 8 * s.prose_words {
         return whole;
     }
+    let small = |b: usize| {
+        let size: usize = prose[block(b)].iter().map(|&i| page.lines[i].words).sum();
+        (size as f64) < s.block_size * main_words as f64
+    };
+    // Above the article, a cookie notice in words the rule packs lack reads as prose, and
+    // would open the article and keep the header below it. The page's first block goes when
+    // it names cookies (`banner_words`), is small, and is off the topic of the blocks after it
+    // up to the largest: it shares under `block_topic` of its content words with them and
+    // fewer than `head_topic_words` (a standfirst apart from the article, across a byline,
+    // share buttons and a caption, restates its subject in more words than that). Only the
+    // first: a standfirst below the notice may name cookies too, in a story about them.
+    let banner = |b: usize| {
+        prose[block(b)].iter().any(|&i| {
+            let low = page.lines[i].text.to_lowercase();
+            s.banner_words.iter().any(|w| low.contains(w.as_str()))
+        })
+    };
+    let first_block = usize::from(
+        0 < main && small(0) && banner(0) && {
+            let own = hashes(0);
+            let mut after = FxHashSet::default();
+            for b in 1..=main {
+                after.extend(hashes(b));
+            }
+            let shared = own.iter().filter(|h| after.contains(h)).count();
+            shared < s.head_topic_words && (shared as f64) < s.block_topic * own.len() as f64
+        },
+    );
+    let from = starts[first_block];
+    if main == starts.len() - 1 {
+        return (&prose[from..], page.lines.len());
+    }
     let mut topic = FxHashSet::default();
-    for b in 0..=main {
+    for b in first_block..=main {
         topic.extend(hashes(b));
     }
     // The article's span: from the line above its first prose line (a listicle's "1. ...", an
     // interview's first question) to its largest block's end.
-    let head = (0..prose[0])
+    let head = (0..prose[from])
         .rev()
         .find(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none())
-        .unwrap_or(prose[0]);
+        .unwrap_or(prose[from]);
     // Read off the page's lines only once a block would go: most pages keep their last block.
     let mut parts = None;
     let mut last = starts.len() - 1;
     while last > main {
         let own = hashes(last);
         let shared = own.iter().filter(|h| topic.contains(h)).count();
-        let size: usize = prose[block(last)]
-            .iter()
-            .map(|&i| page.lines[i].words)
-            .sum();
-        let small = (size as f64) < s.block_size * main_words as f64;
-        if !small || shared as f64 >= s.block_topic * own.len() as f64 {
+        if !small(last) || shared as f64 >= s.block_topic * own.len() as f64 {
             break;
         }
         // A block that opens as the article's parts do goes on with it: the next numbered
@@ -620,8 +663,8 @@ fn article_prose<'p>(
         last -= 1;
     }
     match starts.get(last + 1) {
-        Some(&next) => (&prose[..next], prose[next]),
-        None => whole,
+        Some(&next) => (&prose[from..next], prose[next]),
+        None => (&prose[from..], page.lines.len()),
     }
 }
 
@@ -958,6 +1001,45 @@ mod tests {
         let src = format!("{head}{said}{P1}{P2}{P3}");
         let k = kept(&src);
         assert!(!k.contains("1849"), "{k}");
+    }
+
+    /// A cookie notice in words no rule knows reads as prose above the article. The page's
+    /// first block of prose goes when it names cookies and is small and off the article's
+    /// topic, and the lead counts from below it: the header above it goes too. An off-topic
+    /// first block that names no cookies stays, and so does a standfirst about cookies that
+    /// restates the article's subject.
+    #[test]
+    fn a_cookie_notice_above_the_article_goes() {
+        let head = "The Town Paper\nNews Sport Culture Opinion Weather\nSign in\n";
+        let notice = "Käytämme evästeitä parantaaksemme käyttökokemusta ja analysoidaksemme \
+                      liikennettä, ja jatkamalla hyväksyt niiden käytön tällä sivustolla.\n";
+        // Share buttons other rules take part the notice from the article without filling the
+        // lead, which would reach "Sign in" but for the notice.
+        let below = "Hyväksy\nCouncil approves harbour budget\nShare\nPrint\n";
+        let article = format!("{P1}{P2}{P3}{P4}{P5}{P6}");
+        let src = format!("{head}{notice}{below}{article}");
+        let k = kept(&src);
+        for gone in [
+            notice.trim(),
+            "News Sport Culture Opinion Weather",
+            "Sign in",
+        ] {
+            assert!(!k.contains(gone), "{gone}: {:?}", removed(&src));
+        }
+        assert!(
+            k.contains("Council approves harbour budget\n") && k.contains(&article),
+            "{k}"
+        );
+        // A tagline that names no cookies is left where it is, with the header below it.
+        let tagline = "Independent journalism for the whole valley since 1887, paid for by \
+                       readers like you.\n";
+        let src = format!("{head}{tagline}{below}{article}");
+        assert!(kept(&src).contains(tagline), "{:?}", removed(&src));
+        // A standfirst about cookies that shares the article's words is the article's.
+        let standfirst = "The council said on Tuesday that its harbour budget pages will stop \
+                          using tracking cookies next year.\n";
+        let src = format!("{head}{standfirst}{below}{article}");
+        assert!(kept(&src).contains(standfirst), "{:?}", removed(&src));
     }
 
     #[test]
