@@ -332,6 +332,9 @@ pub struct EdgeSettings {
     /// tail block is, and one of its lines holds one of these words (matched in lower case,
     /// anywhere in the line: "cookie" also finds "Cookieinställningar"). Empty turns it off.
     pub banner_words: Vec<String>,
+    /// ... and at most this many open lines stand between it and the prose after it (a
+    /// header; a shop's grid of products below the notice is the page's content).
+    pub banner_header_lines: usize,
 }
 
 impl Default for EdgeSettings {
@@ -378,6 +381,7 @@ impl Default for EdgeSettings {
             ]
             .map(String::from)
             .to_vec(),
+            banner_header_lines: 30,
         }
     }
 }

@@ -594,27 +594,43 @@ fn article_prose<'p>(
     };
     // Above the article, a cookie notice in words the rule packs lack reads as prose, and
     // would open the article and keep the header below it. The page's first block goes when
-    // it names cookies (`banner_words`), is small, and is off the topic of the blocks after it
-    // up to the largest: it shares under `block_topic` of its content words with them and
-    // fewer than `head_topic_words` (a standfirst apart from the article, across a byline,
-    // share buttons and a caption, restates its subject in more words than that). Only the
-    // first: a standfirst below the notice may name cookies too, in a story about them.
-    let banner = |b: usize| {
-        prose[block(b)].iter().any(|&i| {
-            let low = page.lines[i].text.to_lowercase();
-            s.banner_words.iter().any(|w| low.contains(w.as_str()))
-        })
+    // it names cookies (`banner_words`), is small, and is not the article's: the blocks after
+    // it up to the largest never name cookies, or it is off their topic, sharing under
+    // `block_topic` of its content words with them and fewer than `head_topic_words` (a
+    // standfirst apart from the article, across a byline, share buttons and a caption,
+    // restates its subject in more words than that). The word test alone is weak outside
+    // English, whose stop words are the only ones known: a notice and an article share their
+    // function words. Only the first block: a standfirst below the notice may name cookies
+    // too, in a story about them.
+    let names_cookies = |i: usize| {
+        let low = page.lines[i].text.to_lowercase();
+        s.banner_words.iter().any(|w| low.contains(w.as_str()))
+    };
+    let off_topic = || {
+        let own = hashes(0);
+        let mut after = FxHashSet::default();
+        for b in 1..=main {
+            after.extend(hashes(b));
+        }
+        let shared = own.iter().filter(|h| after.contains(h)).count();
+        shared < s.head_topic_words && (shared as f64) < s.block_topic * own.len() as f64
+    };
+    // What stands between the notice and the prose after it is a header, and short: a shop's
+    // grid of products below its notice is the page's content, which the notice leaves be.
+    let header = || {
+        (prose[starts[1] - 1] + 1..prose[starts[1]])
+            .filter(|&i| !page.lines[i].is_blank() && page.verdicts[i].is_none())
+            .count()
     };
     let first_block = usize::from(
-        0 < main && small(0) && banner(0) && {
-            let own = hashes(0);
-            let mut after = FxHashSet::default();
-            for b in 1..=main {
-                after.extend(hashes(b));
-            }
-            let shared = own.iter().filter(|h| after.contains(h)).count();
-            shared < s.head_topic_words && (shared as f64) < s.block_topic * own.len() as f64
-        },
+        0 < main
+            && small(0)
+            && header() <= s.banner_header_lines
+            && prose[block(0)].iter().any(|&i| names_cookies(i))
+            && (!prose[starts[1]..block(main).end]
+                .iter()
+                .any(|&i| names_cookies(i))
+                || off_topic()),
     );
     let from = starts[first_block];
     if main == starts.len() - 1 {
@@ -1030,16 +1046,31 @@ mod tests {
             k.contains("Council approves harbour budget\n") && k.contains(&article),
             "{k}"
         );
+        // Far above the article, over a shop's grid (here a price list no other rule takes),
+        // the notice leaves the page be.
+        let items =
+            |n: usize| -> String { (1..=n).map(|k| format!("Kayak {k}: £{k}99\n")).collect() };
+        let limit = crate::config::EdgeSettings::default().banner_header_lines;
+        // Open lines between: the items, "Hyväksy" and the headline.
+        let src = format!("{head}{notice}{}{below}{article}", items(limit - 2));
+        assert!(!kept(&src).contains(notice), "{:?}", removed(&src));
+        let src = format!("{head}{notice}{}{below}{article}", items(limit - 1));
+        assert!(kept(&src).contains(notice), "{:?}", removed(&src));
         // A tagline that names no cookies is left where it is, with the header below it.
         let tagline = "Independent journalism for the whole valley since 1887, paid for by \
                        readers like you.\n";
         let src = format!("{head}{tagline}{below}{article}");
         assert!(kept(&src).contains(tagline), "{:?}", removed(&src));
-        // A standfirst about cookies that shares the article's words is the article's.
+        // A standfirst about cookies that shares the words of an article about them is the
+        // article's; over an article that never names cookies, it would be a notice.
         let standfirst = "The council said on Tuesday that its harbour budget pages will stop \
                           using tracking cookies next year.\n";
-        let src = format!("{head}{standfirst}{below}{article}");
+        let about = "Traders had complained that the tracking cookies on the harbour pages \
+                     followed them around the web for weeks.\n";
+        let src = format!("{head}{standfirst}{below}{article}{about}");
         assert!(kept(&src).contains(standfirst), "{:?}", removed(&src));
+        let src = format!("{head}{standfirst}{below}{article}");
+        assert!(!kept(&src).contains(standfirst), "{:?}", removed(&src));
     }
 
     #[test]
