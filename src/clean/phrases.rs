@@ -695,6 +695,51 @@ mod tests {
         assert_eq!(rules_of(&src), [rule], "{line}");
     }
 
+    /// "Read also" labels before another story's headline, and tag lists, in more languages;
+    /// sentences that open with the same words stay.
+    #[test]
+    fn read_also_links_and_tag_lists_go_in_more_languages() {
+        for (line, rule) in [
+            ("Läs också: Kulturhuset får ny chef", "read_more"),
+            ("Čtěte také: Olomoucké béčko dál ztrácí", "read_more"),
+            (
+                "İlginizi Çekebilir: Merkez Bankası rezervlerinde artış",
+                "read_more",
+            ),
+            ("Đọc thêm: Hàng nghìn giáo viên được xét tuyển", "read_more"),
+            (
+                "اقرأ أيضًا: ارتفاع منسوب السدود بعد أمطار الشتاء",
+                "read_more",
+            ),
+            ("Διαβάστε επίσης: 10 χωριά της Πελοποννήσου", "read_more"),
+            ("Читайте також: Уряд ухвалив новий бюджет", "read_more"),
+            ("Lue myös: Kaupunki avaa uuden kirjaston", "read_more"),
+            (
+                "[관련기사] 개인정보위, 맞춤형 광고 가이드라인 개정 착수",
+                "read_more",
+            ),
+            ("【関連記事】新型チップの量産始まる", "read_more"),
+            ("Etiketler: fındık ihracat Karadeniz", "site_chrome"),
+            ("Từ khóa: tuyển sinh lớp 10", "site_chrome"),
+            ("टैग: मानसून धान की खेती", "site_chrome"),
+            ("Ετικέτες: #Αιγαίο #φθινόπωρο", "site_chrome"),
+            ("Topics: sleep neuroscience memory", "site_chrome"),
+            ("Štítky: fotbal, Morava", "site_chrome"),
+        ] {
+            goes(line, rule);
+        }
+        for line in [
+            "Läs också hans förra bok, som kom ut 2019.",
+            "Čtěte také pozorně pokyny výrobce.",
+            "Lue myös: kaupunki avaa uuden kirjaston ensi vuonna.",
+            "Topics: the board discussed the roads and the schools.",
+            "Thẻ căn cước mới được cấp từ tháng 7.",
+            "The report on related articles (관련기사) was published on Monday.",
+        ] {
+            stays(line);
+        }
+    }
+
     #[test]
     fn prose_that_opens_like_chrome_stays() {
         for line in [
