@@ -17,13 +17,20 @@ use crate::config::EdgeSettings;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The line as written ends like a sentence, looking past closing quotes and brackets ("...",
-/// which `core` leaves off, ends one too).
+/// which `core` leaves off, ends one too): the Latin marks, the CJK full-width ones, and the
+/// full stops and question marks of Devanagari ("।", "॥"), Arabic and Urdu ("؟", "۔"),
+/// Armenian ("։"), Ethiopic ("።", "፧") and Myanmar ("။").
 fn ends_sentence(l: &Line<'_>) -> bool {
     l.text
         .trim_end()
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
-        .ends_with(['.', '!', '?', '…', '。', '．', '！', '？'])
+        .ends_with(SENTENCE_ENDS)
 }
+
+/// The marks that end a sentence (see [`ends_sentence`]).
+const SENTENCE_ENDS: [char; 16] = [
+    '.', '!', '?', '…', '。', '．', '！', '？', '।', '॥', '؟', '۔', '։', '።', '፧', '။',
+];
 
 /// The line as written ends in ":": it announces what follows.
 fn announces(l: &Line<'_>) -> bool {
@@ -1071,6 +1078,26 @@ mod tests {
         assert!(kept(&src).contains(standfirst), "{:?}", removed(&src));
         let src = format!("{head}{standfirst}{below}{article}");
         assert!(!kept(&src).contains(standfirst), "{:?}", removed(&src));
+    }
+
+    /// Prose in Devanagari ends with a danda ("।"): the page has an article, and its header
+    /// goes as an English page's does.
+    #[test]
+    fn a_header_above_prose_ending_in_a_danda_goes() {
+        let src = "ग्राम समाचार दैनिक संस्करण\nहोम देश राज्य मौसम मंडी\n\
+                   मानसून की देरी से धान की बुवाई पिछड़ी\nसुरेश यादव, रामपुरा\n\
+                   ज़िले में इस बार मानसून ने किसानों की चिंता बढ़ा दी है और बुवाई पिछड़ गई है।\n\
+                   कृषि विभाग ने किसानों को कम अवधि वाली धान की किस्में लगाने की सलाह दी है।\n\
+                   नहरों में पानी छोड़ने की मांग भी अब तेज़ हो गई है, किसान नेताओं ने कहा।\n";
+        let r = removed(src);
+        assert!(
+            r.iter().any(|(_, t)| t == "ग्राम समाचार दैनिक संस्करण"),
+            "{r:?}"
+        );
+        assert!(
+            kept(src).contains("मानसून की देरी से धान की बुवाई पिछड़ी\n"),
+            "{r:?}"
+        );
     }
 
     #[test]

@@ -46,14 +46,18 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
         return false;
     }
     // Sentences end with a full stop; list items introducing more text end with : ; or ,
-    // (in Chinese and Japanese, their full-width forms and the ideographic stop and comma).
+    // (in Chinese and Japanese, their full-width forms and the ideographic stop and comma; the
+    // full stops of Devanagari, Urdu, Armenian, Ethiopic and Myanmar, and Arabic's comma and
+    // semicolon).
     // A trailing ellipsis is a cut-off title or teaser ("Ten Things You Missed...").
     let end = raw_end(line.text);
     if end.ends_with("...") || end.ends_with('…') {
         return true;
     }
-    !end.ends_with(['.', ':', ';', ',', '。', '．', '：', '；', '，', '、'])
-        && !is_referenced_sentence(end)
+    !end.ends_with([
+        '.', ':', ';', ',', '。', '．', '：', '；', '，', '、', '।', '॥', '۔', '،', '؛', '։', '።',
+        '။',
+    ]) && !is_referenced_sentence(end)
 }
 
 /// A sentence with a reference in brackets after its full stop: an issue number, a source, a
@@ -386,7 +390,7 @@ fn reads_as_sentence(text: &str, core: &str) -> bool {
         return false;
     }
     let end = core.trim_end_matches(['"', '\'', '”', '’', ')']);
-    end.ends_with(['?', '!', '？', '！']) || has_inner_sentence_break(core)
+    end.ends_with(['?', '!', '？', '！', '؟', '፧']) || has_inner_sentence_break(core)
 }
 
 /// How many of the document's open lines hold each content word, and each open line's

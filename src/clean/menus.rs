@@ -30,7 +30,8 @@ const HEADLINE_MEMBERS: usize = 4;
 const HEADLINE_GAP: usize = 4;
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
-/// looking past closing quotes and brackets.
+/// looking past closing quotes and brackets; in Latin, CJK, Devanagari, Arabic and Urdu,
+/// Armenian, Ethiopic and Myanmar script.
 fn ends_sentence(core: &str) -> bool {
     let last = core
         .trim_end()
@@ -54,6 +55,16 @@ fn ends_sentence(core: &str) -> bool {
                 | '；'
                 | '，'
                 | '、'
+                | '।'
+                | '॥'
+                | '؟'
+                | '۔'
+                | '،'
+                | '؛'
+                | '։'
+                | '።'
+                | '፧'
+                | '။'
         )
     )
 }
