@@ -1578,6 +1578,40 @@ mod tests {
         }
     }
 
+    /// Newsletter boxes: a named newsletter, the pitch as a promise, the address field and the
+    /// button, in English and other languages; sentences about newsletters and inboxes stay.
+    #[test]
+    fn newsletter_boxes_go_in_more_words_and_languages() {
+        for line in [
+            "Sign up for the Quanta Lens newsletter",
+            "Get our events newsletter",
+            "Our best explainers, delivered to your inbox every Friday.",
+            "Sign up to hear about new events at your library each month.",
+            "Iscriviti alla newsletter del Corriere della Valsorra",
+            "Le notizie del tuo comune ogni mattina nella tua casella di posta.",
+            "La tua email",
+            "Iscriviti",
+            "Ekonomi bültenimize abone olun, günün piyasa özetini her sabah e-postanızla alın.",
+            "E-posta adresiniz",
+            "Abone Ol",
+            "Εγγραφείτε στο newsletter μας και λάβετε κάθε εβδομάδα ιδέες.",
+            "Το email σας",
+            "Abonnez-vous à notre newsletter",
+        ] {
+            goes(line, "signup_prompt");
+        }
+        for line in [
+            "The newsletter, delivered to your inbox every Friday, has 40,000 readers.",
+            "Residents can sign up to hear about new events at the library.",
+            "Get the newsletter's archive from the library if you missed an issue.",
+            "Iscriviti ai corsi entro venerdì: i posti sono pochi.",
+            "Your email to the council was forwarded to the planning office.",
+            "Subscribe to the idea that less is more, and the kitchen gets simpler.",
+        ] {
+            stays(line);
+        }
+    }
+
     #[test]
     fn sentences_about_newsletters_and_commissions_stay() {
         for line in [
