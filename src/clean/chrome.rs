@@ -127,6 +127,34 @@ pub fn separators(page: &mut Page<'_>) {
 /// A wiki's section edit link alone on its line, brackets and all: "[edit]", "[edit source]",
 /// "[bearbeiten | Quelltext bearbeiten]" (rule `edit_link`). Matched on the line's own text: its
 /// core leaves the brackets off, and a bare "edit" is also a manual's "--edit" option.
+/// Most lines a cookie notice's buttons take ("Accept all", "Reject", "Settings"), and most
+/// words each.
+const CONSENT_BUTTONS: usize = 4;
+const CONSENT_BUTTON_WORDS: usize = 3;
+
+/// `consent_button`: the buttons under a cookie notice (line `notice`, which another rule
+/// took): the open lines right below it of up to three words that do not end like a sentence,
+/// at most four, in whatever language ("Godkänn alla", "Kabul Et", "동의 닫기"). Lines other
+/// rules took (a known button) are passed over; the first other line ends the buttons.
+pub fn consent_buttons(page: &mut Page<'_>, notice: usize) {
+    let mut taken = 0;
+    for i in notice + 1..page.lines.len() {
+        let l = &page.lines[i];
+        if l.is_blank() || page.verdicts[i].is_some() {
+            continue;
+        }
+        let end = l.text.trim_end();
+        if taken == CONSENT_BUTTONS
+            || l.words > CONSENT_BUTTON_WORDS
+            || end.ends_with(['.', '!', '?', ':', '。', '！', '？', '।', '؟'])
+        {
+            break;
+        }
+        page.claim(i, Verdict::remove(rule::CONSENT_BUTTON));
+        taken += 1;
+    }
+}
+
 pub fn edit_links(page: &mut Page<'_>) {
     for i in page.open_line_list() {
         if is_edit_link(page.lines[i].text.trim()) {
@@ -425,6 +453,52 @@ fn is_title_label(item: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::clean::test_support::*;
+
+    /// The buttons under a cookie notice go whatever their language; the headline below them,
+    /// a sentence, and a fifth short line stay.
+    #[test]
+    fn a_cookie_notices_buttons_go() {
+        let notice = "We use cookies to give you the best experience on our website. By \
+                      continuing you agree to our cookie policy.\n";
+        let article = "The council voted on Tuesday to approve a new harbour budget for the \
+                       coming year, after a long debate.\nMembers said the harbour plan would \
+                       need more work before the works could start next spring.\n";
+        let buttons = "Godkänn alla\nEndast nödvändiga\n\nInställningar\n";
+        let src = format!("{notice}{buttons}Council approves new harbour budget\n{article}");
+        let r = removed(&src);
+        let by_button: Vec<&str> = r
+            .iter()
+            .filter(|(rule, _)| rule == "consent_button")
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(
+            by_button,
+            ["Godkänn alla", "Endast nödvändiga", "Inställningar"],
+            "{r:?}"
+        );
+        assert!(
+            kept(&src).contains("Council approves new harbour budget\n"),
+            "{r:?}"
+        );
+        // A sentence ends the buttons; so does the fifth short line.
+        let src = format!("{notice}OK\nThe vote passed.\nMenu\n{article}");
+        assert!(
+            kept(&src).contains("The vote passed.\n"),
+            "{:?}",
+            removed(&src)
+        );
+        let src = format!("{notice}A\nB\nC\nD\nEast\n{article}");
+        let r = removed(&src);
+        assert!(
+            !r.iter()
+                .any(|(rule, t)| rule == "consent_button" && t == "East"),
+            "{r:?}"
+        );
+        // With no notice above them, short lines are no buttons.
+        let src = format!("{article}Godkänn alla\nEndast nödvändiga\n{article}");
+        let r = removed(&src);
+        assert!(!r.iter().any(|(rule, _)| rule == "consent_button"), "{r:?}");
+    }
 
     /// What `menus` relies on to reuse the table's finding: trimming a line's white space
     /// (ASCII or not, some of it made of the same lead bytes as separators) never changes

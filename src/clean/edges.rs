@@ -277,7 +277,9 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
     }
 }
 
-pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
+/// Returns the last line of the cookie notice it took above the article, if any (see
+/// `article_prose`), for its buttons.
+pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) -> Option<usize> {
     let open = page.open_line_list();
     let all_prose: Vec<usize> = open
         .iter()
@@ -286,14 +288,14 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
         .collect();
     // One long line is no article to trim a page around.
     if all_prose.len() < s.min_prose_lines.max(1) {
-        return;
+        return None;
     }
     let prose_words: usize = all_prose.iter().map(|&i| page.lines[i].words).sum();
     let all_words: usize = open.iter().map(|&i| page.lines[i].words).sum();
     // Where prose is a small part of the page (a product grid, a listing), the lines around
     // it are the content.
     if (prose_words as f64) < s.min_prose_share * all_words as f64 {
-        return;
+        return None;
     }
     let (mut prose, mut limit) = article_prose(page, s, &all_prose);
     let first = prose[0];
@@ -351,6 +353,7 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) {
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
+    floor.checked_sub(1)
 }
 
 /// The mark that ends a press release: "###", "# # #", "-30-", "- END -", "-ends-".
@@ -528,6 +531,13 @@ fn head_cut(
         .collect()
 }
 
+/// The text holds one of `words` (`banner_words`: the words for a browser's cookie), in lower
+/// case.
+pub(super) fn names_cookies(text: &str, words: &[String]) -> bool {
+    let low = text.to_lowercase();
+    words.iter().any(|w| low.contains(w.as_str()))
+}
+
 /// The prose lines of the article, and the line where the prose of the page's tail starts (the
 /// page's end when there is none). Below an article a page often holds prose of its own: the
 /// teasers of other stories, a newsletter's pitch, a blurb about the site. It stands apart from
@@ -609,10 +619,7 @@ fn article_prose<'p>(
     // English, whose stop words are the only ones known: a notice and an article share their
     // function words. Only the first block: a standfirst below the notice may name cookies
     // too, in a story about them.
-    let names_cookies = |i: usize| {
-        let low = page.lines[i].text.to_lowercase();
-        s.banner_words.iter().any(|w| low.contains(w.as_str()))
-    };
+    let names_cookies = |i: usize| names_cookies(page.lines[i].text, &s.banner_words);
     let off_topic = || {
         let own = hashes(0);
         let mut after = FxHashSet::default();

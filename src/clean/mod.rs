@@ -30,6 +30,8 @@ pub use phrases::PhraseRules;
 
 /// The rule-pack rule whose headings make the list after them a `related_list`.
 const RELATED_HEADER: &str = "related_header";
+/// The rule-pack rule whose notices have their buttons below them (`consent_button`).
+const CONSENT_NOTICE: &str = "consent_notice";
 
 /// Rule ids of the built-in detectors (the rule packs add their own).
 pub mod rule {
@@ -48,6 +50,7 @@ pub mod rule {
     pub const MENU_RUN: &str = "menu_run";
     pub const PAGE_EDGE: &str = "page_edge";
     pub const COMMENT_THREAD: &str = "comment_thread";
+    pub const CONSENT_BUTTON: &str = "consent_button";
     /// Set by dedup, not by a detector: a passage that repeats one of an earlier document.
     pub const DUPLICATE_PASSAGE: &str = "duplicate_passage";
 }
@@ -368,6 +371,25 @@ impl Cleaner {
             self.dateline.get().detect(&mut page);
         }
         self.phrases.get().detect(&mut page, false);
+        if self.enabled(rule::CONSENT_BUTTON) {
+            // The notices the rule packs took: `consent_notice` lines, and lines another
+            // rule took (`site_chrome`'s "We use cookies ...") that name cookies.
+            let words = &self.settings.edges.banner_words;
+            let notices: Vec<usize> = (0..page.lines.len())
+                .filter(|&i| {
+                    page.verdicts[i]
+                        .as_ref()
+                        .and_then(|v| v.pack_rule)
+                        .is_some_and(|r| {
+                            self.phrases.base.id(r) == CONSENT_NOTICE
+                                || edges::names_cookies(page.lines[i].text, words)
+                        })
+                })
+                .collect();
+            for i in notices {
+                chrome::consent_buttons(&mut page, i);
+            }
+        }
         if self.enabled(rule::REPEATED_LINE) {
             repeats::detect(&mut page, &self.settings.repeats);
         }
@@ -399,7 +421,10 @@ impl Cleaner {
             edges::comment_thread(&mut page, &self.settings.edges);
         }
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
-            edges::detect(&mut page, &self.settings.edges);
+            let banner = edges::detect(&mut page, &self.settings.edges);
+            if let Some(i) = banner.filter(|_| self.enabled(rule::CONSENT_BUTTON)) {
+                chrome::consent_buttons(&mut page, i);
+            }
         }
         self.phrases.get().detect(&mut page, true);
         // Last, on the lines the others left: a byline stands in a menu run's lead and a page
