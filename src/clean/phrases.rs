@@ -740,6 +740,27 @@ mod tests {
         }
     }
 
+    /// A forum post's buttons and starter go; a quote's header and lines about members stay.
+    #[test]
+    fn forum_post_furniture_goes() {
+        for line in [
+            "Like Quote Reply",
+            "Quote Reply",
+            "Thread starter hollowbrook_bakes",
+        ] {
+            goes(line, "nav_label");
+        }
+        goes("Staff member", "comment_form");
+        for line in [
+            "hollowbrook_bakes said:",
+            "Smith said:",
+            "A new member of the board was elected on Monday.",
+            "Reply to the letter by Friday.",
+        ] {
+            stays(line);
+        }
+    }
+
     #[test]
     fn prose_that_opens_like_chrome_stays() {
         for line in [
