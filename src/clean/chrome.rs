@@ -124,9 +124,6 @@ pub fn separators(page: &mut Page<'_>) {
     }
 }
 
-/// A wiki's section edit link alone on its line, brackets and all: "[edit]", "[edit source]",
-/// "[bearbeiten | Quelltext bearbeiten]" (rule `edit_link`). Matched on the line's own text: its
-/// core leaves the brackets off, and a bare "edit" is also a manual's "--edit" option.
 /// Most lines a cookie notice's buttons take ("Accept all", "Reject", "Settings"), and most
 /// words each.
 const CONSENT_BUTTONS: usize = 4;
@@ -135,9 +132,11 @@ const CONSENT_BUTTON_WORDS: usize = 3;
 /// `consent_button`: the buttons under a cookie notice (line `notice`, which another rule
 /// took): the open lines right below it of up to three words that do not end like a sentence,
 /// at most four, in whatever language ("Godkänn alla", "Kabul Et", "동의 닫기"). Lines other
-/// rules took (a known button) are passed over; the first other line ends the buttons.
-pub fn consent_buttons(page: &mut Page<'_>, notice: usize) {
+/// rules took (a known button) are passed over; the first other line ends the buttons. Returns
+/// the notice's last line: its last button, or the notice when it has none.
+pub fn consent_buttons(page: &mut Page<'_>, notice: usize) -> usize {
     let mut taken = 0;
+    let mut last = notice;
     for i in notice + 1..page.lines.len() {
         let l = &page.lines[i];
         if l.is_blank() || page.verdicts[i].is_some() {
@@ -152,9 +151,14 @@ pub fn consent_buttons(page: &mut Page<'_>, notice: usize) {
         }
         page.claim(i, Verdict::remove(rule::CONSENT_BUTTON));
         taken += 1;
+        last = i;
     }
+    last
 }
 
+/// A wiki's section edit link alone on its line, brackets and all: "[edit]", "[edit source]",
+/// "[bearbeiten | Quelltext bearbeiten]" (rule `edit_link`). Matched on the line's own text: its
+/// core leaves the brackets off, and a bare "edit" is also a manual's "--edit" option.
 pub fn edit_links(page: &mut Page<'_>) {
     for i in page.open_line_list() {
         if is_edit_link(page.lines[i].text.trim()) {

@@ -277,9 +277,10 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
     }
 }
 
-/// Returns the last line of the cookie notice it took above the article, if any (see
-/// `article_prose`), for its buttons.
-pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) -> Option<usize> {
+/// `notice_ends`: the last lines of the cookie notices other rules took. Returns the last line
+/// of the cookie notice it took above the article, if any (see `article_prose`), for its
+/// buttons.
+pub fn detect(page: &mut Page<'_>, s: &EdgeSettings, notice_ends: &[usize]) -> Option<usize> {
     let open = page.open_line_list();
     let all_prose: Vec<usize> = open
         .iter()
@@ -306,6 +307,12 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) -> Option<usize> {
     for &i in all_prose.iter().take_while(|&&i| i < first) {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
         floor = i + 1;
+    }
+    let banner = floor.checked_sub(1);
+    // So does a cookie notice another rule took (`notice_ends`: each one's last line, its
+    // buttons included): the menu and the sign-in link above it are no part of the lead.
+    if let Some(&end) = notice_ends.iter().filter(|&&e| e < first).max() {
+        floor = floor.max(end + 1);
     }
     // A press release ends at its end mark ("###", "-30-"): what follows is the sender's
     // standing blurb and the page's own. The last mark, and only when the prose below it is
@@ -353,7 +360,7 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings) -> Option<usize> {
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
-    floor.checked_sub(1)
+    banner
 }
 
 /// The mark that ends a press release: "###", "# # #", "-30-", "- END -", "-ends-".
@@ -1085,6 +1092,33 @@ mod tests {
         assert!(kept(&src).contains(standfirst), "{:?}", removed(&src));
         let src = format!("{head}{standfirst}{below}{article}");
         assert!(!kept(&src).contains(standfirst), "{:?}", removed(&src));
+    }
+
+    /// A cookie notice a rule took, with its buttons, ends the site's header as well: the
+    /// lines above it are no part of the lead, and go unless they share the article's words.
+    #[test]
+    fn a_cookie_notice_a_rule_took_ends_the_header() {
+        let notice =
+            "We use cookies to improve your experience on our website.\nAccept all\nReject\n";
+        let article = format!("{P1}{P2}{P3}{P4}");
+        let head = "The Town Paper\nNews Sport Culture Opinion Weather\n";
+        let src = format!("{head}{notice}Council approves harbour budget\n{article}");
+        let k = kept(&src);
+        assert_eq!(
+            k,
+            format!("Council approves harbour budget\n{article}"),
+            "{:?}",
+            removed(&src)
+        );
+        // Above the notice, the article's title stays.
+        let src = format!("{head}Council approves harbour budget\n{notice}{article}");
+        let k = kept(&src);
+        assert_eq!(
+            k,
+            format!("Council approves harbour budget\n{article}"),
+            "{:?}",
+            removed(&src)
+        );
     }
 
     /// Prose in Devanagari ends with a danda ("।"): the page has an article, and its header

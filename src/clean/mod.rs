@@ -371,9 +371,11 @@ impl Cleaner {
             self.dateline.get().detect(&mut page);
         }
         self.phrases.get().detect(&mut page, false);
-        if self.enabled(rule::CONSENT_BUTTON) {
-            // The notices the rule packs took: `consent_notice` lines, and lines another
-            // rule took (`site_chrome`'s "We use cookies ...") that name cookies.
+        // The cookie notices the rule packs took: `consent_notice` lines, and lines another
+        // rule took (`site_chrome`'s "We use cookies ...") that name cookies. Each notice's
+        // last line, with its buttons, tells the page edge where the site's header ends.
+        let mut notice_ends = Vec::new();
+        {
             let words = &self.settings.edges.banner_words;
             let notices: Vec<usize> = (0..page.lines.len())
                 .filter(|&i| {
@@ -387,7 +389,11 @@ impl Cleaner {
                 })
                 .collect();
             for i in notices {
-                chrome::consent_buttons(&mut page, i);
+                notice_ends.push(if self.enabled(rule::CONSENT_BUTTON) {
+                    chrome::consent_buttons(&mut page, i)
+                } else {
+                    i
+                });
             }
         }
         if self.enabled(rule::REPEATED_LINE) {
@@ -421,7 +427,7 @@ impl Cleaner {
             edges::comment_thread(&mut page, &self.settings.edges);
         }
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
-            let banner = edges::detect(&mut page, &self.settings.edges);
+            let banner = edges::detect(&mut page, &self.settings.edges, &notice_ends);
             if let Some(i) = banner.filter(|_| self.enabled(rule::CONSENT_BUTTON)) {
                 chrome::consent_buttons(&mut page, i);
             }
