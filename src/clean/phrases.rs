@@ -765,6 +765,7 @@ mod tests {
     fn prose_that_opens_like_chrome_stays() {
         for line in [
             "Copyright law has changed significantly since 1976.",
+            "Advertisements for the new phone appeared on buses across the city.",
             "(c) the Secretary shall submit a report to Congress no later than December 31, 2025.",
             "Filed under seal in federal court in Manhattan, the indictment charges three men with wire fraud.",
             "We use cookies and cream ice cream for this milkshake, plus a pinch of salt.",
@@ -1269,6 +1270,9 @@ mod tests {
             ("🎁 Gift this article", "site_chrome"),
             ("Report this ad", "site_chrome"),
             ("Anzeige", "site_chrome"),
+            ("Advertisements", "site_chrome"),
+            ("Annons", "site_chrome"),
+            ("Διαφήμιση", "site_chrome"),
             ("Scroll to continue with content", "site_chrome"),
             ("Paid partner content", "site_chrome"),
             (
