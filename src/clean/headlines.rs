@@ -205,6 +205,25 @@ fn is_sectioned(page: &Page<'_>, run: &[usize]) -> bool {
     sections >= 2
 }
 
+/// A run whose first line carries a list's mark ("- ", "• ") right below an item with the same
+/// mark too short, or too much a sentence, to be a title ("- Resume", "- Loose teeth"): the rest
+/// of the article's list, whose first items are no titles. A list of other stories' headlines
+/// is all titles.
+fn ends_a_longer_list(page: &Page<'_>, run: &[usize], title_like: &[bool]) -> bool {
+    let Some(&first) = run.first() else {
+        return false;
+    };
+    let Some(mark) = bullet(page.lines[first].text) else {
+        return false;
+    };
+    (0..first)
+        .rev()
+        .find(|&j| !page.lines[j].is_blank())
+        .is_some_and(|j| {
+            page.verdicts[j].is_none() && !title_like[j] && bullet(page.lines[j].text) == Some(mark)
+        })
+}
+
 /// The seconds of the time stamp a line opens with (after a bullet, in brackets or not):
 /// "m:ss", "mm:ss" or "h:mm:ss", followed by a bracket, a space or a dash.
 fn time_stamp(text: &str) -> Option<u32> {
@@ -535,7 +554,10 @@ fn detect_with(
             }
             last_removed_related = false;
         }
-        introduced = !title_like[i] && introduces(line);
+        // The introduction carries over the list's first items when they are too short to be
+        // titles or carry a list's mark: "You will need:", "Flour", "Sugar", "3 large eggs".
+        let item = line.words < s.min_words || bullet(line.text).is_some();
+        introduced = !title_like[i] && (introduces(line) || (introduced && item));
     }
     if !current.is_empty() {
         runs.push((current, current_related));
@@ -597,7 +619,10 @@ fn detect_with(
             }
             continue;
         }
-        if !judged(run.len(), introduced) || is_sectioned(page, &run) {
+        if !judged(run.len(), introduced)
+            || is_sectioned(page, &run)
+            || ends_a_longer_list(page, &run, &title_like)
+        {
             continue;
         }
         let vocabulary = vocabulary.get_or_insert_with(|| Vocabulary::of(page));
@@ -894,6 +919,28 @@ mod tests {
             assert_eq!(kept_as(&src, Input::Extracted), src, "{intro}");
         }
         let src = format!("{ARTICLE}The vote went ahead as planned.\n{items}");
+        assert_ne!(kept_as(&src, Input::Extracted), src);
+    }
+
+    /// A list whose first items are too short to be titles is the article's all through: the
+    /// items that follow stay, marked ("- Resume") or announced by a colon whose introduction
+    /// carries over the short ones ("Hammer"). The same titles marked alone still go.
+    #[test]
+    fn a_list_whose_first_items_are_no_titles_stays() {
+        let titles = "Pop Star Reveals Wedding Plans In Surprise Interview\n\
+                      Ten Recipes For A Quick Weeknight Dinner\n\
+                      Football Club Signs Young Striker From Brazil\n\
+                      Actor Opens Up About Life After Hollywood\n";
+        let marked: String = titles.lines().map(|t| format!("- {t}\n")).collect();
+        let src = format!("{ARTICLE}- Resume\n- Cover letter\n{marked}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        let src =
+            format!("{ARTICLE}Bring these to the workshop on Saturday:\nHammer\nSaw\n{titles}");
+        assert_eq!(kept_as(&src, Input::Extracted), src);
+        // Without the short items, or after a plain sentence, the titles go.
+        let src = format!("{ARTICLE}{marked}");
+        assert_ne!(kept_as(&src, Input::Extracted), src);
+        let src = format!("{ARTICLE}The workshop went ahead on Saturday.\nHammer\nSaw\n{titles}");
         assert_ne!(kept_as(&src, Input::Extracted), src);
     }
 
