@@ -1628,6 +1628,10 @@ mod tests {
         }
         for line in [
             "The newsletter, delivered to your inbox every Friday, has 40,000 readers.",
+            "From April, council tax bills will be sent to your inbox.",
+            "Scam messages like these are sent to your inbox every day.",
+            "Register the names on the email list with the clerk by Friday.",
+            "Geçen yıl bültene abone olan okur sayısı iki katına çıktı.",
             "Residents can sign up to hear about new events at the library.",
             "Get the newsletter's archive from the library if you missed an issue.",
             "Iscriviti ai corsi entro venerdì: i posti sono pochi.",
