@@ -328,9 +328,10 @@ pub struct EdgeSettings {
     pub block_topic: f64,
     pub block_size: f64,
     /// The page's first block of prose goes as a banner above the article (a cookie notice in
-    /// a language the rule packs lack) when it is small and off the article's topic, as a
-    /// tail block is, and one of its lines holds one of these words (matched in lower case,
-    /// anywhere in the line: "cookie" also finds "Cookieinställningar"). Empty turns it off.
+    /// a language the rule packs lack) when it is small, one of its lines holds one of these
+    /// words (in lower case, where a word begins: "cookie" also finds "Cookieinställningar";
+    /// anywhere in scripts without case), and it is not the article's: the article never
+    /// names cookies, or the block is off its topic as a tail block is. Empty turns it off.
     pub banner_words: Vec<String>,
     /// ... and at most this many open lines stand between it and the prose after it (a
     /// header; a shop's grid of products below the notice is the page's content).
@@ -810,8 +811,8 @@ mod tests {
         assert_eq!(s.fingerprint.num_hashes, 128);
     }
 
-    /// A config file without `[clean.edges] banner_words` gets the same words as the shipped
-    /// one, not none.
+    /// The built-in `banner_words`, which a config file without `[clean.edges] banner_words`
+    /// gets, are the shipped file's, not none.
     #[test]
     fn banner_words_default_as_shipped() {
         let shipped = Settings::from_toml(DEFAULT_CONFIG, "default", None).unwrap();

@@ -128,25 +128,76 @@ pub fn separators(page: &mut Page<'_>) {
 /// words each.
 const CONSENT_BUTTONS: usize = 4;
 const CONSENT_BUTTON_WORDS: usize = 3;
+/// Words of a line that ends like a sentence, for it to be a paragraph: the line above it is
+/// the article's head, no button.
+const PARAGRAPH_WORDS: usize = 8;
+/// How many lines below a button to look for the paragraph whose words it may share.
+const PARAGRAPH_REACH: usize = 6;
+
+/// `a` and `b` share a word of at least four letters, in lower case.
+fn shares_a_word(a: &str, b: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let b = words(b);
+    words(a).iter().any(|w| b.contains(w))
+}
 
 /// `consent_button`: the buttons under a cookie notice (line `notice`, which another rule
-/// took): the open lines right below it of up to three words that do not end like a sentence,
-/// at most four, in whatever language ("Godkänn alla", "Kabul Et", "동의 닫기"). Lines other
-/// rules took (a known button) are passed over; the first other line ends the buttons. Returns
-/// the notice's last line: its last button, or the notice when it has none.
-pub fn consent_buttons(page: &mut Page<'_>, notice: usize) -> usize {
+/// took): the lines right below it of up to three words that do not end like a sentence, at
+/// most four, in whatever language ("Godkänn alla", "Kabul Et", "동의 닫기"). Lines the notice's
+/// rules took (`known`: more of the notice, a button they know) are passed over, and buttons
+/// taken before count toward the four (a notice of several lines asks once per line); any other
+/// line another rule took ends the buttons, and so does a first line right above a paragraph
+/// (the article's title or byline under a notice with no buttons). Returns the notice's last line: its last button, or the notice
+/// when it has none.
+pub fn consent_buttons(
+    page: &mut Page<'_>,
+    notice: usize,
+    known: &dyn Fn(&Verdict) -> bool,
+) -> usize {
     let mut taken = 0;
     let mut last = notice;
+    let ends_sentence =
+        |text: &str| text.ends_with(['.', '!', '?', ':', '。', '！', '？', '।', '؟']);
     for i in notice + 1..page.lines.len() {
-        let l = &page.lines[i];
-        if l.is_blank() || page.verdicts[i].is_some() {
+        if page.lines[i].is_blank() {
             continue;
         }
-        let end = l.text.trim_end();
-        if taken == CONSENT_BUTTONS
+        if let Some(v) = &page.verdicts[i] {
+            if v.rule == rule::CONSENT_BUTTON {
+                taken += 1;
+            } else if !known(v) {
+                break;
+            }
+            last = i;
+            continue;
+        }
+        let l = &page.lines[i];
+        if taken >= CONSENT_BUTTONS
             || l.words > CONSENT_BUTTON_WORDS
-            || end.ends_with(['.', '!', '?', ':', '。', '！', '？', '।', '؟'])
+            || ends_sentence(l.text.trim_end())
         {
+            break;
+        }
+        let is_paragraph = |j: usize| {
+            let n = &page.lines[j];
+            n.words >= PARAGRAPH_WORDS && ends_sentence(n.text.trim_end())
+        };
+        let next = (i + 1..page.lines.len()).find(|&j| !page.lines[j].is_blank());
+        if last == notice && next.is_some_and(is_paragraph) {
+            break;
+        }
+        // Nor is a line that shares a word of four letters or more with the paragraph below
+        // ("Harbour budget approved" over "The council voted ... harbour budget ...").
+        let paragraph = (i + 1..page.lines.len())
+            .filter(|&j| !page.lines[j].is_blank())
+            .take(PARAGRAPH_REACH)
+            .find(|&j| is_paragraph(j));
+        if paragraph.is_some_and(|j| shares_a_word(l.text, page.lines[j].text)) {
             break;
         }
         page.claim(i, Verdict::remove(rule::CONSENT_BUTTON));
@@ -486,10 +537,12 @@ mod tests {
         );
         // A sentence ends the buttons; so does the fifth short line.
         let src = format!("{notice}OK\nThe vote passed.\nMenu\n{article}");
+        let r = removed(&src);
+        assert!(kept(&src).contains("The vote passed.\n"), "{r:?}");
         assert!(
-            kept(&src).contains("The vote passed.\n"),
-            "{:?}",
-            removed(&src)
+            !r.iter()
+                .any(|(rule, t)| rule == "consent_button" && t == "Menu"),
+            "{r:?}"
         );
         let src = format!("{notice}A\nB\nC\nD\nEast\n{article}");
         let r = removed(&src);
@@ -498,6 +551,24 @@ mod tests {
                 .any(|(rule, t)| rule == "consent_button" && t == "East"),
             "{r:?}"
         );
+        // The article's head is no button: a short title right above the first paragraph, a
+        // title that shares the paragraph's words, a title past a line another rule took (a
+        // breadcrumb).
+        let title = "Harbour budget approved\n";
+        for src in [
+            format!("{notice}{title}{article}"),
+            format!("{notice}{title}By Jane Doe\n{article}"),
+            format!("{notice}Home > News > Council\n{title}{article}"),
+        ] {
+            assert!(kept(&src).contains(title), "{:?}", removed(&src));
+        }
+        // A read-also link about baking cookies is no notice: the ingredients below it stay.
+        let src = format!(
+            "{article}Read also: The best chocolate chip cookies\n2 cups flour\n1 egg\n\
+             Bake for 12 minutes\n{article}"
+        );
+        let r = removed(&src);
+        assert!(!r.iter().any(|(rule, _)| rule == "consent_button"), "{r:?}");
         // With no notice above them, short lines are no buttons.
         let src = format!("{article}Godkänn alla\nEndast nödvändiga\n{article}");
         let r = removed(&src);

@@ -277,10 +277,19 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
     }
 }
 
-/// `notice_ends`: the last lines of the cookie notices other rules took. Returns the last line
-/// of the cookie notice it took above the article, if any (see `article_prose`), for its
-/// buttons.
-pub fn detect(page: &mut Page<'_>, s: &EdgeSettings, notice_ends: &[usize]) -> Option<usize> {
+/// Takes the buttons under the cookie notice that ends at a line, and returns the notice's
+/// last line (`chrome::consent_buttons`).
+pub type TakeButtons<'a> = dyn Fn(&mut Page<'_>, usize) -> usize + 'a;
+
+/// `notice_ends`: the last lines of the cookie notices other rules took. `buttons` takes the
+/// buttons under the cookie notice this rule finds above the article (see `article_prose`)
+/// and returns the notice's last line, before the lead is counted.
+pub fn detect(
+    page: &mut Page<'_>,
+    s: &EdgeSettings,
+    notice_ends: &[usize],
+    buttons: Option<&TakeButtons<'_>>,
+) {
     let open = page.open_line_list();
     let all_prose: Vec<usize> = open
         .iter()
@@ -289,26 +298,28 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings, notice_ends: &[usize]) -> O
         .collect();
     // One long line is no article to trim a page around.
     if all_prose.len() < s.min_prose_lines.max(1) {
-        return None;
+        return;
     }
     let prose_words: usize = all_prose.iter().map(|&i| page.lines[i].words).sum();
     let all_words: usize = open.iter().map(|&i| page.lines[i].words).sum();
     // Where prose is a small part of the page (a product grid, a listing), the lines around
     // it are the content.
     if (prose_words as f64) < s.min_prose_share * all_words as f64 {
-        return None;
+        return;
     }
     let (mut prose, mut limit) = article_prose(page, s, &all_prose);
     let first = prose[0];
-    // A banner block above the article (see `article_prose`) goes whatever its words share
-    // with the tail's, and the lead counts from below it: what stands above a cookie notice
-    // is the site's header.
+    // A banner block above the article (see `article_prose`, which judged it) goes, and the
+    // lead counts from below it: what stands above a cookie notice is the site's header.
     let mut floor = 0;
     for &i in all_prose.iter().take_while(|&&i| i < first) {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
         floor = i + 1;
     }
-    let banner = floor.checked_sub(1);
+    // Its buttons go with it, before the lead counts the lines below it.
+    if let (Some(take), Some(end)) = (buttons, floor.checked_sub(1)) {
+        floor = take(page, end) + 1;
+    }
     // So does a cookie notice another rule took (`notice_ends`: each one's last line, its
     // buttons included): the menu and the sign-in link above it are no part of the lead.
     if let Some(&end) = notice_ends.iter().filter(|&&e| e < first).max() {
@@ -336,7 +347,8 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings, notice_ends: &[usize]) -> O
     // sentences right above the first prose line belong to it, and the lead counts from them.
     let mut start = first;
     for &i in open.iter().rev().skip_while(|&&i| i >= first) {
-        if !ends_sentence(&page.lines[i]) {
+        // Not into a cookie notice or above it: that is the site's header.
+        if i < floor || page.verdicts[i].is_some() || !ends_sentence(&page.lines[i]) {
             break;
         }
         start = i;
@@ -360,7 +372,6 @@ pub fn detect(page: &mut Page<'_>, s: &EdgeSettings, notice_ends: &[usize]) -> O
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
-    banner
 }
 
 /// The mark that ends a press release: "###", "# # #", "-30-", "- END -", "-ends-".
@@ -539,10 +550,20 @@ fn head_cut(
 }
 
 /// The text holds one of `words` (`banner_words`: the words for a browser's cookie), in lower
-/// case.
+/// case, where a word begins ("Cookieinställningar" but not "pannkakor"); a word in a script
+/// without case (쿠키, クッキー) anywhere, as such scripts may not part words with spaces.
 pub(super) fn names_cookies(text: &str, words: &[String]) -> bool {
     let low = text.to_lowercase();
-    words.iter().any(|w| low.contains(w.as_str()))
+    words.iter().any(|w| {
+        let cased = w.chars().next().is_some_and(char::is_lowercase);
+        low.match_indices(w.as_str()).any(|(at, _)| {
+            !cased
+                || !low[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        })
+    })
 }
 
 /// The prose lines of the article, and the line where the prose of the page's tail starts (the
@@ -1092,6 +1113,24 @@ mod tests {
         assert!(kept(&src).contains(standfirst), "{:?}", removed(&src));
         let src = format!("{head}{standfirst}{below}{article}");
         assert!(!kept(&src).contains(standfirst), "{:?}", removed(&src));
+    }
+
+    /// The words for a cookie are found where a word begins in cased scripts, anywhere in
+    /// scripts without case.
+    #[test]
+    fn cookie_words_are_found_where_words_begin() {
+        let words = crate::config::EdgeSettings::default().banner_words;
+        for text in [
+            "Vi använder kakor för att förbättra webbplatsen.",
+            "Cookieinställningar",
+            "Acceptă cookie-urile",
+            "이 사이트는 쿠키를 사용합니다",
+        ] {
+            assert!(super::names_cookies(text, &words), "{text}");
+        }
+        for text in ["Pannkakor med sylt till efterrätt.", "Fortunecookies"] {
+            assert!(!super::names_cookies(text, &words), "{text}");
+        }
     }
 
     /// A cookie notice a rule took, with its buttons, ends the site's header as well: the

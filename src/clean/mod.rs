@@ -32,6 +32,7 @@ pub use phrases::PhraseRules;
 const RELATED_HEADER: &str = "related_header";
 /// The rule-pack rule whose notices have their buttons below them (`consent_button`).
 const CONSENT_NOTICE: &str = "consent_notice";
+const SITE_CHROME: &str = "site_chrome";
 
 /// Rule ids of the built-in detectors (the rule packs add their own).
 pub mod rule {
@@ -371,10 +372,13 @@ impl Cleaner {
             self.dateline.get().detect(&mut page);
         }
         self.phrases.get().detect(&mut page, false);
-        // The cookie notices the rule packs took: `consent_notice` lines, and lines another
-        // rule took (`site_chrome`'s "We use cookies ...") that name cookies. Each notice's
-        // last line, with its buttons, tells the page edge where the site's header ends.
+        // The cookie notices the rule packs took: `consent_notice` lines, and `site_chrome`
+        // lines that name cookies ("We use cookies ..."; a read-also link about baking cookies
+        // is no notice). Each notice's last line, with its buttons, tells the page edge where
+        // the site's header ends.
         let mut notice_ends = Vec::new();
+        let base = &self.phrases.base;
+        let known = |v: &Verdict| v.pack_rule.is_some_and(|r| base.id(r) == CONSENT_NOTICE);
         {
             let words = &self.settings.edges.banner_words;
             let notices: Vec<usize> = (0..page.lines.len())
@@ -383,14 +387,16 @@ impl Cleaner {
                         .as_ref()
                         .and_then(|v| v.pack_rule)
                         .is_some_and(|r| {
-                            self.phrases.base.id(r) == CONSENT_NOTICE
-                                || edges::names_cookies(page.lines[i].text, words)
+                            let id = self.phrases.base.id(r);
+                            id == CONSENT_NOTICE
+                                || id == SITE_CHROME
+                                    && edges::names_cookies(page.lines[i].text, words)
                         })
                 })
                 .collect();
             for i in notices {
                 notice_ends.push(if self.enabled(rule::CONSENT_BUTTON) {
-                    chrome::consent_buttons(&mut page, i)
+                    chrome::consent_buttons(&mut page, i, &known)
                 } else {
                     i
                 });
@@ -427,10 +433,10 @@ impl Cleaner {
             edges::comment_thread(&mut page, &self.settings.edges);
         }
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
-            let banner = edges::detect(&mut page, &self.settings.edges, &notice_ends);
-            if let Some(i) = banner.filter(|_| self.enabled(rule::CONSENT_BUTTON)) {
-                chrome::consent_buttons(&mut page, i);
-            }
+            let buttons = |p: &mut Page<'_>, i: usize| chrome::consent_buttons(p, i, &known);
+            let buttons: Option<&edges::TakeButtons<'_>> =
+                self.enabled(rule::CONSENT_BUTTON).then_some(&buttons);
+            edges::detect(&mut page, &self.settings.edges, &notice_ends, buttons);
         }
         self.phrases.get().detect(&mut page, true);
         // Last, on the lines the others left: a byline stands in a menu run's lead and a page
