@@ -127,7 +127,7 @@ fn is_figure(cell: &str) -> bool {
 
 /// The mark a list item opens with: a first character that is neither a letter, a digit, a
 /// space nor an opening quote or bracket ("→", "•", "-", "›").
-fn bullet(text: &str) -> Option<char> {
+pub(super) fn bullet(text: &str) -> Option<char> {
     text.trim_start()
         .chars()
         .next()

@@ -463,6 +463,20 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 continue;
             }
         }
+        // A list inside the article: most lines carry the same list mark ("- ", "• "), and
+        // prose stands right above and right below it (a checklist between two paragraphs).
+        let mark = headlines::bullet(page.lines[members[0]].text);
+        let marked = members
+            .iter()
+            .filter(|&&j| mark.is_some() && headlines::bullet(page.lines[j].text) == mark)
+            .count();
+        let after = idx[end..].iter().find(|&&j| open(page, j));
+        if marked * 2 >= members.len()
+            && before.is_some_and(|&b| is_prose(&page.lines[b], s))
+            && after.is_some_and(|&a| is_prose(&page.lines[a], s))
+        {
+            continue;
+        }
         // Verse: most lines read on from one another.
         let verse = members
             .iter()
@@ -619,6 +633,23 @@ mod tests {
         let r = removed(&src);
         assert_eq!(r.len(), 10, "{r:?}");
         assert!(r.iter().all(|(rule, _)| rule == "menu_run"), "{r:?}");
+    }
+
+    /// A list marked alike between two paragraphs is the article's (a checklist); the same
+    /// lines unmarked, or marked with no paragraph below, are a menu.
+    #[test]
+    fn a_marked_list_between_paragraphs_stays() {
+        let marked = "- Photographer\n- Videographer\n- Caterer\n- Florist\n- Musicians\n";
+        let plain = "Photographer\nVideographer\nCaterer\nFlorist\nMusicians\n";
+        for (src, stays) in [
+            (format!("{P1}{P2}{marked}{P3}{P4}"), true),
+            (format!("{P1}{P2}{plain}{P3}{P4}"), false),
+            (format!("{P1}{P2}{P3}{P4}{marked}"), false),
+        ] {
+            let r = removed(&src);
+            let gone = r.iter().any(|(_, t)| t.ends_with("Florist"));
+            assert_eq!(!gone, stays, "{src}: {r:?}");
+        }
     }
 
     /// A run of short lines that a sentence announces, with a colon or in words, is the
