@@ -357,13 +357,19 @@ pub fn detect(
     if let Some((echo, _)) = title {
         page.claim(echo, Verdict::remove(rule::PAGE_EDGE));
     }
+    // A grid of records above the article (a shop's products, each with the same "Key: value"
+    // rows: "Weight: 3.7 lbs", "Gear Capacity: 65 liters") is what the page lists, with a
+    // blurb under it: no header to cut.
+    // The lead counts from the grid's first record.
+    let head = &open[..open.partition_point(|&i| i < start)];
+    let start = grid_start(page, head).map_or(start, |g| g.max(floor).min(start));
     let cut = head_cut(
         page,
         s,
         &open,
         (floor, start),
         &topic,
-        title.map(|(_, h)| h),
+        title.map(|(_, h)| h).filter(|&h| h < start),
     );
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
@@ -372,6 +378,42 @@ pub fn detect(
     for i in cut {
         page.claim(i, Verdict::remove(rule::PAGE_EDGE));
     }
+}
+
+/// Records the lines repeat: keys that open "Key: value" lines, and how many times a key must
+/// recur, for the lines to be a grid of records.
+const GRID_KEYS: usize = 2;
+const GRID_RECORDS: usize = 3;
+
+/// Where a grid of records in the open `lines` begins, if they hold one: at least `GRID_KEYS`
+/// keys that each open `GRID_RECORDS` or more "Key: value" lines (a menu has no such lines,
+/// and one product's spec box names each key once). The first record starts above its first
+/// such line by as many lines as a record holds besides its "Key: value" ones (its name, its
+/// price), a record's length being the lines from one such key to its next.
+fn grid_start(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
+    let key_of = |i: usize| {
+        let core = page.lines[i].core;
+        (page.verdicts[i].is_none() && headlines::is_key_value(core)).then(|| {
+            let key = core.split_once(':').map_or(core, |(k, _)| k).trim();
+            key.to_lowercase()
+        })
+    };
+    let keyed: Vec<Option<String>> = lines.iter().map(|&i| key_of(i)).collect();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for k in keyed.iter().flatten() {
+        *counts.entry(k.as_str()).or_insert(0) += 1;
+    }
+    if counts.values().filter(|&&n| n >= GRID_RECORDS).count() < GRID_KEYS {
+        return None;
+    }
+    let repeated = |k: &Option<String>| {
+        k.as_deref()
+            .is_some_and(|k| counts.get(k).is_some_and(|&n| n >= GRID_RECORDS))
+    };
+    let p = keyed.iter().position(repeated)?;
+    let q = p + 1 + keyed[p + 1..].iter().position(|k| *k == keyed[p])?;
+    let others = keyed[p..q].iter().filter(|k| k.is_none()).count();
+    Some(lines[p.saturating_sub(others)])
 }
 
 /// The mark that ends a press release: "###", "# # #", "-30-", "- END -", "-ends-".
@@ -1113,6 +1155,38 @@ mod tests {
         assert!(kept(&src).contains(standfirst), "{:?}", removed(&src));
         let src = format!("{head}{standfirst}{below}{article}");
         assert!(!kept(&src).contains(standfirst), "{:?}", removed(&src));
+    }
+
+    /// A grid of products above a blurb (each record with the same "Key: value" rows) is the
+    /// page's listing and stays from its first record down, with the lead above it; the header
+    /// above that goes. One product's spec box names each key once and is no grid.
+    #[test]
+    fn a_grid_of_records_above_the_article_stays() {
+        let head = "The Paddle Shop\nKayaks Canoes Paddles Sale\nFree delivery on orders over £50\n\
+                    Spring offers on now\nKayaks (3 products)\n";
+        let grid: String = ["Sandpiper", "Loon", "Sky"]
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                format!(
+                    "{name} Kayak\n${k}99.00\nLength: 1{k} feet\nWeight: 4{k} lbs\n\
+                     Capacity: 2{k}0 lbs\nHull: Polyethylene\n\n"
+                )
+            })
+            .collect();
+        let article = format!("{P1}{P2}{P3}{P4}{P5}{P6}");
+        let src = format!("{head}{grid}{article}");
+        let k = kept(&src);
+        let listing = format!("{grid}{article}").replace("\n\n", "\n");
+        assert!(k.ends_with(&listing), "{:?}", removed(&src));
+        assert!(!k.contains("The Paddle Shop"), "{:?}", removed(&src));
+        let spec = "Sandpiper Kayak\n$999.00\nLength: 13 feet\nWeight: 49 lbs\n";
+        let src = format!("{head}{spec}{article}");
+        assert!(
+            !kept(&src).contains("Sandpiper Kayak"),
+            "{:?}",
+            removed(&src)
+        );
     }
 
     /// The words for a cookie are found where a word begins in cased scripts, anywhere in
