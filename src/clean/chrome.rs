@@ -131,14 +131,15 @@ const CONSENT_BUTTON_WORDS: usize = 3;
 /// Words of a line that ends like a sentence, for it to be a paragraph: the line above it is
 /// the article's head, no button.
 const PARAGRAPH_WORDS: usize = 8;
-/// How many lines below a button to look for the paragraph whose words it may share.
-const PARAGRAPH_REACH: usize = 6;
+/// How many lines below a button to look for the paragraph whose words it may share: a
+/// title's, over a byline and a date.
+const PARAGRAPH_REACH: usize = 3;
 
-/// `a` and `b` share a word of at least four letters, in lower case.
+/// `a` and `b` share a word of at least five letters, in lower case.
 fn shares_a_word(a: &str, b: &str) -> bool {
     let words = |t: &str| -> Vec<String> {
         t.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 4)
+            .filter(|w| w.chars().count() >= 5)
             .map(str::to_lowercase)
             .collect()
     };
@@ -188,11 +189,12 @@ pub fn consent_buttons(
             n.words >= PARAGRAPH_WORDS && ends_sentence(n.text.trim_end())
         };
         let next = (i + 1..page.lines.len()).find(|&j| !page.lines[j].is_blank());
-        if last == notice && next.is_some_and(is_paragraph) {
+        if taken == 0 && next.is_some_and(is_paragraph) {
             break;
         }
-        // Nor is a line that shares a word of four letters or more with the paragraph below
-        // ("Harbour budget approved" over "The council voted ... harbour budget ...").
+        // Nor is a line that shares a word of five letters or more with the paragraph right
+        // below ("Harbour budget approved" over "The council voted ... harbour budget ...";
+        // shorter words are too often function words: "Alle ablehnen" over "... alle ...").
         let paragraph = (i + 1..page.lines.len())
             .filter(|&j| !page.lines[j].is_blank())
             .take(PARAGRAPH_REACH)
@@ -551,14 +553,19 @@ mod tests {
                 .any(|(rule, t)| rule == "consent_button" && t == "East"),
             "{r:?}"
         );
-        // The article's head is no button: a short title right above the first paragraph, a
-        // title that shares the paragraph's words, a title past a line another rule took (a
-        // breadcrumb).
+        // The article's head is no button: a short title right above the first paragraph (the
+        // notice's second line passed over), a title that shares the paragraph's words, a
+        // title past a line another rule took (a breadcrumb).
         let title = "Harbour budget approved\n";
-        for src in [
-            format!("{notice}{title}{article}"),
-            format!("{notice}{title}By Jane Doe\n{article}"),
-            format!("{notice}Home > News > Council\n{title}{article}"),
+        let storm = "Storm hits coast\n";
+        let more = "By continuing you agree to our cookie policy.\n";
+        for (src, title) in [
+            (format!("{notice}{more}{storm}{article}"), storm),
+            (format!("{notice}{title}By Jane Doe\n{article}"), title),
+            (
+                format!("{notice}Home > News > Council\n{storm}Share\n{article}"),
+                storm,
+            ),
         ] {
             assert!(kept(&src).contains(title), "{:?}", removed(&src));
         }

@@ -362,7 +362,9 @@ pub fn detect(
     // blurb under it: no header to cut.
     // The lead counts from the grid's first record.
     let head = &open[..open.partition_point(|&i| i < start)];
-    let start = grid_start(page, head).map_or(start, |g| g.max(floor).min(start));
+    let start = grid_start(page, head)
+        .filter(|&g| g >= floor)
+        .map_or(start, |g| g.min(start));
     let cut = head_cut(
         page,
         s,
@@ -388,8 +390,8 @@ const GRID_RECORDS: usize = 3;
 /// Where a grid of records in the open `lines` begins, if they hold one: at least `GRID_KEYS`
 /// keys that each open `GRID_RECORDS` or more "Key: value" lines (a menu has no such lines,
 /// and one product's spec box names each key once). The first record starts above its first
-/// such line by as many lines as a record holds besides its "Key: value" ones (its name, its
-/// price), a record's length being the lines from one such key to its next.
+/// such line by as many lines as stand above the same key's next line since the last
+/// "Key: value" line before it (the next record's name, price and rating).
 fn grid_start(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
     let key_of = |i: usize| {
         let core = page.lines[i].core;
@@ -412,7 +414,7 @@ fn grid_start(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
     };
     let p = keyed.iter().position(repeated)?;
     let q = p + 1 + keyed[p + 1..].iter().position(|k| *k == keyed[p])?;
-    let others = keyed[p..q].iter().filter(|k| k.is_none()).count();
+    let others = keyed[p..q].iter().rev().take_while(|k| k.is_none()).count();
     Some(lines[p.saturating_sub(others)])
 }
 

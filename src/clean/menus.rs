@@ -465,11 +465,15 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         }
         // A list inside the article: most lines carry the same list mark ("- ", "• "), and
         // prose stands right above and right below it (a checklist between two paragraphs).
-        let mark = headlines::bullet(page.lines[members[0]].text);
-        let marked = members
+        // List marks only: a menu's arrows ("› Home") are none. The run's commonest mark, as
+        // a heading above the items carries none.
+        let list_mark =
+            |j: usize| headlines::bullet(page.lines[j].text).filter(|c| "-–•*▪◦·".contains(*c));
+        let marked = ['-', '–', '•', '*', '▪', '◦', '·']
             .iter()
-            .filter(|&&j| mark.is_some() && headlines::bullet(page.lines[j].text) == mark)
-            .count();
+            .map(|&m| members.iter().filter(|&&j| list_mark(j) == Some(m)).count())
+            .max()
+            .unwrap_or(0);
         let after = idx[end..].iter().find(|&&j| open(page, j));
         if marked * 2 >= members.len()
             && before.is_some_and(|&b| is_prose(&page.lines[b], s))

@@ -1612,6 +1612,8 @@ mod tests {
             "Get our events newsletter",
             "Our best explainers, delivered to your inbox every Friday.",
             "The best of The Valley Courier, delivered to your inbox every morning",
+            "The latest news delivered to your inbox",
+            "Sign up for our newsletter — it's free",
             "Sign up for the Valley Kitchen e-newsletter to get recipes, tips and stories from our cooks sent straight to your inbox!",
             "Sign up to hear about new events at your library each month.",
             "Iscriviti alla newsletter del Corriere della Valsorra",
