@@ -904,13 +904,16 @@ mod tests {
         }
     }
 
+    /// Four titles of other stories, off the topic of `ARTICLE`.
+    const OTHER_TITLES: &str = "Pop Star Reveals Wedding Plans In Surprise Interview\n\
+                                Ten Recipes For A Quick Weeknight Dinner\n\
+                                Football Club Signs Young Striker From Brazil\n\
+                                Actor Opens Up About Life After Hollywood\n";
+
     /// A sentence that says in words that a list follows introduces it as a colon does.
     #[test]
     fn a_list_announced_in_words_stays() {
-        let items = "Pop Star Reveals Wedding Plans In Surprise Interview\n\
-                     Ten Recipes For A Quick Weeknight Dinner\n\
-                     Football Club Signs Young Striker From Brazil\n\
-                     Actor Opens Up About Life After Hollywood\n";
+        let items = OTHER_TITLES;
         for intro in [
             "The winners of this year's readers' poll are as follows.",
             "제주도가 올해 추진하는 주요 대응 사업은 다음과 같다.",
@@ -927,10 +930,7 @@ mod tests {
     /// carries over the short ones ("Hammer"). The same titles marked alone still go.
     #[test]
     fn a_list_whose_first_items_are_no_titles_stays() {
-        let titles = "Pop Star Reveals Wedding Plans In Surprise Interview\n\
-                      Ten Recipes For A Quick Weeknight Dinner\n\
-                      Football Club Signs Young Striker From Brazil\n\
-                      Actor Opens Up About Life After Hollywood\n";
+        let titles = OTHER_TITLES;
         let marked: String = titles.lines().map(|t| format!("- {t}\n")).collect();
         let src = format!("{ARTICLE}- Resume\n- Cover letter\n{marked}");
         assert_eq!(kept_as(&src, Input::Extracted), src);

@@ -673,16 +673,21 @@ mod tests {
         }
     }
 
+    /// An obituary page: the site's menu, the dead woman's name, the obituary's first lines.
+    const OBIT_MENU: &str = "The Courier\nNews\nSports\nObituaries\nOpinion\nCommunity\n";
+    const OBIT_NAME: &str = "Edna Mae Pruitt";
+    const OBIT_PROSE: &str = "Edna Mae Pruitt, 94, of Millbrook, died at home on Friday, \
+                              surrounded by her family and friends.\nEdna was born on a farm \
+                              outside Harlan and taught school in Millbrook for thirty years \
+                              before she retired.\n";
+
     /// An obituary's name under the site's menu, over its dates and share buttons: it restates
     /// the article's subject and stays; a menu item that shares a word with it goes.
     #[test]
     fn a_headline_at_a_menus_end_over_its_dates_stays() {
-        let menu = "The Courier\nNews\nSports\nObituaries\nOpinion\nCommunity\n";
-        let name = "Edna Mae Pruitt";
+        let (menu, name) = (OBIT_MENU, OBIT_NAME);
         let tail = "May 1, 1931 to May 2, 2025\nShare\nPrint\n";
-        let prose = "Edna Mae Pruitt, 94, of Millbrook, died at home on Friday, surrounded by \
-                     her family and friends.\nEdna was born on a farm outside Harlan and taught \
-                     school in Millbrook for thirty years before she retired.\n";
+        let prose = OBIT_PROSE;
         let src = format!("{menu}{name}\n{tail}{prose}");
         let r = removed(&src);
         assert!(!r.iter().any(|(_, t)| t == name), "{r:?}");
@@ -697,12 +702,9 @@ mod tests {
     /// between it and the prose) may already read as the headline.
     #[test]
     fn a_headline_in_a_run_stays_only_near_the_prose_and_when_none_below_reads_so() {
-        let menu = "The Courier\nNews\nSports\nObituaries\nOpinion\nCommunity\n";
-        let name = "Edna Mae Pruitt";
+        let (menu, name) = (OBIT_MENU, OBIT_NAME);
         let tail = "Share\nPrint\n";
-        let prose = "Edna Mae Pruitt, 94, of Millbrook, died at home on Friday, surrounded by \
-                     her family and friends.\nEdna was born on a farm outside Harlan and taught \
-                     school in Millbrook for thirty years before she retired.\n";
+        let prose = OBIT_PROSE;
         // Lines between the run and the prose that are neither labels nor prose.
         let gap = |n: usize| -> String {
             [
