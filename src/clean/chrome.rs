@@ -152,9 +152,10 @@ fn shares_a_word(a: &str, b: &str) -> bool {
 /// most four, in whatever language ("Godkänn alla", "Kabul Et", "동의 닫기"). Lines the notice's
 /// rules took (`known`: more of the notice, a button they know) are passed over, and buttons
 /// taken before count toward the four (a notice of several lines asks once per line); any other
-/// line another rule took ends the buttons, and so does a first line right above a paragraph
-/// (the article's title or byline under a notice with no buttons). Returns the notice's last line: its last button, or the notice
-/// when it has none.
+/// line another rule took ends the buttons. So does the article's head: before any button, a
+/// line right above a paragraph (a title under a notice with no buttons), and any line that
+/// shares a longer word with a paragraph just below it. Returns the notice's last line: its
+/// last button, or the notice when it has none.
 pub fn consent_buttons(
     page: &mut Page<'_>,
     notice: usize,

@@ -30,7 +30,8 @@ pub use phrases::PhraseRules;
 
 /// The rule-pack rule whose headings make the list after them a `related_list`.
 const RELATED_HEADER: &str = "related_header";
-/// The rule-pack rule whose notices have their buttons below them (`consent_button`).
+/// The rule-pack rules whose cookie notices have their buttons below them (`consent_button`):
+/// every `consent_notice` line, and a `site_chrome` line that names cookies.
 const CONSENT_NOTICE: &str = "consent_notice";
 const SITE_CHROME: &str = "site_chrome";
 
@@ -376,32 +377,31 @@ impl Cleaner {
         // lines that name cookies ("We use cookies ..."; a read-also link about baking cookies
         // is no notice). Each notice's last line, with its buttons, tells the page edge where
         // the site's header ends.
-        let mut notice_ends = Vec::new();
         let base = &self.phrases.base;
         let known = |v: &Verdict| v.pack_rule.is_some_and(|r| base.id(r) == CONSENT_NOTICE);
-        {
-            let words = &self.settings.edges.banner_words;
-            let notices: Vec<usize> = (0..page.lines.len())
-                .filter(|&i| {
-                    page.verdicts[i]
-                        .as_ref()
-                        .and_then(|v| v.pack_rule)
-                        .is_some_and(|r| {
-                            let id = self.phrases.base.id(r);
-                            id == CONSENT_NOTICE
-                                || id == SITE_CHROME
-                                    && edges::names_cookies(page.lines[i].text, words)
-                        })
-                })
-                .collect();
-            for i in notices {
-                notice_ends.push(if self.enabled(rule::CONSENT_BUTTON) {
+        let words = &self.settings.edges.banner_words;
+        let notices: Vec<usize> = (0..page.lines.len())
+            .filter(|&i| {
+                page.verdicts[i]
+                    .as_ref()
+                    .and_then(|v| v.pack_rule)
+                    .is_some_and(|r| {
+                        let id = base.id(r);
+                        id == CONSENT_NOTICE
+                            || id == SITE_CHROME && edges::names_cookies(page.lines[i].text, words)
+                    })
+            })
+            .collect();
+        let notice_ends: Vec<usize> = notices
+            .into_iter()
+            .map(|i| {
+                if self.enabled(rule::CONSENT_BUTTON) {
                     chrome::consent_buttons(&mut page, i, &known)
                 } else {
                     i
-                });
-            }
-        }
+                }
+            })
+            .collect();
         if self.enabled(rule::REPEATED_LINE) {
             repeats::detect(&mut page, &self.settings.repeats);
         }
