@@ -65,6 +65,14 @@ impl<T> Clone for PerCopy<T> {
 }
 
 impl<T: Clone> PerCopy<T> {
+    /// One made already.
+    fn ready(value: T) -> PerCopy<T> {
+        PerCopy {
+            shared: Arc::new(OnceLock::from(Some(value))),
+            local: OnceLock::new(),
+        }
+    }
+
     fn get(&self, make: impl FnOnce() -> Option<T>) -> Option<&T> {
         self.local
             .get_or_init(|| self.shared.get_or_init(make).clone())
@@ -84,33 +92,41 @@ pub struct PhraseRules {
 
 #[derive(Clone, Default)]
 struct Pass {
-    any: Option<Regex>,
-    /// The pass's patterns that can begin with any text ([`super::floating`]), in their own
-    /// alternation, tried only on lines holding one of `needles`.
-    floating: Option<Regex>,
+    /// The pass's patterns, anchored, as one set: whether a line matches any of them is one
+    /// lazy-DFA pass over it (most lines match none), and only for a line that matches is the
+    /// set asked which of them it matches (one search, where trying pattern by pattern until
+    /// one matched took 48 on average on the generated corpus, a fifth of whose lines are
+    /// cruft). The patterns that can begin with any text ([`super::floating`]) are in a second
+    /// set, tried only on lines holding one of `needles`. Each set is compiled once: the
+    /// patterns were once compiled twice, as an alternation for the test and as a set for the
+    /// which, and that was half of a run's start-up.
+    sets: [Option<PerCopy<RegexSet>>; 2],
     needles: Vec<u8>,
     longest: usize,
-    /// All the pass's patterns, anchored, in rule order: which of them a matching line
-    /// matches, from one search instead of one per pattern until the first that does (48 on
-    /// average on the generated corpus, where a fifth of the lines are cruft).
+    /// All the pass's patterns, anchored, in rule order.
     sources: Arc<[String]>,
-    set: PerCopy<RegexSet>,
+    /// Where each of `sources` is: its set (0 or 1) and its index there.
+    place: Arc<[(u8, u32)]>,
 }
 
 impl Pass {
-    /// Whether one of the pass's patterns matches `core`.
-    fn matches(&self, core: &str) -> bool {
-        self.any.as_ref().is_some_and(|r| r.is_match(core))
-            || self.floating.as_ref().is_some_and(|r| {
-                let b = core.as_bytes();
-                let held = match self.needles[..] {
-                    [x] => memchr::memchr(x, b).is_some(),
-                    [x, y] => memchr::memchr2(x, y, b).is_some(),
-                    [x, y, z] => memchr::memchr3(x, y, z, b).is_some(),
-                    _ => true,
-                };
-                held && r.is_match(core)
-            })
+    /// The sets whose patterns `core` matches one of (bit `s` for `sets[s]`); 0 if none.
+    fn matches(&self, core: &str) -> u8 {
+        let set = |s: usize| self.sets[s].as_ref().and_then(|p| p.get(|| None));
+        let mut hit = u8::from(set(0).is_some_and(|r| r.is_match(core)));
+        if let Some(r) = set(1) {
+            let b = core.as_bytes();
+            let held = match self.needles[..] {
+                [x] => memchr::memchr(x, b).is_some(),
+                [x, y] => memchr::memchr2(x, y, b).is_some(),
+                [x, y, z] => memchr::memchr3(x, y, z, b).is_some(),
+                _ => true,
+            };
+            if held && r.is_match(core) {
+                hit |= 2;
+            }
+        }
+        hit
     }
 }
 
@@ -135,9 +151,8 @@ fn culprit(specs: &[RuleSpec], last: bool, error: regex::Error) -> regex::Error 
 
 impl PhraseRules {
     pub fn new(specs: &[RuleSpec]) -> Result<PhraseRules, regex::Error> {
-        let names = Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>")?;
-        let mut all: [Vec<String>; 2] = Default::default();
-        let mut floating: [Vec<String>; 2] = Default::default();
+        let mut sets: [[Vec<String>; 2]; 2] = Default::default();
+        let mut place: [Vec<(u8, u32)>; 2] = Default::default();
         let mut in_set: [Vec<String>; 2] = Default::default();
         let mut passes: [Pass; 2] = Default::default();
         let mut rules = Vec::new();
@@ -145,13 +160,9 @@ impl PhraseRules {
             let pass = usize::from(spec.last);
             let mut sources = Vec::new();
             for p in &spec.patterns {
-                // Capture names repeat across patterns; the combined test needs none of them.
-                let bare = format!("(?:{})", names.replace_all(p, "(?:"));
                 let source = anchored(p);
-                // Compiled when first needed, but its syntax read now (validation read the
-                // pattern alone): one that only makes sense inside the alternation (an `(?x)`
-                // comment closed by the next pattern's line break) must stop the run here, not
-                // go quietly unused.
+                // Its syntax read alone (validation read the pattern alone too, and a set
+                // compiles each pattern on its own): a parse error names the rule.
                 let ast = regex_syntax::ast::parse::Parser::new()
                     .parse(&source)
                     .map_err(|e| {
@@ -167,13 +178,15 @@ impl PhraseRules {
                         held
                     })
                     .filter(|held| held.len() <= 3);
-                match marks {
+                let s = match marks {
                     Some(held) => {
-                        floating[pass].push(bare);
                         passes[pass].needles = held;
+                        1
                     }
-                    None => all[pass].push(bare),
-                }
+                    None => 0,
+                };
+                place[pass].push((s as u8, sets[pass][s].len() as u32));
+                sets[pass][s].push(source.clone());
                 sources.push(source);
             }
             passes[pass].longest = passes[pass].longest.max(spec.max_words);
@@ -195,17 +208,20 @@ impl PhraseRules {
         let build = |patterns: &[String], last: bool| {
             (!patterns.is_empty())
                 .then(|| {
-                    regex::RegexBuilder::new(&anchored(&patterns.join("|")))
+                    regex::RegexSetBuilder::new(patterns)
                         .dfa_size_limit(8 << 20)
                         .build()
+                        .map(PerCopy::ready)
                         .map_err(|e| culprit(specs, last, e))
                 })
                 .transpose()
         };
         for (k, pass) in passes.iter_mut().enumerate() {
-            pass.any = build(&all[k], k == 1)?;
-            pass.floating = build(&floating[k], k == 1)?;
+            for (s, patterns) in sets[k].iter().enumerate() {
+                pass.sets[s] = build(patterns, k == 1)?;
+            }
             pass.sources = std::mem::take(&mut in_set[k]).into();
+            pass.place = std::mem::take(&mut place[k]).into();
         }
         Ok(PhraseRules { rules, passes })
     }
@@ -217,7 +233,7 @@ impl PhraseRules {
     /// The rules of one pass: `last = false` before the shape detectors, `true` after them.
     pub fn detect(&self, page: &mut Page<'_>, last: bool) {
         let pass = &self.passes[usize::from(last)];
-        if pass.any.is_none() && pass.floating.is_none() {
+        if pass.sets.iter().all(Option::is_none) {
             return;
         }
         let open = page.open_line_list();
@@ -234,28 +250,29 @@ impl PhraseRules {
     }
 
     fn judge(&self, pass: &Pass, last: bool, core: &str, words: usize) -> Option<Verdict> {
-        if !pass.matches(core) {
+        let hit = pass.matches(core);
+        if hit == 0 {
             return None;
         }
         // A match: find the first rule, in pack order, that claims the line. Captures
         // only for the value a metadata rule keeps: making them costs an allocation and a
         // shared reference count, which two threads matching at once fight over.
-        let set = pass.set.get(|| {
-            regex::RegexSetBuilder::new(pass.sources.iter())
-                .dfa_size_limit(8 << 20)
-                .build()
-                .ok()
+        let hits: [Option<regex::SetMatches>; 2] = std::array::from_fn(|s| {
+            (hit >> s & 1 == 1)
+                .then(|| pass.sets[s].as_ref().and_then(|p| p.get(|| None)))
+                .flatten()
+                .map(|set| set.matches(core))
         });
-        let hits = set.map(|set| set.matches(core));
         let (ri, k) = self.rules.iter().enumerate().find_map(|(ri, rule)| {
             if rule.last != last || words > rule.max_words {
                 return None;
             }
             (0..rule.patterns.len())
-                .find(|&k| match &hits {
-                    Some(hits) => hits.matched(rule.set_start + k),
-                    // Too large to build as a set: one pattern at a time.
-                    None => rule.pattern(pass, k).is_some_and(|re| re.is_match(core)),
+                .find(|&k| {
+                    let (s, at) = pass.place[rule.set_start + k];
+                    hits[usize::from(s)]
+                        .as_ref()
+                        .is_some_and(|h| h.matched(at as usize))
                 })
                 .map(|k| (ri, k))
         })?;
@@ -328,22 +345,22 @@ mod tests {
                 .count()
         };
         let first = &rules.passes[0];
-        assert!(first.set.shared.get().is_none());
-        // A line no pattern matches makes nothing; the first that matches makes the pass's
-        // set (which pattern matched comes from it), and no rule's own pattern unless its rule
-        // keeps a value.
+        fn local(p: &Pass) -> Option<&RegexSet> {
+            p.sets[0].as_ref()?.local.get()?.as_ref()
+        }
+        // The sets are made up front, each pattern once; no rule's own pattern is made until
+        // its rule keeps a value from a line.
+        assert!(first.sets.iter().all(Option::is_some));
         assert!(
             rules
                 .judge(first, false, "The court ruled on Tuesday", 5)
                 .is_none()
         );
-        assert!(first.set.shared.get().is_none());
         let copy = rules.clone();
         let v = rules
             .judge(first, false, "Read more", 2)
             .expect("read-more line");
         assert_eq!(rules.id(v.pack_rule.unwrap()), "read_more");
-        assert!(first.set.shared.get().is_some_and(|s| s.is_some()));
         assert_eq!(compiled(&rules), 0);
         let v = rules
             .judge(first, false, "Picture: RIA Novosti", 3)
@@ -352,15 +369,46 @@ mod tests {
         assert_eq!(v.meta.len(), 1);
         assert_eq!(compiled(&rules), 1);
         // A copy for another thread shares what was made, and searches with its own clone of
-        // it (its own cache pool), made when it first needs it.
+        // a set (its own cache pool), made when it first needs it.
         let theirs = &copy.passes[0];
-        assert!(theirs.set.local.get().is_none());
+        assert!(local(theirs).is_none());
         assert!(copy.judge(theirs, false, "Read more", 2).is_some());
-        let (a, b) = (first.set.local.get(), theirs.set.local.get());
-        let (a, b) = (a.unwrap().as_ref().unwrap(), b.unwrap().as_ref().unwrap());
+        let (a, b) = (local(first).unwrap(), local(theirs).unwrap());
         assert!(!std::ptr::eq(a, b));
         assert_eq!(a.patterns(), b.patterns());
         assert_eq!(compiled(&copy), 1);
+    }
+
+    #[test]
+    fn a_pattern_in_either_set_names_its_rule_in_pack_order() {
+        use super::*;
+        let spec = |id: &str, pattern: &str| RuleSpec {
+            id: id.into(),
+            description: String::new(),
+            action: crate::config::RuleAction::Remove,
+            key: None,
+            max_words: 16,
+            last: false,
+            patterns: vec![pattern.into()],
+        };
+        // "b" begins with any text, so it sits in the second set; "a" and "c" in the first.
+        // The line matches "b" and "c": the first in pack order names it, wherever its set.
+        let specs = [
+            spec("a", "nothing here"),
+            spec("b", ".+ photo: .+"),
+            spec("c", "shot by .+"),
+        ];
+        let rules = PhraseRules::new(&specs).unwrap();
+        let first = &rules.passes[0];
+        assert_eq!(&first.place[..], &[(0, 0), (1, 0), (0, 1)]);
+        let line = "shot by Ann photo: Bob";
+        let v = rules.judge(first, false, line, 6).expect("matches");
+        assert_eq!(rules.id(v.pack_rule.unwrap()), "b");
+        let v = rules
+            .judge(first, false, "shot by Ann", 3)
+            .expect("matches");
+        assert_eq!(rules.id(v.pack_rule.unwrap()), "c");
+        assert!(rules.judge(first, false, "photo: Bob", 2).is_none());
     }
 
     fn rules_of(src: &str) -> Vec<String> {
@@ -557,18 +605,14 @@ mod tests {
             crate::config::Settings::from_toml(crate::config::DEFAULT_CONFIG, "d", None).unwrap();
         let rules = PhraseRules::new(&settings.rules).unwrap();
         // The default pack's "Name/Agency" credit can begin with any text: it is kept out of
-        // the pass's alternation, and looked for only where a line holds a slash (a caption's
+        // the pass's first set, and looked for only where a line holds a slash (a caption's
         // credit, a colon; a document link, its bracket).
         let first = &rules.passes[0];
-        assert!(first.floating.is_some());
+        assert!(first.sets[1].is_some());
         assert_eq!(first.needles, b"(/:");
-        assert!(
-            !first
-                .any
-                .as_ref()
-                .unwrap()
-                .is_match("Jane Roe/Getty Images")
-        );
+        let set = |s: usize| first.sets[s].as_ref().unwrap().get(|| None).unwrap();
+        assert!(!set(0).is_match("Jane Roe/Getty Images"));
+        assert!(set(1).is_match("Jane Roe/Getty Images"));
         let src = "Story body.\nJane Roe/Getty Images\nThe 24/7 news cycle wears everyone down, \
                    she said.\nAP/Reuters\n";
         let c = cleaner().clean(src);
