@@ -253,7 +253,9 @@ fn time_stamp(text: &str) -> Option<u32> {
     (s < 60 && (short || m < 60)).then_some(h * 3600 + m * 60 + s)
 }
 
-/// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM".
+/// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM". In a
+/// script without case (Arabic, Hebrew, Bengali, Thai, Chinese...) any letter starts a key:
+/// "ঢাকা বোর্ড: ৭৯.২১ শতাংশ", "מטה: חיפה".
 pub(super) fn is_key_value(core: &str) -> bool {
     // Every line is asked, and most have no colon: one SIMD scan rules them out, where
     // `split_once(':')` stepped through core's portable search (132 instructions a line).
@@ -272,7 +274,7 @@ fn is_key_and_value(key: &str, value: &str) -> bool {
         .trim_start()
         .chars()
         .next()
-        .is_some_and(char::is_uppercase);
+        .is_some_and(|c| c.is_uppercase() || c.is_alphabetic() && !c.is_lowercase());
     capital
         && value.starts_with(' ')
         && (1..=3).contains(&words::count(key))

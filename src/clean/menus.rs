@@ -28,6 +28,9 @@ const HEADLINE_MEMBERS: usize = 4;
 /// How many open lines may stand between a run and the article's first prose line for the run
 /// to hold the article's headline.
 const HEADLINE_GAP: usize = 4;
+/// How many of a list's first items, too long to join a run, may stand between the run and
+/// the sentence that announces the list.
+const ITEM_REACH: usize = 2;
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
 /// looking past closing quotes and brackets; in Latin, CJK, Devanagari, Arabic and Urdu,
@@ -199,6 +202,25 @@ const QUANTITY_UNITS: &[&str] = &[
     "gousse",
     "gousses",
     "pincée",
+    // Lengths: "3 cm ginger", "2 mm thick slices".
+    "cm",
+    "mm",
+    // Malay and Indonesian: spoon, cup, clove, piece, sheet, stalk, slice, a whole one.
+    "sudu",
+    "sdm",
+    "sdt",
+    "cawan",
+    "gelas",
+    "ulas",
+    "siung",
+    "biji",
+    "buah",
+    "helai",
+    "lembar",
+    "batang",
+    "tangkai",
+    "keping",
+    "ekor",
 ];
 
 /// A line of a list of quantities: a number or fraction ("2", "1.5", "1/2", "½", "1 ½"), a
@@ -450,18 +472,33 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
             continue;
         }
         // A list the article announces: the line before the run is a sentence ending in ":",
-        // or one that says a list follows ("... as follows.").
-        let before = idx[..idx.iter().position(|&x| x == members[0]).unwrap_or(0)]
-            .iter()
-            .rev()
-            .find(|&&j| open(page, j));
-        if let Some(&b) = before {
-            let l = &page.lines[b];
-            if l.words >= s.intro_words
+        // or one that says a list follows ("... as follows."). The list's first items may be
+        // too long for the run ("The commonest symptoms are:", "Persistent tiredness and
+        // weakness", then the run): up to `ITEM_REACH` such items may stand between, under a
+        // sentence of prose's length (a contents box's "On this page:" over its first long
+        // entry announces no article list).
+        let above = &idx[..idx.iter().position(|&x| x == members[0]).unwrap_or(0)];
+        let mut open_above = above.iter().rev().filter(|&&j| open(page, j));
+        let before = open_above.clone().next();
+        let announces = |l: &Line<'_>| {
+            l.words >= s.intro_words
                 && (ends_colon(l) || headlines::announces_by_words(headlines::raw_end(l.text)))
-            {
-                continue;
-            }
+        };
+        let item = |l: &Line<'_>| {
+            l.words < s.prose_words
+                && !ends_colon(l)
+                && !headlines::announces_by_words(headlines::raw_end(l.text))
+        };
+        if open_above
+            .by_ref()
+            .take(ITEM_REACH + 1)
+            .find(|&&j| !item(&page.lines[j]))
+            .is_some_and(|&j| {
+                let l = &page.lines[j];
+                announces(l) && (Some(&j) == before || l.words >= s.prose_words)
+            })
+        {
+            continue;
         }
         // A list inside the article: most lines carry the same list mark ("- ", "• "), and
         // prose stands right above and right below it (a checklist between two paragraphs).
@@ -673,6 +710,47 @@ mod tests {
         }
     }
 
+    /// The announced list's first items can be too long for the run: the announcement still
+    /// holds across up to two of them, not across a paragraph or more items.
+    #[test]
+    fn an_announced_list_with_long_first_items_stays() {
+        let intro = "Many people notice no sign at all, but the commonest symptoms are:\n";
+        let long = "Persistent tiredness and general weakness\n";
+        let long2 = "Aching joints in the hips and knees\n";
+        let long3 = "Frequent colds and other infections\n";
+        let items = "Bone pain\nMuscle cramps\nHair loss\nLow mood\nSlow healing\n";
+        for (above, stays) in [
+            (format!("{intro}{long}"), true),
+            (format!("{intro}{long}{long2}"), true),
+            (format!("{intro}{long}{long2}{long3}"), false),
+            (format!("{intro}{P3}{long}"), false),
+            (format!("On this page:\n{long}"), false),
+        ] {
+            let src = format!("{P1}{P2}{above}{items}{P4}{P5}");
+            let r = removed(&src);
+            let gone = r.iter().any(|(_, t)| t == "Hair loss");
+            assert_eq!(!gone, stays, "{above}: {r:?}");
+        }
+    }
+
+    /// A box of "Key: value" rows in a script without case is as much a box of facts as one
+    /// in English: a board's pass rates in Bengali stay.
+    #[test]
+    fn facts_in_a_caseless_script_stay() {
+        let rows = "বোর্ডভিত্তিক পাসের হার\nঢাকা বোর্ড: ৭৯.২১ শতাংশ\nরাজশাহী বোর্ড: ৮১.২৪ শতাংশ\n\
+                    চট্টগ্রাম বোর্ড: ৭০.৩২ শতাংশ\nসিলেট বোর্ড: ৮৫.৩৯ শতাংশ\n";
+        let src = format!("{P1}{P2}{rows}{P3}{P4}");
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        for (line, want) in [
+            ("ঢাকা বোর্ড: ৭৯.২১ শতাংশ", true),
+            ("מטה: חיפה", true),
+            ("Memory: 8 GB RAM", true),
+            ("the reason: we left", false),
+        ] {
+            assert_eq!(crate::clean::headlines::is_key_value(line), want, "{line}");
+        }
+    }
+
     /// An obituary page: the site's menu, the dead woman's name, the obituary's first lines.
     const OBIT_MENU: &str = "The Courier\nNews\nSports\nObituaries\nOpinion\nCommunity\n";
     const OBIT_NAME: &str = "Edna Mae Pruitt";
@@ -812,6 +890,11 @@ Short cord
             ("5 Series", false),
             ("5 Large Companies Cut Jobs", false),
             // The quantity after the ingredient (Italian and French recipes).
+            ("3 cm fresh ginger", true),
+            ("10 ulas bawang merah", true),
+            ("2 sdm kecap manis", true),
+            ("3 cm", false),
+            ("10 Ulasan Terbaik", false),
             ("Passata di pomodoro 700 g", true),
             ("Aglio 1 spicchio", true),
             ("Olio extravergine d'oliva 3 cucchiai", true),
