@@ -1317,6 +1317,10 @@ mod tests {
             ("Advertisements", "site_chrome"),
             ("Annons", "site_chrome"),
             ("Διαφήμιση", "site_chrome"),
+            ("ANNONCE", "site_chrome"),
+            ("বিজ্ঞাপন", "site_chrome"),
+            ("تبلیغات", "site_chrome"),
+            ("โฆษณา", "site_chrome"),
             ("Scroll to continue with content", "site_chrome"),
             ("Paid partner content", "site_chrome"),
             (
