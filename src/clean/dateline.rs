@@ -522,6 +522,11 @@ impl DatelineDetector {
         {
             return None;
         }
+        // A version number beside a date heads a release's notes ("2.6.0 — 2024-11-18",
+        // "Version 3.1 (March 2024)"): no section is named by a number.
+        if meaningful.iter().any(|w| is_version(w)) {
+            return None;
+        }
         // A byline's name may be a user name ("by admin"); other labels are capitalized names.
         let username = byline && meaningful.len() == 2;
         if !username && !meaningful.iter().all(|w| is_label_word(w)) {
@@ -817,6 +822,14 @@ fn is_byline(words: &[&str]) -> bool {
 
 /// Names are capitalized; short function words inside names ("Ministry of Defence") may not be.
 /// A Han or kana name must be an outlet's (see [`OUTLET_ENDINGS`]).
+/// A version or section number: "2.6.0", "v1.2", "3.1" (two or more parts of digits).
+fn is_version(w: &str) -> bool {
+    let w = w.strip_prefix(['v', 'V']).unwrap_or(w);
+    w.contains('.')
+        && w.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn is_label_word(w: &str) -> bool {
     if chars::has_unspaced(w) {
         return !w.starts_with(is_hiragana) && OUTLET_ENDINGS.iter().any(|e| w.ends_with(e));
@@ -1156,6 +1169,10 @@ mod tests {
             "Eliud Kipchoge 2:01:09",
             "Biden, Xi To Meet November 15",
             "Talks Will Resume March 3",
+            // A release's heading in a changelog.
+            "2.6.0 — 2024-11-18",
+            "v1.4.2 (March 3, 2024)",
+            "Version 3.1 — May 2, 2024",
         ] {
             assert!(judge(line).is_none(), "{line}");
         }

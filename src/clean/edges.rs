@@ -995,6 +995,11 @@ fn item_mark(text: &str) -> Option<String> {
             return None;
         }
     }
+    // An hour's time stamp opens as a minute's does: "1:08:30 Wrap-up" after "58:50 What
+    // you can do" in an episode's timestamps.
+    if mark.starts_with("9:9:9") {
+        mark.replace_range(..5, "9:9");
+    }
     // A number alone is a headline's ("12 Large Indoor Plants"), not an item's mark: the mark
     // holds a stop, a colon or a dash as well.
     let bullet = mark.starts_with(['•', '·', '-', '–', '—', '*', '▪', '◦', '‣', '→', '+']);
@@ -1836,13 +1841,13 @@ mod tests {
         let src = format!(
             "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
              00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
-             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n\
-             About the paper\nAdvertise with us\n"
+             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n1:02:15 \u{2013} Bonus round\n\
+             About the paper\n"
         );
         let want = format!(
             "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
              00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
-             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n"
+             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n1:02:15 \u{2013} Bonus round\n"
         );
         assert_eq!(kept(&src), want, "{:?}", removed(&src));
         let src = format!(
@@ -1868,6 +1873,11 @@ mod tests {
             super::item_mark("12:30 \u{2013} Outro")
         );
         assert_eq!(super::item_mark("9. Tents"), super::item_mark("10. Stoves"));
+        // An hour's time stamp opens as a minute's.
+        assert_eq!(
+            super::item_mark("58:50 What to do"),
+            super::item_mark("1:08:30 Wrap-up")
+        );
         assert_eq!(
             super::item_mark("\u{2022} Flour"),
             Some("\u{2022} ".to_string())
