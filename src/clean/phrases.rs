@@ -739,6 +739,32 @@ mod tests {
         assert_eq!(rules_of(&src), [rule], "{line}");
     }
 
+    /// A comment section's counts with thousands' marks, its prompts to sign in and its
+    /// buttons for more replies; sentences about comments and signing in stay.
+    #[test]
+    fn comment_counts_and_prompts_go() {
+        for line in [
+            "💬 1,284 comments",
+            "Comments (1,284)",
+            "1.2k Comments",
+            "Sign in or create your account to join the discussion.",
+            "Log in to comment",
+            "Show 14 more replies",
+            "View more comments",
+        ] {
+            goes(line, "comment_form");
+        }
+        for line in [
+            "Readers left 1,284 comments on the council's plan within a day.",
+            "Sign in to the portal with your council tax reference number.",
+            "She wants to show more of her work next year.",
+            // A numbered section's heading.
+            "1. Comment",
+        ] {
+            stays(line);
+        }
+    }
+
     /// "Read also" labels before another story's headline, and tag lists, in more languages;
     /// sentences that open with the same words stay.
     #[test]
