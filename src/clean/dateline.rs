@@ -820,16 +820,28 @@ fn is_byline(words: &[&str]) -> bool {
     words.len() >= 2 && words[0].eq_ignore_ascii_case("by")
 }
 
-/// Names are capitalized; short function words inside names ("Ministry of Defence") may not be.
-/// A Han or kana name must be an outlet's (see [`OUTLET_ENDINGS`]).
-/// A version or section number: "2.6.0", "v1.2", "3.1" (two or more parts of digits).
+/// A version or section number: "2.6.0", "v1.2", "3.1" (two or more parts of digits). Not
+/// a time written with a stop ("14.30", "9.05": two parts, the last of two digits, an hour
+/// and its minutes), which stands beside a date in German and Nordic datelines.
 fn is_version(w: &str) -> bool {
-    let w = w.strip_prefix(['v', 'V']).unwrap_or(w);
-    w.contains('.')
-        && w.split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    let (v, w) = match w.strip_prefix(['v', 'V']) {
+        Some(rest) => (true, rest),
+        None => (false, w),
+    };
+    let parts: Vec<&str> = w.split('.').collect();
+    let digits = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let time = |h: &str, m: &str| {
+        m.len() == 2
+            && h.parse::<u32>().is_ok_and(|h| h < 24)
+            && m.parse::<u32>().is_ok_and(|m| m < 60)
+    };
+    parts.len() >= 2
+        && parts.iter().all(digits)
+        && (v || parts.len() >= 3 || !time(parts[0], parts[1]))
 }
 
+/// Names are capitalized; short function words inside names ("Ministry of Defence") may not be.
+/// A Han or kana name must be an outlet's (see [`OUTLET_ENDINGS`]).
 fn is_label_word(w: &str) -> bool {
     if chars::has_unspaced(w) {
         return !w.starts_with(is_hiragana) && OUTLET_ENDINGS.iter().any(|e| w.ends_with(e));
@@ -1193,6 +1205,9 @@ mod tests {
         );
         // A date keeps a label beside it.
         assert!(judge("World News March 5, 2024 10:30").is_some());
+        // A time written with a stop is no version number.
+        assert!(judge("15.03.2024, 14.30 Uhr").is_some());
+        assert!(judge("Sat 3 Feb 2024 10.00").is_some());
     }
 
     #[test]

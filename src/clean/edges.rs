@@ -1841,15 +1841,24 @@ mod tests {
         let src = format!(
             "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
              00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
-             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n1:02:15 \u{2013} Bonus round\n\
-             About the paper\n"
+             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n\
+             About the paper\nAdvertise with us\n"
         );
         let want = format!(
             "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
              00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
-             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n1:02:15 \u{2013} Bonus round\n"
+             09:45 \u{2013} Listener mail\n12:30 \u{2013} Outro\n"
         );
         assert_eq!(kept(&src), want, "{:?}", removed(&src));
+        // An hour's time stamp goes on a list of minutes' (one footer line under it: with
+        // two, the short lines below the list's second item would make a menu's run).
+        let src = format!(
+            "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
+             00:00 \u{2013} The harbour budget vote\n04:10 \u{2013} The harbour plan and the quay\n\
+             58:50 \u{2013} Listener mail\n1:02:15 \u{2013} Bonus round\nAbout the paper\n"
+        );
+        let (body, _) = src.rsplit_once("About the paper").unwrap();
+        assert_eq!(kept(&src), body, "{:?}", removed(&src));
         let src = format!(
             "Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}\
              12 Harbour Budgets Compared\n15 Pet-Friendly Houseplants\n20 Unique Indoor Trees\n"

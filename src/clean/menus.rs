@@ -205,22 +205,14 @@ const QUANTITY_UNITS: &[&str] = &[
     // Lengths: "3 cm ginger", "2 mm thick slices".
     "cm",
     "mm",
-    // Malay and Indonesian: spoon, cup, clove, piece, sheet, stalk, slice, a whole one.
-    "sudu",
-    "sdm",
-    "sdt",
-    "cawan",
-    "gelas",
-    "ulas",
-    "siung",
-    "biji",
-    "buah",
-    "helai",
-    "lembar",
-    "batang",
-    "tangkai",
-    "keping",
-    "ekor",
+];
+
+/// Units that are also counting words of headlines when capitalized ("2 Ekor Harimau Lepas",
+/// two tigers escape): in lower case only. Malay and Indonesian: spoon, cup, clove, piece,
+/// sheet, stalk, slice, a whole one.
+const LOWER_CASE_UNITS: &[&str] = &[
+    "sudu", "sdm", "sdt", "cawan", "gelas", "ulas", "siung", "biji", "buah", "helai", "lembar",
+    "batang", "tangkai", "keping", "ekor",
 ];
 
 /// A line of a list of quantities: a number or fraction ("2", "1.5", "1/2", "½", "1 ½"), a
@@ -248,6 +240,7 @@ pub(super) fn is_quantity(text: &str) -> bool {
         QUANTITY_UNITS
             .iter()
             .any(|u| w.eq_ignore_ascii_case(u) || !w.is_ascii() && w.to_lowercase() == *u)
+            || LOWER_CASE_UNITS.contains(&w)
     };
     // Most lines open with a letter: they can only hold the quantity after the name.
     if !t.starts_with(|c: char| c.is_ascii_digit() || fraction(c)) {
@@ -895,6 +888,7 @@ Short cord
             ("2 sdm kecap manis", true),
             ("3 cm", false),
             ("10 Ulasan Terbaik", false),
+            ("2 Ekor Harimau Lepas dari Kebun Binatang", false),
             ("Passata di pomodoro 700 g", true),
             ("Aglio 1 spicchio", true),
             ("Olio extravergine d'oliva 3 cucchiai", true),

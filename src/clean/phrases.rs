@@ -28,7 +28,7 @@ struct Compiled {
 
 impl Compiled {
     /// The `k`th pattern, of `pass` (the rule's); `None` only if it does not compile, which
-    /// cannot happen once the pass's alternation (of which it is a part) has compiled.
+    /// cannot happen once the pass's sets (of which it is a part) have compiled.
     fn pattern<'a>(&'a self, pass: &Pass, k: usize) -> Option<&'a Regex> {
         self.patterns[k].get(|| Regex::new(&pass.sources[self.set_start + k]).ok())
     }
@@ -83,10 +83,8 @@ impl<T: Clone> PerCopy<T> {
 #[derive(Clone)]
 pub struct PhraseRules {
     rules: Vec<Compiled>,
-    /// Per pass (first, then `last` rules): its patterns in one alternation (most lines match
-    /// none, and one DFA pass over a line is far cheaper than asking a RegexSet which of
-    /// dozens of patterns match), those that can begin with any text in a second one, the set
-    /// asked only about lines that match, and the most words any of its rules allows.
+    /// Per pass (first, then `last` rules): its patterns as sets (see [`Pass`]) and the most
+    /// words any of its rules allows.
     passes: [Pass; 2],
 }
 
@@ -134,7 +132,7 @@ fn anchored(p: &str) -> String {
     format!(r"(?i)^(?:{p})$")
 }
 
-/// A pass's alternation did not compile (every pattern parsed, so it is too large): the rule
+/// A pass's set did not compile (every pattern parsed, so it is too large): the rule
 /// and pattern to blame, found by compiling the pass's patterns one by one (validation only
 /// parses them), or the whole pass if each compiles alone.
 fn culprit(specs: &[RuleSpec], last: bool, error: regex::Error) -> regex::Error {
@@ -320,8 +318,8 @@ mod tests {
             .expect("too large")
             .to_string();
         assert!(err.contains("rule huge") && err.contains(huge), "{err}");
-        // A pattern that parses only inside the alternation, where the next pattern's line
-        // break ends its comment, is refused as it was when each was compiled up front.
+        // A pattern that would parse only inside an alternation, where the next pattern's line
+        // break ends its comment, is refused: each is parsed alone.
         let comment = [spec("a", "(?x)a #"), spec("b", "b\nc")];
         let err = PhraseRules::new(&comment)
             .err()
@@ -756,10 +754,11 @@ mod tests {
         }
         for line in [
             "Readers left 1,284 comments on the council's plan within a day.",
-            "Sign in to the portal with your council tax reference number.",
-            "She wants to show more of her work next year.",
-            // A numbered section's heading.
+            "Register to comment on the planning application by Friday.",
+            "Comments on the draft plan close on 1 March.",
+            // Numbered sections' headings.
             "1. Comment",
+            "3.7 Comments",
         ] {
             stays(line);
         }
