@@ -297,10 +297,9 @@ impl PhraseRules {
 mod tests {
     use crate::clean::test_support::*;
 
-    #[test]
-    fn a_pattern_too_large_to_compile_names_its_rule() {
-        use super::*;
-        let spec = |id: &str, pattern: &str| RuleSpec {
+    /// A first-pass rule that removes lines matching its one `pattern`.
+    fn spec(id: &str, pattern: &str) -> crate::config::RuleSpec {
+        crate::config::RuleSpec {
             id: id.into(),
             description: String::new(),
             action: crate::config::RuleAction::Remove,
@@ -308,7 +307,12 @@ mod tests {
             max_words: 16,
             last: false,
             patterns: vec![pattern.into()],
-        };
+        }
+    }
+
+    #[test]
+    fn a_pattern_too_large_to_compile_names_its_rule() {
+        use super::*;
         // Parses (so validation lets it through) but is far over the compiled size limit.
         let huge = r"\w{5000}";
         assert!(regex_syntax::Parser::new().parse(huge).is_ok());
@@ -380,15 +384,6 @@ mod tests {
     #[test]
     fn a_pattern_in_either_set_names_its_rule_in_pack_order() {
         use super::*;
-        let spec = |id: &str, pattern: &str| RuleSpec {
-            id: id.into(),
-            description: String::new(),
-            action: crate::config::RuleAction::Remove,
-            key: None,
-            max_words: 16,
-            last: false,
-            patterns: vec![pattern.into()],
-        };
         // "b" begins with any text, so it sits in the second set; "a" and "c" in the first.
         // The line matches "b" and "c": the first in pack order names it, wherever its set.
         let specs = [
