@@ -31,6 +31,8 @@ const HEADLINE_GAP: usize = 4;
 /// How many of a list's first items, too long to join a run, may stand between the run and
 /// the sentence that announces the list.
 const ITEM_REACH: usize = 2;
+/// The marks a list inside an article sets its items with (a menu's arrows are none).
+const LIST_MARKS: &str = "-–•*▪◦·";
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
 /// looking past closing quotes and brackets; in Latin, CJK, Devanagari, Arabic and Urdu,
@@ -471,7 +473,7 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         // sentence of prose's length (a contents box's "On this page:" over its first long
         // entry announces no article list).
         let above = &idx[..idx.iter().position(|&x| x == members[0]).unwrap_or(0)];
-        let mut open_above = above.iter().rev().filter(|&&j| open(page, j));
+        let open_above = above.iter().rev().filter(|&&j| open(page, j));
         let before = open_above.clone().next();
         let announces = |l: &Line<'_>| {
             l.words >= s.intro_words
@@ -483,7 +485,6 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
                 && !headlines::announces_by_words(headlines::raw_end(l.text))
         };
         if open_above
-            .by_ref()
             .take(ITEM_REACH + 1)
             .find(|&&j| !item(&page.lines[j]))
             .is_some_and(|&j| {
@@ -497,11 +498,14 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         // prose stands right above and right below it (a checklist between two paragraphs).
         // List marks only: a menu's arrows ("› Home") are none. The run's commonest mark, as
         // a heading above the items carries none.
-        let list_mark =
-            |j: usize| headlines::bullet(page.lines[j].text).filter(|c| "-–•*▪◦·".contains(*c));
-        let marked = ['-', '–', '•', '*', '▪', '◦', '·']
-            .iter()
-            .map(|&m| members.iter().filter(|&&j| list_mark(j) == Some(m)).count())
+        let marked = LIST_MARKS
+            .chars()
+            .map(|m| {
+                members
+                    .iter()
+                    .filter(|&&j| headlines::bullet(page.lines[j].text) == Some(m))
+                    .count()
+            })
             .max()
             .unwrap_or(0);
         let after = idx[end..].iter().find(|&&j| open(page, j));
