@@ -22,13 +22,14 @@ const NFC: u8 = 8;
 const NFKC: u8 = 16;
 const WHITESPACE: u8 = 32;
 const UNSPACED: u8 = 64;
+const PHRASE_SPACED: u8 = 128;
 
 /// A letter or digit of a script written without spaces between its words: Han (Chinese
 /// characters, Japanese kanji) and Japanese kana. There a line's words cannot be told apart
 /// by spaces, so the fingerprint takes each character as a word of its own and the cleaner's
 /// measures count them by the character. Thai, Lao, Khmer and Myanmar are written without
-/// spaces too, but their letters combine into syllables; they are left to the spaces they
-/// have (between phrases).
+/// spaces between words too, but their letters combine into syllables: see
+/// [`phrase_spaced_script`].
 fn unspaced_script(c: char) -> bool {
     matches!(c as u32,
         0x3005..=0x3007 // ideographic iteration mark, closing mark, number zero
@@ -40,6 +41,22 @@ fn unspaced_script(c: char) -> bool {
         | 0xFF66..=0xFF9F // halfwidth Katakana
         | 0x20000..=0x3FFFF) // CJK extensions B and later
         && (c.is_alphabetic() || c.is_numeric())
+}
+
+/// A letter, digit or combining mark of Thai, Lao, Myanmar or Khmer. These scripts put a space
+/// between phrases or sentences, not between words, and a word is a few letters with their
+/// marks, so counting words by spaces makes a paragraph of them a handful of words. The
+/// cleaner's measures count their letters instead (see `clean::words`); the fingerprint still
+/// takes their space-separated runs as words.
+fn phrase_spaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E01..=0x0E4E | 0x0E50..=0x0E59 // Thai letters, vowels, marks, digits
+        | 0x0E80..=0x0EDF // Lao
+        | 0x1000..=0x1049 | 0x1050..=0x109F // Myanmar, without its two punctuation marks
+        | 0xA9E0..=0xA9FE | 0xAA60..=0xAA7F // Myanmar extensions B and A
+        | 0x1780..=0x17D3 | 0x17DC..=0x17DD | 0x17E0..=0x17E9 // Khmer, without punctuation
+        | 0x19E0..=0x19FF) // Khmer symbols
+        && (c.is_alphanumeric() || is_combining_mark(c))
 }
 
 /// One character's entry. `lower` and `fold`: the result when it is one BMP character other
@@ -88,6 +105,9 @@ fn build(page: u32) -> Box<Page> {
         }
         if unspaced_script(c) {
             flags |= UNSPACED;
+        }
+        if phrase_spaced_script(c) {
+            flags |= PHRASE_SPACED;
         }
         let mut folded = String::new();
         fold_slow(c, |l| folded.push(l));
@@ -173,6 +193,22 @@ pub fn has_unspaced(text: &str) -> bool {
     text.bytes().any(|b| b >= 0xE3) && text.chars().any(is_unspaced)
 }
 
+/// Whether `c` is a letter, digit or mark of Thai, Lao, Myanmar or Khmer, whose spaces fall
+/// between phrases rather than words.
+pub fn is_phrase_spaced(c: char) -> bool {
+    match entry(c) {
+        Some(e) => e.flags & PHRASE_SPACED != 0,
+        None => phrase_spaced_script(c),
+    }
+}
+
+/// Whether `text` holds a letter of Thai, Lao, Myanmar or Khmer ([`is_phrase_spaced`]). Their
+/// UTF-8 starts with 0xE0, 0xE1 or 0xEA (the Myanmar extensions): most text, curly quotes and
+/// dashes (0xE2) included, is told free of them by its bytes alone.
+pub fn has_phrase_spaced(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, 0xE0 | 0xE1 | 0xEA)) && text.chars().any(is_phrase_spaced)
+}
+
 /// What the fingerprint and the word measure ask of a character, from one lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Props {
@@ -183,6 +219,8 @@ pub struct Props {
     pub whitespace: bool,
     /// [`is_unspaced`]: a Han or kana letter or digit.
     pub unspaced: bool,
+    /// [`is_phrase_spaced`]: a letter, digit or mark of Thai, Lao, Myanmar or Khmer.
+    pub phrase_spaced: bool,
     /// Bytes of its lowercase (`char::to_lowercase`), as UTF-8.
     pub lower_len: usize,
 }
@@ -196,6 +234,7 @@ pub fn props(c: char) -> Props {
             mark: e.flags & MARK != 0,
             whitespace: e.flags & WHITESPACE != 0,
             unspaced: e.flags & UNSPACED != 0,
+            phrase_spaced: e.flags & PHRASE_SPACED != 0,
             lower_len: usize::from(e.lower_len),
         },
         None => Props {
@@ -204,6 +243,7 @@ pub fn props(c: char) -> Props {
             mark: is_combining_mark(c),
             whitespace: c.is_whitespace(),
             unspaced: unspaced_script(c),
+            phrase_spaced: phrase_spaced_script(c),
             lower_len: c.to_lowercase().map(char::len_utf8).sum(),
         },
     }
@@ -276,11 +316,19 @@ mod tests {
                     mark: is_combining_mark(c),
                     whitespace: c.is_whitespace(),
                     unspaced: unspaced_script(c),
+                    phrase_spaced: phrase_spaced_script(c),
                     lower_len: c.to_lowercase().map(char::len_utf8).sum(),
                 },
                 "{c:?}"
             );
             assert_eq!(is_unspaced(c), unspaced_script(c), "{c:?}");
+            assert_eq!(is_phrase_spaced(c), phrase_spaced_script(c), "{c:?}");
+            if is_phrase_spaced(c) {
+                // What `has_phrase_spaced` looks for first: the lead byte.
+                let mut utf8 = [0u8; 4];
+                let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
+                assert!(matches!(lead, 0xE0 | 0xE1 | 0xEA), "{c:?}");
+            }
             for nfkc in [false, true] {
                 let quick = if nfkc {
                     is_nfkc_quick(std::iter::once(c))
@@ -313,5 +361,23 @@ mod tests {
         for c in ['a', 'é', 'ж', '한', 'ก', '。', '、', '・', '，', '１', ' '] {
             assert!(!is_unspaced(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn thai_lao_myanmar_and_khmer_letters_and_marks_are_phrase_spaced() {
+        // Letters, a Thai tone mark and vowel sign, Thai and Khmer digits, a Myanmar medial.
+        for c in [
+            'ก', 'ท', '\u{e48}', '\u{e34}', '๕', 'ກ', 'က', '\u{103b}', 'ក', '\u{17b6}', '៣',
+        ] {
+            assert!(is_phrase_spaced(c), "{c:?}");
+            assert!(!is_unspaced(c), "{c:?}");
+        }
+        // Their punctuation (Thai's paragraph sign, Myanmar's and Khmer's stops and commas) and
+        // other scripts' letters are not.
+        for c in ['๏', '။', '၊', '។', '៕', '៖', 'a', 'क', '中', '한', ' ', '.'] {
+            assert!(!is_phrase_spaced(c), "{c:?}");
+        }
+        assert!(has_phrase_spaced("Pai ปาย"));
+        assert!(!has_phrase_spaced("Pai — “Thai” 中文"));
     }
 }

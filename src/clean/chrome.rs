@@ -164,7 +164,7 @@ pub fn consent_buttons(
     let mut taken = 0;
     let mut last = notice;
     let ends_sentence =
-        |text: &str| text.ends_with(['.', '!', '?', ':', '。', '！', '？', '।', '؟']);
+        |text: &str| text.ends_with(['.', '!', '?', ':', '。', '！', '？', '।', '؟', '။', '។']);
     for i in notice + 1..page.lines.len() {
         if page.lines[i].is_blank() {
             continue;
@@ -337,7 +337,8 @@ pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
     for (k, &i) in open.iter().enumerate() {
         let line = &page.lines[i];
         let text = line.text.trim();
-        let run_together = line.words >= s.run_together_words && is_run_together_menu(text);
+        let run_together = line.words >= s.run_together_words && is_run_together_menu(text)
+            || is_run_together_labels(text);
         // Trimming takes off white space only, never a separator: whether the line has one
         // was found for the table already.
         if !table[k] && (run_together || is_menu(text, separated[k], s)) {
@@ -479,6 +480,40 @@ fn is_run_together_menu(text: &str) -> bool {
         joiners += usize::from(JOINERS.iter().any(|j| word.eq_ignore_ascii_case(j)));
     }
     lower && joiners < 2
+}
+
+/// Links run together in Thai, Lao, Myanmar or Khmer, which have no case to tell a label by:
+/// `LABELS` or more words of the script apart by spaces and nothing else (no digit, no
+/// punctuation, no word of another script), none over `LABEL_LETTERS` letters. These scripts
+/// space phrases, not words, and a sentence's phrases run longer: a paragraph's line holds
+/// phrases of 15 letters and more, a menu's labels are one or two words.
+fn is_run_together_labels(text: &str) -> bool {
+    const LABELS: usize = 6;
+    const LABEL_LETTERS: usize = 10;
+    // Every line is asked: its first character rules out nearly all of them.
+    if !text
+        .chars()
+        .next()
+        .is_some_and(crate::chars::is_phrase_spaced)
+    {
+        return false;
+    }
+    let mut labels = 0;
+    for label in text.split_whitespace() {
+        let mut letters = 0;
+        for c in label.chars() {
+            let p = crate::chars::props(c);
+            if !p.phrase_spaced || p.numeric {
+                return false;
+            }
+            letters += usize::from(!p.mark);
+        }
+        if letters > LABEL_LETTERS {
+            return false;
+        }
+        labels += 1;
+    }
+    labels >= LABELS
 }
 
 /// Bytes that mark a sentence, a clause, a list or a subtitle: a line holding one is not links
@@ -782,6 +817,35 @@ mod tests {
         ] {
             let src = format!("Story text that stays.\n{line}\n");
             assert_eq!(kept(&src), src, "{line}");
+        }
+    }
+
+    #[test]
+    fn labels_run_together_in_thai_lao_khmer_and_myanmar_are_a_menu() {
+        for menu in [
+            "หน้าแรก ข่าว กีฬา บันเทิง สุขภาพ รถยนต์ ติดต่อเรา",
+            "ໜ້າຫຼັກ ຂ່າວ ກິລາ ສຸຂະພາບ ທ່ອງທ່ຽວ ຕິດຕໍ່",
+            "ទំព័រដើម ព័ត៌មាន កីឡា សុខភាព វីដេអូ ទំនាក់ទំនង",
+            "ပင်မစာမျက်နှာ သတင်း အားကစား ကျန်းမာရေး ဗီဒီယို ဆက်သွယ်ရန်",
+        ] {
+            let src = format!("Story text that stays.\n{menu}\n");
+            assert_eq!(kept(&src), "Story text that stays.\n", "{menu}");
+            assert_eq!(removed(&src)[0].0, "nav_menu");
+        }
+        for line in [
+            // A sentence: its phrases are longer than labels ("The city opened a new market near
+            // the river on Monday morning, and traders came early").
+            "เทศบาลเปิดตลาดแห่งใหม่ริมแม่น้ำเมื่อเช้าวันจันทร์ พ่อค้าแม่ค้ามาตั้งแต่เช้ามืด ขายผักผลไม้จากสวนในอำเภอใกล้เคียง",
+            // Five labels, a list with a number, and labels beside Latin words.
+            "หน้าแรก ข่าว กีฬา บันเทิง ติดต่อเรา",
+            "ไข่ไก่ 3 ฟอง น้ำตาล นม เนย แป้ง",
+            "แชร์ Facebook LINE ข่าว กีฬา บันเทิง",
+        ] {
+            let src = format!("Story text that stays.\n{line}\n");
+            assert!(
+                removed(&src).iter().all(|(rule, _)| rule != "nav_menu"),
+                "{line}"
+            );
         }
     }
 

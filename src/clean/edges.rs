@@ -19,22 +19,26 @@ use rustc_hash::{FxHashMap, FxHashSet};
 /// The line as written ends like a sentence, looking past closing quotes and brackets ("...",
 /// which `core` leaves off, ends one too): the Latin marks, the CJK full-width ones, and the
 /// full stops and question marks of Devanagari ("।", "॥"), Arabic and Urdu ("؟", "۔"),
-/// Armenian ("։"), Ethiopic ("።", "፧") and Myanmar ("။").
+/// Armenian ("։"), Ethiopic ("።", "፧"), Myanmar ("။") and Khmer ("។", "៕"). Thai and Lao
+/// have no full stop: a long line of them ends a sentence ([`words::is_unstopped_sentence`]).
 fn ends_sentence(l: &Line<'_>) -> bool {
-    l.text
+    let end = l
+        .text
         .trim_end()
-        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
-        .ends_with(SENTENCE_ENDS)
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    end.ends_with(SENTENCE_ENDS) || words::is_unstopped_sentence(end, l.words)
 }
 
 /// The marks that end a sentence (see [`ends_sentence`]).
-const SENTENCE_ENDS: [char; 16] = [
-    '.', '!', '?', '…', '。', '．', '！', '？', '।', '॥', '؟', '۔', '։', '።', '፧', '။',
+const SENTENCE_ENDS: [char; 18] = [
+    '.', '!', '?', '…', '。', '．', '！', '？', '।', '॥', '؟', '۔', '։', '።', '፧', '။', '។', '៕',
 ];
 
 /// The line as written ends in ":": it announces what follows.
 fn announces(l: &Line<'_>) -> bool {
-    l.text.trim_end().ends_with([':', '：'])
+    l.text
+        .trim_end()
+        .ends_with([':', '：', headlines::KHMER_COLON])
 }
 
 /// A line of running prose: long enough and ending like a sentence.
@@ -1535,6 +1539,40 @@ mod tests {
             let src = format!("Harbour budget approved\n{P1}{P2}{P3}{end}");
             assert_eq!(kept(&src), src, "{:?}", removed(&src));
         }
+    }
+
+    /// Thai puts no stop after a sentence: a long line that ends in Thai letters is one, and
+    /// carries the article on to its last paragraph; the page's tail below it still goes.
+    #[test]
+    fn a_thai_article_keeps_its_last_sentence_without_a_stop() {
+        // A market opens by the river (three paragraphs), and where to rent a stall.
+        let article = "ตลาดริมน้ำแห่งใหม่เปิดแล้ว\n\
+            เทศบาลนครเปิดตลาดริมน้ำแห่งใหม่อย่างเป็นทางการเมื่อเช้าวันจันทร์ที่ผ่านมา โดยมีพ่อค้าแม่ค้ากว่าสองร้อยรายนำสินค้าเกษตรจากอำเภอรอบนอกมาวางขาย ทั้งผักปลอดสารพิษ ผลไม้ตามฤดูกาล และอาหารพื้นเมืองที่หาทานได้ยาก\n\
+            นายกเทศมนตรีกล่าวว่าตลาดแห่งนี้จะช่วยให้เกษตรกรขายสินค้าได้โดยตรงโดยไม่ต้องผ่านพ่อค้าคนกลาง และยังเป็นแหล่งท่องเที่ยวแห่งใหม่ของเมือง ซึ่งคาดว่าจะดึงดูดนักท่องเที่ยวได้มากขึ้นในช่วงฤดูหนาวนี้\n\
+            ตลาดเปิดทุกวันตั้งแต่หกโมงเช้าถึงหนึ่งทุ่ม มีที่จอดรถรองรับได้ประมาณสามร้อยคัน และมีรถรางบริการรับส่งจากสถานีขนส่งทุกครึ่งชั่วโมงตลอดทั้งวัน\n\
+            ผู้ประกอบการหลายรายบอกว่ายอดขายในสัปดาห์แรกดีกว่าที่คาดไว้มาก โดยเฉพาะผลไม้และขนมพื้นบ้านที่ขายหมดตั้งแต่ช่วงสาย\n\
+            เทศบาลมีแผนขยายพื้นที่ตลาดเพิ่มอีกหนึ่งโซนภายในปีหน้า เพื่อรองรับเกษตรกรจากอำเภอรอบนอกที่ยังรอคิวเช่าแผงอยู่อีกจำนวนมาก\n\
+            นอกจากนี้ยังจะจัดกิจกรรมดนตรีพื้นเมืองทุกเย็นวันเสาร์ เพื่อให้ตลาดเป็นจุดนัดพบของคนในชุมชนและนักท่องเที่ยว\n\
+            ไฮไลต์ของตลาด\n\
+            ผู้ที่สนใจเช่าแผงขายสินค้าในตลาดแห่งใหม่สามารถติดต่อสำนักงานเทศบาลได้ในวันและเวลาราชการตั้งแต่สัปดาห์หน้าเป็นต้นไป\n";
+        let tail = "เกี่ยวกับเรา | ติดต่อเรา | นโยบายความเป็นส่วนตัว\n\
+                    © 2569 ข่าวเมืองเหนือ สงวนลิขสิทธิ์\n";
+        let src = format!("{article}{tail}");
+        assert_kept(&src, article);
+        assert!(crate::clean::words::is_unstopped_sentence(
+            "สามารถติดต่อสำนักงานเทศบาลได้ในวันและเวลาราชการตั้งแต่สัปดาห์หน้าเป็นต้นไป",
+            16
+        ));
+        // Short, or ending in a word of another script, it may be a title.
+        let words = crate::clean::words::count;
+        assert!(!crate::clean::words::is_unstopped_sentence(
+            "ไฮไลต์ของตลาด",
+            words("ไฮไลต์ของตลาด")
+        ));
+        assert!(!crate::clean::words::is_unstopped_sentence(
+            "ติดตามข่าวเศรษฐกิจล่าสุดได้ทางช่องทางออนไลน์ของเราทุกวัน LINE",
+            16
+        ));
     }
 
     #[test]

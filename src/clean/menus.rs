@@ -36,7 +36,7 @@ const LIST_MARKS: &str = "-–•*▪◦·";
 
 /// The last visible character of a line ends a sentence (or a clause of a list or verse),
 /// looking past closing quotes and brackets; in Latin, CJK, Devanagari, Arabic and Urdu,
-/// Armenian, Ethiopic and Myanmar script.
+/// Armenian, Ethiopic, Myanmar and Khmer script.
 fn ends_sentence(core: &str) -> bool {
     let last = core
         .trim_end()
@@ -70,6 +70,8 @@ fn ends_sentence(core: &str) -> bool {
                 | '።'
                 | '፧'
                 | '။'
+                | '។'
+                | '៕'
         )
     )
 }
@@ -388,7 +390,9 @@ pub(super) fn is_sign_off(l: &Line<'_>) -> bool {
 
 /// The line ends in ":" (which the line's core leaves off as decoration): a lead-in.
 fn ends_colon(l: &Line<'_>) -> bool {
-    l.text.trim_end().ends_with([':', '：'])
+    l.text
+        .trim_end()
+        .ends_with([':', '：', headlines::KHMER_COLON])
 }
 
 /// A line of running prose: long enough and ending like a sentence.
@@ -738,8 +742,15 @@ mod tests {
                     চট্টগ্রাম বোর্ড: ৭০.৩২ শতাংশ\nসিলেট বোর্ড: ৮৫.৩৯ শতাংশ\n";
         let src = format!("{P1}{P2}{rows}{P3}{P4}");
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        // Khmer writes its own colon: rice exports by market ("China: 48,200 tonnes").
+        let rows = "ទីផ្សារសំខាន់ៗ\nប្រទេសចិន៖ ៤៨,២០០ តោន\nសហភាពអឺរ៉ុប៖ ៣៥,៦០០ តោន\n\
+                    ប្រទេសក្នុងតំបន់អាស៊ាន៖ ២៤,៩០០ តោន\nទីផ្សារផ្សេងទៀត៖ ១៩,៧០០ តោន\n";
+        let src = format!("{P1}{P2}{rows}{P3}{P4}");
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
         for (line, want) in [
             ("ঢাকা বোর্ড: ৭৯.২১ শতাংশ", true),
+            ("ប្រទេសចិន៖ ៤៨,២០០ តោន", true),
+            ("តម្លៃ៖៤៨", false),
             ("מטה: חיפה", true),
             ("Memory: 8 GB RAM", true),
             ("the reason: we left", false),

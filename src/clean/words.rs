@@ -5,6 +5,9 @@
 /// of Chinese and Japanese text, which has no spaces between them. A word there averages under
 /// two characters, so each two Han or kana characters count as one (rounded up): a
 /// 150-character paragraph measures as the prose it is, a 20-character headline as a title.
+/// Thai, Lao, Myanmar and Khmer put spaces between phrases only: their letters are counted, four
+/// to a word (rounded up; a Thai word averages 3.8 letters, its marks left out), whatever
+/// spaces fall between them.
 pub fn count(text: &str) -> usize {
     measure(text).0
 }
@@ -50,14 +53,47 @@ pub fn measure(text: &str) -> (usize, usize) {
             st.alnum = 0;
             st.unspaced += 1;
             st.size += p.lower_len;
+        } else if p.phrase_spaced {
+            // The same, counted by its letters; a mark adds to the key but not to the count.
+            st.n += st.alnum;
+            st.alnum = 0;
+            st.phrase_letters += usize::from(!p.mark);
+            if p.alphabetic || p.numeric {
+                st.size += p.lower_len;
+            }
         } else if p.alphabetic || p.numeric {
             st.alnum = 1;
             st.size += p.lower_len;
         }
         i += c.len_utf8();
     }
-    (st.n + st.alnum + st.unspaced.div_ceil(2), st.size)
+    let phrase_words = st.phrase_letters.div_ceil(PHRASE_SPACED_LETTERS);
+    (
+        st.n + st.alnum + st.unspaced.div_ceil(2) + phrase_words,
+        st.size,
+    )
 }
+
+/// Letters of Thai, Lao, Myanmar or Khmer that [`measure`] counts as a word.
+const PHRASE_SPACED_LETTERS: usize = 4;
+
+/// Whether a line ending in `end` (its text up to its closing quotes and brackets) and
+/// [`count`]ing `words` ends a sentence without a stop: Thai and Lao have none (a space ends a
+/// sentence), and Myanmar and Khmer writers often leave theirs out. So a line whose last
+/// letter is of these scripts (a number may follow it: "... a score of 8.5/10") and that is
+/// long for a title ([`UNSTOPPED_SENTENCE_WORDS`] words or more) reads as a sentence; a
+/// shorter one may be either.
+pub fn is_unstopped_sentence(end: &str, words: usize) -> bool {
+    words >= UNSTOPPED_SENTENCE_WORDS
+        && end
+            .chars()
+            .rev()
+            .find(|&c| crate::chars::is_alphabetic(c))
+            .is_some_and(crate::chars::is_phrase_spaced)
+}
+
+/// See [`is_unstopped_sentence`]: most headlines and menu labels are shorter.
+const UNSTOPPED_SENTENCE_WORDS: usize = 16;
 
 /// What [`measure`] counts as it goes.
 #[derive(Default)]
@@ -67,6 +103,8 @@ struct Counts {
     size: usize,
     /// Han and kana characters.
     unspaced: usize,
+    /// Letters and digits of Thai, Lao, Myanmar and Khmer (marks left out).
+    phrase_letters: usize,
 }
 
 impl Counts {
@@ -137,11 +175,16 @@ const CLASS: [u8; 128] = {
 #[cfg(test)]
 fn count_unicode(text: &str) -> usize {
     let unspaced = crate::chars::is_unspaced;
+    let phrase = crate::chars::is_phrase_spaced;
     let tokens = text
-        .split(|c: char| c.is_whitespace() || unspaced(c))
+        .split(|c: char| c.is_whitespace() || unspaced(c) || phrase(c))
         .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
         .count();
-    tokens + text.chars().filter(|&c| unspaced(c)).count().div_ceil(2)
+    let letters = text
+        .chars()
+        .filter(|&c| phrase(c) && !unicode_normalization::char::is_combining_mark(c))
+        .count();
+    tokens + text.chars().filter(|&c| unspaced(c)).count().div_ceil(2) + letters.div_ceil(4)
 }
 
 /// Common function words of English (the language the seeds and most scrapes are in) that say
@@ -307,30 +350,74 @@ const WORD_BYTE: [u8; 256] = {
 };
 
 fn content_words_unicode(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    for raw in text.split(|c: char| !crate::chars::is_alphanumeric(c) && c != '\'' && c != '’') {
-        if !crate::chars::has_unspaced(raw) {
+    use crate::chars::{is_phrase_spaced, is_unspaced};
+    // Thai's tone marks are no letters, but they are inside its words. Spaces and ASCII
+    // punctuation, most of what parts words, are told apart without a table look-up.
+    let apart = |c: char| {
+        if c.is_ascii() {
+            return !c.is_ascii_alphanumeric() && c != '\'';
+        }
+        let p = crate::chars::props(c);
+        !(p.alphabetic || p.numeric || p.phrase_spaced) && c != '’'
+    };
+    for raw in text.split(apart) {
+        if !crate::chars::has_unspaced(raw) && !crate::chars::has_phrase_spaced(raw) {
             unicode_word(raw, buf, &mut f);
             continue;
         }
         // Chinese and Japanese runs have no spaces to find words by: their pairs of
         // neighbouring characters stand for them, as in text search. A lone character is too
-        // common to tell a topic.
+        // common to tell a topic. Thai, Lao, Myanmar and Khmer runs have no spaces between
+        // words either; their words are longer, made of letters and the marks on them, and
+        // three neighbouring letters stand for them.
         let mut rest = raw;
-        while let Some(start) = rest.find(crate::chars::is_unspaced) {
+        while let Some(start) = rest.find(|c| is_unspaced(c) || is_phrase_spaced(c)) {
             unicode_word(&rest[..start], buf, &mut f);
             let run = &rest[start..];
+            let han = run.chars().next().is_some_and(is_unspaced);
             let end = run
-                .find(|c: char| !crate::chars::is_unspaced(c))
+                .find(|c: char| {
+                    if han {
+                        !is_unspaced(c)
+                    } else {
+                        !is_phrase_spaced(c)
+                    }
+                })
                 .unwrap_or(run.len());
-            let mut chars = run[..end].char_indices().peekable();
-            while let Some((a, _)) = chars.next() {
-                if let Some(&(b, c)) = chars.peek() {
-                    f(&run[a..b + c.len_utf8()]);
+            if han {
+                let mut chars = run[..end].char_indices().peekable();
+                while let Some((a, _)) = chars.next() {
+                    if let Some(&(b, c)) = chars.peek() {
+                        f(&run[a..b + c.len_utf8()]);
+                    }
                 }
+            } else {
+                letter_trigrams(&run[..end], &mut f);
             }
             rest = &run[end..];
         }
         unicode_word(rest, buf, &mut f);
+    }
+}
+
+/// Each three neighbouring letters of `run` (Thai, Lao, Myanmar or Khmer), with the marks that
+/// follow each, to `f`; nothing for a run of fewer letters.
+fn letter_trigrams(run: &str, f: &mut impl FnMut(&str)) {
+    // Where the last three letters start (a mark belongs to the letter before it).
+    let mut starts = [0usize; 3];
+    let mut letters = 0;
+    for (i, c) in run.char_indices() {
+        if i > 0 && crate::chars::props(c).mark {
+            continue;
+        }
+        if letters >= 3 {
+            f(&run[starts[0]..i]);
+        }
+        starts = [starts[1], starts[2], i];
+        letters += 1;
+    }
+    if letters >= 3 {
+        f(&run[starts[0]..]);
     }
 }
 
@@ -455,14 +542,14 @@ mod tests {
                 n,
                 alnum,
                 size,
-                unspaced: 0,
+                ..Counts::default()
             };
             bytes.iter().for_each(|&b| one.ascii(b));
             let mut eight = Counts {
                 n,
                 alnum,
                 size,
-                unspaced: 0,
+                ..Counts::default()
             };
             eight.ascii8(u64::from_le_bytes(bytes));
             assert_eq!(
@@ -497,6 +584,12 @@ mod tests {
         assert_eq!(count("使用Linux内核。"), 1 + 2);
         assert_eq!(count("使用Linux内核了"), 1 + 3);
         assert_eq!(count("カーネル の 文書"), 4);
+        // Thai, Lao, Myanmar, Khmer: four letters a word, rounded up, marks left out; the spaces
+        // between their phrases split nothing. "Pai is a small district in the province" (22
+        // letters, 4 marks).
+        assert_eq!(count("ปายเป็นอำเภอเล็ก ๆ ในจังหวัด"), 6);
+        assert_eq!(count("ท่องเที่ยว"), 2);
+        assert_eq!(count("Pai ปาย 2567"), 3);
         // Random strings over ASCII and non-ASCII letters, digits, spaces and punctuation.
         let pieces = [
             "a",
@@ -519,6 +612,11 @@ mod tests {
             "\u{4e2d}",
             "\u{306e}",
             "\u{3002}",
+            "\u{e01}",
+            "\u{e48}",
+            "\u{e34}",
+            "\u{1000}",
+            "\u{17d4}",
         ];
         let mut rng = crate::fingerprint::testgen::Rng::new(7);
         for _ in 0..5000 {
@@ -647,5 +745,18 @@ mod tests {
             content("使用Linux内核。的 カーネル"),
             ["使用", "linux", "内核", "カー", "ーネ", "ネル"]
         );
+    }
+
+    #[test]
+    fn thai_lao_myanmar_and_khmer_content_words_are_letter_triples() {
+        // "ทะเลหมอก" (sea of mist): its marks stay with the letters before them, a tone mark
+        // too, which is no letter and used to split the word.
+        assert_eq!(content("ทะเล"), ["ทะเ", "ะเล"]);
+        assert_eq!(content("ที่พัก"), ["ที่พัก"]);
+        // A space, punctuation or a Latin word ends a run; runs of under three letters give
+        // nothing.
+        assert_eq!(content("ทะเล ปาย Pai ที่"), ["ทะเ", "ะเล", "ปาย", "pai"]);
+        // Khmer: a subscript consonant is a letter after a mark (the coeng), a vowel sign a mark.
+        assert_eq!(content("ភ្នំពេញ"), ["ភ្នំពេ", "នំពេញ"]);
     }
 }
