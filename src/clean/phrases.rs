@@ -1322,6 +1322,38 @@ mod tests {
     }
 
     #[test]
+    fn thai_lao_khmer_and_myanmar_page_furniture_goes() {
+        for (line, rule) in [
+            ("แชร์ Facebook | LINE | X", "share_prompt"),
+            ("ແບ່ງປັນ: Facebook WhatsApp", "share_prompt"),
+            ("ចែករំលែក Facebook Telegram", "share_prompt"),
+            ("မျှဝေရန် Facebook Viber Telegram", "share_prompt"),
+            ("👁 อ่านแล้ว 25,341 ครั้ง", "site_chrome"),
+            ("ເບິ່ງແລ້ວ 1.845 ຄັ້ງ", "site_chrome"),
+            ("ចំនួនអ្នកអាន៖ ៣,៤៨២", "site_chrome"),
+            ("ဖတ်ရှုသူ ၄,၂၁၀", "site_chrome"),
+            ("ໂຄສະນາ", "site_chrome"),
+            ("ကြော်ငြာ", "site_chrome"),
+            ("អានបន្ថែម៖ តម្លៃស្រូវនៅខេត្តបាត់ដំបងឡើងថ្លៃ ក្រោយរដូវប្រមូលផល", "read_more"),
+            (
+                "ဆက်စပ်ဖတ်ရန် - ရန်ကုန်တွင် လျှပ်စစ်မီး အလှည့်ကျဖြတ်တောက်မှု အချိန်ဇယားသစ် ထုတ်ပြန်",
+                "read_more",
+            ),
+        ] {
+            goes(line, rule);
+        }
+        // Sentences that use the same words: "Share prices rose" opens with another word, a
+        // count in a sentence reads on past the number.
+        for line in [
+            "แชร์ลูกโซ่เป็นปัญหาที่ตำรวจกำลังเร่งปราบปราม",
+            "อ่านแล้ว 3 ครั้งก็ยังไม่เข้าใจว่ารัฐบาลจะช่วยอย่างไร",
+            "ကြော်ငြာ ဆိုင်းဘုတ်များကို ဖယ်ရှားရန် မြို့တော်က အမိန့်ထုတ်",
+        ] {
+            stays(line);
+        }
+    }
+
+    #[test]
     fn buttons_behind_icons_ad_markers_and_forum_furniture_go() {
         for (line, rule) in [
             ("💬 47 Comments", "comment_form"),
