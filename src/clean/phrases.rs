@@ -1324,7 +1324,7 @@ mod tests {
     #[test]
     fn thai_lao_khmer_and_myanmar_page_furniture_goes() {
         for (line, rule) in [
-            ("แชร์ Facebook | LINE | X", "share_prompt"),
+            ("แชร์ Facebook LINE X", "share_prompt"),
             ("ແບ່ງປັນ: Facebook WhatsApp", "share_prompt"),
             ("ចែករំលែក Facebook Telegram", "share_prompt"),
             ("မျှဝေရန် Facebook Viber Telegram", "share_prompt"),
@@ -1348,6 +1348,57 @@ mod tests {
             "แชร์ลูกโซ่เป็นปัญหาที่ตำรวจกำลังเร่งปราบปราม",
             "อ่านแล้ว 3 ครั้งก็ยังไม่เข้าใจว่ารัฐบาลจะช่วยอย่างไร",
             "ကြော်ငြာ ဆိုင်းဘုတ်များကို ဖယ်ရှားရန် မြို့တော်က အမိန့်ထုတ်",
+        ] {
+            stays(line);
+        }
+    }
+
+    /// A Discuz! forum's buttons and counts, a newsletter platform's, a live page's labels,
+    /// icon counters and affiliate notes; sentences with the same words stay.
+    #[test]
+    fn forum_newsletter_and_live_page_furniture_goes() {
+        for (line, rule) in [
+            ("回复", "nav_label"),
+            ("回复 支持(12) 反对(0)", "nav_label"),
+            ("支持(35)", "nav_label"),
+            ("发新帖", "nav_label"),
+            ("查看: 8762 | 回复: 46", "nav_label"),
+            ("收藏 | 分享 | 举报", "nav_label"),
+            (
+                "本帖最后由 老周搞装修 于 2026-2-27 22:11 编辑",
+                "comment_form",
+            ),
+            ("スポンサーリンク", "site_chrome"),
+            (
+                "※当ブログはアフィリエイト広告を利用しています",
+                "site_notice",
+            ),
+            (
+                "We independently review everything we recommend. When you buy through our links, we may earn a commission. Learn more",
+                "site_notice",
+            ),
+            ("Discover more from The Slow Ledger", "site_chrome"),
+            ("Over 41,000 subscribers", "site_chrome"),
+            ("♡ 1,204 💬 187 ↻ 96", "site_chrome"),
+            ("LIVE", "site_chrome"),
+            (
+                "EN DIRECTO: Real Oviedo 0-0 Racing de Ferrol (min. 23)",
+                "site_chrome",
+            ),
+            ("Pinned", "site_chrome"),
+            ("Share this update", "share_prompt"),
+            ("Share this event", "share_prompt"),
+        ] {
+            goes(line, rule);
+        }
+        for line in [
+            "回复率在过去一年里提高了三成，论坛管理员说。",
+            "The channel passed 41,000 subscribers in March, two years after its first video.",
+            "We independently tested six kettles over a month of daily use.",
+            "Live music returns to the harbour on Saturday with three bands.",
+            "He pinned the notice to the door of the hall.",
+            "The price rose from € 12 to € 15 over the year.",
+            "3 – 1",
         ] {
             stays(line);
         }
