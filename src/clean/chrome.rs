@@ -400,7 +400,7 @@ fn is_menu(text: &str, separated: bool, s: &ChromeSettings) -> bool {
     // Most lines have neither: one SIMD scan for a slash rules out " / ".
     let slashed = || memchr::memchr(b'/', text.as_bytes()).is_some() && text.contains(" / ");
     if !(separated || slashed()) {
-        return false;
+        return is_breadcrumb(text);
     }
     // A line framed by pipes is a row of a table ("| Boston | 64 | 18 | .780 |").
     if text.len() > 2 && text.starts_with('|') && text.ends_with('|') {
@@ -416,7 +416,13 @@ fn is_menu(text: &str, separated: bool, s: &ChromeSettings) -> bool {
         if item.is_empty() {
             continue;
         }
-        let n = words::count(item);
+        // A label in Thai, Lao, Khmer or Myanmar is a phrase, written without spaces however
+        // many words it has ("รีวิวเครื่องใช้ไฟฟ้า", appliance reviews): counted by its spaces.
+        let n = if crate::chars::has_phrase_spaced(item) {
+            item.split_whitespace().count()
+        } else {
+            words::count(item)
+        };
         // A menu item is a label: short, and never a sentence.
         if n == 0 || n > s.max_item_words || item.ends_with('.') && n > 1 {
             return false;
@@ -434,6 +440,46 @@ fn is_menu(text: &str, separated: bool, s: &ChromeSettings) -> bool {
     // Footer links are often three ("Privacy Policy | Terms of Service | Contact Us"): one item
     // fewer will do when every item is a capitalized label.
     items >= s.min_items || all_labels && items + 1 >= s.min_items && items >= 3
+}
+
+/// A breadcrumb trail written with " > ": three or more labels of up to `CRUMB_WORDS` words
+/// (the first of up to `HOME_WORDS`),
+/// each starting with a capital (or a letter of Thai, Lao, Khmer or Myanmar, which have no
+/// case) and holding a lowercase or caseless letter, in a line with nothing of a program or a
+/// formula in it: "Portada > Fútbol > Segunda División", "หน้าแรก > เศรษฐกิจ > การเงิน". An
+/// order of constants ("EKEYREVOKED > EKEYEXPIRED > ENOKEY") or a comparison in code
+/// ("if x > 0 || y > 0 {") is none.
+fn is_breadcrumb(text: &str) -> bool {
+    const CRUMB_WORDS: usize = 4;
+    // The trail starts at the site's home or a section ("Home", "Portada", "All Games"); a
+    // path through a program's menus in its manual starts with a verb ("Go to Products > Data
+    // Files > ...") or a label ("Example: Women > Rings > Diamond rings").
+    const HOME_WORDS: usize = 2;
+    if memchr::memchr(b'>', text.as_bytes()).is_none()
+        || text.contains([
+            '(', ')', '{', '}', '[', ']', ';', '=', '<', '$', '#', '`', '|', '"', ':', '+',
+        ])
+    {
+        return false;
+    }
+    let mut crumbs = 0;
+    for (k, crumb) in text.split(" > ").enumerate() {
+        let crumb = crumb.trim();
+        let Some(first) = crumb.chars().next() else {
+            return false;
+        };
+        let letters = |c: char| c.is_lowercase() || crate::chars::is_phrase_spaced(c);
+        if !(first.is_uppercase() || crate::chars::is_phrase_spaced(first))
+            || !crumb.chars().any(letters)
+            || crumb.contains('>')
+            || crumb.ends_with('.')
+            || words::count(crumb) > if k == 0 { HOME_WORDS } else { CRUMB_WORDS }
+        {
+            return false;
+        }
+        crumbs += 1;
+    }
+    crumbs >= 3
 }
 
 /// "Key: value" with a short key.
@@ -531,11 +577,13 @@ const IS_STOP: [bool; 256] = {
     t
 };
 
-/// A label in Title Case: every word capitalized but short joiners ("Terms of Service").
+/// A label in Title Case: every word capitalized but short joiners ("Terms of Service"); in
+/// Thai, Lao, Khmer or Myanmar, which have no case, a word of their letters will do.
 fn is_title_label(item: &str) -> bool {
     item.split_whitespace().all(|w| {
         let first = w.chars().next().unwrap_or(' ');
         first.is_uppercase()
+            || crate::chars::is_phrase_spaced(first)
             || matches!(
                 w,
                 "of" | "and" | "&" | "the" | "to" | "for" | "in" | "on" | "us"
@@ -814,6 +862,35 @@ mod tests {
             // Chinese prose with Latin names among its words: the words have no case.
             "Linux是Unix操作系统的克隆版本，由Linus Torvalds在一个松散的网络黑客团队的帮助下从头开始编写",
             "PCIe/PCI子系统、内存管理或文件系统）的内部知识了解很少或完全不了解的开发者",
+        ] {
+            let src = format!("Story text that stays.\n{line}\n");
+            assert_eq!(kept(&src), src, "{line}");
+        }
+    }
+
+    #[test]
+    fn breadcrumbs_written_with_angles_go_and_code_and_orders_stay() {
+        for crumbs in [
+            "Portada > Fútbol > Segunda División",
+            "Home > U.S. > Politics",
+            "หน้าแรก > เศรษฐกิจ > การเงินการคลัง",
+        ] {
+            let src = format!("Story text that stays.\n{crumbs}\n");
+            assert_eq!(kept(&src), "Story text that stays.\n", "{crumbs}");
+        }
+        // Three labels with other separators: in Thai, which has no case, its labels are
+        // labels as capitalized ones are; a Chinese table's header row stays.
+        let src = "Story text that stays.\nหน้าแรก » ท่องเที่ยว » ภาคเหนือ\n标志 | 值 | 描述\n";
+        assert_eq!(kept(src), "Story text that stays.\n标志 | 值 | 描述\n");
+        for line in [
+            "if x > 0 || y > 0 {",
+            "assert!(a.iter().all(|&x| x > 0));",
+            "EKEYREVOKED > EKEYEXPIRED > ENOKEY",
+            "CLOS0 > CLOS1 > CLOS2 > CLOS3.",
+            "Sales > Costs > Profit margins fell in every quarter of the year.",
+            "Paris > Lyon",
+            "Go to Products > Data Files > Click on the button",
+            "Example: Women > Rings > Diamond rings",
         ] {
             let src = format!("Story text that stays.\n{line}\n");
             assert_eq!(kept(&src), src, "{line}");

@@ -255,7 +255,8 @@ fn time_stamp(text: &str) -> Option<u32> {
 
 /// "Key: value" with a short capitalized key and a short value: "Memory: 8 GB RAM". In a
 /// script without case (Arabic, Hebrew, Bengali, Thai, Chinese...) any letter starts a key:
-/// "ঢাকা বোর্ড: ৭৯.২১ শতাংশ", "מטה: חיפה".
+/// "ঢাকা বোর্ড: ৭৯.২১ শতাংশ", "מטה: חיפה". A two-column table's row is one too
+/// ([`is_key_bar_value`]).
 pub(super) fn is_key_value(core: &str) -> bool {
     // Every line is asked, and most have no colon: one SIMD scan rules them out, where
     // `split_once(':')` stepped through core's portable search (132 instructions a line).
@@ -268,10 +269,24 @@ pub(super) fn is_key_value(core: &str) -> bool {
         memchr::memchr(b':', core.as_bytes())
     };
     let Some(at) = found else {
-        return false;
+        return is_key_bar_value(core);
     };
     let colon = core[at..].chars().next().map_or(1, char::len_utf8);
     is_key_and_value(&core[..at], &core[at + colon..])
+}
+
+/// A spec table's row as an extractor prints a table of two columns: "Gewicht | 1.420 g",
+/// "Max. Zuladung | 12 kg". The value holds a digit: two labels apart by a bar ("Impressum |
+/// Datenschutz") are a footer's links, and more bars make a menu or a wider table's row.
+fn is_key_bar_value(core: &str) -> bool {
+    let Some(at) = memchr::memchr(b'|', core.as_bytes()) else {
+        return false;
+    };
+    let (key, value) = (&core[..at], &core[at + 1..]);
+    key.ends_with(' ')
+        && !value.contains('|')
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && is_key_and_value(key, value)
 }
 
 /// Khmer's colon, which ends a key or announces a list as ":" does.

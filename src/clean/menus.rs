@@ -742,6 +742,11 @@ mod tests {
                     চট্টগ্রাম বোর্ড: ৭০.৩২ শতাংশ\nসিলেট বোর্ড: ৮৫.৩৯ শতাংশ\n";
         let src = format!("{P1}{P2}{rows}{P3}{P4}");
         assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        // A spec table printed as two cells a row.
+        let rows = "Technische Daten\nVolumen | 38 Liter\nGewicht | 1.420 g\nRückenlänge | 42–52 cm\n\
+                    Max. Zuladung | 12 kg\nVolumen Deckelfach | 4 Liter\n";
+        let src = format!("{P1}{P2}{rows}{P3}{P4}");
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
         // Khmer writes its own colon: rice exports by market ("China: 48,200 tonnes").
         let rows = "ទីផ្សារសំខាន់ៗ\nប្រទេសចិន៖ ៤៨,២០០ តោន\nសហភាពអឺរ៉ុប៖ ៣៥,៦០០ តោន\n\
                     ប្រទេសក្នុងតំបន់អាស៊ាន៖ ២៤,៩០០ តោន\nទីផ្សារផ្សេងទៀត៖ ១៩,៧០០ តោន\n";
@@ -751,6 +756,11 @@ mod tests {
             ("ঢাকা বোর্ড: ৭৯.২১ শতাংশ", true),
             ("ប្រទេសចិន៖ ៤៨,២០០ តោន", true),
             ("តម្លៃ៖៤៨", false),
+            // A two-column table's row with a figure, not two links or a wider row.
+            ("Gewicht | 1.420 g", true),
+            ("Max. Zuladung | 12 kg", true),
+            ("Impressum | Datenschutz", false),
+            ("Home | News | 2024", false),
             ("מטה: חיפה", true),
             ("Memory: 8 GB RAM", true),
             ("the reason: we left", false),
