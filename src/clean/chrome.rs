@@ -397,10 +397,15 @@ fn has_separator(text: &str) -> bool {
 
 /// `separated`: [`has_separator`]`(text)`, found by the caller.
 fn is_menu(text: &str, separated: bool, s: &ChromeSettings) -> bool {
-    // Most lines have neither: one SIMD scan for a slash rules out " / ".
-    let slashed = || memchr::memchr(b'/', text.as_bytes()).is_some() && text.contains(" / ");
-    if !(separated || slashed()) {
-        return is_breadcrumb(text);
+    // Most lines have neither: one SIMD scan for a slash or an angle rules out " / " and a
+    // breadcrumb's " > ".
+    if !separated {
+        if memchr::memchr2(b'/', b'>', text.as_bytes()).is_none() {
+            return false;
+        }
+        if !text.contains(" / ") {
+            return is_breadcrumb(text);
+        }
     }
     // A line framed by pipes is a row of a table ("| Boston | 64 | 18 | .780 |").
     if text.len() > 2 && text.starts_with('|') && text.ends_with('|') {
@@ -455,7 +460,7 @@ fn is_breadcrumb(text: &str) -> bool {
     // path through a program's menus in its manual starts with a verb ("Go to Products > Data
     // Files > ...") or a label ("Example: Women > Rings > Diamond rings").
     const HOME_WORDS: usize = 2;
-    if memchr::memchr(b'>', text.as_bytes()).is_none()
+    if !text.contains(" > ")
         || text.contains([
             '(', ')', '{', '}', '[', ']', ';', '=', '<', '$', '#', '`', '|', '"', ':', '+',
         ])

@@ -262,14 +262,23 @@ pub(super) fn is_key_value(core: &str) -> bool {
     // `split_once(':')` stepped through core's portable search (132 instructions a line).
     // Khmer has a colon of its own ("៖"), looked for only on a line that starts with a
     // Khmer letter (UTF-8 0xE1 0x9E or 0x9F; a second scan of every line cost 1 % of a run).
+    // A bar is looked for in the same scan (see `is_key_bar_value`).
     let khmer = matches!(core.as_bytes(), [0xE1, 0x9E | 0x9F, ..]);
     let found = if khmer {
         core.find([':', KHMER_COLON])
     } else {
-        memchr::memchr(b':', core.as_bytes())
+        match memchr::memchr2(b':', b'|', core.as_bytes()) {
+            Some(bar) if core.as_bytes()[bar] == b'|' => {
+                match memchr::memchr(b':', &core.as_bytes()[bar..]) {
+                    Some(k) => Some(bar + k),
+                    None => return is_key_bar_value(core, bar),
+                }
+            }
+            found => found,
+        }
     };
     let Some(at) = found else {
-        return is_key_bar_value(core);
+        return false;
     };
     let colon = core[at..].chars().next().map_or(1, char::len_utf8);
     is_key_and_value(&core[..at], &core[at + colon..])
@@ -278,10 +287,8 @@ pub(super) fn is_key_value(core: &str) -> bool {
 /// A spec table's row as an extractor prints a table of two columns: "Gewicht | 1.420 g",
 /// "Max. Zuladung | 12 kg". The value holds a digit: two labels apart by a bar ("Impressum |
 /// Datenschutz") are a footer's links, and more bars make a menu or a wider table's row.
-fn is_key_bar_value(core: &str) -> bool {
-    let Some(at) = memchr::memchr(b'|', core.as_bytes()) else {
-        return false;
-    };
+/// `at`: the line's first bar; it has no colon.
+fn is_key_bar_value(core: &str, at: usize) -> bool {
     let (key, value) = (&core[..at], &core[at + 1..]);
     key.ends_with(' ')
         && !value.contains('|')
