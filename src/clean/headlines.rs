@@ -309,10 +309,33 @@ fn is_key_and_value(key: &str, value: &str) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_alphabetic() && !c.is_lowercase());
-    capital
-        && value.starts_with(' ')
-        && (1..=3).contains(&words::count(key))
-        && (1..=6).contains(&words::count(value))
+    if !capital || !value.starts_with(' ') {
+        return false;
+    }
+    // A price list's row names what the price is for at more length, and may qualify the
+    // price: "Concession (students, over-65s, jobseekers): £18.00", "Under 16s: £10.00 (must
+    // be accompanied by an adult)".
+    let (keys, values) = if is_price(value.trim_start()) {
+        (PRICE_KEY_WORDS, PRICE_VALUE_WORDS)
+    } else {
+        (3, 6)
+    };
+    (1..=keys).contains(&words::count(key)) && (1..=values).contains(&words::count(value))
+}
+
+/// Words a price's key and value may have (see [`is_key_and_value`]).
+const PRICE_KEY_WORDS: usize = 5;
+const PRICE_VALUE_WORDS: usize = 10;
+
+/// A value that opens with a price: a currency sign and a digit ("£18.00", "$ 5", "€12").
+fn is_price(value: &str) -> bool {
+    let mut chars = value.chars();
+    chars
+        .next()
+        .is_some_and(|c| matches!(c, '£' | '$' | '€' | '¥' | '₩' | '₹' | '฿' | '₽' | '₺' | '₫'))
+        && chars
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_ascii_digit())
 }
 
 /// For each line: is it one of two or more "Key: value" lines in a row (blank lines between)?

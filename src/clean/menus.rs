@@ -760,6 +760,13 @@ mod tests {
             ("Gewicht | 1.420 g", true),
             ("Max. Zuladung | 12 kg", true),
             ("Impressum | Datenschutz", false),
+            // A price's key and its note may be longer; another value may not.
+            ("Concession (students, over-65s, jobseekers): £18.00", true),
+            ("Under 16s: £10.00 (must be accompanied by an adult)", true),
+            (
+                "Seats in the upper circle, row K: twelve pounds and fifty pence each",
+                false,
+            ),
             ("Home | News | 2024", false),
             ("מטה: חיפה", true),
             ("Memory: 8 GB RAM", true),
