@@ -163,8 +163,11 @@ pub fn consent_buttons(
 ) -> usize {
     let mut taken = 0;
     let mut last = notice;
-    let ends_sentence =
-        |text: &str| text.ends_with(['.', '!', '?', ':', '。', '！', '？', '।', '؟', '။', '។']);
+    let ends_sentence = |text: &str| {
+        text.ends_with([
+            '.', '!', '?', ':', '。', '！', '？', '।', '؟', '။', '។', '៕',
+        ])
+    };
     for i in notice + 1..page.lines.len() {
         if page.lines[i].is_blank() {
             continue;
@@ -337,8 +340,10 @@ pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
     for (k, &i) in open.iter().enumerate() {
         let line = &page.lines[i];
         let text = line.text.trim();
+        // A long line of short phrases in those scripts is a sentence (Myanmar's syllables
+        // carry many marks, and its stop may be left out).
         let run_together = line.words >= s.run_together_words && is_run_together_menu(text)
-            || is_run_together_labels(text);
+            || is_run_together_labels(text) && !words::is_unstopped_sentence(text, line.words);
         // Trimming takes off white space only, never a separator: whether the line has one
         // was found for the table already.
         if !table[k] && (run_together || is_menu(text, separated[k], s)) {
@@ -457,9 +462,18 @@ fn is_menu(text: &str, separated: bool, s: &ChromeSettings) -> bool {
 fn is_breadcrumb(text: &str) -> bool {
     const CRUMB_WORDS: usize = 4;
     // The trail starts at the site's home or a section ("Home", "Portada", "All Games"); a
-    // path through a program's menus in its manual starts with a verb ("Go to Products > Data
-    // Files > ...") or a label ("Example: Women > Rings > Diamond rings").
+    // path through a program's menus in its manual starts with a verb ("Select Edit >
+    // Preferences > General", "Go to Products > Data Files > ...") or a label ("Example:
+    // Women > Rings > Diamond rings").
     const HOME_WORDS: usize = 2;
+    const VERBS: [&str; 12] = [
+        "go", "select", "click", "open", "choose", "navigate", "tap", "press", "use", "see",
+        "visit", "pick",
+    ];
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    if VERBS.iter().any(|v| first_word.eq_ignore_ascii_case(v)) {
+        return false;
+    }
     if !text.contains(" > ")
         || text.contains([
             '(', ')', '{', '}', '[', ']', ';', '=', '<', '$', '#', '`', '|', '"', ':', '+',
@@ -887,10 +901,14 @@ mod tests {
     fn breadcrumbs_written_with_angles_go_and_code_and_orders_stay() {
         for crumbs in [
             "Portada > Fútbol > Segunda División",
-            "Home > U.S. > Politics",
+            "News > World > Europe",
             "หน้าแรก > เศรษฐกิจ > การเงินการคลัง",
         ] {
             goes_after_story(crumbs);
+            assert_eq!(
+                removed(&format!("Story text.\n{crumbs}\n"))[0].0,
+                "nav_menu"
+            );
         }
         // Three labels with other separators: in Thai, which has no case, its labels are
         // labels as capitalized ones are; a Chinese table's header row stays.
@@ -904,6 +922,8 @@ mod tests {
             "Sales > Costs > Profit margins fell in every quarter of the year.",
             "Paris > Lyon",
             "Go to Products > Data Files > Click on the button",
+            "Select Edit > Preferences > General",
+            "Open Settings > Privacy > Location Services",
             "Example: Women > Rings > Diamond rings",
         ] {
             stays_after_story(line);
@@ -929,6 +949,8 @@ mod tests {
             "หน้าแรก ข่าว กีฬา บันเทิง ติดต่อเรา",
             "ไข่ไก่ 3 ฟอง น้ำตาล นม เนย แป้ง",
             "แชร์ Facebook LINE ข่าว กีฬา บันเทิง",
+            // A Myanmar sentence without its stop: short phrases, but 16 words.
+            "ယခင်က ယင်းဒေသများရှိ နေထိုင်သူများသည် အဝီစိတွင်းရေနှင့် ရေသယ်ယာဉ်များမှ ဝယ်ယူသောရေကို အဓိကအားကိုးခဲ့ရပြီး နွေရာသီတွင် ရေရှားပါးမှု ကြုံတွေ့ရလေ့ရှိသည်",
         ] {
             let src = format!("Story text that stays.\n{line}\n");
             assert!(

@@ -262,7 +262,8 @@ pub(super) fn is_key_value(core: &str) -> bool {
     // `split_once(':')` stepped through core's portable search (132 instructions a line).
     // Khmer has a colon of its own ("៖"), looked for only on a line that starts with a
     // Khmer letter (UTF-8 0xE1 0x9E or 0x9F; a second scan of every line cost 1 % of a run).
-    // A bar is looked for in the same scan (see `is_key_bar_value`).
+    // A bar is looked for in the same scan (see `is_key_bar_value`), on a line that does not
+    // start with a Khmer letter.
     let khmer = matches!(core.as_bytes(), [0xE1, 0x9E | 0x9F, ..]);
     let found = if khmer {
         core.find([':', KHMER_COLON])

@@ -1400,6 +1400,11 @@ mod tests {
             "He pinned the notice to the door of the hall.",
             "The price rose from € 12 to € 15 over the year.",
             "3 – 1",
+            "3 − 1",
+            "Share the update with everyone on the project.",
+            "Live – The Rolling Stones at Hyde Park",
+            // "This article uses the 2024 Google Ads console."
+            "この記事では、2024年版のGoogle広告の管理画面を使用しています。",
         ] {
             stays(line);
         }

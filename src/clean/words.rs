@@ -54,7 +54,8 @@ pub fn measure(text: &str) -> (usize, usize) {
             st.unspaced += 1;
             st.size += p.lower_len;
         } else if p.phrase_spaced {
-            // The same, counted by its letters; a mark adds to the key but not to the count.
+            // The same, counted by its letters; a mark is no letter (a vowel sign, alphabetic,
+            // adds to the key; a tone mark, not alphabetic, adds to neither).
             st.n += st.alnum;
             st.alnum = 0;
             st.phrase_letters += usize::from(!p.mark);
