@@ -488,7 +488,7 @@ fn is_breadcrumb(text: &str) -> bool {
             return false;
         };
         let letters = |c: char| c.is_lowercase() || crate::chars::is_phrase_spaced(c);
-        if !(first.is_uppercase() || crate::chars::is_phrase_spaced(first))
+        if !starts_label(first)
             || !crumb.chars().any(letters)
             || crumb.contains('>')
             || crumb.ends_with('.')
@@ -596,13 +596,17 @@ const IS_STOP: [bool; 256] = {
     t
 };
 
+/// A capital, or a letter of Thai, Lao, Khmer or Myanmar, which have no case: how a link's
+/// label starts.
+fn starts_label(c: char) -> bool {
+    c.is_uppercase() || crate::chars::is_phrase_spaced(c)
+}
+
 /// A label in Title Case: every word capitalized but short joiners ("Terms of Service"); in
-/// Thai, Lao, Khmer or Myanmar, which have no case, a word of their letters will do.
+/// Thai, Lao, Khmer or Myanmar, a word of their letters will do ([`starts_label`]).
 fn is_title_label(item: &str) -> bool {
     item.split_whitespace().all(|w| {
-        let first = w.chars().next().unwrap_or(' ');
-        first.is_uppercase()
-            || crate::chars::is_phrase_spaced(first)
+        w.chars().next().is_some_and(starts_label)
             || matches!(
                 w,
                 "of" | "and" | "&" | "the" | "to" | "for" | "in" | "on" | "us"

@@ -16,26 +16,20 @@ use super::{Line, Page, Verdict, headlines, rule, words};
 use crate::config::EdgeSettings;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// The line as written ends like a sentence, looking past closing quotes and brackets ("...",
-/// which `core` leaves off, ends one too): the Latin marks, the CJK full-width ones, and the
-/// full stops and question marks of Devanagari ("।", "॥"), Arabic and Urdu ("؟", "۔"),
-/// Armenian ("։"), Ethiopic ("።", "፧"), Myanmar ("။") and Khmer ("។", "៕"). Thai and Lao
+/// The line as written ends like a sentence ([`words::is_sentence_end`]), looking past
+/// closing quotes and brackets ("...", which `core` leaves off, ends one too). Thai and Lao
 /// have no full stop: a long line of them ends a sentence ([`words::is_unstopped_sentence`]).
 fn ends_sentence(l: &Line<'_>) -> bool {
     let end = l
         .text
         .trim_end()
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    end.ends_with(SENTENCE_ENDS) || words::is_unstopped_sentence(end, l.words)
+    end.ends_with(words::is_sentence_end) || words::is_unstopped_sentence(end, l.words)
 }
 
-/// The marks that end a sentence (see [`ends_sentence`]).
-const SENTENCE_ENDS: [char; 18] = [
-    '.', '!', '?', '…', '。', '．', '！', '？', '।', '॥', '؟', '۔', '։', '።', '፧', '။', '។', '៕',
-];
-
-/// The line as written ends in ":": it announces what follows.
-fn announces(l: &Line<'_>) -> bool {
+/// The line as written ends in ":" (which the line's core leaves off as decoration): it
+/// announces what follows.
+pub(super) fn announces(l: &Line<'_>) -> bool {
     l.text
         .trim_end()
         .ends_with([':', '：', headlines::KHMER_COLON])

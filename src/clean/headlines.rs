@@ -45,19 +45,16 @@ fn is_title_like(line: &Line<'_>, s: &HeadlineSettings) -> bool {
     if t.len() > 2 && t.starts_with('|') && t.ends_with('|') || is_table_row(t) {
         return false;
     }
-    // Sentences end with a full stop; list items introducing more text end with : ; or ,
-    // (in Chinese and Japanese, their full-width forms and the ideographic stop and comma; the
-    // full stops of Devanagari, Urdu, Armenian, Ethiopic, Myanmar and Khmer, and Arabic's comma and
-    // semicolon).
+    // Sentences end with a full stop; list items introducing more text end with : ; or , (in
+    // other scripts, theirs: `words::is_full_stop`, `words::is_clause_mark`). A question or an
+    // exclamation may be a title.
     // A trailing ellipsis is a cut-off title or teaser ("Ten Things You Missed...").
     let end = raw_end(line.text);
     if end.ends_with("...") || end.ends_with('…') {
         return true;
     }
-    !end.ends_with([
-        '.', ':', ';', ',', '。', '．', '：', '；', '，', '、', '।', '॥', '۔', '،', '؛', '։', '።',
-        '။', '។', '៕',
-    ]) && !is_referenced_sentence(end)
+    !end.ends_with(|c| words::is_full_stop(c) || words::is_clause_mark(c))
+        && !is_referenced_sentence(end)
 }
 
 /// A sentence with a reference in brackets after its full stop: an issue number, a source, a

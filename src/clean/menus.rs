@@ -18,7 +18,7 @@
 //! (`page_min_prose_share` on a page's full visible text, whose own menus weigh in): where short
 //! lines dominate (a product grid, a link list that is the page's content) they stay.
 
-use super::{Line, Page, Verdict, edges, headlines, rule};
+use super::{Line, Page, Verdict, edges, headlines, rule, words};
 use crate::config::MenuSettings;
 use rustc_hash::FxHashSet;
 
@@ -34,51 +34,20 @@ const ITEM_REACH: usize = 2;
 /// The marks a list inside an article sets its items with (a menu's arrows are none).
 const LIST_MARKS: &str = "-–•*▪◦·";
 
-/// The last visible character of a line ends a sentence (or a clause of a list or verse),
-/// looking past closing quotes and brackets; in Latin, CJK, Devanagari, Arabic and Urdu,
-/// Armenian, Ethiopic, Myanmar and Khmer script.
+/// The last visible character of a line ends a sentence or a clause of a list or verse
+/// ([`words::is_sentence_end`], [`words::is_clause_mark`]), looking past closing quotes and
+/// brackets.
 fn ends_sentence(core: &str) -> bool {
-    let last = core
-        .trim_end()
+    core.trim_end()
         .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
         .chars()
-        .next_back();
-    matches!(
-        last,
-        Some(
-            '.' | '!'
-                | '?'
-                | ':'
-                | ';'
-                | ','
-                | '…'
-                | '。'
-                | '．'
-                | '！'
-                | '？'
-                | '：'
-                | '；'
-                | '，'
-                | '、'
-                | '।'
-                | '॥'
-                | '؟'
-                | '۔'
-                | '،'
-                | '؛'
-                | '։'
-                | '።'
-                | '፧'
-                | '။'
-                | '។'
-                | '៕'
-        )
-    )
+        .next_back()
+        .is_some_and(|c| words::is_sentence_end(c) || words::is_clause_mark(c))
 }
 
 /// A short line that is not (part of) a sentence: the shape of a menu item or widget label.
 fn is_short_label(l: &Line<'_>, s: &MenuSettings) -> bool {
-    l.words >= 1 && l.words <= s.max_words && !ends_sentence(l.core) && !ends_colon(l)
+    l.words >= 1 && l.words <= s.max_words && !ends_sentence(l.core) && !edges::announces(l)
 }
 
 /// A line of program code, or a name from it: what a documentation page lists one a line (a
@@ -388,13 +357,6 @@ pub(super) fn is_sign_off(l: &Line<'_>) -> bool {
         && !l.core.ends_with(['.', '!', '?', ':'])
 }
 
-/// The line ends in ":" (which the line's core leaves off as decoration): a lead-in.
-fn ends_colon(l: &Line<'_>) -> bool {
-    l.text
-        .trim_end()
-        .ends_with([':', '：', headlines::KHMER_COLON])
-}
-
 /// A line of running prose: long enough and ending like a sentence.
 fn is_prose(l: &Line<'_>, s: &MenuSettings) -> bool {
     l.words >= s.prose_words && ends_sentence(l.core) || l.words >= 2 * s.prose_words
@@ -481,11 +443,12 @@ fn menu_runs(page: &mut Page<'_>, s: &MenuSettings, idx: &[usize]) {
         let before = open_above.clone().next();
         let announces = |l: &Line<'_>| {
             l.words >= s.intro_words
-                && (ends_colon(l) || headlines::announces_by_words(headlines::raw_end(l.text)))
+                && (edges::announces(l)
+                    || headlines::announces_by_words(headlines::raw_end(l.text)))
         };
         let item = |l: &Line<'_>| {
             l.words < s.prose_words
-                && !ends_colon(l)
+                && !edges::announces(l)
                 && !headlines::announces_by_words(headlines::raw_end(l.text))
         };
         if open_above
@@ -696,6 +659,22 @@ mod tests {
 
     /// A run of short lines that a sentence announces, with a colon or in words, is the
     /// article's own list; the same run after a plain sentence goes.
+    /// Whether `line` of `src` is kept; the removals in the message otherwise.
+    fn line_kept(src: &str, line: &str) -> Result<(), String> {
+        let r = removed(src);
+        if r.iter().any(|(_, t)| t == line) {
+            Err(format!("{r:?}"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `rows` between the harbour story's paragraphs stay, all of them.
+    fn rows_stay(rows: &str) {
+        let src = format!("{P1}{P2}{rows}{P3}{P4}");
+        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+    }
+
     #[test]
     fn an_announced_run_stays() {
         let items = "Home\nNews\nSport\nWeather\nContact\n";
@@ -705,9 +684,8 @@ mod tests {
             ("The site has five sections and was redesigned.\n", false),
         ] {
             let src = format!("{P1}{P2}{intro}{items}{P3}{P4}");
-            let r = removed(&src);
-            let gone = r.iter().any(|(_, t)| t == "Weather");
-            assert_eq!(!gone, stays, "{intro}: {r:?}");
+            let kept = line_kept(&src, "Weather");
+            assert_eq!(kept.is_ok(), stays, "{intro}: {kept:?}");
         }
     }
 
@@ -728,9 +706,8 @@ mod tests {
             (format!("On this page:\n{long}"), false),
         ] {
             let src = format!("{P1}{P2}{above}{items}{P4}{P5}");
-            let r = removed(&src);
-            let gone = r.iter().any(|(_, t)| t == "Hair loss");
-            assert_eq!(!gone, stays, "{above}: {r:?}");
+            let kept = line_kept(&src, "Hair loss");
+            assert_eq!(kept.is_ok(), stays, "{above}: {kept:?}");
         }
     }
 
@@ -740,18 +717,15 @@ mod tests {
     fn facts_in_a_caseless_script_stay() {
         let rows = "বোর্ডভিত্তিক পাসের হার\nঢাকা বোর্ড: ৭৯.২১ শতাংশ\nরাজশাহী বোর্ড: ৮১.২৪ শতাংশ\n\
                     চট্টগ্রাম বোর্ড: ৭০.৩২ শতাংশ\nসিলেট বোর্ড: ৮৫.৩৯ শতাংশ\n";
-        let src = format!("{P1}{P2}{rows}{P3}{P4}");
-        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        rows_stay(rows);
         // A spec table printed as two cells a row.
         let rows = "Technische Daten\nVolumen | 38 Liter\nGewicht | 1.420 g\nRückenlänge | 42–52 cm\n\
                     Max. Zuladung | 12 kg\nVolumen Deckelfach | 4 Liter\n";
-        let src = format!("{P1}{P2}{rows}{P3}{P4}");
-        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        rows_stay(rows);
         // Khmer writes its own colon: rice exports by market ("China: 48,200 tonnes").
         let rows = "ទីផ្សារសំខាន់ៗ\nប្រទេសចិន៖ ៤៨,២០០ តោន\nសហភាពអឺរ៉ុប៖ ៣៥,៦០០ តោន\n\
                     ប្រទេសក្នុងតំបន់អាស៊ាន៖ ២៤,៩០០ តោន\nទីផ្សារផ្សេងទៀត៖ ១៩,៧០០ តោន\n";
-        let src = format!("{P1}{P2}{rows}{P3}{P4}");
-        assert_eq!(kept(&src), src, "{:?}", removed(&src));
+        rows_stay(rows);
         for (line, want) in [
             ("ঢাকা বোর্ড: ৭৯.২১ শতাংশ", true),
             ("ប្រទេសចិន៖ ៤៨,២០០ តោន", true),

@@ -75,6 +75,33 @@ pub fn measure(text: &str) -> (usize, usize) {
     )
 }
 
+/// A full stop of Latin, CJK (full-width and ideographic), Devanagari ("।", "॥"), Urdu ("۔"),
+/// Armenian ("։"), Ethiopic ("።"), Myanmar ("။") or Khmer ("។", "៕") script. Thai and Lao have
+/// none (see [`is_unstopped_sentence`]).
+pub fn is_full_stop(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '。' | '．' | '।' | '॥' | '۔' | '։' | '።' | '။' | '។' | '៕'
+    )
+}
+
+/// A mark that ends a question or an exclamation, or trails a sentence off: Latin, CJK,
+/// Arabic ("؟") and Ethiopic ("፧").
+pub fn is_question_or_exclamation(c: char) -> bool {
+    matches!(c, '!' | '?' | '…' | '！' | '？' | '؟' | '፧')
+}
+
+/// Any mark that ends a sentence: [`is_full_stop`] or [`is_question_or_exclamation`].
+pub fn is_sentence_end(c: char) -> bool {
+    is_full_stop(c) || is_question_or_exclamation(c)
+}
+
+/// A mark that ends a clause of a list or verse, or a lead-in: Latin, CJK (full-width and the
+/// ideographic comma) and Arabic ("،", "؛").
+pub fn is_clause_mark(c: char) -> bool {
+    matches!(c, ':' | ';' | ',' | '：' | '；' | '，' | '、' | '،' | '؛')
+}
+
 /// Letters of Thai, Lao, Myanmar or Khmer that [`measure`] counts as a word.
 const PHRASE_SPACED_LETTERS: usize = 4;
 
