@@ -1458,6 +1458,14 @@ mod tests {
                 "Der Deich soll auf 2,3 Kilometern erhöht werden. Foto: Katrin Möller",
                 "photo_caption",
             ),
+            (
+                "A sturdier watch is a good idea when climbing or backpacking. Credit: Matthew Richardson",
+                "photo_caption",
+            ),
+            (
+                "Both road and trail runners can use the data a watch collects. Photo: iRunFar/Eszter Horanyi",
+                "photo_caption",
+            ),
             ("From Wikipedia, the free encyclopedia", "site_chrome"),
             (
                 "Retrieved from \"http://en.wikipedia.org/w/index.php?title=Biloxi&oldid=453212308\"",
@@ -1630,6 +1638,8 @@ mod tests {
             "Related: the two cases share a defendant, prosecutors said.",
             "He held up the image: it was blurred beyond use.",
             "The results were clear. Photo: a good one would have helped.",
+            "The loan was repaid in May. Credit: lenders had eased terms.",
+            "Unemployment fell to 3.9% in March. Source: Bureau of Labor Statistics",
             "Over 212 votes were cast in the first round.",
             "350 votes",
             "Get rid of the clutter in your inbox with these filters.",
