@@ -1015,8 +1015,13 @@ fn tail_cut(
 ) -> Vec<usize> {
     let mut end = last;
     let mut gap = 0;
-    // Lines left of a list a line ending in ":" announced.
-    let mut announced = 0;
+    // Lines left of a list a line ending in ":" announced; the article's last prose line
+    // may be that line ("... resurfacing work on the following streets:").
+    let mut announced = if announces(&page.lines[last]) {
+        s.list_lines
+    } else {
+        0
+    };
     // How the line right above opened, if it carried the article on.
     let mut above: Option<String> = None;
     // Whether the line right above carried the article only as its sign-off.
@@ -1519,8 +1524,9 @@ mod tests {
 
     #[test]
     fn article_endings_stay() {
-        // A closing sentence cut off with "...", a verse, a list a sentence announces, a run of
-        // facts, and takeaways restating the story under a subheading all end the article.
+        // A closing sentence cut off with "...", a verse, a list a sentence announces (also the
+        // article's last prose line), a run of facts, and takeaways restating the story under a
+        // subheading all end the article.
         let endings = [
             "He said he wanted to learn more...\nThe rest is history.\n",
             "Roses are red,\nViolets are blue,\nSugar is sweet,\nAnd so are you.\n",
@@ -1528,6 +1534,10 @@ mod tests {
             "Recommended:\nOS: Windows 10\nMemory: 8 GB RAM\nStorage: 50 GB free\n",
             "What happens next\nStaff prepare the harbour budget plan\nHarbour works start next spring\n",
             "Eggs, flour and milk\nSalt to taste\nThe vote is expected next week.\n",
+            // The last prose line itself announces the list.
+            "The budget also sets aside money for resurfacing the roads around the harbour, \
+             which traders have asked for since the floods, starting with the following streets:\n\
+             Mill Lane\nChurch Walk\nHeadlands\nQuay Road\nThe works start in April.\n",
         ];
         for end in endings {
             let src = format!("Harbour budget approved\n{P1}{P2}{P3}{end}");
