@@ -1516,6 +1516,7 @@ mod tests {
             ("Original Poster", "comment_form"),
             ("Subscribe to: Post Comments (Atom)", "comment_form"),
             ("Filed Under:", "site_chrome"),
+            ("Tags", "nav_label"),
             ("Add as a preferred source on Google", "share_prompt"),
             (
                 "Advertising presented to you on this service can be based on limited data, such as the website or app you are using.",
@@ -1711,6 +1712,7 @@ mod tests {
             "Create an account of what happened that night, the judge said.",
             "Remember me as the one who stayed, she wrote.",
             "Contents of the box were sold at auction.",
+            "tags",
             "Unemployment fell to 3.9% in March. Source: Bureau of Labor Statistics",
             "Over 212 votes were cast in the first round.",
             "350 votes",
