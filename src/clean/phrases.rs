@@ -1517,6 +1517,8 @@ mod tests {
             ("Subscribe to: Post Comments (Atom)", "comment_form"),
             ("Filed Under:", "site_chrome"),
             ("Tags", "nav_label"),
+            ("View this post on Instagram", "site_chrome"),
+            ("A post shared by Jane Roe (@janeroe)", "site_chrome"),
             ("Add as a preferred source on Google", "share_prompt"),
             (
                 "Advertising presented to you on this service can be based on limited data, such as the website or app you are using.",
@@ -1713,6 +1715,8 @@ mod tests {
             "Remember me as the one who stayed, she wrote.",
             "Contents of the box were sold at auction.",
             "tags",
+            "A post shared by thousands of readers went viral.",
+            "— Jane Roe (@janeroe) April 16, 2025",
             "Unemployment fell to 3.9% in March. Source: Bureau of Labor Statistics",
             "Over 212 votes were cast in the first round.",
             "350 votes",
