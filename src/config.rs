@@ -304,8 +304,8 @@ pub struct EdgeSettings {
     pub head_topic_words: usize,
     /// ... or is one of the last `lead_lines` lines before it (a title, a byline, a date).
     pub lead_lines: usize,
-    /// After the last prose line, a line ending in ":" carries the next `list_lines` lines on
-    /// as its list ...
+    /// From the last prose line on (that line included), a line ending in ":" carries the next
+    /// `list_lines` lines on as its list ...
     pub list_lines: usize,
     /// ... and up to `max_gap` lines in a row that carry nothing (a subheading, a list item, or
     /// a line another rule took) stay when a line after them carries the article on.
