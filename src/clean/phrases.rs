@@ -1519,6 +1519,18 @@ mod tests {
             ("A post shared by Jane Roe (@janeroe)", "site_chrome"),
             ("Add as a preferred source on Google", "share_prompt"),
             (
+                "Share on Facebook Share on X Share via Email Copy link",
+                "share_prompt",
+            ),
+            (
+                "Partager sur Facebook Partager sur X Partager sur LinkedIn Envoyer par e-mail",
+                "share_prompt",
+            ),
+            (
+                "Compartir en WhatsApp Compartir en Facebook Compartir en X Enviar por email",
+                "share_prompt",
+            ),
+            (
                 "Advertising presented to you on this service can be based on limited data, such as the website or app you are using.",
                 "consent_notice",
             ),
@@ -1709,6 +1721,7 @@ mod tests {
             "Author:",
             "Reply to Paternity Action",
             "Tag",
+            "Share on Facebook fell 4%",
             "tags",
             "— Jane Roe (@janeroe) April 16, 2025",
             "Unemployment fell to 3.9% in March. Source: Bureau of Labor Statistics",
