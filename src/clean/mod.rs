@@ -444,6 +444,9 @@ impl Cleaner {
         if self.enabled(rule::BYLINE) {
             dateline::bylines(&mut page, self.enabled(rule::AUTHOR_BOX));
         }
+        if self.enabled(rule::AUTHOR_BOX) {
+            dateline::author_bios(&mut page);
+        }
         self.assemble(page)
     }
 
