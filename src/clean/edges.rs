@@ -275,6 +275,192 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
     }
 }
 
+/// Readers' comments that carry a reply button each (rule `comment_thread`), where no heading
+/// or "Jane says:" header announces them: a name, perhaps a date, the comment, then "Reply"
+/// ("Reply · Like", "Responder Citar Gosto", "Svara", "返信"). Two such comments or more, each
+/// a line of [`REPLY_BODY_WORDS`] words or more right above its button (up to three paragraphs,
+/// under up to three short header lines), below an article (three prose lines or more above
+/// the first one's header, [`REPLY_ARTICLE_WORDS`] words or more) and near the page's end (at most eight long lines below the last
+/// button): the lines from the first comment's header to the last button go. A forum's thread
+/// stays: its posts outweigh what stands above the first of them (its first post, which may
+/// carry its button apart from its text), or the software numbers them ("#1", "#2"). So does
+/// an article whose embedded posts show "Reply" between its paragraphs (long lines below
+/// them).
+pub fn reply_threads(page: &mut Page<'_>, s: &EdgeSettings) {
+    let lines: Vec<usize> = (0..page.lines.len())
+        .filter(|&i| !page.lines[i].is_blank())
+        .collect();
+    let words = |n: usize| page.lines[lines[n]].words;
+    let button = |n: usize| is_reply_button(page.lines[lines[n]].core);
+    // Each comment as the order of its first line and of its button.
+    let mut comments: Vec<(usize, usize)> = Vec::new();
+    for n in 0..lines.len() {
+        if !button(n) {
+            continue;
+        }
+        let floor = comments.last().map_or(0, |&(_, b)| b + 1);
+        let Some(last) = (floor.max(n.saturating_sub(3))..n)
+            .rev()
+            .find(|&m| words(m) >= REPLY_BODY_WORDS && !button(m))
+        else {
+            continue;
+        };
+        let mut start = last;
+        while start > floor && last - start < 2 && words(start - 1) >= REPLY_BODY_WORDS {
+            start -= 1;
+        }
+        let body = start;
+        while start > floor && body - start < 3 && words(start - 1) < REPLY_BODY_WORDS {
+            start -= 1;
+        }
+        comments.push((start, n));
+    }
+    let (Some(&(first, _)), Some(&(_, end))) = (comments.first(), comments.last()) else {
+        return;
+    };
+    if comments.len() < 2 {
+        return;
+    }
+    let prose_above: Vec<usize> = lines[..first]
+        .iter()
+        .copied()
+        .filter(|&i| page.verdicts[i].is_none() && is_prose(&page.lines[i], s))
+        .collect();
+    let prose_words: usize = prose_above.iter().map(|&i| page.lines[i].words).sum();
+    let long_below = (end + 1..lines.len()).filter(|&n| words(n) >= 15).count();
+    // A forum's posts outweigh its first post (and a summary above them); an article's
+    // comments are a smaller text than the article. Forum software numbers its posts ("#1").
+    let thread_words: usize = (first..=end)
+        .map(words)
+        .filter(|&w| w >= REPLY_BODY_WORDS)
+        .sum();
+    let numbered = lines
+        .iter()
+        .filter(|&&i| is_post_number(page.lines[i].text))
+        .count();
+    if prose_above.len() < s.min_prose_lines.max(3)
+        || prose_words < REPLY_ARTICLE_WORDS
+        || thread_words >= prose_words
+        || numbered >= 2
+        || long_below > 8
+    {
+        return;
+    }
+    for &i in &lines[first..=end] {
+        if page.verdicts[i].is_none() {
+            page.claim(i, Verdict::remove(rule::COMMENT_THREAD));
+        }
+    }
+}
+
+/// A forum post's number alone or at a line's end: "#1", "4 de Mar de 2024 #2".
+fn is_post_number(text: &str) -> bool {
+    let t = text.trim_end();
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_digit());
+    digits.len() < t.len()
+        && digits.ends_with('#')
+        && (digits.len() == 1 || digits[..digits.len() - 1].ends_with(char::is_whitespace))
+        && t.len() - digits.len() <= 5
+}
+
+/// Words of prose above the first comment, at least: an article, not a forum's first post
+/// (whose own button may stand under its signature, apart from its text).
+const REPLY_ARTICLE_WORDS: usize = 200;
+
+/// Words of a comment's line, at least, right above its reply button.
+const REPLY_BODY_WORDS: usize = 6;
+
+/// A comment's buttons: "Reply", "Reply · Like", "Like Reply 3", "Responder Citar Gosto",
+/// "Trả lời Thích": words of [`COMMENT_BUTTONS`] and counts only, one of them a reply.
+fn is_reply_button(core: &str) -> bool {
+    if core.len() > 60 {
+        return false;
+    }
+    let mut reply = false;
+    for w in core.split(|c: char| c.is_whitespace() || "·|•/-–()".contains(c)) {
+        if w.is_empty() || w.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let w = w.to_lowercase();
+        if REPLY_WORDS.contains(&w.as_str()) {
+            reply = true;
+        } else if !COMMENT_BUTTONS.contains(&w.as_str()) {
+            return false;
+        }
+    }
+    reply
+}
+
+/// "Reply" in the languages comment systems print it.
+const REPLY_WORDS: &[&str] = &[
+    "reply",
+    "responder",
+    "responde",
+    "svara",
+    "svar",
+    "antworten",
+    "répondre",
+    "repondre",
+    "rispondi",
+    "beantwoorden",
+    "reageren",
+    "odpowiedz",
+    "ответить",
+    "yanıtla",
+    "cevapla",
+    "balas",
+    "trả",
+    "返信",
+    "답글",
+    "回复",
+    "回覆",
+    "odgovori",
+    "odpovědět",
+    "vastaa",
+];
+
+/// The other buttons beside it: like, quote, report, share, edit.
+const COMMENT_BUTTONS: &[&str] = &[
+    "like",
+    "likes",
+    "quote",
+    "report",
+    "flag",
+    "share",
+    "permalink",
+    "edit",
+    "delete",
+    "citar",
+    "gosto",
+    "denunciar",
+    "compartir",
+    "gilla",
+    "citera",
+    "anmäl",
+    "zitieren",
+    "melden",
+    "citer",
+    "signaler",
+    "cita",
+    "segnala",
+    "citeren",
+    "cytuj",
+    "zgłoś",
+    "цитировать",
+    "пожаловаться",
+    "alıntıla",
+    "beğen",
+    "suka",
+    "lời",
+    "thích",
+    "引用",
+    "いいね",
+    "좋아요",
+    "신고",
+    "举报",
+    "赞",
+];
+
 /// Takes the buttons under the cookie notice that ends at a line, and returns the notice's
 /// last line (`chrome::consent_buttons`).
 pub type TakeButtons<'a> = dyn Fn(&mut Page<'_>, usize) -> usize + 'a;
@@ -1367,6 +1553,71 @@ mod tests {
             .map(|(_, text)| text)
             .collect();
         assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
+    }
+
+    /// Six more paragraphs: with P1-P6 an article of some 250 words, which a short comment
+    /// thread does not outweigh.
+    const MORE: &str = "The harbour master said the new lights would make night landings far safer for the fishing fleet.\n\
+        Work on the quay walls is due to begin in April and should take about eighteen months to finish.\n\
+        A public meeting on the dredging plan will be held in the town hall on the first Monday of March.\n\
+        The council will publish the full list of harbour works on its website before the end of the month.\n\
+        Local schools have been invited to paint a mural on the new harbour office when the works are done.\n\
+        The fishing association said it would keep pressing the council for a second slipway at the north end.\n";
+
+    /// Readers' comments with a reply button each and no heading or "says:" header go from the
+    /// first one's name to the last button; the article above stays, and so do a forum's posts,
+    /// numbered posts, and "Reply" buttons of posts embedded between the article's paragraphs.
+    #[test]
+    fn comments_with_reply_buttons_below_an_article_go() {
+        let thread = "Margaret Thornbury\n14 March 2024 at 9:12 am\n\
+            This is so encouraging, I am on the harbour road too and have waited years for the repairs.\n\
+            Reply\n\
+            Dev Patel\n15 March 2024 at 7:58 pm\n\
+            We moor at the north end and the lighting there has been poor for as long as I remember.\n\
+            Reply · Like\n";
+        let article = format!("Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}{MORE}");
+        let src = format!("{article}{thread}");
+        assert_eq!(kept(&src), article, "{:?}", removed(&src));
+        let gone: Vec<String> = removed(&src)
+            .into_iter()
+            .filter(|(rule, _)| rule == "comment_thread")
+            .map(|(_, text)| text)
+            .collect();
+        assert_eq!(gone.first().map(String::as_str), Some("Margaret Thornbury"));
+        // A forum: the posts outweigh the first one.
+        let forum = format!("{article}{}", thread.repeat(9));
+        assert!(
+            kept(&forum).contains("Margaret Thornbury"),
+            "{:?}",
+            removed(&forum)
+        );
+        // Numbered posts are a forum's, however long the first.
+        let numbered = thread
+            .replace("9:12 am", "9:12 am #2")
+            .replace("7:58 pm", "7:58 pm #3");
+        let src = format!("{article}{numbered}");
+        assert!(kept(&src).contains("Dev Patel"), "{:?}", removed(&src));
+        // Posts embedded in the article, with nine of its paragraphs below them.
+        let below = format!("{P4}{P5}{P6}{MORE}").replace("harbour", "port");
+        let src = format!("{article}{thread}{below}");
+        assert!(
+            kept(&src).contains("Margaret Thornbury"),
+            "{:?}",
+            removed(&src)
+        );
+        // One comment is no thread.
+        let one = thread.split("Dev Patel").next().unwrap_or_default();
+        let src = format!("{article}{one}");
+        assert!(
+            kept(&src).contains("This is so encouraging"),
+            "{:?}",
+            removed(&src)
+        );
+        assert!(super::is_reply_button("Reply") && super::is_reply_button("Responder Citar Gosto"));
+        assert!(super::is_reply_button("Like Reply 3") && super::is_reply_button("Trả lời Thích"));
+        assert!(!super::is_reply_button("Reply to the council") && !super::is_reply_button("Like"));
+        assert!(super::is_post_number("#1") && super::is_post_number("4 de Mar de 2024 #2"));
+        assert!(!super::is_post_number("Bay #12 is closed") && !super::is_post_number("C#10"));
     }
 
     #[test]

@@ -431,6 +431,7 @@ impl Cleaner {
         // Before the edges: the article's tail ends where the readers' comments begin.
         if input == Input::Page && self.enabled(rule::COMMENT_THREAD) {
             edges::comment_thread(&mut page, &self.settings.edges);
+            edges::reply_threads(&mut page, &self.settings.edges);
         }
         if input == Input::Page && self.enabled(rule::PAGE_EDGE) {
             let buttons = |p: &mut Page<'_>, i: usize| chrome::consent_buttons(p, i, &known);
