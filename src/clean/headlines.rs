@@ -530,6 +530,98 @@ fn content_words_into(text: &str, v: &mut Vec<u64>) {
     v.dedup();
 }
 
+/// Related lists whose items are teasers (rule `related_list`): each title with a line of its
+/// excerpt under it ("The £5 Compost Bin ...", "A few pallets, some wire and an afternoon ..."),
+/// perhaps a "Read more" another rule took. The list's title-like run stops at the first
+/// excerpt; run after the page's edges are found, this takes the rest while the lines alternate
+/// between a title and one excerpt of at most [`TEASER_WORDS`] words, when two more titles
+/// follow (one is a question and its answer in an interview), an article stands above (three
+/// long lines in a row: a listing's teasers alternate titles and excerpts throughout) and no
+/// long line of the page's (an article's paragraph, [`TEASER_TAIL_WORDS`] words
+/// or more) is left open below: an inline "Related" box in an article's middle, with the
+/// article going on below it, keeps what follows.
+pub fn teaser_lists(page: &mut Page<'_>, s: &HeadlineSettings) {
+    let ends: Vec<usize> = (0..page.lines.len())
+        .filter(|&i| {
+            page.verdicts[i]
+                .as_ref()
+                .is_some_and(|v| v.rule == rule::RELATED_LIST)
+        })
+        .collect();
+    // An article above the list: three long lines in a row. A listing page's teasers (its
+    // content) alternate titles and excerpts all the way down.
+    let mut streak = 0;
+    let mut article = None;
+    for i in 0..page.lines.len() {
+        let l = &page.lines[i];
+        if l.is_blank() {
+            continue;
+        }
+        if page.verdicts[i].is_none() && l.words >= TEASER_TAIL_WORDS {
+            streak += 1;
+            if streak >= 3 {
+                article = Some(i);
+                break;
+            }
+        } else {
+            streak = 0;
+        }
+    }
+    for last in ends {
+        if article.is_none_or(|a| a > last) {
+            continue;
+        }
+        let mut take = Vec::new();
+        let mut end = 0;
+        let mut excerpt = false;
+        let mut stop = page.lines.len();
+        for i in last + 1..page.lines.len() {
+            let l = &page.lines[i];
+            if l.is_blank() || page.verdicts[i].is_some() {
+                continue;
+            }
+            if is_title_like(l, s) {
+                // The run stopped at an excerpt, or at a line it gave back to the article (a
+                // question that the answer below makes the article's).
+                if take.is_empty() {
+                    break;
+                }
+                excerpt = false;
+                take.push(i);
+                end = take.len();
+            } else if !excerpt && l.words <= TEASER_WORDS {
+                excerpt = true;
+                take.push(i);
+                // The last title's excerpt is the list's too.
+                if end > 0 && end + 1 == take.len() {
+                    end = take.len();
+                }
+            } else {
+                stop = i;
+                break;
+            }
+        }
+        let titles = take[..end]
+            .iter()
+            .filter(|&&i| is_title_like(&page.lines[i], s))
+            .count();
+        let from = take.get(end).copied().unwrap_or(stop).min(stop);
+        let article_below = (from..page.lines.len())
+            .any(|i| page.verdicts[i].is_none() && page.lines[i].words >= TEASER_TAIL_WORDS);
+        if titles >= 2 && !article_below {
+            for &i in &take[..end] {
+                page.claim(i, Verdict::remove(rule::RELATED_LIST));
+            }
+        }
+    }
+}
+
+/// Words of a line below a teaser list that is the page's prose, not a footer's.
+const TEASER_TAIL_WORDS: usize = 15;
+
+/// Words of a teaser's excerpt, at most.
+const TEASER_WORDS: usize = 40;
+
 /// `after_related[i]`: line `i` was claimed as a related-stories heading.
 pub fn detect(
     page: &mut Page<'_>,
@@ -1164,6 +1256,47 @@ mod tests {
         assert_eq!(kept(&src), ARTICLE);
         let rules: Vec<_> = removed(&src).into_iter().map(|(r, _)| r).collect();
         assert_eq!(rules, ["related_header", "related_list", "related_list"]);
+    }
+
+    /// Teasers under a related heading, each title with an excerpt, go whole below an article;
+    /// a listing page's teasers (no article above them), an inline box with the article going
+    /// on below it, and a question the run gave back to the article stay.
+    #[test]
+    fn a_related_list_of_teasers_goes_with_its_excerpts() {
+        let teasers = "Harbour authority delays ferry terminal vote\n\
+             The board wants another study of the quay before it commits to the contract.\n\
+             Fishing crews protest at the east quay\n\
+             Dozens of boats blocked the harbour mouth for an hour on Saturday morning.\n\
+             New ferry timetable for the winter\n\
+             Fewer sailings on weekdays, but a late boat on Fridays from November.\n";
+        let src = format!("{ARTICLE}You might also like\n{teasers}");
+        assert_eq!(kept(&src), ARTICLE, "{:?}", removed(&src));
+        // A listing: the same teasers are the page.
+        let src = format!("Harbour news\nLatest stories\n{teasers}Most read\n{teasers}");
+        let kept_text = kept(&src);
+        assert!(
+            kept_text.contains("Dozens of boats blocked"),
+            "{kept_text}\n{:?}",
+            removed(&src)
+        );
+        // An inline box: the article goes on below it.
+        let below = ARTICLE.replace("Harbour authority approves new ferry terminal\n", "");
+        let src = format!(
+            "{ARTICLE}Related\n{teasers}{}",
+            below.replace("harbour", "port")
+        );
+        assert!(
+            kept(&src).contains("The board wants another study"),
+            "{:?}",
+            removed(&src)
+        );
+        // An interview's question right below the box's one title, then its answer.
+        let qa = "Will the ferries be bigger?\n\
+                  Mara Lind: Yes, about twice the size, which is why the quay needs new walls.\n\
+                  Who pays for the walls?\n\
+                  Mara Lind: The port board and the council share it, half and half.\n";
+        let src = format!("{ARTICLE}Read also\nHarbour authority delays ferry terminal vote\n{qa}");
+        assert!(kept(&src).contains(qa), "{:?}", removed(&src));
     }
 
     #[test]

@@ -439,6 +439,9 @@ impl Cleaner {
                 self.enabled(rule::CONSENT_BUTTON).then_some(&buttons);
             edges::detect(&mut page, &self.settings.edges, &notice_ends, buttons);
         }
+        if related && input == Input::Page {
+            headlines::teaser_lists(&mut page, &self.settings.headlines);
+        }
         self.phrases.get().detect(&mut page, true);
         // Last, on the lines the others left: a byline stands in a menu run's lead and a page
         // edge's lead as the line it is, and leaves the text only once they are done.
