@@ -343,7 +343,8 @@ pub fn menus(page: &mut Page<'_>, s: &ChromeSettings) {
         // A long line of short phrases in those scripts is a sentence (Myanmar's syllables
         // carry many marks, and its stop may be left out).
         let run_together = line.words >= s.run_together_words && is_run_together_menu(text)
-            || is_run_together_labels(text) && !words::is_unstopped_sentence(text, line.words);
+            || is_run_together_labels(text) && !words::is_unstopped_sentence(text, line.words)
+            || is_glued_menu(text);
         // Trimming takes off white space only, never a separator: whether the line has one
         // was found for the table already.
         if !table[k] && (run_together || is_menu(text, separated[k], s)) {
@@ -546,6 +547,116 @@ fn is_run_together_menu(text: &str) -> bool {
     }
     lower && joiners < 2
 }
+
+/// Links run together with no space between them, as a page's text loses the markup that
+/// parted them: "RecipesBreakfastBakingWeeknight DinnersSeasonalShopAbout", "About usWhere we
+/// workOur programmesNews & storiesGet involvedDonate". A word's letter run of two or more in
+/// lower case right before a capital that starts two or more in lower case, four times or
+/// more in two words or more (or [`GLUED_ONE_WORD`] times in one), in a line with nothing that
+/// marks a sentence or a clause, at most [`GLUED_WORDS`] words. A brand's "iPhone" and code's "TcpExtTCPAbortOnData"
+/// or "setUpClass" do not count; a shorter single glued word ("FacebookXPinterestEmail", a class
+/// name "AbstractSingletonProxyFactoryBean") stays, and so do names between code's keywords or
+/// joined by "and" ("impl Display for FromBytesUntilNulError").
+fn is_glued_menu(text: &str) -> bool {
+    if text.bytes().any(|b| IS_STOP[usize::from(b)])
+        || text.contains(['“', '”', '…', '–', '—', '_', '<', '>', '=', '/', '{', '}'])
+        || crate::chars::has_unspaced(text)
+    {
+        return false;
+    }
+    let (mut glued, mut glued_words, mut words, mut pascal, mut lettered) = (0, 0, 0, 0, 0);
+    for word in text.split_whitespace() {
+        words += 1;
+        // Names from code between its keywords ("impl Display for FromBytesUntilNulError"),
+        // or two names joined ("setUpClass and tearDownClass").
+        if CODE_WORDS.contains(&word) || NAME_JOINERS.contains(&word) {
+            return false;
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut here = 0;
+        let mut run = 0;
+        for (k, &c) in chars.iter().enumerate() {
+            if c.is_uppercase() {
+                // Two lower-case letters or more before it, two after it: a label's word
+                // begins ("…RecipesBreakfast…"), not an abbreviation's ("TcpExt", "setUp").
+                let after = chars[k + 1..]
+                    .iter()
+                    .take_while(|c| c.is_lowercase())
+                    .count();
+                here += usize::from(run >= 2 && after >= 2);
+                run = 0;
+            } else if c.is_lowercase() {
+                run += 1;
+            } else {
+                run = 0;
+            }
+        }
+        glued += here;
+        glued_words += usize::from(here > 0);
+        let humps = chars
+            .windows(2)
+            .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
+        pascal += usize::from(chars[0].is_uppercase() && humps);
+        lettered += usize::from(chars.iter().any(|c| c.is_alphabetic()));
+    }
+    // Names from code one after another, each a word of its own: "FilterableProductTable
+    // SearchBar ProductTable ProductCategoryRow ProductRow" (a menu's labels run across its
+    // spaces: "Weeknight Dinners", "Long Reads").
+    if pascal >= 3 && pascal == lettered {
+        return false;
+    }
+    words <= GLUED_WORDS && (glued >= GLUED_MIN && glued_words >= 2 || glued >= GLUED_ONE_WORD)
+}
+
+/// Keywords that put names from code on a line of a documentation page.
+const CODE_WORDS: &[&str] = &[
+    "impl",
+    "for",
+    "fn",
+    "pub",
+    "struct",
+    "enum",
+    "trait",
+    "class",
+    "def",
+    "where",
+    "dyn",
+    "mut",
+    "const",
+    "static",
+    "let",
+    "var",
+    "new",
+    "extends",
+    "implements",
+    "interface",
+    "type",
+    "async",
+    "unsafe",
+    "use",
+    "mod",
+    "import",
+    "from",
+    "return",
+    "void",
+    "public",
+    "private",
+    "protected",
+    "final",
+    "abstract",
+];
+
+/// Words that join two names, which no menu puts between its glued labels.
+const NAME_JOINERS: &[&str] = &["and", "or", "vs", "und", "oder", "et", "ou", "y", "e", "o"];
+
+/// Glued capitals one glued word alone makes a menu with, at least: a site's whole menu
+/// ("AttualitàViaggiCiboArtigianatoPersoneAmbienteAbbonati"), longer than code's longest
+/// names ("SimpleBeanFactoryAwareAspectInstanceFactory" has five by this count).
+const GLUED_ONE_WORD: usize = 6;
+/// Glued capitals a menu line has, at least.
+const GLUED_MIN: usize = 4;
+/// Words (apart by spaces) of a glued menu line, at most.
+const GLUED_WORDS: usize = 16;
 
 /// Links run together in Thai, Lao, Myanmar or Khmer, which have no case to tell a label by:
 /// `LABELS` or more words of the script apart by spaces and nothing else (no digit, no
@@ -874,6 +985,45 @@ mod tests {
     fn goes_after_story(line: &str) {
         let src = format!("Story text that stays.\n{line}\n");
         assert_eq!(kept(&src), "Story text that stays.\n", "{line}");
+    }
+
+    /// Links glued together as the markup that parted them went: gone in any language with
+    /// case. Brands, names from code documentation and short glued words stay.
+    #[test]
+    fn links_glued_together_are_a_menu() {
+        for line in [
+            "RecipesBreakfastBakingWeeknight DinnersSeasonalShopAbout",
+            "About usWhere we workOur programmesNews & storiesGet involvedDonate",
+            "AboutContact usCareersAnnual reportsSafeguardingPrivacy noticeCookie settingsAccessibility",
+            "InícioFórunsNovas mensagensPesquisarMembrosClassificados",
+            "AttualitàViaggiCiboArtigianatoPersoneAmbienteAbbonati",
+            "ActualitéPolitiqueInternationalÉconomieSociétéTechCultureSportsMétéoLe Direct",
+        ] {
+            goes_after_story(line);
+            assert_eq!(
+                removed(&format!("Story text that stays.\n{line}\n"))[0].0,
+                "nav_menu"
+            );
+        }
+        for line in [
+            "iPhone 15 vs iPad Pro vs MacBookAir",
+            "FacebookXPinterestEmailPrint",
+            "AbstractSingletonProxyFactoryBean",
+            "impl Display for FromBytesUntilNulError",
+            "impl StructuralPartialEq for TryFromIntError",
+            "setUpClass and tearDownClass",
+            "TryFromIntError and ParseIntError",
+            "* TcpExtTCPAbortOnData",
+            "HTTPPasswordMgrWithPriorAuth Objects",
+            "MaxCpuSwPwrAcc MSR C001007b",
+            "Filesystem block size 1kB 2kB 4kB 8kB",
+            "NonZeroI8 NonZeroI16 NonZeroI32 NonZeroI64 NonZeroI128 NonZeroIsize }",
+            "McDonald's and YouTube team up on a new PlayStation game",
+            "LoongArch是一种新的RISC ISA，在一定程度上类似于MIPS和RISC-V",
+            "- FilterableProductTable SearchBar ProductTable ProductCategoryRow ProductRow",
+        ] {
+            stays_after_story(line);
+        }
     }
 
     #[test]
