@@ -732,6 +732,45 @@ mod tests {
         assert_eq!(rules_of(&src), [rule], "{line}");
     }
 
+    /// A syndicated copy's note, a metered paywall's count, a charity's registered footer, a
+    /// podcast's subscribe plea and an audio player's controls go; sentences on the same
+    /// subjects stay.
+    #[test]
+    fn syndication_meters_charity_footers_and_players_go() {
+        for line in [
+            "This article was first published by Rural Voices Scotland and is republished here as part of our partnership with independent regional newsrooms.",
+            "You've read 4 articles this month. The Northern Ledger is funded by readers, not billionaires.",
+            "You have read 3 of 5 free articles this month.",
+            "Hai letto 2 dei 3 articoli gratuiti di questo mese. Abbonati ora a 1 euro.",
+            "Sie haben 3 von 5 kostenlosen Artikeln gelesen.",
+            "Clearwater Trust is a registered charity in England and Wales (charity number 1098765) and in Scotland (SC045321).",
+            "We are registered with the Fundraising Regulator and committed to the Code of Fundraising Practice.",
+            "Never miss an episode. Subscribe wherever you get your podcasts, and leave us a rating.",
+            "Gillar du Historiepodden Norrsken? Prenumerera i din poddapp så missar du inga avsnitt.",
+        ] {
+            goes(line, "site_notice");
+        }
+        for line in [
+            "▶ Play episode 00:00 / 52:18",
+            "▶ Spela upp 00:00 / 58:04",
+            "Download MP3",
+            "Share episode",
+        ] {
+            goes(line, "site_notice");
+        }
+        for line in [
+            "The report was first published in 2019 and has been cited in every inquiry since.",
+            "You have read the council's report, so you know the figures are disputed.",
+            "Readers who read 3 articles a week are twice as likely to subscribe, the study found.",
+            "The trust is a registered charity in Scotland and relies on donations.",
+            "Listeners can subscribe to the council's meetings on its website.",
+            "The final whistle came at 90:00 / 95:12 of the broadcast, the clock showed.",
+            "Share prices fell by 4% after the announcement.",
+        ] {
+            stays(line);
+        }
+    }
+
     /// A comment section's counts with thousands' marks, its prompts to sign in and its
     /// buttons for more replies; sentences about comments and signing in stay.
     #[test]
