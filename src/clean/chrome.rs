@@ -572,32 +572,30 @@ fn is_glued_menu(text: &str) -> bool {
         if CODE_WORDS.contains(&word) || NAME_JOINERS.contains(&word) {
             return false;
         }
-        let chars: Vec<char> = word.chars().collect();
-        let mut here = 0;
-        let mut run = 0;
-        for (k, &c) in chars.iter().enumerate() {
+        let (mut here, mut run, mut humps, mut prev_lower) = (0, 0, false, false);
+        let mut chars = word.chars();
+        let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+        lettered += usize::from(word.chars().any(char::is_alphabetic));
+        while let Some(c) = chars.next() {
             if c.is_uppercase() {
+                humps |= prev_lower;
                 // Two lower-case letters or more before it, two after it: a label's word
                 // begins ("…RecipesBreakfast…"), not an abbreviation's ("TcpExt", "setUp").
-                let after = chars[k + 1..]
-                    .iter()
-                    .take_while(|c| c.is_lowercase())
-                    .count();
-                here += usize::from(run >= 2 && after >= 2);
+                if run >= 2 {
+                    let after = chars.clone().take_while(|c| c.is_lowercase()).count();
+                    here += usize::from(after >= 2);
+                }
                 run = 0;
             } else if c.is_lowercase() {
                 run += 1;
             } else {
                 run = 0;
             }
+            prev_lower = c.is_lowercase();
         }
         glued += here;
         glued_words += usize::from(here > 0);
-        let humps = chars
-            .windows(2)
-            .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
-        pascal += usize::from(chars[0].is_uppercase() && humps);
-        lettered += usize::from(chars.iter().any(|c| c.is_alphabetic()));
+        pascal += usize::from(first_upper && humps);
     }
     // Names from code one after another, each a word of its own: "FilterableProductTable
     // SearchBar ProductTable ProductCategoryRow ProductRow" (a menu's labels run across its

@@ -801,6 +801,22 @@ pub fn author_bios(page: &mut Page<'_>) {
             }
         }
     }
+    // The person each short line names alone, found once and only when asked for: a long
+    // line looks up to six lines back, and a found heading's name is looked for on every line.
+    let mut names: Vec<Option<Option<&str>>> = vec![None; lines.len()];
+    let page_lines = &page.lines;
+    let mut name_of = |m: usize| -> Option<&str> {
+        *names[m].get_or_insert_with(|| {
+            let l = &page_lines[lines[m]];
+            let t = l.text.trim();
+            // Most short lines open in lower case or with a mark: done before the words are
+            // split and compared.
+            let rest = &t[byline_opening(t).map_or(0, str::len)..];
+            (l.words >= 2 && l.words <= BIO_NAME_LINE_WORDS && rest.starts_with(char::is_uppercase))
+                .then(|| person_line(t))
+                .flatten()
+        })
+    };
     // Each box as the order of its heading and of its paragraph.
     let mut boxes: Vec<(usize, usize)> = Vec::new();
     for (n, &i) in lines.iter().enumerate() {
@@ -813,7 +829,7 @@ pub fn author_bios(page: &mut Page<'_>) {
             .rev()
             .take_while(|&m| page.lines[lines[m]].words <= BIO_HEADING_WORDS)
             .find_map(|m| {
-                person_line(page.lines[lines[m]].text.trim())
+                name_of(m)
                     .filter(|name| opens_with_name(bio, name))
                     .map(|name| (m, name))
             });
@@ -845,7 +861,7 @@ pub fn author_bios(page: &mut Page<'_>) {
         // Not the line right above the heading: a box may print the name twice.
         let named_elsewhere = (0..lines.len())
             .filter(|&x| x + 1 < m || x > n)
-            .any(|x| person_line(page.lines[lines[x]].text.trim()) == Some(name));
+            .any(|x| name_of(x) == Some(name));
         let after = long_at.len() - long_at.partition_point(|&x| x <= n);
         if named_elsewhere && after <= BIO_LONG_AFTER {
             boxes.push((m, n));
@@ -862,6 +878,9 @@ pub fn author_bios(page: &mut Page<'_>) {
         }
     }
 }
+
+/// Words of a line that names a person alone, at most: "Written by Jane Doe, Senior Editor".
+const BIO_NAME_LINE_WORDS: usize = 12;
 
 /// Words of a line that is a bio's paragraph, at least.
 const BIO_MIN_WORDS: usize = 10;
