@@ -829,8 +829,17 @@ pub fn author_bios(page: &mut Page<'_>) {
             .rev()
             .take_while(|&m| page.lines[lines[m]].words <= BIO_HEADING_WORDS)
             .find_map(|m| {
+                let h = page_lines[lines[m]].text.trim();
+                // A byline above the article is no box's heading ("By Hope King" over "Hope is
+                // fading for a deal ..."), and a box stands below an article.
+                let below_article = long_at.partition_point(|&x| x < m) >= 2;
                 name_of(m)
-                    .filter(|name| opens_with_name(bio, name))
+                    .filter(|name| {
+                        below_article
+                            && byline_opening(h).is_none()
+                            && (bio.starts_with(name) || authors.iter().any(|a| a == name))
+                            && opens_with_name(bio, name)
+                    })
                     .map(|name| (m, name))
             });
         // Or no heading, but the paragraph opens with the page's byline: "Posted on 14 March
@@ -845,13 +854,14 @@ pub fn author_bios(page: &mut Page<'_>) {
             continue;
         };
         if m == n {
-            // Without a heading, only below the article: at most two long lines other rules
-            // left stand below it (a comment, a teaser), none of them the story's going on.
+            // Without a heading, only as the page's last long line that other rules left: an
+            // outlet's byline ("By Sky News") names no person, and its name may open the
+            // story's own paragraphs.
             let open_after = long_at[long_at.partition_point(|&x| x <= n)..]
                 .iter()
                 .filter(|&&x| page.verdicts[lines[x]].is_none())
                 .count();
-            if open_after <= 2
+            if open_after == 0
                 && long_at.len() - long_at.partition_point(|&x| x <= n) <= BIO_LONG_AFTER
             {
                 boxes.push((m, n));
@@ -1304,8 +1314,6 @@ mod tests {
         assert_eq!(boxes, [("author_box".to_string(), "Jane Doe".to_string())]);
     }
 
-    /// Lines of running Italian that open with "di" (of) are no "By ..." lines: two in a row, or
-    /// one word after "di", do not turn the page's bylines off.
     /// An author box at the page's end goes whole, heading, role and bio, when the page names
     /// the author elsewhere; so does a bio that opens with the byline's name. A list of
     /// products, a team of three, a profile in an article's middle and a brand stay.
@@ -1375,6 +1383,22 @@ mod tests {
             let src = format!("Best buys\nBy {name}\n{body}{name}\n{para}\n");
             assert!(kept(&src).contains(para), "{name}: {:?}", removed(&src));
         }
+        // A byline above the article is no box's heading, though the page names her again.
+        let src = format!(
+            "Talks stall\nBy Hope King\nHope is fading for a deal before the deadline, \
+             negotiators said on Sunday in Brussels.\n{body}Hope King\n"
+        );
+        assert!(kept(&src).contains("Hope is fading"), "{:?}", removed(&src));
+        // A subheading the contents name, over a paragraph that opens with its first word.
+        let src = format!(
+            "Contents\nBattery Performance\n{body}{body}Battery Performance\n\
+             Battery life averaged eleven hours in our video test, an hour short of last year's.\n"
+        );
+        assert!(
+            kept(&src).contains("Battery life averaged"),
+            "{:?}",
+            removed(&src)
+        );
         // A team of three.
         let team: String = ["Kelia Ramos", "Jane Doe", "Sam Lee"]
             .iter()
@@ -1401,6 +1425,8 @@ mod tests {
         assert!(kept(&src).contains(bio), "{:?}", removed(&src));
     }
 
+    /// Lines of running Italian that open with "di" (of) are no "By ..." lines: two in a row, or
+    /// one word after "di", do not turn the page's bylines off.
     #[test]
     fn italian_di_lines_leave_the_pages_bylines_alone() {
         let src = "Title of the story\n\nBy Jane Doe\n\nBody text of the story, long enough to read.\n\

@@ -278,8 +278,8 @@ pub fn comment_thread(page: &mut Page<'_>, s: &EdgeSettings) {
 /// Readers' comments that carry a reply button each (rule `comment_thread`), where no heading
 /// or "Jane says:" header announces them: a name, perhaps a date, the comment, then "Reply"
 /// ("Reply · Like", "Responder Citar Gosto", "Svara", "返信"). Two such comments or more, each
-/// a line of [`REPLY_BODY_WORDS`] words or more right above its button (up to three paragraphs,
-/// under up to three short header lines), below an article (three prose lines or more above
+/// a line of [`REPLY_BODY_WORDS`] words or more within three lines above its button (a later
+/// comment up to three paragraphs; each under up to three short header lines), below an article (three prose lines or more above
 /// the first one's header, [`REPLY_ARTICLE_WORDS`] words or more) and near the page's end (at most eight long lines below the last
 /// button): the lines from the first comment's header to the last button go. A forum's thread
 /// stays: its posts outweigh what stands above the first of them (its first post, which may
@@ -306,11 +306,20 @@ pub fn reply_threads(page: &mut Page<'_>, s: &EdgeSettings) {
             continue;
         };
         let mut start = last;
-        while start > floor && last - start < 2 && words(start - 1) >= REPLY_BODY_WORDS {
+        // Only a later comment grows up to its earlier button: the first one's body is the
+        // line above its button, or it could grow into the article's last paragraphs.
+        while floor > 0 && start > floor && last - start < 2 && words(start - 1) >= REPLY_BODY_WORDS
+        {
             start -= 1;
         }
+        // Its header: a name, a date ("14 March 2024 at 9:12 am"), short lines that end no
+        // sentence (the article's short last line, "I won't go back.", does).
         let body = start;
-        while start > floor && body - start < 3 && words(start - 1) < REPLY_BODY_WORDS {
+        while start > floor
+            && body - start < 3
+            && words(start - 1) <= REPLY_HEADER_WORDS
+            && !ends_sentence(&page.lines[lines[start - 1]])
+        {
             start -= 1;
         }
         comments.push((start, n));
@@ -366,6 +375,9 @@ fn is_post_number(text: &str) -> bool {
 /// Words of prose above the first comment, at least: an article, not a forum's first post
 /// (whose own button may stand under its signature, apart from its text).
 const REPLY_ARTICLE_WORDS: usize = 200;
+
+/// Words of a comment's header line, at most.
+const REPLY_HEADER_WORDS: usize = 8;
 
 /// Words of a comment's line, at least, right above its reply button.
 const REPLY_BODY_WORDS: usize = 6;
@@ -1602,6 +1614,23 @@ mod tests {
         let src = format!("{article}{thread}{below}");
         assert!(
             kept(&src).contains("Margaret Thornbury"),
+            "{:?}",
+            removed(&src)
+        );
+        // A first comment whose header is a long line does not grow into the article.
+        let long_header = thread.replace(
+            "Margaret Thornbury\n14 March 2024 at 9:12 am\n",
+            "Margaret Thornbury on 14 March 2024 at 9:12 am\n",
+        );
+        let src = format!("{article}{long_header}");
+        assert_eq!(
+            kept(&src).matches(P6.trim_end()).count(),
+            1,
+            "{:?}",
+            removed(&src)
+        );
+        assert!(
+            kept(&src).contains(MORE.lines().last().unwrap_or_default()),
             "{:?}",
             removed(&src)
         );

@@ -541,11 +541,18 @@ fn content_words_into(text: &str, v: &mut Vec<u64>) {
 /// or more) is left open below: an inline "Related" box in an article's middle, with the
 /// article going on below it, keeps what follows.
 pub fn teaser_lists(page: &mut Page<'_>, s: &HeadlineSettings) {
+    let listed = |p: &Page<'_>, i: usize| {
+        p.verdicts[i]
+            .as_ref()
+            .is_some_and(|v| v.rule == rule::RELATED_LIST)
+    };
+    // Each list's last item: the next line with text is not one of its items.
     let ends: Vec<usize> = (0..page.lines.len())
         .filter(|&i| {
-            page.verdicts[i]
-                .as_ref()
-                .is_some_and(|v| v.rule == rule::RELATED_LIST)
+            listed(page, i)
+                && !(i + 1..page.lines.len())
+                    .find(|&j| !page.lines[j].is_blank())
+                    .is_some_and(|j| listed(page, j))
         })
         .collect();
     // An article above the list: three long lines in a row. A listing page's teasers (its

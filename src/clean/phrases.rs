@@ -759,6 +759,8 @@ mod tests {
         }
         for line in [
             "The report was first published in 2019 and has been cited in every inquiry since.",
+            "The report was first published in March and shared with the committee, which found no evidence.",
+            "You've read 20 articles about sleep hygiene and you still can't sleep.",
             "You have read the council's report, so you know the figures are disputed.",
             "Readers who read 3 articles a week are twice as likely to subscribe, the study found.",
             "The trust is a registered charity in Scotland and relies on donations.",
