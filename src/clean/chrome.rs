@@ -574,10 +574,11 @@ fn is_glued_menu(text: &str) -> bool {
             return false;
         }
         let (mut here, mut run, mut humps, mut prev_lower) = (0, 0, false, false);
+        let mut alphabetic = false;
         let mut chars = word.chars();
         let first_upper = word.chars().next().is_some_and(char::is_uppercase);
-        lettered += usize::from(word.chars().any(char::is_alphabetic));
         while let Some(c) = chars.next() {
+            alphabetic |= c.is_alphabetic();
             if c.is_uppercase() {
                 humps |= prev_lower;
                 // Two lower-case letters or more before it, two after it: a label's word
@@ -597,6 +598,7 @@ fn is_glued_menu(text: &str) -> bool {
         glued += here;
         glued_words += usize::from(here > 0);
         pascal += usize::from(first_upper && humps);
+        lettered += usize::from(alphabetic);
     }
     // Names from code one after another, each a word of its own: "FilterableProductTable
     // SearchBar ProductTable ProductCategoryRow ProductRow" (a menu's labels run across its

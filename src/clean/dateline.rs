@@ -853,17 +853,15 @@ pub fn author_bios(page: &mut Page<'_>) {
         let Some((m, name)) = heading else {
             continue;
         };
+        let below = &long_at[long_at.partition_point(|&x| x <= n)..];
+        if below.len() > BIO_LONG_AFTER {
+            continue;
+        }
         if m == n {
             // Without a heading, only as the page's last long line that other rules left: an
             // outlet's byline ("By Sky News") names no person, and its name may open the
             // story's own paragraphs.
-            let open_after = long_at[long_at.partition_point(|&x| x <= n)..]
-                .iter()
-                .filter(|&&x| page.verdicts[lines[x]].is_none())
-                .count();
-            if open_after == 0
-                && long_at.len() - long_at.partition_point(|&x| x <= n) <= BIO_LONG_AFTER
-            {
+            if below.iter().all(|&x| page.verdicts[lines[x]].is_some()) {
                 boxes.push((m, n));
             }
             continue;
@@ -872,8 +870,7 @@ pub fn author_bios(page: &mut Page<'_>) {
         let named_elsewhere = (0..lines.len())
             .filter(|&x| x + 1 < m || x > n)
             .any(|x| name_of(x) == Some(name));
-        let after = long_at.len() - long_at.partition_point(|&x| x <= n);
-        if named_elsewhere && after <= BIO_LONG_AFTER {
+        if named_elsewhere {
             boxes.push((m, n));
         }
     }
@@ -1281,11 +1278,7 @@ mod tests {
              Sam Lee\n\nJane Doe\n\n{bio}\n\nJohn Roe\n\nJane Doe:\n\n— Jane Doe\n"
         );
         let r = removed(&src);
-        let boxes: Vec<&str> = r
-            .iter()
-            .filter(|(rule, _)| rule == "author_box")
-            .map(|(_, t)| t.as_str())
-            .collect();
+        let boxes = removed_by(&src, "author_box");
         // The bio goes with its heading: the byline names Jane Doe alone above the article.
         assert_eq!(boxes, ["Sam Lee", "Jane Doe", bio], "{r:?}");
         let k = kept(&src);
@@ -1327,11 +1320,7 @@ mod tests {
                    harbour towns of the east coast.";
         let bio_box = format!("Kelia Ramos\nContent Writer\n{bio}\n");
         let src = format!("Ferry terminal approved\nBy Kelia Ramos\n{body}{bio_box}");
-        let gone: Vec<(String, String)> = removed(&src)
-            .into_iter()
-            .filter(|(r, _)| r == "author_box")
-            .collect();
-        let texts: Vec<&str> = gone.iter().map(|(_, t)| t.as_str()).collect();
+        let texts = removed_by(&src, "author_box");
         assert_eq!(
             texts,
             ["Kelia Ramos", "Content Writer", bio],

@@ -1559,11 +1559,7 @@ mod tests {
             kept(&src),
             format!("Council approves harbour budget\n{P1}{P2}{P3}")
         );
-        let gone: Vec<_> = removed(&src)
-            .into_iter()
-            .filter(|(rule, _)| rule == "comment_thread")
-            .map(|(_, text)| text)
-            .collect();
+        let gone = removed_by(&src, "comment_thread");
         assert_eq!(gone.first().map(String::as_str), Some("Jane Doe says:"));
     }
 
@@ -1590,11 +1586,7 @@ mod tests {
         let article = format!("Council approves harbour budget\n{P1}{P2}{P3}{P4}{P5}{P6}{MORE}");
         let src = format!("{article}{thread}");
         assert_eq!(kept(&src), article, "{:?}", removed(&src));
-        let gone: Vec<String> = removed(&src)
-            .into_iter()
-            .filter(|(rule, _)| rule == "comment_thread")
-            .map(|(_, text)| text)
-            .collect();
+        let gone = removed_by(&src, "comment_thread");
         assert_eq!(gone.first().map(String::as_str), Some("Margaret Thornbury"));
         // A forum: the posts outweigh the first one.
         let forum = format!("{article}{}", thread.repeat(9));

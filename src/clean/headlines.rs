@@ -580,6 +580,7 @@ pub fn teaser_lists(page: &mut Page<'_>, s: &HeadlineSettings) {
         }
         let mut take = Vec::new();
         let mut end = 0;
+        let mut titles = 0;
         let mut excerpt = false;
         let mut stop = page.lines.len();
         for i in last + 1..page.lines.len() {
@@ -594,6 +595,7 @@ pub fn teaser_lists(page: &mut Page<'_>, s: &HeadlineSettings) {
                     break;
                 }
                 excerpt = false;
+                titles += 1;
                 take.push(i);
                 end = take.len();
             } else if !excerpt && l.words <= TEASER_WORDS {
@@ -608,12 +610,9 @@ pub fn teaser_lists(page: &mut Page<'_>, s: &HeadlineSettings) {
                 break;
             }
         }
-        let titles = take[..end]
-            .iter()
-            .filter(|&&i| is_title_like(&page.lines[i], s))
-            .count();
-        let from = take.get(end).copied().unwrap_or(stop).min(stop);
-        let article_below = (from..page.lines.len())
+        // Once a title is taken, every line taken after it is the list's (`end` is all of
+        // `take`); before one, nothing is claimed: the rest of the page starts at `stop`.
+        let article_below = (stop..page.lines.len())
             .any(|i| page.verdicts[i].is_none() && page.lines[i].words >= TEASER_TAIL_WORDS);
         if titles >= 2 && !article_below {
             for &i in &take[..end] {

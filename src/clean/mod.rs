@@ -569,6 +569,15 @@ pub(crate) mod test_support {
             .map(|r| (r.rule, r.text))
             .collect()
     }
+
+    /// The texts `rule` removed, in order.
+    pub fn removed_by(src: &str, rule: &str) -> Vec<String> {
+        removed(src)
+            .into_iter()
+            .filter(|(r, _)| r == rule)
+            .map(|(_, text)| text)
+            .collect()
+    }
 }
 
 #[cfg(test)]
